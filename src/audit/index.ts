@@ -1,0 +1,4 @@
+/**
+ * Auditing WASM wheels: will they load in a runtime, and what can they reach.
+ */
+export {};

@@ -1,0 +1,4 @@
+import type { CommandDefinition } from "../command.js";
+
+/** Every top-level command, in the order `kiln --help` lists them. */
+export const commands: CommandDefinition[] = [];

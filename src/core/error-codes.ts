@@ -1,0 +1,28 @@
+/**
+ * Every stable error code kiln can raise, in one place.
+ *
+ * Codes are part of kiln's interface: scripts match on them (`--json` prints them), so a code is
+ * never renamed or reused. Add new codes here, grouped by the layer that raises them.
+ */
+export const errorCodes = {
+  // command line
+  usage: "Invalid command-line usage",
+  unknownCommand: "No such command",
+  // standards core
+  invalidVersion: "Not a valid PEP 440 version",
+  invalidSpecifier: "Not a valid PEP 440 version specifier",
+  invalidRequirement: "Not a valid PEP 508 requirement",
+  invalidMarker: "Not a valid PEP 508 environment marker",
+  invalidMarkerEvaluation: "An environment marker could not be evaluated",
+  invalidName: "Not a valid Python package name",
+  invalidTag: "Not a valid PEP 425 tag",
+  invalidWheelFilename: "Not a valid wheel filename",
+  invalidSdistFilename: "Not a valid source distribution filename",
+  invalidMetadata: "Core metadata cannot be parsed",
+  unknownAbi: "Not a known Pyodide/Emscripten ABI",
+  // internal
+  internal: "An internal error",
+} as const;
+
+/** A stable error code, such as `"invalidVersion"`. */
+export type ErrorCode = keyof typeof errorCodes;

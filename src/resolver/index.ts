@@ -1,0 +1,4 @@
+/**
+ * Dependency resolution (PubGrub) for one target environment.
+ */
+export {};

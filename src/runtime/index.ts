@@ -1,0 +1,4 @@
+/**
+ * Running CPython on WASM (Pyodide): runtimes, snapshots and virtual environments.
+ */
+export {};
