@@ -15,6 +15,7 @@ const ranks: Record<string, number> = {
   tags: 3,
   "wheel-name": 4,
   metadata: 5,
+  archive: 9,
   cache: 10,
   index: 11,
   lock: 12,

@@ -20,6 +20,35 @@ export const errorCodes = {
   invalidSdistFilename: "Not a valid source distribution filename",
   invalidMetadata: "Core metadata cannot be parsed",
   unknownAbi: "Not a known Pyodide/Emscripten ABI",
+  // end of standards core
+
+  // wasm binaries
+  // end of wasm binaries
+
+  // archives (zip) and wheel files
+  // end of archives
+
+  // index clients and HTTP
+  // end of index clients
+
+  // cache
+  // end of cache
+
+  // lock files
+  // end of lock files
+
+  // resolver
+  // end of resolver
+
+  // runtime, run and venv
+  // end of runtime
+
+  // installer
+  // end of installer
+
+  // audit
+  // end of audit
+
   // internal
   internal: "An internal error",
 } as const;
