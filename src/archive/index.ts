@@ -1,5 +1,19 @@
 /**
  * Reading zip archives (wheels, sdists) over any random-access source: bytes in memory, a file,
  * or HTTP range requests; entry names are checked so no path can escape its destination.
+ *
+ * Quirks worth knowing (PKWARE APPNOTE https://pkware.cachefly.net/webdocs/casestudies/APPNOTE.TXT):
+ * the central directory at the end is authoritative (local headers may carry zeros when a data
+ * descriptor follows the data); sizes and offsets of 0xFFFFFFFF mean "see the zip64 extra field";
+ * names without flag bit 11 are code page 437, not UTF-8. Wheels add RECORD (CSV of path, hash,
+ * size; https://packaging.python.org/en/latest/specifications/recording-installed-packages/) and
+ * WHEEL (email headers; https://packaging.python.org/en/latest/specifications/binary-distribution-format/).
  */
-export {};
+export { bytesSource, type RandomAccessSource } from "./random-access-source.js";
+export { openZip, type OpenZipOptions, type ZipArchive } from "./open-zip.js";
+export type { ZipEntry, ZipCompressionMethod } from "./zip-entry.js";
+export { crc32 } from "./crc32.js";
+export { safeEntryPath } from "./safe-entry-path.js";
+export { parseRecord, formatRecord, type RecordRow } from "./record.js";
+export { recordHash, parseRecordHash, formatRecordHash, urlsafeBase64, recordHashAlgorithms, type RecordHash } from "./record-hash.js";
+export { parseWheelFile, type WheelFile } from "./wheel-file.js";

@@ -26,6 +26,15 @@ export const errorCodes = {
   // end of wasm binaries
 
   // archives (zip) and wheel files
+  invalidZip: "Not a valid zip archive",
+  unsupportedZip: "The zip archive uses a feature kiln does not support",
+  zipEntryTooLarge: "A zip entry is larger than allowed",
+  corruptZipEntry: "A zip entry does not match its checksum or size",
+  zipEntryNotFound: "No such entry in the zip archive",
+  unsafeEntryPath: "An archive entry path is unsafe",
+  invalidRecord: "A wheel RECORD file cannot be parsed",
+  unsupportedHashAlgorithm: "A hash algorithm is not supported",
+  invalidWheelFile: "A wheel's WHEEL file cannot be parsed",
   // end of archives
 
   // index clients and HTTP

@@ -1,0 +1,146 @@
+import { KilnError } from "../core/index.js";
+import { crc32 } from "./crc32.js";
+import { inflateBounded } from "./inflate-bounded.js";
+import { readRange, type RandomAccessSource } from "./random-access-source.js";
+import { locateCentralDirectory, parseCentralDirectory, type DirectoryEntry } from "./zip-directory.js";
+import type { ZipEntry } from "./zip-entry.js";
+
+/** Limits that keep a hostile archive from exhausting memory. */
+export interface OpenZipOptions {
+  /** Largest uncompressed size of one entry kiln will read; default 1 GiB. */
+  maxEntrySize?: number;
+  /** Most entries an archive may have; default 1,000,000. */
+  maxEntries?: number;
+}
+
+/** An opened zip archive: its entries, and a way to read each. */
+export interface ZipArchive {
+  /** Entries in central-directory order. */
+  readonly entries: readonly ZipEntry[];
+  /** The archive comment (usually empty). */
+  readonly comment: string;
+  /** The entry with exactly this name, if any. */
+  getEntry(name: string): ZipEntry | undefined;
+  /**
+   * Reads and decompresses an entry (given by object or name), checking its size and CRC-32.
+   * Reads the local header and data in one range of the source.
+   */
+  readEntry(entry: ZipEntry | string): Promise<Uint8Array>;
+}
+
+const localHeaderLength = 30;
+const localSignature = 0x04034b50;
+// Read a little past the expected local extra field so a slightly longer one (zip64, alignment
+// padding) rarely needs a second request.
+const localSlack = 256;
+
+/**
+ * Opens a zip archive: reads the end records and the central directory from the tail of the
+ * source (usually one read), and nothing else until an entry is read. Zip64 is supported;
+ * multi-disk and encrypted archives are refused. Duplicate names and overlapping entries are
+ * refused, because tools would disagree about which content is meant.
+ *
+ * @example
+ * const archive = await openZip(bytesSource(wheelBytes));
+ * const metadata = await archive.readEntry("pkg-1.0.dist-info/METADATA");
+ */
+export async function openZip(source: RandomAccessSource, options: OpenZipOptions = {}): Promise<ZipArchive> {
+  const maxEntrySize = options.maxEntrySize ?? 1024 ** 3;
+  const maxEntries = options.maxEntries ?? 1_000_000;
+  const location = await locateCentralDirectory(source);
+  if (location.count > maxEntries) {
+    throw new KilnError("zipEntryTooLarge", `Cannot open zip archive: ${location.count} entries is more than the limit of ${maxEntries}`);
+  }
+  const directory =
+    location.offset >= location.tailOffset
+      ? location.tail.subarray(location.offset - location.tailOffset, location.offset - location.tailOffset + location.size)
+      : await readRange(source, location.offset, location.size, "the zip central directory");
+  const parsed = parseCentralDirectory(directory, location);
+  const byName = new Map<string, DirectoryEntry>();
+  const byEntry = new Map<ZipEntry, DirectoryEntry>();
+  for (const item of parsed) {
+    if (byName.has(item.entry.name)) {
+      throw new KilnError("invalidZip", `Cannot open zip archive: entry "${item.entry.name}" appears more than once`, {
+        hint: "Duplicate names make the archive ambiguous; rebuild it",
+      });
+    }
+    byName.set(item.entry.name, item);
+    byEntry.set(item.entry, item);
+  }
+  const entries = Object.freeze(parsed.map((item) => item.entry));
+  return {
+    entries,
+    comment: location.comment,
+    getEntry: (name) => byName.get(name)?.entry,
+    readEntry: async (entryOrName) => {
+      const item = typeof entryOrName === "string" ? byName.get(entryOrName) : byEntry.get(entryOrName);
+      if (item === undefined) {
+        const name = typeof entryOrName === "string" ? entryOrName : entryOrName.name;
+        throw new KilnError("zipEntryNotFound", `Cannot read zip entry "${name}": no such entry in the archive`);
+      }
+      return readDirectoryEntry(source, item, maxEntrySize);
+    },
+  };
+}
+
+async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEntry, maxEntrySize: number): Promise<Uint8Array> {
+  const { entry } = item;
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new KilnError("unsupportedZip", `Cannot read zip entry "${entry.name}": compression method ${entry.method} is not supported`, {
+      hint: "kiln reads stored (0) and deflate (8) entries, as wheels use",
+    });
+  }
+  if (entry.uncompressedSize > maxEntrySize) {
+    throw new KilnError("zipEntryTooLarge", `Cannot read zip entry "${entry.name}": ${entry.uncompressedSize} bytes is more than the limit of ${maxEntrySize}`, {
+      hint: "The archive may be a zip bomb; if it is genuine, raise the limit",
+    });
+  }
+  const wanted = localHeaderLength + item.nameBytes.length + entry.compressedSize + localSlack;
+  let chunk = await readRange(source, entry.offset, Math.min(item.limit - entry.offset, wanted), `zip entry "${entry.name}"`);
+  const data = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (data.getUint32(0, true) !== localSignature) {
+    throw new KilnError("invalidZip", `Cannot read zip entry "${entry.name}": no local header at offset ${entry.offset}`, {
+      hint: "The archive is corrupt or truncated; download it again",
+    });
+  }
+  const nameLength = data.getUint16(26, true);
+  const extraLength = data.getUint16(28, true);
+  const dataStart = localHeaderLength + nameLength + extraLength;
+  const dataEnd = dataStart + entry.compressedSize;
+  if (entry.offset + dataEnd > item.limit) {
+    throw new KilnError("invalidZip", `Cannot read zip entry "${entry.name}": its data overlaps the next entry`, {
+      hint: "The archive is corrupt or hostile; do not use it",
+    });
+  }
+  if (!sameBytes(chunk.subarray(localHeaderLength, localHeaderLength + nameLength), item.nameBytes)) {
+    throw new KilnError("invalidZip", `Cannot read zip entry "${entry.name}": its local header names a different file`, {
+      hint: "The archive is corrupt or hostile; do not use it",
+    });
+  }
+  if (dataEnd > chunk.length) {
+    chunk = await readRange(source, entry.offset, dataEnd, `zip entry "${entry.name}"`);
+  }
+  const compressed = chunk.subarray(dataStart, dataEnd);
+  const bytes = entry.method === 0 ? storedBytes(compressed, entry) : inflateBounded(compressed, entry.uncompressedSize, entry.name);
+  if (crc32(bytes) !== entry.crc32) {
+    throw new KilnError("corruptZipEntry", `Cannot read zip entry "${entry.name}": CRC-32 mismatch`, {
+      hint: "The archive is corrupt; download it again",
+    });
+  }
+  return bytes;
+}
+
+function storedBytes(compressed: Uint8Array, entry: ZipEntry): Uint8Array {
+  if (entry.compressedSize !== entry.uncompressedSize) {
+    throw new KilnError("corruptZipEntry", `Cannot read zip entry "${entry.name}": stored entry has ${entry.compressedSize} bytes but declares ${entry.uncompressedSize}`, {
+      hint: "The archive is corrupt; download it again",
+    });
+  }
+  return compressed;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
