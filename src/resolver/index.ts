@@ -1,4 +1,16 @@
 /**
- * Dependency resolution (PubGrub) for one target environment.
+ * Dependency resolution with PubGrub (https://github.com/dart-lang/pub/blob/master/doc/solver.md,
+ * https://pubgrub-rs-guide.pages.dev/) for one target environment.
+ *
+ * The solver is generic over a version-set algebra and an async dependency provider, so the same
+ * code resolves PEP 440 ranges against an index over HTTP and integer ranges in tests. A failed
+ * resolution is data: a derivation graph of incompatibilities that `explainFailure` renders as
+ * plain sentences ("Because a>=2 depends on b==1 and you require b>=2, a>=2 cannot be used.").
+ * Quirks: terms are signed (`not foo S` holds when foo is absent; `foo ¬S` does not), and the
+ * root package is a real package pinned to one version whose dependencies are the requirements.
  */
-export {};
+export { type VersionSetAlgebra, isSubset, setsEqual, isFull, formatVersion } from "./version-set.js";
+export { TermAlgebra, type Term, type TermRelation } from "./term.js";
+export { Incompatibility, type IncompatibilityCause } from "./incompatibility.js";
+export { solve, type DependencyProvider, type Dependencies, type SolveOptions, type SolveResult } from "./solve.js";
+export { explainFailure, type ExplainOptions, type RootWording } from "./explain-failure.js";
