@@ -27,3 +27,9 @@ export {
 export { parseMarker, tryParseMarker } from "./parse-marker.js";
 export { formatComparison, formatMarker } from "./format-marker.js";
 export { decodePythonString, quotePythonString } from "./python-string.js";
+export {
+  markerEnvironmentKeys,
+  markerEnvironmentScript,
+  parseMarkerEnvironment,
+  type MarkerEnvironment,
+} from "./marker-environment.js";
