@@ -23,6 +23,7 @@ export const errorCodes = {
   // end of standards core
 
   // wasm binaries
+  invalidWasm: "Not a readable WebAssembly module",
   // end of wasm binaries
 
   // archives (zip) and wheel files
