@@ -1,5 +1,9 @@
 /**
- * Core metadata (https://packaging.python.org/en/latest/specifications/core-metadata/): the
- * email-header format of METADATA and PKG-INFO.
+ * Core metadata (https://packaging.python.org/en/latest/specifications/core-metadata/) and the
+ * RFC 822-style header format it shares with `WHEEL` files.
+ *
+ * Quirks: the format is "whatever Python's email.parser accepts with the compat32 policy", so
+ * folded values keep their line breaks; the description may be a header or the message body;
+ * field names are case-insensitive; `entry_points.txt` is an INI file, not this format.
  */
-export {};
+export { headerValue, headerValues, parseEmailHeaders, type EmailField, type EmailHeaders } from "./email-headers.js";
