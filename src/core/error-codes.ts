@@ -45,6 +45,10 @@ export const errorCodes = {
   // end of cache
 
   // lock files
+  invalidLockFile: "A lock file cannot be read",
+  unsupportedLockVersion: "A lock file has a format version kiln does not read",
+  lockMissingWheel: "A locked package has no wheel for the lock format",
+  lockMissingHash: "A locked wheel has no sha256 hash",
   // end of lock files
 
   // resolver

@@ -1,5 +1,15 @@
 /**
- * Lock file formats: PEP 751 `pylock.toml` (https://peps.python.org/pep-0751/), `pyodide-lock.json`
- * and pinned requirements files.
+ * Lock file formats: PEP 751 `pylock.toml` (https://peps.python.org/pep-0751/),
+ * `pyodide-lock.json` (the format of Pyodide's own lock file, read by `loadPyodide({ lockFileURL })`)
+ * and pinned requirements files with `--hash` lines (pip's hash-checking mode).
+ *
+ * Quirks: PEP 751 names must be normalized and `lock-version` majors other than 1 must be
+ * refused; `upload-time` is a TOML date-time, not a string. In `pyodide-lock.json` a relative
+ * `file_name` is resolved against the lock file's URL, so kiln writes absolute wheel URLs;
+ * packages are keyed by normalized name while `name` keeps the metadata's spelling.
  */
-export {};
+export type { LockedPackage, LockedSet, LockedWheel } from "./locked-set.js";
+export { formatPylock, pylockVersion } from "./format-pylock.js";
+export { parsePylock, type ParsedPylock } from "./parse-pylock.js";
+export { formatPyodideLock, type PyodideLockInfo, type PyodideLockPackage } from "./format-pyodide-lock.js";
+export { formatRequirementsFile, type RequirementsFileOptions } from "./format-requirements-file.js";
