@@ -1,4 +1,26 @@
 /**
- * A content-addressed cache for wheels and HTTP responses over an injected store.
+ * kiln's cache, over an injected {@link CacheStore} (a directory in Node, memory in a browser):
+ *
+ * - Files are content-addressed by sha256 and verified on every read; a damaged entry is dropped
+ *   and refetched.
+ * - HTTP responses (index pages) are kept with the headers RFC 9111 needs
+ *   (https://www.rfc-editor.org/rfc/rfc9111): `Cache-Control: max-age`/`no-cache`/`no-store`,
+ *   `Expires`, `Age`, and `ETag`/`Last-Modified` for conditional requests. PyPI's simple pages say
+ *   `max-age=600`; with no freshness information kiln revalidates instead of guessing.
+ * - Every record carries its body's sha256, so a torn write is detected, not parsed.
  */
-export {};
+export { checkCacheKey, type CacheStore, type CacheStoreEntry } from "./cache-store.js";
+export { MemoryCacheStore } from "./memory-cache-store.js";
+export { BlobCache } from "./blob-cache.js";
+export { digestHex, strongestHash, verifiableHashes, type HashName } from "./digest.js";
+export { writeCacheRecord, readCacheRecord, decodeRecord, type CacheRecord } from "./cache-record.js";
+export {
+  isFresh,
+  isStorable,
+  parseCacheControl,
+  pickCachedHeaders,
+  renewCacheMeta,
+  revalidationHeaders,
+  type CachedHeaders,
+  type HttpCacheMeta,
+} from "./http-freshness.js";

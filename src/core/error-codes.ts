@@ -39,9 +39,21 @@ export const errorCodes = {
   // end of archives
 
   // index clients and HTTP
+  networkError: "A network connection failed",
+  httpTimeout: "A server stopped responding",
+  httpStatus: "A server answered with an HTTP error",
+  responseTooLarge: "A server sent a larger response than allowed",
+  invalidIndexUrl: "Not a valid index URL",
+  invalidIndexPage: "An index page or lock file cannot be parsed",
+  unsupportedIndexApi: "An index speaks a newer repository API version than kiln",
+  hashMismatch: "A downloaded file does not match its hash",
+  metadataUnavailable: "A distribution's core metadata cannot be read",
+  invalidIndexConfig: "Index configuration (pip.conf, environment, pyproject.toml) is invalid",
+  offline: "Offline, and the cache holds no copy",
   // end of index clients
 
   // cache
+  cacheIo: "The cache cannot be read or written",
   // end of cache
 
   // lock files

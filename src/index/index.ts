@@ -1,5 +1,40 @@
 /**
- * Package index clients: PEP 503 HTML, PEP 691 JSON, PEP 658/714 metadata files, find-links, and
- * Pyodide's own repository (`pyodide-lock.json`). All I/O is injected.
+ * Package index clients, all I/O injected (an {@link HttpClient}, a cache store):
+ *
+ * - PEP 503 HTML and PEP 691 JSON project pages (https://peps.python.org/pep-0691/), negotiated
+ *   with `Accept`; the API version (PEP 629) is checked: a newer major is an error, a newer minor
+ *   a warning. Relative links resolve against the page's final URL after redirects, or its
+ *   `<base href>`. PEP 503 HTML attribute values are HTML-escaped (`data-requires-python="&gt;=3.8"`).
+ * - PEP 700 adds `versions`, `size` and `upload-time` (JSON only); PEP 592 `yanked` is a boolean
+ *   or a reason.
+ * - PEP 658 metadata files are used only when advertised (`core-metadata`, falling back to the
+ *   older `dist-info-metadata` per PEP 714); the advertised hash is that of the metadata file, not
+ *   the wheel. PyPI's HTML API does not advertise them, so wheels are read with HTTP range
+ *   requests (one suffix request usually covers the zip directory and METADATA).
+ * - Several sources combine first-index-wins by default (dependency confusion).
  */
-export {};
+export type { DistributionFile, PyodidePackageInfo } from "./distribution-file.js";
+export type { PackageSource, ListFilesOptions, FetchFileOptions } from "./package-source.js";
+export type { HttpClient, HttpRequest, HttpResponse } from "./http-client.js";
+export { fetchHttpClient, type FetchHttpClientOptions } from "./fetch-http-client.js";
+export { readBody, concatBytes, type ReadBodyOptions } from "./read-body.js";
+export { HttpStatusError } from "./http-status-error.js";
+export { withRetries, isRetryable, defaultRetryPolicy, type RetryPolicy, type WithRetriesOptions } from "./with-retries.js";
+export { HttpSession, type HttpSessionOptions, type FetchedPage } from "./http-session.js";
+export { scanHtml, decodeHtmlEntities, type HtmlToken } from "./scan-html.js";
+export { parseSimpleHtml } from "./parse-simple-html.js";
+export { parseSimpleJson } from "./parse-simple-json.js";
+export { parseProjectPage, simpleApiAccept } from "./parse-project-page.js";
+export type { ProjectPage, PageLocation } from "./project-page.js";
+export { checkApiVersion, supportedApiVersion } from "./api-version.js";
+export { resolveFileUrl, isSafeFilename } from "./file-url.js";
+export { redactUrl } from "./redact-url.js";
+export { splitUrlCredentials, basicAuthorization, type Credentials } from "./url-credentials.js";
+export { verifyHashes } from "./verify-hashes.js";
+export { normalizeProjectName } from "./normalize-project-name.js";
+export { bytesSource, type RandomAccessSource } from "./random-access-source.js";
+export { HttpRangeSource, parseContentRange, type HttpRangeSourceOptions } from "./http-range-source.js";
+export { readWheelMetadata } from "./read-wheel-metadata.js";
+export { fetchCoreMetadata, type FetchCoreMetadataOptions } from "./fetch-core-metadata.js";
+export { SimpleIndexSource, type SimpleIndexSourceOptions } from "./simple-index-source.js";
+export { combineSources, type CombineSourcesOptions, type IndexStrategy } from "./combine-sources.js";

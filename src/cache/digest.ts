@@ -1,0 +1,31 @@
+/** Hash names kiln can verify, strongest first (`crypto.subtle` has no MD5). */
+export const verifiableHashes = ["sha512", "sha384", "sha256"] as const;
+
+/** A hash name kiln can compute. */
+export type HashName = (typeof verifiableHashes)[number];
+
+const subtleNames: Record<HashName, string> = { sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
+
+/**
+ * The lower-case hex digest of `bytes` with the web-standard `crypto.subtle`.
+ *
+ * @example
+ * await digestHex("sha256", new TextEncoder().encode("abc"));
+ * // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+ */
+export async function digestHex(name: HashName, bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest(subtleNames[name], bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The strongest hash in `hashes` that kiln can verify, or undefined when there is none (only
+ * MD5, or nothing).
+ *
+ * @example
+ * strongestHash({ md5: "…", sha256: "ab…" }); // ["sha256", "ab…"]
+ */
+export function strongestHash(hashes: Record<string, string>): [HashName, string] | undefined {
+  for (const name of verifiableHashes) if (hashes[name]) return [name, hashes[name]!];
+  return undefined;
+}

@@ -1,0 +1,56 @@
+import { KilnError } from "../core/index.js";
+import type { DistributionFile } from "./distribution-file.js";
+import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
+
+/**
+ * How several sources are consulted for one project:
+ * - `first-index` (the default): the first source, in order, that lists any file for the
+ *   project is the only one used for it. A package on a private index can then not be shadowed
+ *   by a same-named upload to a public one (dependency confusion).
+ * - `unsafe-best-match`: every source's files are offered together, as pip does; the name says
+ *   what it risks.
+ */
+export type IndexStrategy = "first-index" | "unsafe-best-match";
+
+/** Options for {@link combineSources}. */
+export interface CombineSourcesOptions {
+  strategy?: IndexStrategy;
+}
+
+/**
+ * One {@link PackageSource} over several, in priority order. Files are routed back to the
+ * source that listed them (by `indexUrl`) for metadata and downloads. A failing source is an
+ * error, not a reason to ask the next one: silently falling through to a public index when a
+ * private one is down is exactly how dependency confusion happens.
+ *
+ * @example
+ * const sources = combineSources([privateIndex, pypi]);
+ * await sources.listFiles("internal-tool"); // only privateIndex's files, if it has any
+ */
+export function combineSources(sources: PackageSource[], options: CombineSourcesOptions = {}): PackageSource {
+  const strategy = options.strategy ?? "first-index";
+  const owner = (file: DistributionFile): PackageSource => {
+    const found = sources.find((s) => s.url === file.indexUrl);
+    if (!found) {
+      throw new KilnError("invalidIndexPage", `Cannot fetch ${file.filename}: it comes from ${file.indexUrl}, which is not configured`, {
+        hint: "Files must be fetched through the source that listed them",
+      });
+    }
+    return found;
+  };
+  return {
+    name: sources.map((s) => s.name).join(", "),
+    url: sources.map((s) => s.url).join(" "),
+    async listFiles(project: string, listOptions?: ListFilesOptions) {
+      const all: DistributionFile[] = [];
+      for (const source of sources) {
+        const files = await source.listFiles(project, listOptions);
+        if (strategy === "first-index" && files.length > 0) return files;
+        all.push(...files);
+      }
+      return all;
+    },
+    fetchMetadata: (file: DistributionFile, fetchOptions?: ListFilesOptions) => owner(file).fetchMetadata(file, fetchOptions),
+    fetchFile: (file: DistributionFile, fetchOptions?: FetchFileOptions) => owner(file).fetchFile(file, fetchOptions),
+  };
+}

@@ -1,0 +1,239 @@
+import { KilnError, silentReporter, type Reporter } from "../core/index.js";
+import {
+  BlobCache,
+  isFresh,
+  isStorable,
+  pickCachedHeaders,
+  readCacheRecord,
+  renewCacheMeta,
+  revalidationHeaders,
+  writeCacheRecord,
+  digestHex,
+  type CacheStore,
+  type HttpCacheMeta,
+} from "../cache/index.js";
+import type { HttpClient, HttpRequest, HttpResponse } from "./http-client.js";
+import { HttpStatusError } from "./http-status-error.js";
+import { readBody } from "./read-body.js";
+import { redactUrl } from "./redact-url.js";
+import { basicAuthorization, splitUrlCredentials, type Credentials } from "./url-credentials.js";
+import { verifyHashes } from "./verify-hashes.js";
+import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./with-retries.js";
+
+/** Options for {@link HttpSession}. */
+export interface HttpSessionOptions {
+  http: HttpClient;
+  /** Where pages, files and metadata are cached; nothing is cached when absent. */
+  cache?: CacheStore;
+  /** Never touch the network: use cached copies however old, fail with `offline` otherwise. */
+  offline?: boolean;
+  /** Revalidate every cached page with the server (`--refresh`); files stay cached by hash. */
+  refresh?: boolean;
+  retry?: RetryPolicy;
+  /** Idle timeout per request (default 30 s, like pip's `--timeout` of 15 s plus slack). */
+  idleTimeoutMs?: number;
+  /** The largest index page accepted (default 512 MiB; PyPI's largest pages are tens of MB). */
+  maxPageBytes?: number;
+  reporter?: Reporter;
+  /** The clock, for cache freshness. */
+  now?: () => number;
+  /** Credentials for a URL with none of its own: `.netrc` in Node. */
+  credentialsFor?: (url: URL) => Credentials | undefined;
+}
+
+/** A page as {@link HttpSession.getPage} hands it to its parser. */
+export interface FetchedPage {
+  /** The final URL, after redirects. */
+  url: string;
+  contentType: string | null;
+  body: Uint8Array;
+}
+
+/**
+ * The HTTP behaviour every package source shares: bounded retries with backoff, idle timeouts,
+ * the HTTP cache for pages (RFC 9111 freshness, ETag revalidation), the content-addressed cache
+ * for files, hash verification, `--offline` and `--refresh`.
+ *
+ * @example
+ * const session = new HttpSession({ http: fetchHttpClient(), cache: new MemoryCacheStore() });
+ * const files = await session.getPage(url, { accept: simpleApiAccept, parse: (page) => parseProjectPage(…) });
+ */
+export class HttpSession {
+  readonly http: HttpClient;
+  readonly cache: CacheStore | undefined;
+  readonly offline: boolean;
+  readonly refresh: boolean;
+  readonly retry: RetryPolicy;
+  readonly idleTimeoutMs: number;
+  readonly reporter: Reporter;
+  private readonly maxPageBytes: number;
+  private readonly now: () => number;
+  private readonly blobs: BlobCache | undefined;
+  private readonly credentialsFor: ((url: URL) => Credentials | undefined) | undefined;
+  private readonly knownCredentials = new Map<string, Credentials>();
+
+  constructor(options: HttpSessionOptions) {
+    this.http = options.http;
+    this.cache = options.cache;
+    this.offline = options.offline ?? false;
+    this.refresh = options.refresh ?? false;
+    this.retry = options.retry ?? defaultRetryPolicy;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.maxPageBytes = options.maxPageBytes ?? 512 * 1024 * 1024;
+    this.reporter = options.reporter ?? silentReporter;
+    this.now = options.now ?? Date.now;
+    this.blobs = options.cache ? new BlobCache(options.cache) : undefined;
+    this.credentialsFor = options.credentialsFor;
+  }
+
+  /**
+   * Takes credentials out of an index URL and remembers them for every request to the same
+   * origin (the index's pages and the files it serves from its own host), as pip does; returns
+   * the URL without them.
+   */
+  registerCredentials(url: string): string {
+    const split = splitUrlCredentials(url);
+    if (split.credentials) this.knownCredentials.set(new URL(split.url).origin, split.credentials);
+    return split.url;
+  }
+
+  /**
+   * Sends one request with the session's authentication and idle timeout; no retries, no cache.
+   * Credentials in the URL itself win over remembered ones, which win over `credentialsFor`.
+   */
+  send(request: HttpRequest): Promise<HttpResponse> {
+    const split = splitUrlCredentials(request.url);
+    const target = new URL(split.url);
+    const credentials = split.credentials ?? this.knownCredentials.get(target.origin) ?? this.credentialsFor?.(target);
+    const headers = { ...request.headers };
+    if (credentials && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization")) {
+      headers.authorization = basicAuthorization(credentials);
+    }
+    return this.http.request({ idleTimeoutMs: this.idleTimeoutMs, ...request, url: split.url, headers });
+  }
+
+  /**
+   * Fetches and parses a page, through the HTTP cache. `parse` runs inside the retry loop (a
+   * garbage page is retried) and before caching (garbage is never cached). Returns `undefined`
+   * for 404 and 410: the index does not have the project.
+   */
+  async getPage<T>(
+    url: string,
+    options: { accept: string; parse: (page: FetchedPage) => T; signal?: AbortSignal },
+  ): Promise<T | undefined> {
+    const key = this.cache ? `http/v1/${await digestHex("sha256", new TextEncoder().encode(`${options.accept}\n${url}`))}` : undefined;
+    const cached = key ? await readCacheRecord<HttpCacheMeta>(this.cache!, key) : undefined;
+    const fromCache = (meta: HttpCacheMeta, body: Uint8Array) =>
+      options.parse({ url: meta.finalUrl, contentType: meta.headers["content-type"] ?? null, body });
+    if (cached && (this.offline || (!this.refresh && isFresh(cached.meta, this.now())))) {
+      const parsed = this.tryParseCached(() => fromCache(cached.meta, cached.body));
+      if (parsed.ok) return parsed.value;
+    }
+    if (this.offline) throw this.offlineError(url);
+    return withRetries(
+      async () => {
+        const headers: Record<string, string> = { accept: options.accept };
+        if (cached) Object.assign(headers, revalidationHeaders(cached.meta));
+        const response = await this.send({ url, headers, signal: options.signal });
+        if (response.status === 304 && cached) {
+          response.cancel();
+          const meta = renewCacheMeta(cached.meta, response.headers, this.now());
+          const value = fromCache(meta, cached.body);
+          await writeCacheRecord(this.cache!, key!, meta, cached.body);
+          return value;
+        }
+        if (response.status === 404 || response.status === 410) {
+          response.cancel();
+          return undefined;
+        }
+        if (response.status !== 200) throw HttpStatusError.from(response);
+        const body = await readBody(response, { maxBytes: this.maxPageBytes });
+        const value = options.parse({ url: response.url, contentType: response.headers.get("content-type"), body });
+        await this.storePage(key, url, response, body);
+        return value;
+      },
+      this.retryOptions(url, options.signal),
+    );
+  }
+
+  /**
+   * A file's bytes, verified against `hashes`, from the content-addressed cache when a sha256
+   * is known and cached, else downloaded (and then cached).
+   */
+  async getFile(
+    url: string,
+    options: { hashes: Record<string, string>; signal?: AbortSignal; onProgress?: (received: number, total?: number) => void },
+  ): Promise<Uint8Array> {
+    const known = options.hashes.sha256?.toLowerCase();
+    if (known && /^[0-9a-f]{64}$/.test(known) && this.blobs) {
+      const cached = await this.blobs.get(known);
+      if (cached) return cached;
+    }
+    const pointerKey = !known && this.cache ? await this.urlPointerKey(url) : undefined;
+    if (pointerKey && !this.refresh) {
+      const cached = await this.fromPointer(pointerKey);
+      if (cached) return cached;
+    }
+    if (this.offline) throw this.offlineError(url);
+    return withRetries(async () => {
+      const response = await this.send({ url, headers: { "accept-encoding": "identity" }, signal: options.signal });
+      if (response.status !== 200) throw HttpStatusError.from(response);
+      const bytes = await readBody(response, { onProgress: options.onProgress });
+      const sha256 = await verifyHashes(bytes, options.hashes, redactUrl(url));
+      await this.storeFile(bytes, sha256, pointerKey);
+      return bytes;
+    }, this.retryOptions(url, options.signal));
+  }
+
+  /** Stores bytes that were verified elsewhere (a wheel fetched whole for its metadata). */
+  async storeVerifiedFile(bytes: Uint8Array, sha256: string): Promise<void> {
+    await this.blobs?.put(bytes, sha256);
+  }
+
+  /** Options for {@link withRetries} that report retries through the reporter. */
+  retryOptions(url: string, signal?: AbortSignal) {
+    return {
+      policy: this.retry,
+      signal,
+      onRetry: (error: KilnError, attempt: number, delayMs: number) =>
+        this.reporter.debug(`Retrying ${redactUrl(url)} in ${Math.round(delayMs)} ms (attempt ${attempt + 1}): ${error.message}`),
+    };
+  }
+
+  /** The error for a network request refused by `--offline`. */
+  offlineError(url: string): KilnError {
+    return new KilnError("offline", `Cannot fetch ${redactUrl(url)}: offline, and the cache has no copy`, {
+      hint: "Run once without --offline to fill the cache",
+    });
+  }
+
+  private tryParseCached<T>(parse: () => T): { ok: true; value: T } | { ok: false } {
+    try {
+      return { ok: true, value: parse() };
+    } catch {
+      return { ok: false };
+    }
+  }
+
+  private async storePage(key: string | undefined, url: string, response: HttpResponse, body: Uint8Array): Promise<void> {
+    if (!key) return;
+    const meta: HttpCacheMeta = { url, finalUrl: response.url, status: 200, headers: pickCachedHeaders(response.headers), storedAt: this.now() };
+    if (isStorable(200, meta.headers)) await writeCacheRecord(this.cache!, key, meta, body);
+  }
+
+  private async storeFile(bytes: Uint8Array, sha256: string, pointerKey: string | undefined): Promise<void> {
+    if (!this.blobs) return;
+    await this.blobs.put(bytes, sha256);
+    if (pointerKey) await this.cache!.write(pointerKey, new TextEncoder().encode(sha256));
+  }
+
+  private async urlPointerKey(url: string): Promise<string> {
+    return `urls/v1/${await digestHex("sha256", new TextEncoder().encode(url))}`;
+  }
+
+  private async fromPointer(key: string): Promise<Uint8Array | undefined> {
+    const pointer = await this.cache!.read(key);
+    const sha256 = pointer ? new TextDecoder().decode(pointer) : "";
+    return /^[0-9a-f]{64}$/.test(sha256) ? this.blobs!.get(sha256) : undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import type { DistributionFile } from "./distribution-file.js";
+
+/** Options for {@link PackageSource.listFiles}. */
+export interface ListFilesOptions {
+  /** Aborts the request. */
+  signal?: AbortSignal;
+}
+
+/** Options for {@link PackageSource.fetchFile}. */
+export interface FetchFileOptions {
+  signal?: AbortSignal;
+  /** Called with the number of bytes received so far, for progress bars. */
+  onProgress?: (receivedBytes: number, totalBytes: number | undefined) => void;
+}
+
+/**
+ * Where distributions come from: a PEP 503/691 index, a find-links location or Pyodide's lock
+ * file. Implementations cache, retry and verify hashes; callers see only typed results and
+ * `KilnError`s.
+ *
+ * @example
+ * const files = await source.listFiles("packaging");
+ * const metadata = await source.fetchMetadata(files.at(-1)!);
+ * const wheel = await source.fetchFile(files.at(-1)!);
+ */
+export interface PackageSource {
+  /** A human-readable name for messages: the index URL or directory. */
+  readonly name: string;
+  /**
+   * The `indexUrl` the source's files carry (credentials removed), so a combination of sources
+   * can route a file back to the source that listed it.
+   */
+  readonly url: string;
+  /**
+   * Every file the source offers for the project (a PEP 503 normalized name); an empty list when
+   * the source does not have the project (HTTP 404). Yanked files are included and marked.
+   */
+  listFiles(project: string, options?: ListFilesOptions): Promise<DistributionFile[]>;
+  /**
+   * The raw core metadata (`METADATA` / `PKG-INFO` text) of a file, read as cheaply as possible:
+   * a PEP 658 metadata file, else HTTP range requests into the wheel, else the whole file.
+   */
+  fetchMetadata(file: DistributionFile, options?: ListFilesOptions): Promise<string>;
+  /** The file's bytes, verified against its listed hashes (the strongest one given). */
+  fetchFile(file: DistributionFile, options?: FetchFileOptions): Promise<Uint8Array>;
+}
