@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 
 /** Handles one request; `hit` counts requests to this path so far, from 1. */
-export type Route = (request: IncomingMessage, response: ServerResponse, hit: number) => void | Promise<void>;
+export type Route = (request: IncomingMessage, response: ServerResponse, hit: number) => unknown;
 
 /** A test server on 127.0.0.1 with a request log. */
 export interface LoopbackServer {
