@@ -70,6 +70,16 @@ export const errorCodes = {
   // end of runtime
 
   // installer
+  invalidWheel: "A wheel's contents do not follow the wheel spec",
+  unsupportedWheelVersion: "A wheel's Wheel-Version is not supported",
+  hashMismatch: "A file does not match its expected hash",
+  installConflict: "Two things would be installed at the same path",
+  invalidEntryPoints: "A wheel's entry_points.txt cannot be parsed",
+  environmentLocked: "Another process holds the environment's install lock",
+  missingRecord: "An installed distribution has no RECORD file",
+  notInstalled: "The distribution is not installed",
+  installFailed: "Installing or uninstalling failed and was rolled back",
+  invalidInstallScheme: "The install scheme is not usable",
   // end of installer
 
   // audit

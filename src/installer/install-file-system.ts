@@ -1,0 +1,59 @@
+/** What {@link InstallFileSystem.stat} reports. Symbolic links are reported as `other`, not followed. */
+export interface FileStat {
+  kind: "file" | "directory" | "other";
+  size: number;
+  /** Permission bits, such as 0o755. */
+  mode: number;
+}
+
+/** Options for {@link InstallFileSystem.writeFile}. */
+export interface WriteFileOptions {
+  /** Permission bits for the new file; default 0o644. */
+  mode?: number;
+  /** Fail with an error whose `code` is `EEXIST` if the file exists (used for lock files). */
+  exclusive?: boolean;
+  /** Flush to stable storage before returning (used for the journal). */
+  durable?: boolean;
+}
+
+/** Who holds a lock: enough to tell whether the holder is still running. */
+export interface LockOwner {
+  pid: number;
+  hostname: string;
+}
+
+/**
+ * The file operations the installer needs, so it runs on Node, in a browser (over Emscripten's
+ * file system) or in memory. Paths are absolute and `/`-separated. Errors keep the platform's
+ * `code` property (`ENOENT`, `EEXIST`, `ENOTEMPTY`, `ENOSPC`), as Node's do.
+ *
+ * @example
+ * const fs: InstallFileSystem = nodeFileSystem(); // from src/platform/node-file-system.ts
+ * await fs.writeFile("/env/x.txt", new TextEncoder().encode("hi"), { mode: 0o644 });
+ */
+export interface InstallFileSystem {
+  readFile(path: string): Promise<Uint8Array>;
+  /** Writes a whole file; the parent directory must exist. */
+  writeFile(path: string, data: Uint8Array, options?: WriteFileOptions): Promise<void>;
+  /** Creates a directory and its missing parents; an existing directory is fine. */
+  mkdir(path: string): Promise<void>;
+  /** Atomically renames a file or directory, replacing a file at `to`. */
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file, or a directory (only if empty, unless `recursive`); a missing path is fine. */
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Names in a directory, unsorted. */
+  list(path: string): Promise<string[]>;
+  /** Describes a path without following symbolic links; undefined when it does not exist. */
+  stat(path: string): Promise<FileStat | undefined>;
+  exists(path: string): Promise<boolean>;
+  /** The current process, written into lock files. */
+  lockOwner(): LockOwner;
+  /** Whether a lock's owner still runs: true, false, or undefined when it cannot be told (another host). */
+  isAlive(owner: LockOwner): boolean | undefined;
+}
+
+/** The `code` of a platform error (`ENOENT`, …), if any. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}

@@ -1,0 +1,137 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { installStateDirectory } from "./environment-lock.js";
+import type { InstallFileSystem } from "./install-file-system.js";
+import { memoryFileSystem, type MemoryFileSystem } from "./memory-file-system.js";
+import { recoverTransactions, Transaction } from "./transaction.js";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const prefix = "/env";
+const roots = ["/env/lib/site-packages", "/env/bin", "/env"];
+
+async function leftovers(fs: InstallFileSystem): Promise<string[]> {
+  const state = `${prefix}/${installStateDirectory}`;
+  return (await fs.exists(state)) ? fs.list(state) : [];
+}
+
+/** The environment without kiln's own state directory, as text. */
+function view(fs: MemoryFileSystem): Record<string, string> {
+  return Object.fromEntries([...fs.snapshot()].filter(([path]) => !path.startsWith(`${prefix}/${installStateDirectory}`)).map(([path, data]) => [path, decoder.decode(data)]));
+}
+
+async function oldEnvironment(): Promise<MemoryFileSystem> {
+  const fs = memoryFileSystem();
+  await fs.mkdir("/env/lib/site-packages/old");
+  await fs.mkdir("/env/bin");
+  await fs.writeFile("/env/lib/site-packages/old/a.py", encoder.encode("old a"));
+  await fs.writeFile("/env/lib/site-packages/old/b.py", encoder.encode("old b"));
+  await fs.writeFile("/env/lib/site-packages/keep.py", encoder.encode("keep"));
+  await fs.writeFile("/env/bin/tool", encoder.encode("old tool"));
+  return fs;
+}
+
+/** Replaces old/ with new/, overwrites bin/tool, adds files in new directories. */
+async function change(fs: InstallFileSystem): Promise<void> {
+  const transaction = await Transaction.begin(fs, prefix, roots);
+  transaction.removeFile("/env/lib/site-packages/old/a.py");
+  transaction.removeFile("/env/lib/site-packages/old/b.py");
+  transaction.removeFile("/env/bin/tool");
+  await transaction.stageFile("/env/bin/tool", encoder.encode("new tool"), 0o755);
+  await transaction.stageFile("/env/lib/site-packages/new/deep/c.py", encoder.encode("new c"), 0o644);
+  await transaction.stageFile("/env/share/man/c.1", encoder.encode("man"), 0o644);
+  await transaction.commit();
+}
+
+const newView = {
+  "/env/bin/tool": "new tool",
+  "/env/lib/site-packages/keep.py": "keep",
+  "/env/lib/site-packages/new/deep/c.py": "new c",
+  "/env/share/man/c.1": "man",
+};
+
+test("a committed transaction applies every change and cleans up emptied directories", async () => {
+  const fs = await oldEnvironment();
+  await change(fs);
+  assert.deepEqual(view(fs), newView);
+  assert.equal(await fs.exists("/env/lib/site-packages/old"), false);
+  assert.deepEqual(await fs.list(`${prefix}/${installStateDirectory}`), []);
+  assert.equal((await fs.stat("/env/bin/tool"))?.mode, 0o755);
+});
+
+/**
+ * A file system that dies after `budget` mutating calls: the call that exhausts it and every later
+ * call fail, as if the process had been killed there. Reads keep working until the crash.
+ */
+function dyingFileSystem(inner: InstallFileSystem, budget: number): InstallFileSystem & { dead: () => boolean } {
+  let left = budget;
+  const mutating = new Set(["writeFile", "mkdir", "rename", "remove"]);
+  const wrapped = new Proxy(inner, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (left <= 0) return Promise.reject(Object.assign(new Error("killed"), { code: "EKILLED" }));
+        if (mutating.has(String(key))) left--;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return Object.assign(wrapped, { dead: () => left <= 0 });
+}
+
+test("a crash after any number of steps recovers to exactly the old or the new state", async () => {
+  const oldView = view(await oldEnvironment());
+  let sawOld = 0;
+  let sawNew = 0;
+  for (let budget = 0; ; budget++) {
+    const fs = await oldEnvironment();
+    const dying = dyingFileSystem(fs, budget);
+    const completed = await change(dying).then(() => true, () => false);
+    await recoverTransactions(fs, prefix);
+    // Recovery itself may be interrupted and re-run.
+    const state = view(fs);
+    if (JSON.stringify(state) === JSON.stringify(oldView)) sawOld++;
+    else if (JSON.stringify(state) === JSON.stringify(newView)) sawNew++;
+    else assert.fail(`budget ${budget}: mixed state ${JSON.stringify(state)}`);
+    assert.deepEqual(await leftovers(fs), []);
+    if (completed) break;
+  }
+  assert.ok(sawOld > 5 && sawNew >= 1, `old ${sawOld}, new ${sawNew}`);
+});
+
+test("recovery interrupted at any point can be run again", async () => {
+  for (let crashAt = 8; crashAt < 30; crashAt++) {
+    const fs = await oldEnvironment();
+    await change(dyingFileSystem(fs, crashAt)).catch(() => undefined);
+    for (let recoveryBudget = 0; recoveryBudget < 40; recoveryBudget++) {
+      const copy = fs.clone();
+      await recoverTransactions(dyingFileSystem(copy, recoveryBudget), prefix).catch(() => undefined);
+      await recoverTransactions(copy, prefix);
+      const state = JSON.stringify(view(copy));
+      assert.ok(state === JSON.stringify(view(await oldEnvironment())) || state === JSON.stringify(newView), `crash ${crashAt}, recovery budget ${recoveryBudget}: ${state}`);
+    }
+  }
+});
+
+test("a failure during commit rolls back in process", async () => {
+  const fs = await oldEnvironment();
+  const before = view(fs);
+  const transaction = await Transaction.begin(fs, prefix, roots);
+  await transaction.stageFile("/env/lib/site-packages/old/a.py", encoder.encode("replaced"), 0o644);
+  await transaction.stageFile("/env/lib/site-packages/keep.py/child", encoder.encode("cannot go under a file"), 0o644);
+  await assert.rejects(transaction.commit());
+  assert.deepEqual(view(fs), before);
+  assert.deepEqual(await fs.list(`${prefix}/${installStateDirectory}`), []);
+});
+
+test("an aborted transaction never touches the environment", async () => {
+  const fs = await oldEnvironment();
+  const before = view(fs);
+  const transaction = await Transaction.begin(fs, prefix, roots);
+  await transaction.stageFile("/env/bin/tool", encoder.encode("new"), 0o755);
+  transaction.removeFile("/env/lib/site-packages/keep.py");
+  await transaction.abort();
+  assert.deepEqual(view(fs), before);
+  assert.deepEqual(await fs.list(`${prefix}/${installStateDirectory}`), []);
+});

@@ -1,0 +1,244 @@
+import { KilnError } from "../core/index.js";
+import { installStateDirectory } from "./environment-lock.js";
+import { errorCode, type InstallFileSystem } from "./install-file-system.js";
+import { isInside, joinPath, parentPath } from "./paths.js";
+
+/**
+ * One change to the environment: install a staged file at `target` (backing up what was there),
+ * or remove `target` (backing it up). Targets are unique within a transaction.
+ */
+interface Operation {
+  target: string;
+  install: boolean;
+}
+
+/** The journal, written before the first change to the environment. */
+interface Plan {
+  version: 1;
+  operations: Operation[];
+  /** Directories the commit creates, parents first; a rollback removes them again. */
+  createdDirectories: string[];
+  /** Directories that may be empty after the commit; removed if so, never above `roots`. */
+  cleanupDirectories: string[];
+  roots: string[];
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A set of file changes to an environment that is applied as a whole or not at all.
+ *
+ * How: files are first written (and verified by the caller) under
+ * `<prefix>/.kiln-install/tx-<id>/new/<n>`, on the same file system as their targets, so moving
+ * them in is an atomic rename. `commit` writes the journal `plan.json` (fsynced), then for each
+ * operation renames the old file to `old/<n>` and the new one into place, then writes the marker
+ * `committed`, then deletes the backups. An interrupted transaction is repaired by
+ * {@link recoverTransactions}, which every write operation runs first under the install lock:
+ * without `plan.json` nothing was changed and the staging directory is deleted; with `plan.json`
+ * but no `committed` marker it is rolled BACK (each step is undone by looking at which of
+ * `new/<n>`, `old/<n>` still exist, so recovery itself can be interrupted and re-run); with the
+ * marker it is finished. Rolling back rather than forward means a failure at any point before the
+ * marker — a bad hash, a full disk, a kill — leaves the environment as it was.
+ *
+ * @example
+ * const transaction = await Transaction.begin(fs, scheme.prefix, [scheme.purelib]);
+ * await transaction.stageFile("/env/lib/python3.14/site-packages/x.py", bytes, 0o644);
+ * await transaction.commit();
+ */
+export class Transaction {
+  readonly #fs: InstallFileSystem;
+  readonly #directory: string;
+  readonly #roots: string[];
+  readonly #operations = new Map<string, Operation & { index: number }>();
+  readonly #cleanup = new Set<string>();
+  #finished = false;
+
+  private constructor(fs: InstallFileSystem, directory: string, roots: string[]) {
+    this.#fs = fs;
+    this.#directory = directory;
+    this.#roots = roots.map((root) => joinPath(root));
+  }
+
+  /** Creates the staging directory. `roots` bound the empty-directory cleanup after removals. */
+  static async begin(fs: InstallFileSystem, prefix: string, roots: string[]): Promise<Transaction> {
+    const directory = joinPath(prefix, installStateDirectory, `tx-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    await fs.mkdir(joinPath(directory, "new"));
+    await fs.mkdir(joinPath(directory, "old"));
+    return new Transaction(fs, directory, roots);
+  }
+
+  /** True when `target` is already installed or removed by this transaction. */
+  has(target: string): boolean {
+    return this.#operations.has(joinPath(target));
+  }
+
+  /** Writes `data` to staging, to be moved to `target` on commit. */
+  async stageFile(target: string, data: Uint8Array, mode: number): Promise<void> {
+    const key = joinPath(target);
+    const existing = this.#operations.get(key);
+    if (existing?.install) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
+    const index = existing?.index ?? this.#operations.size;
+    await this.#fs.writeFile(joinPath(this.#directory, "new", String(index)), data, { mode });
+    this.#operations.set(key, { target: key, install: true, index });
+  }
+
+  /** Marks `target` for removal on commit (a staged file for the same target wins). */
+  removeFile(target: string): void {
+    const key = joinPath(target);
+    this.#cleanup.add(parentPath(key));
+    if (!this.#operations.has(key)) this.#operations.set(key, { target: key, install: false, index: this.#operations.size });
+  }
+
+  /** Applies every operation, or none: on failure the environment is rolled back and the error rethrown. */
+  async commit(): Promise<void> {
+    this.#assertOpen();
+    const operations = [...this.#operations.values()].sort((a, b) => a.index - b.index).map(({ target, install }) => ({ target, install }));
+    const plan: Plan = {
+      version: 1,
+      operations,
+      createdDirectories: await this.#missingDirectories(operations),
+      cleanupDirectories: [...this.#cleanup],
+      roots: this.#roots,
+    };
+    await writeDurably(this.#fs, joinPath(this.#directory, "plan.json"), encoder.encode(JSON.stringify(plan)));
+    try {
+      for (const directory of plan.createdDirectories) await this.#fs.mkdir(directory);
+      for (const [index, operation] of operations.entries()) await applyOperation(this.#fs, this.#directory, index, operation);
+      await writeDurably(this.#fs, joinPath(this.#directory, "committed"), new Uint8Array());
+    } catch (error) {
+      this.#finished = true;
+      await rollBack(this.#fs, this.#directory, plan);
+      throw error;
+    }
+    this.#finished = true;
+    await finish(this.#fs, this.#directory, plan);
+  }
+
+  /** Discards everything staged; the environment was never touched. */
+  async abort(): Promise<void> {
+    if (this.#finished) return;
+    this.#finished = true;
+    await this.#fs.remove(this.#directory, { recursive: true });
+  }
+
+  #assertOpen(): void {
+    if (this.#finished) throw new TypeError("The transaction is already committed or aborted");
+  }
+
+  async #missingDirectories(operations: Operation[]): Promise<string[]> {
+    const missing = new Set<string>();
+    const known = new Set<string>();
+    for (const { target, install } of operations) {
+      if (!install) continue;
+      const chain: string[] = [];
+      for (let directory = parentPath(target); directory !== "/" && !known.has(directory); directory = parentPath(directory)) {
+        const stat = await this.#fs.stat(directory);
+        known.add(directory);
+        if (stat !== undefined) break;
+        chain.push(directory);
+      }
+      for (const directory of chain.reverse()) missing.add(directory);
+    }
+    return [...missing].sort((a, b) => a.split("/").length - b.split("/").length);
+  }
+}
+
+async function writeDurably(fs: InstallFileSystem, path: string, data: Uint8Array): Promise<void> {
+  await fs.writeFile(`${path}.tmp`, data, { durable: true });
+  await fs.rename(`${path}.tmp`, path);
+}
+
+async function applyOperation(fs: InstallFileSystem, directory: string, index: number, operation: Operation): Promise<void> {
+  const staged = joinPath(directory, "new", String(index));
+  const backup = joinPath(directory, "old", String(index));
+  const existing = await fs.stat(operation.target);
+  if (existing?.kind === "directory") {
+    throw new KilnError("installConflict", `Cannot install "${operation.target}": a directory is in the way`, {
+      hint: "Remove the directory, or uninstall the distribution that created it",
+    });
+  }
+  if (existing !== undefined) await fs.rename(operation.target, backup);
+  if (operation.install) await fs.rename(staged, operation.target);
+}
+
+/** Undoes whatever part of a plan was applied; safe to run again if interrupted. */
+async function rollBack(fs: InstallFileSystem, directory: string, plan: Plan): Promise<void> {
+  for (let index = plan.operations.length - 1; index >= 0; index--) {
+    const operation = plan.operations[index]!;
+    const staged = joinPath(directory, "new", String(index));
+    const backup = joinPath(directory, "old", String(index));
+    if (operation.install && !(await fs.exists(staged)) && (await fs.exists(operation.target))) {
+      await fs.rename(operation.target, staged);
+    }
+    if (await fs.exists(backup)) {
+      await fs.mkdir(parentPath(operation.target));
+      await fs.rename(backup, operation.target);
+    }
+  }
+  for (const created of [...plan.createdDirectories].reverse()) await removeIfEmpty(fs, created);
+  await fs.remove(directory, { recursive: true });
+}
+
+/** Completes a committed plan: drops backups and directories left empty by removals. */
+async function finish(fs: InstallFileSystem, directory: string, plan: Plan): Promise<void> {
+  await fs.remove(joinPath(directory, "old"), { recursive: true });
+  for (const start of plan.cleanupDirectories) {
+    // Walk up while strictly inside a root: site-packages or bin must survive their last package.
+    const removable = (path: string) => plan.roots.some((root) => isInside(root, path)) && !plan.roots.includes(path);
+    for (let current = start; removable(current); current = parentPath(current)) {
+      if (!(await removeIfEmpty(fs, current))) break;
+    }
+  }
+  await fs.remove(directory, { recursive: true });
+}
+
+async function removeIfEmpty(fs: InstallFileSystem, path: string): Promise<boolean> {
+  try {
+    const stat = await fs.stat(path);
+    if (stat?.kind !== "directory" || (await fs.list(path)).length > 0) return stat === undefined;
+    await fs.remove(path);
+    return true;
+  } catch (error) {
+    if (errorCode(error) === "ENOTEMPTY" || errorCode(error) === "EEXIST") return false;
+    throw error;
+  }
+}
+
+/**
+ * Repairs every interrupted transaction under `prefix` (see {@link Transaction}); call it while
+ * holding the install lock. Returns how many were rolled back and finished.
+ *
+ * @example
+ * await withEnvironmentLock(prefix, fs, {}, () => recoverTransactions(fs, prefix));
+ */
+export async function recoverTransactions(fs: InstallFileSystem, prefix: string): Promise<{ rolledBack: number; finished: number; discarded: number }> {
+  const state = joinPath(prefix, installStateDirectory);
+  const result = { rolledBack: 0, finished: 0, discarded: 0 };
+  if (!(await fs.exists(state))) return result;
+  for (const name of (await fs.list(state)).filter((entry) => entry.startsWith("tx-")).sort()) {
+    const directory = joinPath(state, name);
+    const planPath = joinPath(directory, "plan.json");
+    if (!(await fs.exists(planPath))) {
+      await fs.remove(directory, { recursive: true });
+      result.discarded++;
+      continue;
+    }
+    let plan: Plan;
+    try {
+      plan = JSON.parse(new TextDecoder().decode(await fs.readFile(planPath))) as Plan;
+    } catch (error) {
+      throw new KilnError("installFailed", `Cannot recover the interrupted installation in "${directory}": its journal is unreadable`, {
+        hint: "Inspect that directory by hand, then delete it",
+        cause: error,
+      });
+    }
+    if (await fs.exists(joinPath(directory, "committed"))) {
+      await finish(fs, directory, plan);
+      result.finished++;
+    } else {
+      await rollBack(fs, directory, plan);
+      result.rolledBack++;
+    }
+  }
+  return result;
+}
