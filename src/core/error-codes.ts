@@ -72,7 +72,6 @@ export const errorCodes = {
   // installer
   invalidWheel: "A wheel's contents do not follow the wheel spec",
   unsupportedWheelVersion: "A wheel's Wheel-Version is not supported",
-  hashMismatch: "A file does not match its expected hash",
   installConflict: "Two things would be installed at the same path",
   invalidEntryPoints: "A wheel's entry_points.txt cannot be parsed",
   environmentLocked: "Another process holds the environment's install lock",
