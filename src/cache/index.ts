@@ -24,3 +24,4 @@ export {
   type CachedHeaders,
   type HttpCacheMeta,
 } from "./http-freshness.js";
+export { pruneCache, indexCacheBuckets, type PruneCacheOptions, type PruneResult } from "./prune-cache.js";

@@ -2,4 +2,5 @@
  * The Node.js implementations of the I/O interfaces the isomorphic layers take as parameters.
  * With platform/browser.ts, the only files that touch node:* or DOM APIs.
  */
-export {};
+export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
+export { NodeCacheStore, isKilnCacheDirectory } from "./node-cache-store.js";

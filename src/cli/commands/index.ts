@@ -1,4 +1,5 @@
 import type { CommandDefinition } from "../command.js";
+import { cacheCommand } from "./cache.js";
 
 /** Every top-level command, in the order `kiln --help` lists them. */
-export const commands: CommandDefinition[] = [];
+export const commands: CommandDefinition[] = [cacheCommand];

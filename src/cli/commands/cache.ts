@@ -1,0 +1,92 @@
+import { rm } from "node:fs/promises";
+import { KilnError } from "../../core/index.js";
+import { pruneCache } from "../../cache/index.js";
+import { NodeCacheStore, isKilnCacheDirectory, kilnCacheDir } from "../../platform/node.js";
+import { defineCommand, jsonOption, type CommandContext } from "../command.js";
+
+const cacheDirOption = { name: "cache-dir", type: "string" as const, valueName: "DIR", description: "Use this cache directory (default: KILN_CACHE_DIR, else the platform's)" };
+
+function cacheRoot(context: CommandContext): string {
+  const flag = context.arguments.options["cache-dir"];
+  return kilnCacheDir(typeof flag === "string" ? { ...context.env, KILN_CACHE_DIR: flag } : context.env, { cwd: context.cwd });
+}
+
+const dirCommand = defineCommand({
+  name: "dir",
+  summary: "Print the cache directory",
+  options: [cacheDirOption],
+  run: async (context) => {
+    context.output.line(cacheRoot(context));
+    return 0;
+  },
+});
+
+const cleanCommand = defineCommand({
+  name: "clean",
+  summary: "Delete the whole cache (index pages, wheels, metadata, runtime snapshots)",
+  options: [cacheDirOption, jsonOption],
+  run: async (context) => {
+    const root = cacheRoot(context);
+    if (!(await isKilnCacheDirectory(root))) {
+      throw new KilnError("cacheIo", `Cannot clean ${root}: it is not a kiln cache (no kiln CACHEDIR.TAG in it)`, {
+        hint: "Check KILN_CACHE_DIR / --cache-dir; kiln only deletes directories it created",
+      });
+    }
+    const entries = await new NodeCacheStore(root).list("");
+    const bytes = entries.reduce((sum, e) => sum + e.size, 0);
+    await rm(root, { recursive: true, force: true });
+    if (context.arguments.options.json) context.output.json({ directory: root, removedFiles: entries.length, removedBytes: bytes });
+    else context.output.line(`Removed ${entries.length} files (${formatBytes(bytes)}) from ${root}`);
+    return 0;
+  },
+});
+
+const pruneCommand = defineCommand({
+  name: "prune",
+  summary: "Remove unused, expired and damaged cache entries",
+  description: "Removes index cache entries unused for --max-age days, damaged entries and temporary files left by interrupted runs.",
+  options: [cacheDirOption, { name: "max-age", type: "string", valueName: "DAYS", description: "Remove entries unused for this many days (default 30)" }, jsonOption],
+  run: async (context) => {
+    const root = cacheRoot(context);
+    const days = parseDays(context.arguments.options["max-age"]);
+    const store = new NodeCacheStore(root);
+    const result = await pruneCache(store, { maxAgeMs: days * 86_400_000 });
+    const temporary = await store.removeStaleTemporaryFiles(3_600_000);
+    result.removedFiles += temporary.files;
+    result.removedBytes += temporary.bytes;
+    if (context.arguments.options.json) context.output.json({ directory: root, ...result });
+    else {
+      context.output.line(`Removed ${result.removedFiles} files (${formatBytes(result.removedBytes)}) from ${root}`);
+      context.output.line(`Kept ${result.keptFiles} files (${formatBytes(result.keptBytes)})`);
+    }
+    return 0;
+  },
+});
+
+/** `kiln cache dir | clean | prune`. */
+export const cacheCommand = defineCommand({
+  name: "cache",
+  summary: "Show, clean or prune kiln's cache",
+  options: [],
+  subcommands: [dirCommand, cleanCommand, pruneCommand],
+});
+
+function parseDays(value: unknown): number {
+  if (value === undefined) return 30;
+  if (typeof value !== "string" || !/^\d+(\.\d+)?$/.test(value)) {
+    throw new KilnError("usage", `--max-age takes a number of days, not "${String(value)}"`);
+  }
+  return Number(value);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}

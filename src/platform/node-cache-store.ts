@@ -1,0 +1,169 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { checkCacheKey, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
+import { KilnError } from "../core/index.js";
+
+const temporaryPrefix = ".tmp-";
+const tag = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kiln.\n# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+/**
+ * A {@link CacheStore} in a directory: one file per key. Writes go to a temporary file in the
+ * same directory and are renamed into place, which is atomic on every file system kiln supports,
+ * so a reader (in this or another kiln process) sees the old file, the new one or none. Two
+ * processes writing the same key both succeed; the last rename wins, and since keys name their
+ * content (a hash) or carry a checksum, either copy is right. Reads refresh the file's time so
+ * `kiln cache prune` can tell what is still used.
+ *
+ * @example
+ * const store = new NodeCacheStore(kilnCacheDir(process.env));
+ * await store.write("blobs/sha256/ab/ab12", bytes);
+ */
+export class NodeCacheStore implements CacheStore {
+  private tagged = false;
+  constructor(readonly root: string) {}
+
+  async read(key: string): Promise<Uint8Array | undefined> {
+    const path = this.pathOf(key);
+    try {
+      const bytes = await readFile(path);
+      const now = new Date();
+      await utimes(path, now, now).catch(() => {});
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw ioError("read", path, error);
+    }
+  }
+
+  async write(key: string, data: Uint8Array): Promise<void> {
+    const path = this.pathOf(key);
+    const temporary = join(dirname(path), `${temporaryPrefix}${process.pid}-${randomBytes(6).toString("hex")}`);
+    try {
+      await this.tagRoot();
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temporary, data);
+      await renameIntoPlace(temporary, path);
+    } catch (error) {
+      await unlink(temporary).catch(() => {});
+      throw ioError("write", path, error);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await rm(path, { force: true });
+    } catch (error) {
+      throw ioError("delete", path, error);
+    }
+  }
+
+  async list(prefix: string): Promise<CacheStoreEntry[]> {
+    const entries: CacheStoreEntry[] = [];
+    for (const path of await walk(prefix === "" ? this.root : this.pathOf(prefix))) {
+      if (path.split(sep).pop()!.startsWith(temporaryPrefix) || path === join(this.root, "CACHEDIR.TAG")) continue;
+      const info = await stat(path).catch(() => undefined);
+      if (info?.isFile()) entries.push({ key: relative(this.root, path).split(sep).join("/"), size: info.size, modified: info.mtimeMs });
+    }
+    return entries;
+  }
+
+  /**
+   * Deletes temporary files older than `olderThanMs` (left by a kiln process that was killed
+   * mid-write); returns how many bytes they held. Younger ones may belong to a running kiln.
+   */
+  async removeStaleTemporaryFiles(olderThanMs: number, now = Date.now()): Promise<{ files: number; bytes: number }> {
+    let files = 0;
+    let bytes = 0;
+    for (const path of await walk(this.root)) {
+      if (!path.split(sep).pop()!.startsWith(temporaryPrefix)) continue;
+      const info = await stat(path).catch(() => undefined);
+      if (!info || now - info.mtimeMs < olderThanMs) continue;
+      await rm(path, { force: true });
+      files++;
+      bytes += info.size;
+    }
+    return { files, bytes };
+  }
+
+  private pathOf(key: string): string {
+    checkCacheKey(key);
+    return join(this.root, ...key.split("/"));
+  }
+
+  /** Marks the root as a cache (CACHEDIR.TAG), so backup tools skip it and `clean` knows it. */
+  private async tagRoot(): Promise<void> {
+    if (this.tagged) return;
+    await mkdir(this.root, { recursive: true });
+    await writeFile(join(this.root, "CACHEDIR.TAG"), tag, { flag: "wx" }).catch((error) => {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    });
+    this.tagged = true;
+  }
+}
+
+/**
+ * True when `directory` is a kiln cache (has kiln's CACHEDIR.TAG) or does not exist: what
+ * `kiln cache clean` checks before deleting a directory that `KILN_CACHE_DIR` may have pointed
+ * anywhere.
+ *
+ * @example
+ * if (await isKilnCacheDirectory(root)) await rm(root, { recursive: true, force: true });
+ */
+export async function isKilnCacheDirectory(directory: string): Promise<boolean> {
+  try {
+    const text = await readFile(join(directory, "CACHEDIR.TAG"), "utf8");
+    return text.includes("created by kiln");
+  } catch (error) {
+    if (!isMissing(error)) return false;
+    const listing = await readdir(directory).catch(() => undefined);
+    return listing === undefined || listing.length === 0;
+  }
+}
+
+/** Windows refuses to replace a file another process has open; the other copy is as good. */
+async function renameIntoPlace(temporary: string, path: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(temporary, path);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== "EPERM" && code !== "EACCES" && code !== "EBUSY") || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * (attempt + 1)));
+    }
+  }
+}
+
+async function walk(directory: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    if (isMissing(error) || (error as NodeJS.ErrnoException).code === "ENOTDIR") return [];
+    throw ioError("list", directory, error);
+  }
+  const paths: string[] = [];
+  for (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) paths.push(...(await walk(path)));
+    else paths.push(path);
+  }
+  return paths;
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === "ENOENT";
+}
+
+function ioError(action: string, path: string, error: unknown): KilnError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return new KilnError("cacheIo", `Cannot ${action} the cache entry ${path}: ${(error as Error).message ?? error}`, {
+    cause: error,
+    hint:
+      code === "ENOSPC"
+        ? "The disk is full; free space or run `kiln cache prune`"
+        : "Check the permissions of the cache directory, or point KILN_CACHE_DIR elsewhere",
+  });
+}
