@@ -4,7 +4,7 @@ import type { DistributionFile } from "./distribution-file.js";
 import { HttpRangeSource } from "./http-range-source.js";
 import type { HttpSession } from "./http-session.js";
 import { HttpStatusError } from "./http-status-error.js";
-import { bytesSource } from "./random-access-source.js";
+import { bytesSource } from "../archive/index.js";
 import { readWheelMetadata } from "./read-wheel-metadata.js";
 import { redactUrl } from "./redact-url.js";
 import { verifyHashes } from "./verify-hashes.js";

@@ -1,7 +1,7 @@
 import { KilnError } from "../core/index.js";
 import { HttpStatusError } from "./http-status-error.js";
 import type { HttpSession } from "./http-session.js";
-import type { RandomAccessSource } from "./random-access-source.js";
+import type { RandomAccessSource } from "../archive/index.js";
 import { readBody } from "./read-body.js";
 import { redactUrl } from "./redact-url.js";
 import { withRetries } from "./with-retries.js";

@@ -31,8 +31,6 @@ export { resolveFileUrl, isSafeFilename } from "./file-url.js";
 export { redactUrl } from "./redact-url.js";
 export { splitUrlCredentials, basicAuthorization, type Credentials } from "./url-credentials.js";
 export { verifyHashes } from "./verify-hashes.js";
-export { normalizeProjectName } from "./normalize-project-name.js";
-export { bytesSource, type RandomAccessSource } from "./random-access-source.js";
 export { HttpRangeSource, parseContentRange, type HttpRangeSourceOptions } from "./http-range-source.js";
 export { readWheelMetadata } from "./read-wheel-metadata.js";
 export { fetchCoreMetadata, type FetchCoreMetadataOptions } from "./fetch-core-metadata.js";

@@ -2,7 +2,7 @@ import { KilnError } from "../core/index.js";
 import type { DistributionFile } from "./distribution-file.js";
 import { fetchCoreMetadata } from "./fetch-core-metadata.js";
 import type { HttpSession } from "./http-session.js";
-import { normalizeProjectName } from "./normalize-project-name.js";
+import { parseName } from "../pep508/index.js";
 import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
 import { parseProjectPage, simpleApiAccept } from "./parse-project-page.js";
 import type { ProjectPage } from "./project-page.js";
@@ -42,7 +42,7 @@ export class SimpleIndexSource implements PackageSource {
 
   /** The whole project page (PEP 700 `versions` included), or undefined when the index lacks it. */
   async getProjectPage(project: string, options: ListFilesOptions = {}): Promise<ProjectPage | undefined> {
-    const url = `${this.url}${normalizeProjectName(project)}/`;
+    const url = `${this.url}${parseName(project)}/`;
     const page = await this.session.getPage(url, {
       accept: simpleApiAccept,
       signal: options.signal,

@@ -84,7 +84,7 @@ test("a corrupt cache entry is detected and refetched", async () => {
   await source.fetchFile(file!);
   for (const entry of await cache.list("")) {
     const bytes = (await cache.read(entry.key))!;
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
     await cache.write(entry.key, bytes);
   }
   const pageHits = server.hits("/fresh/demo/");
