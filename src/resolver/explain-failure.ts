@@ -21,6 +21,8 @@ export interface ExplainOptions<V, S> {
   formatTerm?: (name: string, set: S) => string;
   /** How an unusable selection is described; default `is forbidden`. */
   forbidden?: string;
+  /** The conclusion; default `version solving failed`. */
+  failure?: string;
   /**
    * Rewrites a set before it is printed, usually to the simplest set with the same available
    * versions (`>=1.0.1, <1.1.0 || >=1.1.1, <2.0.0` becomes `<1.1.0` when only 1.0.0 and 1.1.0 exist).
@@ -110,7 +112,7 @@ class Writer<V, S> {
 
   write(): string {
     if (this.failure.isDerived) this.visit(this.failure, false);
-    else this.lines.push({ message: `Because ${this.describe(this.failure)}, version solving failed.` });
+    else this.lines.push({ message: `Because ${this.describe(this.failure)}, ${this.options.failure ?? "version solving failed"}.` });
     const last = [...this.numbers.values()].at(-1);
     const padding = last === undefined ? 0 : `(${last}) `.length;
     const out: string[] = [];
@@ -235,7 +237,7 @@ class Writer<V, S> {
     if (cause.kind === "noVersions") return `there is no version of ${this.terse(entries[0]!)}`;
     if (cause.kind === "unavailable") return `${this.terse(entries[0]!, true)} ${cause.reason}`;
     if (cause.kind === "root") return `${this.root.subject} ${this.forbidden}`;
-    if (this.isFailure(incompatibility)) return "version solving failed";
+    if (this.isFailure(incompatibility)) return this.options.failure ?? "version solving failed";
     if (entries.length === 1) {
       const [entry] = entries as [Entry<S>];
       return `${this.terse(entry)} ${entry[1].positive ? this.forbidden : "is required"}`;

@@ -6,11 +6,21 @@
  * code resolves PEP 440 ranges against an index over HTTP and integer ranges in tests. A failed
  * resolution is data: a derivation graph of incompatibilities that `explainFailure` renders as
  * plain sentences ("Because a>=2 depends on b==1 and you require b>=2, a>=2 cannot be used.").
+ *
  * Quirks: terms are signed (`not foo S` holds when foo is absent; `foo ¬S` does not), and the
  * root package is a real package pinned to one version whose dependencies are the requirements.
+ * For Python: extras are virtual packages `name[extra]` pinned to their base's version; wheels
+ * only; pre-releases follow uv (allowed with `--pre`, when a first-party requirement names one,
+ * or when a project has nothing else), which is stricter than pip for transitive specifiers;
+ * yanked versions (PEP 592) only when a first-party requirement pins them with `==`/`===`.
  */
-export { type VersionSetAlgebra, isSubset, setsEqual, isFull, formatVersion } from "./version-set.js";
+export { type VersionSetAlgebra, isSubset, setsEqual, isFull } from "./version-set.js";
 export { TermAlgebra, type Term, type TermRelation } from "./term.js";
 export { Incompatibility, type IncompatibilityCause } from "./incompatibility.js";
 export { solve, type DependencyProvider, type Dependencies, type SolveOptions, type SolveResult } from "./solve.js";
 export { explainFailure, type ExplainOptions, type RootWording } from "./explain-failure.js";
+export { pep440Algebra, rangeOf } from "./pep440-algebra.js";
+export { targetForAbi, targetTags, defaultAbi, type TargetEnvironment } from "./target-environment.js";
+export { projectCandidates, parseFilename, type Candidate, type SkipReason } from "./project-candidates.js";
+export { rootPackage, packageId, parsePackageId, type PackageId } from "./python-packages.js";
+export { VersionRange } from "./version-range.js";
