@@ -20,6 +20,7 @@ export const errorCodes = {
   invalidSdistFilename: "Not a valid source distribution filename",
   invalidMetadata: "Core metadata cannot be parsed",
   unknownAbi: "Not a known Pyodide/Emscripten ABI",
+  arbitraryEqualityRange: "An === (arbitrary equality) specifier has no version range",
   // end of standards core
 
   // wasm binaries

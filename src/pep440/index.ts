@@ -31,3 +31,4 @@ export { SpecifierSet, parseSpecifierSet, tryParseSpecifierSet } from "./specifi
 export { filterVersions } from "./filter-versions.js";
 export { type Cut, type CutKind } from "./cut.js";
 export { type Interval } from "./specifier-intervals.js";
+export { VersionRange } from "./version-range.js";
