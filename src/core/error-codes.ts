@@ -51,6 +51,7 @@ export const errorCodes = {
   metadataUnavailable: "A distribution's core metadata cannot be read",
   invalidIndexConfig: "Index configuration (pip.conf, environment, pyproject.toml) is invalid",
   offline: "Offline, and the cache holds no copy",
+  findLinksUnreadable: "A --find-links directory or file cannot be read",
   // end of index clients
 
   // cache

@@ -12,6 +12,10 @@
  *   the wheel. PyPI's HTML API does not advertise them, so wheels are read with HTTP range
  *   requests (one suffix request usually covers the zip directory and METADATA).
  * - Several sources combine first-index-wins by default (dependency confusion).
+ * - Pyodide's own repository is a `pyodide-lock.json` whose `file_name`s are relative to the lock
+ *   file's URL; `shared_library` entries and `-tests` bundles are zips without core metadata.
+ * - `--find-links` lists every project's files in one directory or page; files are matched to a
+ *   project by their name prefix.
  */
 export type { DistributionFile, PyodidePackageInfo } from "./distribution-file.js";
 export type { PackageSource, ListFilesOptions, FetchFileOptions } from "./package-source.js";
@@ -36,3 +40,7 @@ export { readWheelMetadata } from "./read-wheel-metadata.js";
 export { fetchCoreMetadata, type FetchCoreMetadataOptions } from "./fetch-core-metadata.js";
 export { SimpleIndexSource, type SimpleIndexSourceOptions } from "./simple-index-source.js";
 export { combineSources, type CombineSourcesOptions, type IndexStrategy } from "./combine-sources.js";
+export { parsePyodideLock, type PyodideLock, type PyodideLockPackage } from "./parse-pyodide-lock.js";
+export { PyodideLockSource, pyodideCdnUrl, type PyodideLockSourceOptions } from "./pyodide-lock-source.js";
+export type { LocalFiles } from "./local-files.js";
+export { FindLinksSource, type FindLinksSourceOptions } from "./find-links-source.js";

@@ -1,0 +1,127 @@
+import { KilnError } from "../core/index.js";
+import { normalizeName, parseName } from "../pep508/index.js";
+import type { DistributionFile } from "./distribution-file.js";
+import { fetchCoreMetadata } from "./fetch-core-metadata.js";
+import { isSafeFilename } from "./file-url.js";
+import type { HttpSession } from "./http-session.js";
+import type { LocalFiles } from "./local-files.js";
+import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
+import { parseSimpleHtml } from "./parse-simple-html.js";
+import { readWheelMetadata } from "./read-wheel-metadata.js";
+import { redactUrl } from "./redact-url.js";
+import { verifyHashes } from "./verify-hashes.js";
+
+/** Options for {@link FindLinksSource}. */
+export interface FindLinksSourceOptions {
+  /** An http(s) URL of a page of links, or a `file:` URL of a directory or HTML file. */
+  location: string;
+  session: HttpSession;
+  /** Needed for `file:` locations. */
+  files?: LocalFiles;
+}
+
+const distributionSuffixes = [".whl", ".tar.gz", ".zip", ".tar.bz2", ".tar.xz", ".tgz", ".tar"];
+
+/**
+ * pip's `--find-links`: a flat list of distributions for every project at once, from a local
+ * directory or an HTML page of links (`<a href>`, hashes in fragments, as PEP 503). Files are
+ * matched to a project by the name at the start of the file name.
+ *
+ * @example
+ * const local = new FindLinksSource({ location: "file:///home/me/wheels/", session, files: nodeLocalFiles });
+ * await local.listFiles("demo");
+ */
+export class FindLinksSource implements PackageSource {
+  readonly url: string;
+  readonly name: string;
+  private readonly session: HttpSession;
+  private readonly files: LocalFiles | undefined;
+  private listing: Promise<DistributionFile[]> | undefined;
+
+  constructor(options: FindLinksSourceOptions) {
+    this.session = options.session;
+    this.files = options.files;
+    this.url = options.session.registerCredentials(options.location.trim());
+    this.name = `find-links ${this.url}`;
+    const scheme = safeProtocol(this.url);
+    if (scheme === "file:" && !this.files) throw new TypeError("FindLinksSource needs `files` for a file: location");
+    if (scheme !== "file:" && scheme !== "http:" && scheme !== "https:") {
+      throw new KilnError("invalidIndexUrl", `Cannot use "${redactUrl(options.location)}" for --find-links: not a directory or http(s) URL`, {
+        hint: "Give a local directory, or the URL of a page of links",
+      });
+    }
+  }
+
+  async listFiles(project: string, options: ListFilesOptions = {}): Promise<DistributionFile[]> {
+    const wanted = parseName(project);
+    this.listing ??= this.listAll(options).catch((error) => {
+      this.listing = undefined;
+      throw error;
+    });
+    return (await this.listing).filter((file) => belongsTo(file.filename, wanted));
+  }
+
+  async fetchMetadata(file: DistributionFile, options: ListFilesOptions = {}): Promise<string> {
+    if (!file.url.startsWith("file:")) return fetchCoreMetadata(this.session, file, options);
+    if (!file.filename.endsWith(".whl")) {
+      throw new KilnError("metadataUnavailable", `Cannot read the metadata of ${file.filename} without building it`, {
+        hint: "kiln resolves from wheels; source distributions need a build step it does not run",
+      });
+    }
+    return readWheelMetadata(await this.files!.openFile(file.url), file.filename);
+  }
+
+  async fetchFile(file: DistributionFile, options: FetchFileOptions = {}): Promise<Uint8Array> {
+    if (!file.url.startsWith("file:")) {
+      return this.session.getFile(file.url, { hashes: file.hashes, signal: options.signal, onProgress: options.onProgress });
+    }
+    const bytes = await this.files!.readFile(file.url);
+    await verifyHashes(bytes, file.hashes, file.url);
+    return bytes;
+  }
+
+  private async listAll(options: ListFilesOptions): Promise<DistributionFile[]> {
+    if (this.url.startsWith("file:")) {
+      const directory = this.url.endsWith("/") ? this.url : `${this.url}/`;
+      const names = await this.files!.listDirectory(directory);
+      if (names === undefined) {
+        const html = new TextDecoder().decode(await this.files!.readFile(this.url));
+        return parseSimpleHtml(html, { url: this.url, indexUrl: this.url }).files;
+      }
+      return names
+        .filter((name) => isSafeFilename(name) && distributionSuffixes.some((suffix) => name.toLowerCase().endsWith(suffix)))
+        .sort()
+        .map((name) => ({ filename: name, url: new URL(encodeURIComponent(name), directory).href, hashes: {}, indexUrl: this.url }));
+    }
+    const page = await this.session.getPage(this.url, {
+      accept: "text/html",
+      signal: options.signal,
+      parse: (fetched) => parseSimpleHtml(new TextDecoder().decode(fetched.body), { url: fetched.url, indexUrl: this.url }),
+    });
+    if (!page) {
+      throw new KilnError("httpStatus", `The --find-links page ${redactUrl(this.url)} does not exist`, { hint: "Check the URL" });
+    }
+    for (const warning of page.warnings) this.session.reporter.debug(warning);
+    return page.files;
+  }
+}
+
+/**
+ * Whether a distribution file name is for `project` (normalized): a wheel's first component
+ * is its escaped name; an sdist's name runs up to the `-` before the version, which starts
+ * with a digit (names may contain `-` in old sdists).
+ */
+function belongsTo(filename: string, project: string): boolean {
+  const lower = filename.toLowerCase();
+  if (lower.endsWith(".whl")) return normalizeName(filename.split("-")[0] ?? "") === project;
+  const normalized = normalizeName(filename);
+  return normalized.startsWith(`${project}-`) && /^v?\d/.test(normalized.slice(project.length + 1));
+}
+
+function safeProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return "";
+  }
+}

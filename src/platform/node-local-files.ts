@@ -1,0 +1,68 @@
+import { open, readdir, readFile, stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { RandomAccessSource } from "../archive/index.js";
+import { KilnError } from "../core/index.js";
+import type { LocalFiles } from "../index/index.js";
+
+/**
+ * {@link LocalFiles} over Node's file system, for `--find-links` directories.
+ *
+ * @example
+ * const source = new FindLinksSource({ location: pathToFileURL("wheels/").href, session, files: nodeLocalFiles });
+ */
+export const nodeLocalFiles: LocalFiles = {
+  async listDirectory(directoryUrl) {
+    const path = fileURLToPath(directoryUrl);
+    const info = await stat(path).catch((error) => {
+      throw ioError("read", path, error);
+    });
+    if (!info.isDirectory()) return undefined;
+    const entries = await readdir(path, { withFileTypes: true });
+    return entries.filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name);
+  },
+  async readFile(fileUrl) {
+    const path = fileURLToPath(fileUrl);
+    const bytes = await readFile(path).catch((error) => {
+      throw ioError("read", path, error);
+    });
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  },
+  async openFile(fileUrl) {
+    const path = fileURLToPath(fileUrl);
+    const bytes = await fileSource(path).catch((error) => {
+      throw ioError("open", path, error);
+    });
+    return bytes;
+  },
+};
+
+/** Reads ranges with positioned reads; the handle closes after each read, so nothing leaks. */
+async function fileSource(path: string): Promise<RandomAccessSource> {
+  const { size } = await stat(path);
+  return {
+    size,
+    async read(offset, length) {
+      const handle = await open(path, "r");
+      try {
+        const buffer = new Uint8Array(length);
+        let done = 0;
+        while (done < length) {
+          const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return done === length ? buffer : buffer.subarray(0, done);
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
+function ioError(action: string, path: string, error: unknown): KilnError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return new KilnError("findLinksUnreadable", `Cannot ${action} ${path}: ${code === "ENOENT" ? "no such file or directory" : (error as Error).message}`, {
+    cause: error,
+    hint: "Check the --find-links path",
+  });
+}

@@ -1,0 +1,119 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { pathToFileURL } from "node:url";
+import { zipSync } from "fflate";
+import { isKilnError } from "../../src/core/index.js";
+import { FindLinksSource, HttpSession, PyodideLockSource, combineSources, fetchHttpClient } from "../../src/index/index.js";
+import { nodeLocalFiles } from "../../src/platform/node.js";
+import { makeWheel, metadataText, sha256 } from "./fixtures.js";
+import { serveBytes, serveText, startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
+
+// Pyodide's repository: a copy of the npm package's real pyodide-lock.json, served on loopback,
+// with two entries pointed at small synthetic files (the CDN's real wheels are out of reach).
+const realLock = JSON.parse(readFileSync(new URL("../../node_modules/pyodide/pyodide-lock.json", import.meta.url), "utf8"));
+const pydanticCore = makeWheel({ name: "pydantic-core", version: "2.41.5", requires: ["typing-extensions>=4.14.1"], padding: 200_000 });
+const sharedLibrary = zipSync({ "libblis.so": new Uint8Array(100) });
+const lock = structuredClone(realLock);
+lock.packages["pydantic-core"].sha256 = sha256(pydanticCore);
+lock.packages.libblis.sha256 = sha256(sharedLibrary);
+const sdist = new Uint8Array([31, 139, 8, 0]);
+const demoWheel = makeWheel({ name: "demo", version: "1.0", requires: ["dep"] });
+const localWheel = () => demoWheel;
+let server: LoopbackServer;
+
+function session() {
+  return new HttpSession({ http: fetchHttpClient(), retry: { retries: 1, initialDelayMs: 1, maxDelayMs: 1 } });
+}
+
+before(async () => {
+  server = await startLoopbackServer({
+    "/pyodide/pyodide-lock.json": (_q, r) => r.writeHead(302, { location: "/cdn/v314/full/pyodide-lock.json" }).end(),
+    "/cdn/v314/full/pyodide-lock.json": serveText(JSON.stringify(lock), { "content-type": "application/json" }),
+    [`/cdn/v314/full/${realLock.packages["pydantic-core"].file_name}`]: serveBytes(pydanticCore),
+    [`/cdn/v314/full/${realLock.packages.libblis.file_name}`]: serveBytes(sharedLibrary),
+    "/broken/pyodide-lock.json": serveText('{"info": {"abi_version": "2026_0", "python": "3.14.2"}, "packages": {"x": {"name": "x"}}}'),
+    "/links/": serveText(`<a href="files/demo-1.0-py3-none-any.whl#sha256=${sha256(localWheel())}">w</a><a href="files/demo-extra-2.0.tar.gz">s</a>`),
+    "/links/files/demo-1.0-py3-none-any.whl": serveBytes(localWheel()),
+  });
+});
+
+after(() => server.close());
+
+
+test("Pyodide repository: the lock's info, one file per project, URLs relative to the lock after redirects", async () => {
+  const pyodide = new PyodideLockSource({ baseUrl: `${server.url}/pyodide/`, session: session() });
+  const parsed = await pyodide.lock();
+  assert.equal(parsed.info.abiVersion, "2026_0");
+  assert.equal(parsed.packages.size, Object.keys(realLock.packages).length);
+  const [file] = await pyodide.listFiles("Pydantic_Core");
+  assert.equal(file!.filename, realLock.packages["pydantic-core"].file_name);
+  assert.equal(file!.url, `${server.url}/cdn/v314/full/${file!.filename}`);
+  assert.deepEqual(file!.pyodide, {
+    name: "pydantic_core",
+    version: "2.41.5",
+    depends: ["typing-extensions"],
+    imports: ["pydantic_core"],
+    packageType: "package",
+    installDir: "site",
+  });
+  assert.equal(file!.indexUrl, `${server.url}/pyodide/pyodide-lock.json`);
+  assert.deepEqual(await pyodide.listFiles("not-in-pyodide"), []);
+});
+
+test("Pyodide repository: metadata over range requests, files verified by the lock's sha256", async () => {
+  const pyodide = new PyodideLockSource({ baseUrl: `${server.url}/pyodide`, session: session() });
+  const [file] = await pyodide.listFiles("pydantic-core");
+  assert.equal(await pyodide.fetchMetadata(file!), metadataText("pydantic-core", "2.41.5", ["typing-extensions>=4.14.1"]));
+  assert.deepEqual(await pyodide.fetchFile(file!), pydanticCore);
+  const [numpy] = await pyodide.listFiles("numpy");
+  await assert.rejects(pyodide.fetchFile(numpy!), (e) => isKilnError(e, "httpStatus") && e.message.includes("numpy"));
+});
+
+test("Pyodide repository: shared libraries have no metadata but carry depends and installDir", async () => {
+  const pyodide = new PyodideLockSource({ baseUrl: `${server.url}/pyodide/`, session: session() });
+  const [blis] = await pyodide.listFiles("libblis");
+  assert.equal(blis!.pyodide!.installDir, "dynlib");
+  await assert.rejects(pyodide.fetchMetadata(blis!), (e) => isKilnError(e, "metadataUnavailable") && /shared_library/.test(e.message));
+  assert.deepEqual(await pyodide.fetchFile(blis!), sharedLibrary);
+});
+
+test("Pyodide repository: a broken lock names the field; a local copy needs no request", async () => {
+  const broken = new PyodideLockSource({ baseUrl: `${server.url}/broken/`, session: session() });
+  await assert.rejects(broken.listFiles("x"), (e) => isKilnError(e, "invalidIndexPage") && /packages\["x"\]\.sha256/.test(e.message) && /\/broken\/pyodide-lock\.json/.test(e.message));
+  const hits = server.log.length;
+  const local = new PyodideLockSource({ baseUrl: "https://cdn.example.org/pyodide/v314.0.7/full/", lockText: JSON.stringify(realLock), session: session() });
+  const [numpy] = await local.listFiles("numpy");
+  assert.equal(numpy!.url, `https://cdn.example.org/pyodide/v314.0.7/full/${realLock.packages.numpy.file_name}`);
+  assert.equal(server.log.length, hits);
+});
+
+test("find-links directory: files matched by project, metadata read from the local wheel", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "kiln-links-"));
+  writeFileSync(join(directory, "demo-1.0-py3-none-any.whl"), localWheel());
+  writeFileSync(join(directory, "demo-0.9.tar.gz"), sdist);
+  writeFileSync(join(directory, "demo_extra-1.0-py3-none-any.whl"), localWheel());
+  writeFileSync(join(directory, "notes.txt"), "x");
+  const links = new FindLinksSource({ location: pathToFileURL(directory).href, session: session(), files: nodeLocalFiles });
+  const files = await links.listFiles("demo");
+  assert.deepEqual(files.map((f) => f.filename), ["demo-0.9.tar.gz", "demo-1.0-py3-none-any.whl"]);
+  assert.equal(await links.fetchMetadata(files[1]!), metadataText("demo", "1.0", ["dep"]));
+  assert.deepEqual(await links.fetchFile(files[1]!), localWheel());
+  await assert.rejects(links.fetchMetadata(files[0]!), (e) => isKilnError(e, "metadataUnavailable"));
+  assert.deepEqual((await links.listFiles("demo-extra")).map((f) => f.filename), ["demo_extra-1.0-py3-none-any.whl"]);
+  const missing = new FindLinksSource({ location: pathToFileURL(join(directory, "nope")).href, session: session(), files: nodeLocalFiles });
+  await assert.rejects(missing.listFiles("demo"), (e) => isKilnError(e, "findLinksUnreadable") && e.message.includes("nope"));
+});
+
+test("find-links page: links relative to the page, hashes checked, combined before an index", async () => {
+  const links = new FindLinksSource({ location: `${server.url}/links/`, session: session() });
+  const files = await links.listFiles("demo");
+  assert.deepEqual(files.map((f) => f.filename), ["demo-1.0-py3-none-any.whl"]);
+  assert.deepEqual((await links.listFiles("demo-extra")).map((f) => f.filename), ["demo-extra-2.0.tar.gz"]);
+  const combined = combineSources([links, new PyodideLockSource({ baseUrl: `${server.url}/pyodide/`, session: session() })]);
+  const [wheel] = await combined.listFiles("demo");
+  assert.deepEqual(await combined.fetchFile(wheel!), localWheel());
+  assert.equal((await combined.listFiles("pydantic-core"))[0]!.indexUrl, `${server.url}/pyodide/pyodide-lock.json`);
+});
