@@ -84,6 +84,8 @@ export const errorCodes = {
   // end of installer
 
   // audit
+  auditInput: "An input to kiln audit cannot be read",
+  auditRuntime: "The runtime to audit against cannot be read",
   // end of audit
 
   // internal

@@ -1,0 +1,85 @@
+import { isKilnError } from "../core/index.js";
+import { parseRecord, recordHash, type RecordRow } from "../archive/index.js";
+import type { AuditFile } from "./audit-target.js";
+import type { Finding } from "./finding.js";
+
+/** The sha256 (hex) of every file, computed while checking RECORD. */
+export type FileDigests = Map<string, string>;
+
+/**
+ * Check 2: RECORD integrity. Every file listed must exist with the recorded hash and size,
+ * every file present must be listed (signatures `RECORD.jws`/`RECORD.p7s` excepted), and the
+ * hash algorithm must be sha256 or stronger. Also returns each file's sha256 for provenance.
+ *
+ * @example
+ * const { findings, digests } = await checkRecord(target.files);
+ */
+export async function checkRecord(files: readonly AuditFile[], options: { wheel: boolean }): Promise<{ findings: Finding[]; digests: FileDigests }> {
+  const findings: Finding[] = [];
+  const digests: FileDigests = new Map();
+  const contents = new Map<string, Uint8Array>();
+  for (const file of files) {
+    const bytes = await file.read();
+    contents.set(file.path, bytes);
+    digests.set(file.path, hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>))));
+  }
+  if (!options.wheel) return { findings, digests };
+  const recordPath = files.map((f) => f.path).find((p) => /^[^/]+\.dist-info\/RECORD$/.test(p));
+  if (!recordPath) {
+    findings.push({ code: "recordMissing", check: "record", severity: "error", effect: "install", message: "The wheel has no .dist-info/RECORD file; installers refuse it" });
+    return { findings, digests };
+  }
+  let rows: RecordRow[];
+  try {
+    rows = parseRecord(new TextDecoder().decode(contents.get(recordPath)));
+  } catch (error) {
+    if (!isKilnError(error)) throw error;
+    findings.push({ code: "recordUnreadable", check: "record", severity: "error", effect: "install", file: recordPath, message: error.message });
+    return { findings, digests };
+  }
+  const listed = new Set<string>();
+  for (const row of rows) {
+    listed.add(row.path);
+    findings.push(...(await checkRow(row, contents.get(row.path), recordPath)));
+  }
+  const dist = recordPath.slice(0, recordPath.lastIndexOf("/") + 1);
+  const unlisted = files.filter((f) => !listed.has(f.path) && f.path !== `${dist}RECORD.jws` && f.path !== `${dist}RECORD.p7s`);
+  for (const file of unlisted) {
+    findings.push({ code: "recordUnlisted", check: "record", severity: "error", effect: "install", file: file.path, message: `${file.path} is in the wheel but not in RECORD` });
+  }
+  return { findings, digests };
+}
+
+async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPath: string): Promise<Finding[]> {
+  const base = { check: "record" as const, file: row.path };
+  if (bytes === undefined) {
+    return [{ ...base, code: "recordMissingFile", severity: "error", effect: "install", message: `RECORD lists ${row.path}, which is not in the wheel` }];
+  }
+  if (row.path === recordPath) return [];
+  if (!row.hash) return [{ ...base, code: "recordNoHash", severity: "error", effect: "install", message: `RECORD gives no hash for ${row.path}` }];
+  if (row.hash.algorithm === "md5" || row.hash.algorithm === "sha1") {
+    return [{ ...base, code: "recordWeakHash", severity: "error", effect: "install", message: `RECORD hashes ${row.path} with ${row.hash.algorithm}; the wheel spec requires sha256 or stronger` }];
+  }
+  const findings: Finding[] = [];
+  let actual;
+  try {
+    actual = await recordHash(bytes, row.hash.algorithm);
+  } catch (error) {
+    if (!isKilnError(error)) throw error;
+    return [{ ...base, code: "recordWeakHash", severity: "error", effect: "install", message: error.message }];
+  }
+  if (actual.digest !== row.hash.digest) {
+    findings.push({
+      ...base, code: "recordHashMismatch", severity: "error", effect: "install",
+      message: `${row.path} does not match its RECORD hash`, evidence: { recorded: row.hash.digest, actual: actual.digest, algorithm: row.hash.algorithm },
+    });
+  }
+  if (row.size !== undefined && row.size !== bytes.length) {
+    findings.push({ ...base, code: "recordSizeMismatch", severity: "error", effect: "install", message: `${row.path} is ${bytes.length} bytes, RECORD says ${row.size}`, evidence: { recorded: row.size, actual: bytes.length } });
+  }
+  return findings;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,122 @@
+import { symbolFlags, type Import, type WasmModule } from "../wasm/index.js";
+import type { RuntimeManifest } from "./runtime-manifest.js";
+
+/** Who satisfies an import when the loader links a side module. */
+export type ImportSource = "runtime" | "javascript" | "wheel" | "loader" | "weak";
+
+/** An import nothing satisfies. */
+export interface UnresolvedImport {
+  module: string;
+  name: string;
+  kind: Import["kind"];
+}
+
+/** Symbols the other modules of the same wheel export, by kind, with the path exporting each. */
+export interface WheelSymbols {
+  functions: Map<string, string>;
+  globals: Map<string, string>;
+}
+
+/** The outcome of linking one module's imports against a runtime and its wheel. */
+export interface ImportLinking {
+  total: number;
+  byNamespace: Record<string, number>;
+  resolved: Partial<Record<ImportSource, number>>;
+  unresolved: UnresolvedImport[];
+}
+
+// Names Emscripten's loader answers itself (libdylink.js: the proxy's `__memory_base` and
+// `__table_base`, and the shared memory and table every side module imports).
+const loaderNames: Record<string, string[]> = {
+  global: ["__memory_base", "__table_base"],
+  memory: ["memory"],
+  table: ["__indirect_function_table"],
+};
+
+/**
+ * Resolves every import of a side module the way Emscripten's `loadWebAssemblyModule` does:
+ * `env` and `wasi_snapshot_preview1` against the runtime's symbols (main-module exports merged
+ * with the JavaScript library), then the wheel's own libraries, then the loader's on-demand
+ * prefixes; `GOT.mem`/`GOT.func` against exported data and functions, weak ones may stay
+ * undefined. Any other namespace cannot be satisfied.
+ *
+ * @example
+ * const linking = linkImports(module, manifest, wheelSymbols);
+ * linking.unresolved; // [{ module: "env", name: "PyFoo_New", kind: "function" }]
+ */
+export function linkImports(module: WasmModule, manifest: RuntimeManifest, wheel: WheelSymbols): ImportLinking {
+  const runtime = runtimeSets(manifest);
+  const weak = new Set((module.dylink()?.importInfo ?? []).filter((i) => (i.flags & 3) === symbolFlags.weak).map((i) => i.name));
+  const linking: ImportLinking = { total: 0, byNamespace: {}, resolved: {}, unresolved: [] };
+  for (const entry of module.imports()) {
+    linking.total++;
+    linking.byNamespace[entry.module] = (linking.byNamespace[entry.module] ?? 0) + 1;
+    const source = resolve(entry, runtime, wheel, manifest) ?? (weak.has(entry.name) ? "weak" : undefined);
+    if (source) linking.resolved[source] = (linking.resolved[source] ?? 0) + 1;
+    else linking.unresolved.push({ module: entry.module, name: entry.name, kind: entry.kind });
+  }
+  return linking;
+}
+
+interface RuntimeSets {
+  functions: Set<string>;
+  javascript: Set<string>;
+  data: Set<string>;
+  globals: Set<string>;
+  tags: Set<string>;
+}
+
+const setsCache = new WeakMap<RuntimeManifest, RuntimeSets>();
+
+function runtimeSets(manifest: RuntimeManifest): RuntimeSets {
+  let sets = setsCache.get(manifest);
+  if (!sets) {
+    sets = {
+      functions: new Set(manifest.functions), javascript: new Set(manifest.javascript), data: new Set(manifest.data),
+      globals: new Set(manifest.globals), tags: new Set(manifest.tags),
+    };
+    setsCache.set(manifest, sets);
+  }
+  return sets;
+}
+
+function resolve(entry: Import, runtime: RuntimeSets, wheel: WheelSymbols, manifest: RuntimeManifest): ImportSource | undefined {
+  const { name } = entry;
+  if (entry.module === "GOT.mem") return runtime.data.has(name) ? "runtime" : wheel.globals.has(name) ? "wheel" : undefined;
+  if (entry.module === "GOT.func") {
+    if (runtime.functions.has(name)) return runtime.javascript.has(name) ? "javascript" : "runtime";
+    return wheel.functions.has(name) ? "wheel" : undefined;
+  }
+  if (entry.module !== "env" && entry.module !== "wasi_snapshot_preview1") return undefined;
+  if (loaderNames[entry.kind]?.includes(name)) return "loader";
+  switch (entry.kind) {
+    case "function":
+      if (runtime.functions.has(name)) return runtime.javascript.has(name) ? "javascript" : "runtime";
+      if (wheel.functions.has(name)) return "wheel";
+      return manifest.dynamicPrefixes.some((prefix) => name.startsWith(prefix)) ? "loader" : undefined;
+    case "global":
+      if (runtime.globals.has(name)) return "javascript";
+      return runtime.data.has(name) ? "runtime" : wheel.globals.has(name) ? "wheel" : undefined;
+    case "tag":
+      return runtime.tags.has(name) ? "runtime" : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Collects what each module of a wheel exports, so sibling modules can link against it.
+ *
+ * @example
+ * const symbols = collectWheelSymbols([["pkg/libfoo.so", module]]);
+ */
+export function collectWheelSymbols(modules: readonly [string, WasmModule][]): WheelSymbols {
+  const symbols: WheelSymbols = { functions: new Map(), globals: new Map() };
+  for (const [path, module] of modules) {
+    for (const entry of module.exports()) {
+      if (entry.kind === "function" && !symbols.functions.has(entry.name)) symbols.functions.set(entry.name, path);
+      if (entry.kind === "global" && !symbols.globals.has(entry.name)) symbols.globals.set(entry.name, path);
+    }
+  }
+  return symbols;
+}

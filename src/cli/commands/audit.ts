@@ -1,0 +1,166 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { join, relative, resolve, sep } from "node:path";
+import {
+  atLeast, auditTarget, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,
+  type AuditFile, type AuditReport, type AuditTarget, type ManifestCache, type RuntimeManifest, type Severity,
+} from "../../audit/index.js";
+import { parseWheelFile } from "../../archive/index.js";
+import { KilnError, isKilnError } from "../../core/index.js";
+import { defineCommand, type CommandContext } from "../command.js";
+import { describeError } from "../output.js";
+
+const require = createRequire(import.meta.url);
+
+export const auditCommand = defineCommand({
+  name: "audit",
+  summary: "Check a WASM wheel: will it load in a runtime, and what can it reach",
+  usage: "WHEEL|SO|DIR... [--runtime pyodide@X] [--format text|json|html] [--fail-on warning|error] [--load]",
+  description: [
+    "Reads wheels, WebAssembly side modules (.so) or directories (an unpacked wheel, or a folder of",
+    "wheels) and checks: the wheel name and PEP 783 tags, RECORD hashes, that every .so is a side",
+    "module with dylink.0 first and the right suffix and PyInit_, NEEDED libraries, that every import",
+    "resolves against the runtime (its main module's exports and JavaScript library, computed from",
+    "the runtime package and cached), the unwinding/BigInt/threads/memory64/SIMD ABI, what the",
+    "imports can reach (JavaScript, network, files, processes, dlopen) with any EM_JS/EM_ASM text,",
+    "and the sha256 of every file. Exit codes: 0 clean, 1 findings at or above --fail-on, 2",
+    "input that cannot be read.",
+  ].join("\n"),
+  positionals: [{ name: "inputs", description: "Wheels, .so/.wasm modules or directories", required: true, variadic: true }],
+  options: [
+    { name: "runtime", type: "string", valueName: "pyodide@X|DIR", description: "Runtime to check against: pyodide@VERSION, or a directory holding pyodide.asm.wasm (default: the bundled Pyodide)" },
+    { name: "format", type: "string", valueName: "text|json|html", description: "Report format (default text); json follows schema kiln.audit.v1 (docs/audit.md)" },
+    { name: "fail-on", type: "string", valueName: "warning|error", description: "Exit 1 when a finding is at least this severe (default error)" },
+    { name: "load", type: "boolean", description: "Also install each wheel into a temporary venv on the runtime and import its top-level modules" },
+    { name: "verbose", short: "v", type: "boolean", description: "List every file hash and all evidence in text output" },
+  ],
+  run: runAudit,
+});
+
+async function runAudit(context: CommandContext): Promise<number> {
+  const { output, arguments: args } = context;
+  const format = optionChoice(args.options.format, ["text", "json", "html"], "text", "--format");
+  const failOn = optionChoice(args.options["fail-on"], ["warning", "error"], "error", "--fail-on") as Severity;
+  if (args.options.load) {
+    throw new KilnError("usage", "--load is not available yet: kiln cannot yet create a venv on the runtime", {
+      hint: "Run the static audit without --load",
+    });
+  }
+  const manifest = await loadManifest(String(args.options.runtime ?? ""), context);
+  const inputs = [args.positionals.inputs ?? []].flat();
+  const reports: AuditReport[] = [];
+  const errors: ReturnType<typeof describeError>[] = [];
+  for (const input of inputs) {
+    try {
+      for (const target of await openTargets(resolve(context.cwd, input), input)) reports.push(await auditTarget(target, { manifest }));
+    } catch (error) {
+      if (!isKilnError(error)) throw error;
+      errors.push({ ...describeError(error), message: error.message });
+      output.error(error);
+    }
+  }
+  if (format === "json") output.json({ schema: "kiln.audit.v1", reports, errors: errors.map((e) => ({ code: e.code, message: e.message })) });
+  else if (format === "html") output.stdout.write(formatAuditHtml(reports));
+  else for (const report of reports) output.stdout.write(`${formatAuditText(report, { paint: (s, t) => output.paint(s, t), verbose: Boolean(args.options.verbose) })}\n`);
+  if (errors.length) return 2;
+  return reports.some((r) => r.findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
+}
+
+function optionChoice(value: unknown, choices: string[], fallback: string, name: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !choices.includes(value)) throw new KilnError("usage", `${name} takes ${choices.join(" or ")}, not "${String(value)}"`);
+  return value;
+}
+
+/** Opens one command-line input: a wheel, a module, an unpacked wheel, or a folder of wheels. */
+async function openTargets(path: string, input: string): Promise<AuditTarget[]> {
+  const info = await stat(path).catch((error: unknown) => {
+    throw new KilnError("auditInput", `Cannot audit "${input}": ${(error as Error).message}`, { hint: "Give a .whl, a .so/.wasm module or a directory" });
+  });
+  if (info.isFile()) {
+    const bytes = new Uint8Array(await readFile(path));
+    return [path.endsWith(".whl") ? await openWheelTarget(input, bytes) : moduleTarget(input, bytes)];
+  }
+  const files = await listFiles(path);
+  const wheels = files.filter((f) => f.endsWith(".whl") && !f.includes("/"));
+  if (wheels.length && !files.some((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f))) {
+    return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), new Uint8Array(await readFile(join(path, w))))));
+  }
+  const auditFiles: AuditFile[] = await Promise.all(files.map(async (f) => ({ path: f, size: (await stat(join(path, f))).size, read: async () => new Uint8Array(await readFile(join(path, f))) })));
+  const wheelFilename = await unpackedWheelName(path, files);
+  return [{ input, kind: "directory", files: auditFiles, findings: [], ...(wheelFilename ? { wheelFilename } : {}) }];
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(root, join(e.parentPath ?? (e as unknown as { path: string }).path, e.name)).split(sep).join("/")).sort();
+}
+
+/** `name-version-tags.whl` for an unpacked wheel, from its .dist-info directory and WHEEL tags. */
+async function unpackedWheelName(root: string, files: string[]): Promise<string | undefined> {
+  const wheelFile = files.find((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f));
+  if (!wheelFile) return undefined;
+  try {
+    const tags = parseWheelFile(await readFile(join(root, wheelFile), "utf8")).tags.map((t) => t.split("-"));
+    const join3 = (index: number) => [...new Set(tags.map((t) => t[index]))].join(".");
+    return tags.length ? `${wheelFile.split(".dist-info/")[0]}-${join3(0)}-${join3(1)}-${join3(2)}.whl` : undefined;
+  } catch (error) {
+    if (isKilnError(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Finds the runtime package (bundled Pyodide, `pyodide@X` in kiln's cache, or a directory) and its cached manifest. */
+async function loadManifest(runtime: string, context: CommandContext): Promise<RuntimeManifest> {
+  const directory = locateRuntime(runtime, context);
+  const read = async (name: string) => (existsSync(join(directory, name)) ? readFile(join(directory, name)) : undefined);
+  const [packageJson, mainModule, loaderModule, loaderScript, lock] = await Promise.all(
+    ["package.json", "pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.asm.js", "pyodide-lock.json"].map(read),
+  );
+  const loader = loaderModule ?? loaderScript;
+  if (!mainModule || !loader) {
+    throw new KilnError("auditRuntime", `Cannot read the runtime in ${directory}: pyodide.asm.wasm or its loader script is missing`, {
+      hint: "--runtime takes pyodide@VERSION or a directory with pyodide.asm.wasm and pyodide.asm.mjs (or .js)",
+    });
+  }
+  const version = packageJson ? String(JSON.parse(packageJson.toString("utf8")).version) : runtime.replace(/^pyodide@/, "");
+  return cachedRuntimeManifest(
+    { name: "pyodide", version, mainModule: new Uint8Array(mainModule), loader: loader.toString("utf8"), ...(lock ? { lock: JSON.parse(lock.toString("utf8")) } : {}) },
+    manifestCache(context.env),
+  );
+}
+
+function locateRuntime(runtime: string, context: CommandContext): string {
+  const bundled = join(require.resolve("pyodide/package.json"), "..");
+  if (runtime === "") return bundled;
+  const version = /^pyodide@(.+)$/.exec(runtime)?.[1];
+  if (version === undefined) return resolve(context.cwd, runtime);
+  const bundledVersion = String(JSON.parse(readFileSync(join(bundled, "package.json"), "utf8")).version);
+  if (bundledVersion === version) return bundled;
+  const cached = join(cacheRoot(context.env), "runtimes", "pyodide", version);
+  if (existsSync(join(cached, "pyodide.asm.wasm"))) return cached;
+  throw new KilnError("auditRuntime", `Pyodide ${version} is not available: kiln bundles Pyodide ${bundledVersion}`, {
+    hint: `Unpack it (npm pack pyodide@${version}) and pass its package directory: --runtime DIR`,
+  });
+}
+
+function cacheRoot(env: Record<string, string | undefined>): string {
+  return env.KILN_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kiln");
+}
+
+function manifestCache(env: Record<string, string | undefined>): ManifestCache {
+  const directory = join(cacheRoot(env), "audit-manifests");
+  return {
+    read: async (key) => readFile(join(directory, key), "utf8").catch(() => undefined),
+    write: async (key, text) => {
+      try {
+        await mkdir(directory, { recursive: true });
+        await writeFile(join(directory, key), text);
+      } catch {
+        // An unwritable cache only costs recomputing the manifest next time.
+      }
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// End-to-end: `kiln audit` on wheels and modules written to a temporary directory; exit codes,
+// formats and --fail-on.
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runCli } from "../../src/cli/main.js";
+import { buildWheel } from "../support/wheel-builder.js";
+import { extensionModule } from "./support.js";
+
+const directory = mkdtempSync(join(tmpdir(), "kiln-audit-"));
+const env = { KILN_CACHE_DIR: join(directory, "cache"), NO_COLOR: "1" };
+const so = "spam.cpython-314-wasm32-emscripten.so";
+const clean = join(directory, "spam-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl");
+writeFileSync(clean, buildWheel("spam-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl", { [`spam/${so}`]: extensionModule(), "spam/__init__.py": "" }));
+const legacy = join(directory, "spam-1.0-cp314-cp314-pyodide_2026_0_wasm32.whl");
+writeFileSync(legacy, buildWheel("spam-1.0-cp314-cp314-pyodide_2026_0_wasm32.whl", { [`spam/${so}`]: extensionModule(), "spam/__init__.py": "" }));
+const broken = join(directory, "broken-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl");
+writeFileSync(broken, buildWheel("broken-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl", { [`broken/${so}`]: extensionModule({ data: ["PyExc_Nope"] }) }));
+
+async function kiln(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env, cwd: directory });
+  return { code, stdout, stderr };
+}
+
+test("a clean wheel exits 0 and the text report names the verdict", async () => {
+  const result = await kiln("audit", clean);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /static verdict: installs, loads/);
+  assert.match(result.stdout, /PyInit_spam/);
+});
+
+test("--fail-on decides which findings fail the run", async () => {
+  assert.equal((await kiln("audit", legacy)).code, 0);
+  const strict = await kiln("audit", "--fail-on", "warning", legacy);
+  assert.equal(strict.code, 1);
+  assert.match(strict.stdout, /public index \(PyPI\) refuses/);
+  assert.equal((await kiln("audit", broken)).code, 1);
+});
+
+test("--format json prints the documented schema; unreadable inputs exit 2 but the rest are reported", async () => {
+  const notAWheel = join(directory, "junk.whl");
+  writeFileSync(notAWheel, "not a zip");
+  const result = await kiln("audit", "--format", "json", clean, notAWheel);
+  assert.equal(result.code, 2);
+  const json = JSON.parse(result.stdout);
+  assert.equal(json.schema, "kiln.audit.v1");
+  assert.equal(json.reports.length, 1);
+  assert.equal(json.reports[0].verdict.loads, true);
+  assert.equal(json.errors[0].code, "auditInput");
+  assert.match(result.stderr, /junk\.whl/);
+});
+
+test("--format html is one self-contained page with embedded JavaScript escaped", async () => {
+  const evil = join(directory, "spam.so");
+  writeFileSync(evil, extensionModule({ emJs: { name: "x", text: "(void)<::>{ document.body.innerHTML = '</pre><script>alert(1)</script>'; }" } }));
+  const result = await kiln("audit", "--format", "html", evil);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^<!doctype html>/);
+  assert.doesNotMatch(result.stdout, /<script/i);
+  assert.match(result.stdout, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+  assert.doesNotMatch(result.stdout, /(src|href)=/);
+});
+
+test("a directory holding an unpacked wheel is audited like the wheel", async () => {
+  const unpacked = join(directory, "unpacked");
+  mkdirSync(join(unpacked, "spam"), { recursive: true });
+  mkdirSync(join(unpacked, "spam-1.0.dist-info"), { recursive: true });
+  writeFileSync(join(unpacked, "spam", so), extensionModule());
+  writeFileSync(join(unpacked, "spam-1.0.dist-info", "WHEEL"), "Wheel-Version: 1.0\nTag: cp314-cp314-pyodide_2026_0_wasm32\n");
+  const result = await kiln("audit", "--format", "json", unpacked);
+  const report = JSON.parse(result.stdout).reports[0];
+  assert.equal(report.input.kind, "directory");
+  assert.ok(report.findings.some((f: { code: string }) => f.code === "legacyPlatformTag"));
+  assert.equal(report.modules.length, 1);
+});
+
+test("bad options are usage errors", async () => {
+  const result = await kiln("audit", "--format", "xml", clean);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--format takes text or json or html/);
+});
