@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import {
   atLeast, auditTarget, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,
@@ -9,6 +8,7 @@ import {
 } from "../../audit/index.js";
 import { parseWheelFile } from "../../archive/index.js";
 import { KilnError, isKilnError } from "../../core/index.js";
+import { kilnCacheDir } from "../../platform/node.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { describeError } from "../output.js";
 
@@ -128,7 +128,7 @@ async function loadManifest(runtime: string, context: CommandContext): Promise<R
   const version = packageJson ? String(JSON.parse(packageJson.toString("utf8")).version) : runtime.replace(/^pyodide@/, "");
   return cachedRuntimeManifest(
     { name: "pyodide", version, mainModule: new Uint8Array(mainModule), loader: loader.toString("utf8"), ...(lock ? { lock: JSON.parse(lock.toString("utf8")) } : {}) },
-    manifestCache(context.env),
+    manifestCache(kilnCacheDir(context.env, { cwd: context.cwd })),
   );
 }
 
@@ -139,19 +139,15 @@ function locateRuntime(runtime: string, context: CommandContext): string {
   if (version === undefined) return resolve(context.cwd, runtime);
   const bundledVersion = String(JSON.parse(readFileSync(join(bundled, "package.json"), "utf8")).version);
   if (bundledVersion === version) return bundled;
-  const cached = join(cacheRoot(context.env), "runtimes", "pyodide", version);
+  const cached = join(kilnCacheDir(context.env, { cwd: context.cwd }), "runtimes", "pyodide", version);
   if (existsSync(join(cached, "pyodide.asm.wasm"))) return cached;
   throw new KilnError("auditRuntime", `Pyodide ${version} is not available: kiln bundles Pyodide ${bundledVersion}`, {
     hint: `Unpack it (npm pack pyodide@${version}) and pass its package directory: --runtime DIR`,
   });
 }
 
-function cacheRoot(env: Record<string, string | undefined>): string {
-  return env.KILN_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kiln");
-}
-
-function manifestCache(env: Record<string, string | undefined>): ManifestCache {
-  const directory = join(cacheRoot(env), "audit-manifests");
+function manifestCache(cacheRoot: string): ManifestCache {
+  const directory = join(cacheRoot, "audit-manifests");
   return {
     read: async (key) => readFile(join(directory, key), "utf8").catch(() => undefined),
     write: async (key, text) => {
