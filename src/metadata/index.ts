@@ -3,7 +3,12 @@
  * RFC 822-style header format it shares with `WHEEL` files.
  *
  * Quirks: the format is "whatever Python's email.parser accepts with the compat32 policy", so
- * folded values keep their line breaks; the description may be a header or the message body;
- * field names are case-insensitive; `entry_points.txt` is an INI file, not this format.
+ * folded values keep their line breaks; the description may be a header (each continuation line
+ * prefixed with spaces and `|`) or the message body; field names are case-insensitive; fields
+ * newer than the declared Metadata-Version and unknown fields occur in the wild and are warnings,
+ * not errors; `entry_points.txt` is an INI file, not this format.
  */
 export { headerValue, headerValues, parseEmailHeaders, type EmailField, type EmailHeaders } from "./email-headers.js";
+export { type CoreMetadata, type MetadataProblem } from "./core-metadata.js";
+export { parseCoreMetadata, tryParseCoreMetadata, type ParseCoreMetadataOptions } from "./parse-core-metadata.js";
+export { compareMetadataVersions, metadataFields, metadataVersions, type FieldDefinition, type FieldShape } from "./metadata-fields.js";

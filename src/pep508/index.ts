@@ -33,3 +33,7 @@ export {
   parseMarkerEnvironment,
   type MarkerEnvironment,
 } from "./marker-environment.js";
+export { evaluateMarker, type EvaluateMarkerOptions } from "./evaluate-marker.js";
+export { type Requirement } from "./requirement.js";
+export { parseRequirement, tryParseRequirement } from "./parse-requirement.js";
+export { formatRequirement } from "./format-requirement.js";

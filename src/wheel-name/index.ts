@@ -1,5 +1,21 @@
 /**
- * Wheel (PEP 427, https://peps.python.org/pep-0427/) and source distribution (PEP 625)
- * filenames.
+ * Wheel filenames (PEP 427, https://packaging.python.org/en/latest/specifications/binary-distribution-format/)
+ * and source distribution filenames (PEP 625,
+ * https://packaging.python.org/en/latest/specifications/source-distribution-format/).
+ *
+ * Quirks: a wheel's name is escaped (`-` → `_`) and compared normalized; the build tag must start
+ * with a digit and sorts by that number first; the tag part may be a compressed set; legacy sdist
+ * names may contain `-` in both name and version, so the split needs the project name to be exact.
  */
-export {};
+export {
+  formatWheelFilename,
+  parseWheelFilename,
+  tryParseWheelFilename,
+  type WheelFilename,
+} from "./wheel-filename.js";
+export {
+  parseSdistFilename,
+  tryParseSdistFilename,
+  type ParseSdistFilenameOptions,
+  type SdistFilename,
+} from "./sdist-filename.js";
