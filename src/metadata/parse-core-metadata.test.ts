@@ -110,6 +110,8 @@ test("parseCoreMetadata tolerates unknown fields and fields newer than the decla
   const newer = parseCoreMetadata("Metadata-Version: 2.7\nName: a\nVersion: 1\n");
   assert.equal(newer.metadataVersion, "2.7");
   assert.match(newer.warnings[0]!.message, /newer than 2.5/);
+  const draft = parseCoreMetadata("Metadata-Version: 2.0\nName: a\nVersion: 1\n");
+  assert.match(draft.warnings[0]!.message, /2.0 is not a standard Metadata-Version/);
 });
 
 const missing: [string, RegExp][] = [
@@ -132,6 +134,7 @@ const head = "Metadata-Version: 2.5\nName: demo\nVersion: 1.0\n";
 const invalidValues: [string, string, RegExp][] = [
   ["", "Metadata-Version", /is missing/],
   ["Metadata-Version: 3.0\nName: demo\nVersion: 1.0\n", "Metadata-Version", /"3.0" is not a Metadata-Version kiln can read/],
+  ["Metadata-Version: two\nName: demo\nVersion: 1.0\n", "Metadata-Version", /"two" is not a Metadata-Version kiln can read/],
   [head + "Name: again\n", "Name", /may appear once, but appears 2 times/],
   [head + "Requires-Dist: foo >=\n", "Requires-Dist", /"foo >=" is not a valid PEP 508 requirement/],
   [head + "Requires-Python: >=3.x\n", "Requires-Python", /not a valid PEP 440 version specifier/],

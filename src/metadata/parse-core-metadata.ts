@@ -138,9 +138,14 @@ class FieldReader {
       return "";
     }
     if (metadataVersions.includes(value)) return value;
-    const match = /^(\d+)\.(\d+)$/.exec(value);
-    if (match !== null && match[1] === "2" && compareMetadataVersions(value, newestMetadataVersion) > 0) {
-      this.warnings.push({ field: "Metadata-Version", message: `${value} is newer than ${newestMetadataVersion}, the newest kiln knows` });
+    // 2.0 and 1.3 come from withdrawn drafts that old tools wrote; newer 2.x minors are
+    // readable by design. Both are read with a warning; a new major version is refused.
+    if (/^[12]\.\d+$/.test(value)) {
+      const newer = compareMetadataVersions(value, newestMetadataVersion) > 0;
+      this.warnings.push({
+        field: "Metadata-Version",
+        message: newer ? `${value} is newer than ${newestMetadataVersion}, the newest kiln knows` : `${value} is not a standard Metadata-Version`,
+      });
       return value;
     }
     this.#report("Metadata-Version", `"${value}" is not a Metadata-Version kiln can read (1.0 … ${newestMetadataVersion})`);

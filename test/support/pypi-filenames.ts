@@ -3,46 +3,101 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { corpusProjects } from "./pypi-corpus.js";
 
+/** One file listed on a project's PEP 503 page. */
+export interface IndexFile {
+  project: string;
+  filename: string;
+  /** The file's URL without its `#sha256=` fragment. */
+  url: string;
+}
+
 /**
- * Real distribution filenames (wheels, sdists, eggs, installers: everything a PEP 503 page
- * lists) of the corpus projects, for differential tests of filename parsing. Each project's list
- * is cached in `.cache/filenames/<project>.json`; `KILN_CORPUS_REFRESH=1` fetches again.
+ * Every file (wheels, sdists, eggs, installers) the PEP 503 pages of the corpus projects list,
+ * for differential tests of filename parsing. Each project's list is cached in
+ * `.cache/files/<project>.json`; `KILN_CORPUS_REFRESH=1` fetches again.
+ *
+ * @example
+ * const files = await loadIndexFiles();
+ * files.filter((file) => file.filename.endsWith(".whl"));
+ */
+export async function loadIndexFiles(): Promise<IndexFile[]> {
+  await mkdir(cacheDir, { recursive: true });
+  const refresh = process.env.KILN_CORPUS_REFRESH === "1";
+  const lists = await mapConcurrently(corpusProjects, (project) => loadProject(project, refresh));
+  return lists.flat();
+}
+
+/**
+ * The distinct filenames of {@link loadIndexFiles}, sorted.
  *
  * @example
  * const filenames = await loadFilenames();
- * filenames.filter((name) => name.endsWith(".whl"));
  */
 export async function loadFilenames(): Promise<string[]> {
-  await mkdir(cacheDir, { recursive: true });
-  const refresh = process.env.KILN_CORPUS_REFRESH === "1";
-  const lists: string[][] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < corpusProjects.length) {
-      const project = corpusProjects[next++]!;
-      lists.push(await loadProject(project, refresh));
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return [...new Set(lists.flat())].sort();
+  return [...new Set((await loadIndexFiles()).map((file) => file.filename))].sort();
+}
+
+/**
+ * Real core metadata files: the `<wheel-url>.metadata` file (PEP 658) of the newest wheel of each
+ * corpus project that has one, cached in `.cache/metadata/<project>.txt`.
+ *
+ * @example
+ * const files = await loadMetadataFiles(); // [{ project: "six", text: "Metadata-Version: 2.1\n…" }, …]
+ */
+export async function loadMetadataFiles(): Promise<{ project: string; text: string }[]> {
+  await mkdir(metadataDir, { recursive: true });
+  const files = await loadIndexFiles();
+  const newest = new Map<string, IndexFile>();
+  for (const file of files) if (file.filename.endsWith(".whl")) newest.set(file.project, file);
+  const texts = await mapConcurrently([...newest.values()], async (file) => {
+    const cache = join(metadataDir, `${file.project}.txt`);
+    const cached = await readFile(cache, "utf8").catch(() => undefined);
+    if (cached !== undefined) return { project: file.project, text: cached };
+    const text = (await fetchPage(`${file.url}.metadata`)) ?? "";
+    await writeAtomically(cache, text);
+    return { project: file.project, text };
+  });
+  return texts.filter((entry) => entry.text !== "");
 }
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const cacheDir = join(root, ".cache", "filenames");
+const cacheDir = join(root, ".cache", "files");
+const metadataDir = join(root, ".cache", "metadata");
 const concurrency = 8;
 
-async function loadProject(project: string, refresh: boolean): Promise<string[]> {
+async function loadProject(project: string, refresh: boolean): Promise<IndexFile[]> {
   const file = join(cacheDir, `${project}.json`);
   if (!refresh) {
     const cached = await readFile(file, "utf8").catch(() => undefined);
-    if (cached !== undefined) return JSON.parse(cached) as string[];
+    if (cached !== undefined) return JSON.parse(cached) as IndexFile[];
   }
-  const html = await fetchPage(`https://pypi.org/simple/${project}/`);
-  const filenames = html === undefined ? [] : [...html.matchAll(/<a\s[^>]*>([^<]*)<\/a>/g)].map((match) => decodeEntities(match[1]!.trim()));
+  const base = `https://pypi.org/simple/${project}/`;
+  const html = await fetchPage(base);
+  const files = html === undefined ? [] : [...html.matchAll(/<a\s([^>]*)>([^<]*)<\/a>/g)].map((match) => {
+    const href = decodeEntities(/href="([^"]*)"/.exec(match[1]!)?.[1] ?? "");
+    return { project, filename: decodeEntities(match[2]!.trim()), url: new URL(href, base).href.replace(/#.*$/, "") };
+  });
+  await writeAtomically(file, JSON.stringify(files));
+  return files;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(filenames));
+  await writeFile(temporary, text);
   await rename(temporary, file);
-  return filenames;
+}
+
+async function mapConcurrently<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return results;
 }
 
 async function fetchPage(url: string): Promise<string | undefined> {
