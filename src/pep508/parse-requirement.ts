@@ -1,9 +1,9 @@
 import { isKilnError, KilnError } from "../core/index.js";
-import { parseSpecifierSet } from "../pep440/index.js";
+import { parseSpecifierSet, type SpecifierSet } from "../pep440/index.js";
 import type { Marker } from "./marker.js";
 import { readMarker } from "./parse-marker.js";
 import type { Requirement } from "./requirement.js";
-import { syntaxError, type ParseSubject } from "./syntax-error.js";
+import { quoteInput, syntaxError, type ParseSubject } from "./syntax-error.js";
 import { Tokenizer } from "./tokenizer.js";
 
 /**
@@ -175,16 +175,12 @@ function describeNext(tokenizer: Tokenizer): string {
   return `"${word}"`;
 }
 
-function shown(text: string): string {
-  return JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
-}
-
-function parseSpecifiers(text: string, subject: ParseSubject) {
+function parseSpecifiers(text: string, subject: ParseSubject): SpecifierSet {
   try {
     return parseSpecifierSet(text);
   } catch (error) {
     if (!isKilnError(error)) throw error;
-    throw new KilnError("invalidRequirement", `Cannot parse requirement ${shown(subject.source)}: ${error.message}`, {
+    throw new KilnError("invalidRequirement", `Cannot parse requirement ${quoteInput(subject.source)}: ${error.message}`, {
       hint: error.hint,
       cause: error,
     });

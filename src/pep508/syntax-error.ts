@@ -18,8 +18,7 @@ const shownLength = 200;
  * throw syntaxError({ code: "invalidMarker", noun: "marker", source: "os_name ==" }, "expected a value", 10);
  */
 export function syntaxError(subject: ParseSubject, problem: string, position: number, hint?: string): KilnError {
-  const shown = subject.source.length > shownLength ? `${subject.source.slice(0, shownLength)}…` : subject.source;
-  return new KilnError(subject.code, `Cannot parse ${subject.noun} "${shown}": ${problem} at column ${position + 1}`, {
+  return new KilnError(subject.code, `Cannot parse ${subject.noun} ${quoteInput(subject.source)}: ${problem} at column ${position + 1}`, {
     hint: hint ?? defaultHint(subject.code),
   });
 }
@@ -28,4 +27,14 @@ function defaultHint(code: ParseSubject["code"]): string {
   return code === "invalidMarker"
     ? `Markers look like: python_version >= "3.9" and sys_platform != "emscripten"`
     : `Requirements look like: name[extra1,extra2] >=1.0,<2; python_version >= "3.9"  or  name @ https://host/file.whl`;
+}
+
+/**
+ * The input as messages show it: in double quotes, cut after 200 characters.
+ *
+ * @example
+ * quoteInput("foo >="); // '"foo >="'
+ */
+export function quoteInput(text: string): string {
+  return `"${text.length > shownLength ? `${text.slice(0, shownLength)}…` : text}"`;
 }
