@@ -1,5 +1,6 @@
 import { KilnError } from "../core/index.js";
 import type { DistributionFile } from "./distribution-file.js";
+import { filterRequiresPython } from "./filter-requires-python.js";
 import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
 
 /**
@@ -42,13 +43,15 @@ export function combineSources(sources: PackageSource[], options: CombineSources
     name: sources.map((s) => s.name).join(", "),
     url: sources.map((s) => s.url).join(" "),
     async listFiles(project: string, listOptions?: ListFilesOptions) {
+      const { pythonVersion, ...rest } = listOptions ?? {};
+      const filter = (files: DistributionFile[]) => (pythonVersion ? filterRequiresPython(files, pythonVersion) : files);
       const all: DistributionFile[] = [];
       for (const source of sources) {
-        const files = await source.listFiles(project, listOptions);
-        if (strategy === "first-index" && files.length > 0) return files;
+        const files = await source.listFiles(project, rest);
+        if (strategy === "first-index" && files.length > 0) return filter(files);
         all.push(...files);
       }
-      return all;
+      return filter(all);
     },
     fetchMetadata: (file: DistributionFile, fetchOptions?: ListFilesOptions) => owner(file).fetchMetadata(file, fetchOptions),
     fetchFile: (file: DistributionFile, fetchOptions?: FetchFileOptions) => owner(file).fetchFile(file, fetchOptions),

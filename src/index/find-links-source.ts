@@ -1,6 +1,7 @@
 import { KilnError } from "../core/index.js";
 import { normalizeName, parseName } from "../pep508/index.js";
 import type { DistributionFile } from "./distribution-file.js";
+import { filterRequiresPython } from "./filter-requires-python.js";
 import { fetchCoreMetadata } from "./fetch-core-metadata.js";
 import { isSafeFilename } from "./file-url.js";
 import type { HttpSession } from "./http-session.js";
@@ -58,7 +59,8 @@ export class FindLinksSource implements PackageSource {
       this.listing = undefined;
       throw error;
     });
-    return (await this.listing).filter((file) => belongsTo(file.filename, wanted));
+    const files = (await this.listing).filter((file) => belongsTo(file.filename, wanted));
+    return options.pythonVersion ? filterRequiresPython(files, options.pythonVersion) : files;
   }
 
   async fetchMetadata(file: DistributionFile, options: ListFilesOptions = {}): Promise<string> {

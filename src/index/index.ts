@@ -44,3 +44,15 @@ export { parsePyodideLock, type PyodideLock, type PyodideLockPackage } from "./p
 export { PyodideLockSource, pyodideCdnUrl, type PyodideLockSourceOptions } from "./pyodide-lock-source.js";
 export type { LocalFiles } from "./local-files.js";
 export { FindLinksSource, type FindLinksSourceOptions } from "./find-links-source.js";
+export { filterRequiresPython } from "./filter-requires-python.js";
+export { parsePipConfig } from "./parse-pip-config.js";
+export {
+  resolveIndexSettings,
+  toLocationUrl,
+  defaultIndexUrl,
+  type IndexSettings,
+  type IndexFlags,
+  type IndexSettingsInputs,
+  type ConfigFile,
+} from "./index-settings.js";
+export { buildPackageSource, type BuildPackageSourceOptions } from "./build-package-source.js";

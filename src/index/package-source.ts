@@ -4,6 +4,12 @@ import type { DistributionFile } from "./distribution-file.js";
 export interface ListFilesOptions {
   /** Aborts the request. */
   signal?: AbortSignal;
+  /**
+   * The target Python version (such as `3.14.2`): files whose `requires-python` excludes it are
+   * left out. With several sources, the source is chosen before this filter applies, so an
+   * index whose files all need another Python still owns the project.
+   */
+  pythonVersion?: string;
 }
 
 /** Options for {@link PackageSource.fetchFile}. */

@@ -1,5 +1,6 @@
 import { KilnError } from "../core/index.js";
 import type { DistributionFile } from "./distribution-file.js";
+import { filterRequiresPython } from "./filter-requires-python.js";
 import { fetchCoreMetadata } from "./fetch-core-metadata.js";
 import type { HttpSession } from "./http-session.js";
 import { parseName } from "../pep508/index.js";
@@ -37,7 +38,8 @@ export class SimpleIndexSource implements PackageSource {
   }
 
   async listFiles(project: string, options: ListFilesOptions = {}): Promise<DistributionFile[]> {
-    return (await this.getProjectPage(project, options))?.files ?? [];
+    const files = (await this.getProjectPage(project, options))?.files ?? [];
+    return options.pythonVersion ? filterRequiresPython(files, options.pythonVersion) : files;
   }
 
   /** The whole project page (PEP 700 `versions` included), or undefined when the index lacks it. */

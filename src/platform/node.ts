@@ -5,3 +5,4 @@
 export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
 export { NodeCacheStore, isKilnCacheDirectory } from "./node-cache-store.js";
 export { nodeLocalFiles } from "./node-local-files.js";
+export { loadIndexSettings, pipConfigPaths, type LoadIndexSettingsOptions } from "./node-index-settings.js";

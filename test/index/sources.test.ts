@@ -117,3 +117,21 @@ test("find-links page: links relative to the page, hashes checked, combined befo
   assert.deepEqual(await combined.fetchFile(wheel!), localWheel());
   assert.equal((await combined.listFiles("pydantic-core"))[0]!.indexUrl, `${server.url}/pyodide/pyodide-lock.json`);
 });
+
+test("buildPackageSource: find-links, then extra indexes, then Pyodide, then the index; --no-index keeps the rest", async () => {
+  const { buildPackageSource, resolveIndexSettings } = await import("../../src/index/index.js");
+  const directory = mkdtempSync(join(tmpdir(), "kiln-links-"));
+  writeFileSync(join(directory, "pydantic_core-9.9-py3-none-any.whl"), localWheel());
+  const settings = resolveIndexSettings({
+    cwdUrl: "file:///",
+    env: { KILN_PYODIDE_BASE_URL: `${server.url}/pyodide/` },
+    flags: { indexUrl: `${server.url}/nothing/`, findLinks: [directory] },
+  });
+  const source = buildPackageSource(settings, { session: session(), files: nodeLocalFiles });
+  assert.deepEqual((await source.listFiles("pydantic-core")).map((f) => f.filename), ["pydantic_core-9.9-py3-none-any.whl"]);
+  assert.equal((await source.listFiles("numpy"))[0]!.indexUrl, `${server.url}/pyodide/pyodide-lock.json`);
+  assert.deepEqual(await source.listFiles("not-anywhere"), []);
+  assert.equal(source.name, `find-links ${pathToFileURL(directory).href}, Pyodide repository ${server.url}/pyodide/pyodide-lock.json, ${server.url}/nothing/`);
+  const offline = buildPackageSource({ ...settings, noIndex: true, noPyodideIndex: true }, { session: session(), files: nodeLocalFiles });
+  assert.equal(offline.name, `find-links ${pathToFileURL(directory).href}`);
+});
