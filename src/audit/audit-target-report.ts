@@ -13,9 +13,16 @@ import { sha256Hex, type RuntimeFeatures, type RuntimeManifest } from "./runtime
 
 /** The outcome of `--load`: the wheel installed into a venv on the runtime and its modules imported. */
 export interface LoadResult {
+  /** The reference installer (pip) accepted the wheel for the runtime. */
   installed: boolean;
+  /** Each extension module imported on its own (parent packages stubbed). */
+  extensions: { module: string; ok: boolean; error?: string }[];
+  /** Each top-level module imported normally (may also fail for missing pure-Python dependencies). */
   imports: { module: string; ok: boolean; error?: string }[];
+  /** Installed, and every extension module imported. */
   loads: boolean;
+  /** Every extension module imported once the files were in place, whether or not pip accepted the wheel. */
+  linked: boolean;
   /** Installer or interpreter output when something failed. */
   detail?: string;
 }
@@ -32,8 +39,11 @@ export interface AuditReport {
   topLevelModules: string[];
   findings: Finding[];
   summary: Record<Severity, number>;
-  /** The static verdict: would an installer take it, and would importing it load every module. */
-  verdict: { installs: boolean; loads: boolean; reasons: string[] };
+  /**
+   * The static verdict: would an installer take it (`installs`), would importing it load every
+   * module (`loads`), and would the modules load if their files were in place anyway (`links`).
+   */
+  verdict: { installs: boolean; loads: boolean; links: boolean; reasons: string[] };
   load?: LoadResult;
 }
 
@@ -113,6 +123,7 @@ function verdictOf(findings: Finding[]): AuditReport["verdict"] {
   return {
     installs: install.length === 0,
     loads: install.length === 0 && load.length === 0,
+    links: load.length === 0,
     reasons: [...install, ...load].map((f) => `${f.code}${f.file ? ` (${f.file})` : ""}`),
   };
 }

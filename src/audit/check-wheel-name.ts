@@ -91,3 +91,15 @@ function pythonTarget(tags: Tag[]): PythonTarget {
   const cp = tags.map((t) => /^cp(\d)(\d+)$/.exec(t.interpreter)).find((m) => m !== null);
   return { abi3, ...(cp ? { python: [Number(cp[1]), Number(cp[2])] as const } : {}) };
 }
+
+/**
+ * The platform tags a runtime accepts, best first (`pyemscripten_2026_0_wasm32`,
+ * `pyodide_2026_0_wasm32`, `emscripten_5_0_3_wasm32`), or an empty list for an unknown runtime.
+ *
+ * @example
+ * platformTagsForManifest(manifest); // ["pyemscripten_2026_0_wasm32", …]
+ */
+export function platformTagsForManifest(manifest: RuntimeManifest): string[] {
+  const abi = runtimeAbiOf(manifest);
+  return abi ? platformTagsForAbi(abi) : [];
+}

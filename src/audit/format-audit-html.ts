@@ -32,8 +32,8 @@ function reportSection(report: AuditReport): string {
       `<span class="${v.loads ? "ok" : "error"}">${v.loads ? "loads" : "does not load"}</span>${v.reasons.length ? ` (${escape(v.reasons.join(", "))})` : ""}.</p>`,
   ];
   if (report.load) {
-    const agrees = report.load.loads === v.loads;
-    parts.push(`<p>--load: ${report.load.installed ? "installed" : "install failed"}; ${report.load.imports.map((i) => `${escape(i.module)} ${i.ok ? "ok" : "failed"}`).join(", ")}; <span class="${agrees ? "ok" : "error"}">${agrees ? "agrees" : "disagrees"}</span> with the static verdict.</p>`);
+    const agrees = report.load.loads === v.loads && report.load.linked === v.links;
+    parts.push(`<p>--load: ${report.load.installed ? "installed" : "pip refuses it"}; ${[...report.load.extensions, ...report.load.imports].map((i) => `${escape(i.module)} ${i.ok ? "ok" : "failed"}`).join(", ")}; <span class="${agrees ? "ok" : "error"}">${agrees ? "agrees" : "disagrees"}</span> with the static verdict.</p>`);
   }
   parts.push("<h2>Modules</h2>", table(["Path", "Role", "Imports", "Unresolved", "Exceptions", "longjmp", "SIMD / threads / memory64", "Reaches"], report.modules.map((m) => [
     `<code>${escape(m.path)}</code>`, escape(m.role + (m.initFunction ? ` (${m.initFunction})` : "")), String(m.imports.total),

@@ -56,9 +56,9 @@ function verdictLine(report: AuditReport, paint: Paint): string {
 
 function loadLine(report: AuditReport, paint: Paint): string {
   const load = report.load!;
-  const imported = load.imports.map((i) => `${i.module} ${i.ok ? "ok" : "failed"}`).join(", ");
-  const agrees = load.loads === report.verdict.loads;
-  return `--load: ${load.installed ? "installed" : "install failed"}${imported ? `; import ${imported}` : ""}; ${agrees ? paint("green", "agrees with the static verdict") : paint("red", "DISAGREES with the static verdict")}`;
+  const imported = [...load.extensions, ...load.imports].map((i) => `${i.module} ${i.ok ? "ok" : `failed (${i.error ?? ""})`}`).join(", ");
+  const agrees = load.loads === report.verdict.loads && load.linked === report.verdict.links;
+  return `--load: ${load.installed ? "installed" : "pip refuses it (files unpacked anyway)"}${imported ? `; import ${imported}` : ""}; ${agrees ? paint("green", "agrees with the static verdict") : paint("red", "DISAGREES with the static verdict")}`;
 }
 
 function moduleLines(module: AuditReport["modules"][number], paint: Paint): string[] {

@@ -12,6 +12,7 @@
 export { auditTarget, type AuditOptions, type AuditReport, type LoadResult } from "./audit-target-report.js";
 export { openWheelTarget, moduleTarget, isModulePath, type AuditFile, type AuditTarget } from "./audit-target.js";
 export { atLeast, sortFindings, type CheckName, type Finding, type Severity } from "./finding.js";
+export { platformTagsForManifest, runtimeAbiOf } from "./check-wheel-name.js";
 export { computeRuntimeManifest, sha256Hex, type RuntimeFeatures, type RuntimeManifest, type RuntimePackageFiles, type UnwindingMode } from "./runtime-manifest.js";
 export { cachedRuntimeManifest, type ManifestCache } from "./cached-runtime-manifest.js";
 export { readLoaderSymbols, type LoaderSymbols } from "./loader-symbols.js";
@@ -19,5 +20,6 @@ export { classifyImport, capabilityTitles, type Capability } from "./capabilitie
 export { linkImports, collectWheelSymbols, type ImportLinking, type ImportSource, type UnresolvedImport, type WheelSymbols } from "./link-imports.js";
 export { moduleFeatures, type ModuleFeatures } from "./module-features.js";
 export type { ModuleReport } from "./analyze-module.js";
+export { checkLoad, type LoadHarness } from "./load-check.js";
 export { formatAuditText, type Paint } from "./format-audit-text.js";
 export { formatAuditHtml } from "./format-audit-html.js";

@@ -16,7 +16,7 @@ function codes(report: AuditReport): string[] {
 test("a well-formed wheel with a clean side module has no warnings or errors and loads", async () => {
   const report = await auditWheel(good, { [so]: extensionModule({ functions: ["PyModule_Create2", "PyLong_FromLong"], data: ["PyExc_TypeError"], functionPointers: ["PyObject_Free"] }), "spam_helpers.py": "" });
   assert.deepEqual(report.findings.filter((f) => f.severity !== "info"), []);
-  assert.deepEqual(report.verdict, { installs: true, loads: true, reasons: [] });
+  assert.deepEqual(report.verdict, { installs: true, loads: true, links: true, reasons: [] });
   assert.equal(report.modules.length, 1);
   assert.equal(report.modules[0]!.initFunction, "PyInit_spam");
   assert.deepEqual(report.topLevelModules, ["spam", "spam_helpers"]);

@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import {
-  atLeast, auditTarget, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,
-  type AuditFile, type AuditReport, type AuditTarget, type ManifestCache, type RuntimeManifest, type Severity,
+  atLeast, auditTarget, checkLoad, platformTagsForManifest, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,
+  type AuditFile, type AuditReport, type LoadHarness, type AuditTarget, type ManifestCache, type RuntimeManifest, type Severity,
 } from "../../audit/index.js";
 import { parseWheelFile } from "../../archive/index.js";
 import { KilnError, isKilnError } from "../../core/index.js";
@@ -43,18 +45,19 @@ async function runAudit(context: CommandContext): Promise<number> {
   const { output, arguments: args } = context;
   const format = optionChoice(args.options.format, ["text", "json", "html"], "text", "--format");
   const failOn = optionChoice(args.options["fail-on"], ["warning", "error"], "error", "--fail-on") as Severity;
-  if (args.options.load) {
-    throw new KilnError("usage", "--load is not available yet: kiln cannot yet create a venv on the runtime", {
-      hint: "Run the static audit without --load",
-    });
-  }
-  const manifest = await loadManifest(String(args.options.runtime ?? ""), context);
+  const runtimeDirectory = locateRuntime(String(args.options.runtime ?? ""), context);
+  const manifest = await loadManifest(runtimeDirectory, String(args.options.runtime ?? ""), context);
+  const harness = args.options.load ? loadHarness(runtimeDirectory, manifest, context) : undefined;
   const inputs = [args.positionals.inputs ?? []].flat();
   const reports: AuditReport[] = [];
   const errors: ReturnType<typeof describeError>[] = [];
   for (const input of inputs) {
     try {
-      for (const target of await openTargets(resolve(context.cwd, input), input)) reports.push(await auditTarget(target, { manifest }));
+      for (const target of await openTargets(resolve(context.cwd, input), input)) {
+        const report = await auditTarget(target, { manifest });
+        if (harness && target.kind === "wheel") report.load = await checkLoad(report, harness);
+        reports.push(report);
+      }
     } catch (error) {
       if (!isKilnError(error)) throw error;
       errors.push({ ...describeError(error), message: error.message });
@@ -113,8 +116,7 @@ async function unpackedWheelName(root: string, files: string[]): Promise<string 
 }
 
 /** Finds the runtime package (bundled Pyodide, `pyodide@X` in kiln's cache, or a directory) and its cached manifest. */
-async function loadManifest(runtime: string, context: CommandContext): Promise<RuntimeManifest> {
-  const directory = locateRuntime(runtime, context);
+async function loadManifest(directory: string, runtime: string, context: CommandContext): Promise<RuntimeManifest> {
   const read = async (name: string) => (existsSync(join(directory, name)) ? readFile(join(directory, name)) : undefined);
   const [packageJson, mainModule, loaderModule, loaderScript, lock] = await Promise.all(
     ["package.json", "pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.asm.js", "pyodide-lock.json"].map(read),
@@ -159,4 +161,55 @@ function manifestCache(cacheRoot: string): ManifestCache {
       }
     },
   };
+}
+
+/**
+ * `--load` on Node: pip (the reference installer, on the host) decides whether the wheel
+ * installs for the runtime's tags; a child process starts the runtime package with
+ * `loadPyodide`, unpacks the wheel into site-packages and runs the import program.
+ */
+function loadHarness(runtimeDirectory: string, manifest: RuntimeManifest, context: CommandContext): LoadHarness {
+  const python = context.env.KILN_HOST_PYTHON ?? "python3";
+  const wheelPath = (report: AuditReport) => resolve(context.cwd, report.input.path);
+  return {
+    async installerAccepts(report) {
+      const [major, minor] = (manifest.python ?? "").split(".");
+      const target = mkdtempSync(join(tmpdir(), "kiln-load-"));
+      try {
+        const args = ["-m", "pip", "install", "--dry-run", "--no-deps", "--no-index", "--only-binary=:all:", "--disable-pip-version-check", "--target", target,
+          ...platformTagsForManifest(manifest).flatMap((p) => ["--platform", p]), "--python-version", `${major}.${minor}`, "--implementation", "cp",
+          "--abi", `cp${major}${minor}`, "--abi", "abi3", "--abi", "none", wheelPath(report)];
+        const result = await run(python, args, "");
+        return { ok: result.code === 0, ...(result.code === 0 ? {} : { detail: result.stderr.trim().split("\n").slice(-3).join("\n") }) };
+      } finally {
+        rmSync(target, { recursive: true, force: true });
+      }
+    },
+    async runWithWheel(report, code) {
+      const script = [
+        'import { readFileSync } from "node:fs"; import { pathToFileURL } from "node:url";',
+        'const { dir, wheel, code } = JSON.parse(readFileSync(0, "utf8"));',
+        'const { loadPyodide } = await import(pathToFileURL(dir + "/pyodide.mjs").href);',
+        'let out = ""; const py = await loadPyodide({ indexURL: dir + "/", stdout: (s) => { out += s + "\\n"; }, stderr: () => {} });',
+        'await py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");',
+        "py.runPython(code); process.stdout.write(out);",
+      ].join("\n");
+      const input = JSON.stringify({ dir: runtimeDirectory, wheel: wheelPath(report), code });
+      const result = await run(process.execPath, ["--input-type=module", "-e", script], input);
+      return `${result.stdout}\n${result.stderr}`;
+    },
+  };
+}
+
+function run(command: string, args: string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], timeout: 600_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", (error) => fail(new KilnError("auditRuntime", `Cannot run ${command} for --load: ${error.message}`, { hint: "--load needs python3 with pip on PATH (or KILN_HOST_PYTHON)" })));
+    child.on("close", (code) => done({ code: code ?? 1, stdout, stderr }));
+    child.stdin.end(input);
+  });
 }
