@@ -66,6 +66,7 @@ export const errorCodes = {
   // end of lock files
 
   // resolver
+  noSolution: "The requirements cannot be satisfied together on the target",
   // end of resolver
 
   // runtime, run and venv

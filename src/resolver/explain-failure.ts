@@ -21,6 +21,8 @@ export interface ExplainOptions<V, S> {
   formatTerm?: (name: string, set: S) => string;
   /** How an unusable selection is described; default `is forbidden`. */
   forbidden?: string;
+  /** "There is no version of X" in other words; the default is just that. */
+  noVersions?: (term: string) => string;
   /** The conclusion; default `version solving failed`. */
   failure?: string;
   /**
@@ -222,6 +224,10 @@ class Writer<V, S> {
     return this.options.formatTerm ? this.options.formatTerm(name, set) : `${name} ${this.options.algebra.format(set)}`;
   }
 
+  private noVersions(term: string): string {
+    return this.options.noVersions ? this.options.noVersions(term) : `there is no version of ${term}`;
+  }
+
   private verb(subject: Entry<S>, kind: "dependsOn" | "requires"): string {
     if (this.isRoot(subject[0])) return this.root[kind];
     return kind === "dependsOn" ? "depends on" : "requires";
@@ -234,7 +240,7 @@ class Writer<V, S> {
       const [depender, dependee] = entries as [Entry<S>, Entry<S>];
       return `${this.terse(depender, true)} ${this.verb(depender, "dependsOn")} ${this.terse(dependee)}`;
     }
-    if (cause.kind === "noVersions") return `there is no version of ${this.terse(entries[0]!)}`;
+    if (cause.kind === "noVersions") return this.noVersions(this.terse(entries[0]!));
     if (cause.kind === "unavailable") return `${this.terse(entries[0]!, true)} ${cause.reason}`;
     if (cause.kind === "root") return `${this.root.subject} ${this.forbidden}`;
     if (this.isFailure(incompatibility)) return this.options.failure ?? "version solving failed";
@@ -316,6 +322,9 @@ class Writer<V, S> {
         ? `if ${positives.map((e) => this.terse(e)).join(" or ")} then`
         : `${this.terse(positives[0]!, true)} ${this.verb(positives[0]!, prior.cause.kind === "dependency" ? "dependsOn" : "requires")}`;
     const cause = latter.cause;
+    if (cause.kind === "noVersions" && this.options.noVersions) {
+      return `${head} ${this.terse(latterTerm)}${ref(priorLine)} and ${this.noVersions(this.terse(latterTerm))}${ref(latterLine)}`;
+    }
     const tail =
       cause.kind === "noVersions" ? "which doesn't match any versions" : cause.kind === "unavailable" ? `which ${cause.reason}` : `which ${this.forbidden}`;
     return `${head} ${this.terse(latterTerm)}${ref(priorLine)} ${tail}${ref(latterLine)}`;

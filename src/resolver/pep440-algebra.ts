@@ -1,5 +1,4 @@
-import { formatVersion, parseSpecifierSet, type SpecifierSet, type Version } from "../pep440/index.js";
-import { VersionRange } from "./version-range.js";
+import { formatVersion, parseSpecifierSet, VersionRange, type SpecifierSet, type Version } from "../pep440/index.js";
 import type { VersionSetAlgebra } from "./version-set.js";
 
 /**
@@ -10,11 +9,11 @@ import type { VersionSetAlgebra } from "./version-set.js";
  * pep440Algebra.contains(rangeOf(parseSpecifierSet(">=1.0")), parseVersion("2.0")); // true
  */
 export const pep440Algebra: VersionSetAlgebra<Version, VersionRange> = {
-  empty: () => VersionRange.empty,
-  full: () => VersionRange.full,
+  empty: () => VersionRange.empty(),
+  full: () => VersionRange.full(),
   singleton: (version) => VersionRange.singleton(version),
   union: (a, b) => a.union(b),
-  intersection: (a, b) => a.intersect(b),
+  intersection: (a, b) => a.intersection(b),
   complement: (set) => set.complement(),
   contains: (set, version) => set.contains(version),
   isEmpty: (set) => set.isEmpty(),

@@ -105,7 +105,7 @@ export function parseFilename(filename: string): { version: Version; tags?: Tag[
 /** A platform family in words, for "wheels only for Linux and macOS". */
 function describePlatform(tag: Tag): string {
   const platform = tag.platform.toLowerCase();
-  if (platform === "any") return `${tag.interpreter}-${tag.abi}`;
+  if (platform === "any") return `${tag.interpreter}-${tag.abi}-any`;
   if (/^(many|musl)?linux/.test(platform)) return "Linux";
   if (platform.startsWith("macosx")) return "macOS";
   if (platform.startsWith("win")) return "Windows";

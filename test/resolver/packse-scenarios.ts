@@ -7,7 +7,7 @@ import type { DistributionFile, PackageSource } from "../../src/index/index.js";
 
 export const packseRoot = process.env.KILN_PACKSE_DIR ?? new URL("../../../../shared/packse/scenarios", import.meta.url).pathname;
 
-interface VersionEntry {
+export interface VersionEntry {
   requires?: string[];
   requires_python?: string;
   extras?: Record<string, string[]>;

@@ -1,6 +1,8 @@
 import type { CommandDefinition } from "../command.js";
 import { auditCommand } from "./audit.js";
 import { cacheCommand } from "./cache.js";
+import { lockCommand } from "./lock.js";
+import { pipCommand } from "./pip.js";
 
 /** Every top-level command, in the order `kiln --help` lists them. */
-export const commands: CommandDefinition[] = [auditCommand, cacheCommand];
+export const commands: CommandDefinition[] = [lockCommand, pipCommand, auditCommand, cacheCommand];

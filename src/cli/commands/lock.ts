@@ -1,0 +1,66 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { KilnError } from "../../core/index.js";
+import { formatPylock, formatPyodideLock, formatRequirementsFile } from "../../lock/index.js";
+import { abiForPlatformTag, emscriptenPlatformTag } from "../../tags/index.js";
+import { lockResolution } from "../../resolver/index.js";
+import { defineCommand, jsonOption, type CommandContext } from "../command.js";
+import { readPreferences, resolveOptions } from "../resolve-settings.js";
+import { resolutionJson, runResolution, type Resolved } from "./run-resolution.js";
+
+type LockFormat = "pylock" | "pyodide-lock" | "requirements";
+const defaultOutput: Record<LockFormat, string> = { pylock: "pylock.toml", "pyodide-lock": "pyodide-lock.json", requirements: "-" };
+
+/** Formats a resolution in one of the lock formats. */
+export function formatLock(resolved: Resolved, format: LockFormat, command: string): string {
+  if (format === "requirements") {
+    return formatRequirementsFile(lockResolution(resolved.packages, resolved.target), { command, direct: resolved.direct });
+  }
+  if (format === "pylock") return formatPylock(lockResolution(resolved.packages, resolved.target));
+  const abi = abiForPlatformTag(resolved.target.platformTags[0] ?? "");
+  if (!abi) throw new KilnError("usage", `Cannot write pyodide-lock.json for ${resolved.target.platformTags[0]}: not a Pyodide platform`);
+  const marker = resolved.target.markerEnvironment;
+  return formatPyodideLock(lockResolution(resolved.packages, resolved.target, { wheels: "chosen" }), {
+    abi_version: abi.abiVersion ?? "",
+    arch: marker.platform_machine,
+    platform: emscriptenPlatformTag(abi).replace(/_wasm32$/, ""),
+    python: resolved.target.pythonVersion,
+  });
+}
+
+/** Writes `text` to `output` (`-` is stdout). */
+export async function writeOutput(context: CommandContext, output: string, text: string): Promise<void> {
+  if (output === "-") context.output.stdout.write(text);
+  else await writeFile(resolve(context.cwd, output), text);
+}
+
+export const lockCommand = defineCommand({
+  name: "lock",
+  summary: "Resolve requirements for the WASM runtime and write a lock file",
+  description:
+    "Resolves the requirements for one target runtime (default: the embedded Pyodide's ABI) and writes a PEP 751 pylock.toml, " +
+    "a pyodide-lock.json for loadPyodide({ lockFileURL }), or pinned requirements with --hash lines. " +
+    "Versions already in the output file are kept when they still fit.",
+  usage: "lock [REQUIREMENTS...] [-r FILE] [-c FILE] [--format pylock|pyodide-lock|requirements] [-o FILE]",
+  positionals: [{ name: "requirements", description: "PEP 508 requirements, such as 'requests>=2'", variadic: true }],
+  options: [
+    { name: "format", type: "string", valueName: "FORMAT", description: "pylock (default), pyodide-lock or requirements" },
+    { name: "output", short: "o", type: "string", valueName: "FILE", description: "Where to write (default pylock.toml / pyodide-lock.json; - for stdout)" },
+    ...resolveOptions,
+    jsonOption,
+  ],
+  run: async (context) => {
+    const format = String(context.arguments.options.format ?? "pylock");
+    if (format !== "pylock" && format !== "pyodide-lock" && format !== "requirements") {
+      throw new KilnError("usage", `--format takes pylock, pyodide-lock or requirements, not "${format}"`);
+    }
+    const output = typeof context.arguments.options.output === "string" ? context.arguments.options.output : defaultOutput[format];
+    const preferences = output === "-" ? new Map<string, string>() : await readPreferences(resolve(context.cwd, output), format);
+    const positional = (context.arguments.positionals.requirements as string[] | undefined) ?? [];
+    const resolved = await runResolution(context, positional, preferences);
+    await writeOutput(context, output, formatLock(resolved, format, `kiln lock --format ${format}`));
+    if (context.arguments.options.json) context.output.json(resolutionJson(resolved, output));
+    else if (output !== "-") context.output.note(`Wrote ${output}`);
+    return 0;
+  },
+});

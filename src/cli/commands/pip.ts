@@ -1,0 +1,41 @@
+import { resolve } from "node:path";
+import { defineCommand, jsonOption } from "../command.js";
+import { readPreferences, resolveOptions } from "../resolve-settings.js";
+import { formatLock, writeOutput } from "./lock.js";
+import { resolutionJson, runResolution } from "./run-resolution.js";
+
+const compileCommand = defineCommand({
+  name: "compile",
+  summary: "Pin requirements for the WASM runtime, with hashes (like pip-compile)",
+  description:
+    "Resolves requirements.in for the target runtime and writes pinned requirements with --hash lines and # via comments. " +
+    "Pins already in the output file are kept when they still fit.",
+  usage: "pip compile [REQUIREMENTS_FILES...] [-o FILE]",
+  positionals: [{ name: "files", description: "Requirement files (requirements.in)", variadic: true }],
+  options: [
+    { name: "output-file", short: "o", type: "string", valueName: "FILE", description: "Where to write (default stdout)" },
+    ...resolveOptions,
+    jsonOption,
+  ],
+  run: async (context) => {
+    const files = (context.arguments.positionals.files as string[] | undefined) ?? [];
+    const options = context.arguments.options;
+    const existing = options.requirement === undefined ? [] : Array.isArray(options.requirement) ? options.requirement.map(String) : [String(options.requirement)];
+    options.requirement = [...files, ...existing];
+    const output = typeof options["output-file"] === "string" ? options["output-file"] : "-";
+    const preferences = output === "-" ? new Map<string, string>() : await readPreferences(resolve(context.cwd, output), "requirements");
+    const resolved = await runResolution(context, [], preferences);
+    const command = ["kiln pip compile", ...files, ...(output === "-" ? [] : ["-o", output])].join(" ");
+    await writeOutput(context, output, formatLock(resolved, "requirements", command));
+    if (options.json) context.output.json(resolutionJson(resolved, output));
+    return 0;
+  },
+});
+
+/** `kiln pip …`: pip-compatible commands for the WASM platform. */
+export const pipCommand = defineCommand({
+  name: "pip",
+  summary: "pip-compatible commands for the WASM runtime (compile, …)",
+  options: [],
+  subcommands: [compileCommand],
+});

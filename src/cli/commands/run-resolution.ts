@@ -1,0 +1,52 @@
+import { KilnError } from "../../core/index.js";
+import { formatVersion } from "../../pep440/index.js";
+import { normalizeName, parseRequirement } from "../../pep508/index.js";
+import { resolveRequirements, type ResolvedPackage, type TargetEnvironment } from "../../resolver/index.js";
+import type { CommandContext } from "../command.js";
+import { resolveSettings, type ResolveSettings } from "../resolve-settings.js";
+
+/** A successful resolution with the settings that produced it. */
+export interface Resolved {
+  settings: ResolveSettings;
+  packages: ResolvedPackage[];
+  target: TargetEnvironment;
+  /** Normalized name → where it was required directly, for `# via` comments. */
+  direct: Map<string, string>;
+}
+
+/**
+ * Resolves the command's requirements; an unsatisfiable set becomes a `noSolution` error whose
+ * message is the explanation and whose hint lists the passed-over versions.
+ *
+ * @example
+ * const resolved = await runResolution(context, positionals, preferences);
+ */
+export async function runResolution(context: CommandContext, positional: readonly string[], preferences: ReadonlyMap<string, string>): Promise<Resolved> {
+  const settings = await resolveSettings(context, positional);
+  const started = Date.now();
+  const result = await resolveRequirements(settings.input.requirements, {
+    source: settings.source,
+    target: settings.target,
+    constraints: settings.input.constraints,
+    pre: settings.input.pre,
+    preferences,
+  });
+  if (result.kind === "unsatisfiable") {
+    throw new KilnError("noSolution", `No solution for ${settings.target.platformTags[0]} (Python ${settings.target.pythonVersion}):\n${result.explanation}`, {
+      ...(result.hints.length ? { hint: result.hints.join("\n      ") } : {}),
+    });
+  }
+  context.output.note(`Resolved ${result.packages.length} packages in ${Date.now() - started} ms`);
+  const direct = new Map<string, string>();
+  for (const [requirement, label] of settings.input.origins) direct.set(normalizeName(parseRequirement(requirement).name), label);
+  return { settings, packages: result.packages, target: result.target, direct };
+}
+
+/** The resolution as JSON for `--json`. */
+export function resolutionJson(resolved: Resolved, output: string | undefined): unknown {
+  return {
+    target: { python: resolved.target.pythonVersion, platform: resolved.target.platformTags[0] },
+    output: output ?? null,
+    packages: resolved.packages.map((p) => ({ name: p.name, version: formatVersion(p.version), wheel: p.wheels[0]?.url ?? null, dependencies: p.dependencies })),
+  };
+}

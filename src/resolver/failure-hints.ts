@@ -1,0 +1,70 @@
+import type { VersionRange } from "../pep440/index.js";
+import type { Incompatibility } from "./incompatibility.js";
+import type { PythonProvider } from "./python-provider.js";
+import { parsePackageId, rootPackage } from "./python-packages.js";
+import type { TargetEnvironment } from "./target-environment.js";
+
+/**
+ * Hints for a failed resolution: for every package the explanation mentions, the versions that
+ * were passed over and why (no wheel for the target, only a source distribution, Requires-Python,
+ * yanked, pre-release), newest first, one line per reason.
+ *
+ * @example
+ * failureHints(result.incompatibility, provider, target);
+ * // ["numpy 2.1.0 has wheels only for Linux, macOS and Windows; no wheel for pyemscripten_2026_0_wasm32 (nor for 80 older versions)"]
+ */
+export function failureHints(root: Incompatibility<VersionRange>, provider: PythonProvider, target: TargetEnvironment): string[] {
+  const names = new Set<string>();
+  const seen = new Set<Incompatibility<VersionRange>>();
+  const walk = (incompatibility: Incompatibility<VersionRange>) => {
+    if (seen.has(incompatibility)) return;
+    seen.add(incompatibility);
+    const cause = incompatibility.cause;
+    if (cause.kind === "derived") {
+      walk(cause.conflict);
+      walk(cause.other);
+      return;
+    }
+    for (const id of incompatibility.terms.keys()) if (id !== rootPackage) names.add(parsePackageId(id).name);
+  };
+  walk(root);
+  const hints: string[] = [];
+  for (const name of [...names].sort()) {
+    const skipped = provider.skipped.get(name);
+    if (!skipped) continue;
+    const byKind = new Map<string, Array<[string, unknown]>>();
+    for (const [version, reason] of skipped) {
+      const list = byKind.get(reason.kind) ?? [];
+      list.push([version, reason]);
+      byKind.set(reason.kind, list);
+    }
+    for (const [kind, list] of byKind) hints.push(describe(name, kind, list, target));
+  }
+  return hints;
+}
+
+function describe(name: string, kind: string, list: Array<[string, unknown]>, target: TargetEnvironment): string {
+  // Skips are noted newest first because candidates are scanned newest first.
+  const [newest, reason] = list[0]! as [string, Record<string, unknown>];
+  const others = list.length > 1 ? ` (nor ${list.length - 1} other version${list.length > 2 ? "s" : ""})` : "";
+  const othersToo = list.length > 1 ? ` (so do ${list.length - 1} other version${list.length > 2 ? "s" : ""})` : "";
+  switch (kind) {
+    case "noWheel": {
+      const platforms = reason.platforms as string[];
+      return `${name} ${newest} has wheels only for ${listWords(platforms)}; no wheel for ${target.platformTags[0] ?? "the target"}${others}`;
+    }
+    case "sourceOnly":
+      return `${name} ${newest} has only a source distribution, and kiln installs wheels only${othersToo}`;
+    case "requiresPython":
+      return `${name} ${newest} requires Python ${String(reason.requiresPython)}, but the target has ${target.pythonVersion}${othersToo}`;
+    case "yanked":
+      return `${name} ${newest} was yanked${reason.reason ? ` (${String(reason.reason)})` : ""}; pin it with ==${newest} to use it anyway${othersToo}`;
+    default:
+      return `${name} ${newest} is a pre-release; pass --pre or require it with a pre-release specifier (${name}>=${newest}) to allow it${othersToo}`;
+  }
+}
+
+function listWords(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? "other platforms";
+  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}

@@ -1,0 +1,49 @@
+import type { LockedSet } from "../lock/index.js";
+import { formatVersion } from "../pep440/index.js";
+import type { ResolvedPackage } from "./resolve-requirements.js";
+import type { TargetEnvironment } from "./target-environment.js";
+
+/** Options for {@link lockResolution}. */
+export interface LockResolutionOptions {
+  /** `created-by`; default `kiln`. */
+  createdBy?: string;
+  /** Keep every compatible wheel of each version (default), or only the one chosen for the target. */
+  wheels?: "compatible" | "chosen";
+}
+
+/**
+ * A resolution as a format-neutral lock: packages by name with their compatible wheels (chosen
+ * first), and the target's Python and platform as `requires-python` and an `environments` marker.
+ *
+ * @example
+ * const text = formatPylock(lockResolution(result.packages, result.target));
+ */
+export function lockResolution(packages: readonly ResolvedPackage[], target: TargetEnvironment, options: LockResolutionOptions = {}): LockedSet {
+  const marker = target.markerEnvironment;
+  return {
+    createdBy: options.createdBy ?? "kiln",
+    requiresPython: `==${target.pythonVersion}`,
+    environments: [
+      `sys_platform == '${marker.sys_platform}' and platform_machine == '${marker.platform_machine}' and platform_release == '${marker.platform_release}' and python_full_version == '${marker.python_full_version}'`,
+    ],
+    packages: packages.map((resolved) => {
+      const wheels = options.wheels === "chosen" ? resolved.wheels.slice(0, 1) : resolved.wheels;
+      const first = wheels[0];
+      return {
+        name: resolved.name,
+        displayName: resolved.displayName,
+        version: formatVersion(resolved.version),
+        dependencies: resolved.dependencies,
+        ...(first?.requiresPython ? { requiresPython: first.requiresPython } : {}),
+        ...(first ? { index: first.indexUrl } : {}),
+        wheels: wheels.map((file) => ({
+          filename: file.filename,
+          url: file.url,
+          hashes: { ...file.hashes },
+          ...(file.size !== undefined ? { size: file.size } : {}),
+          ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
+        })),
+      };
+    }),
+  };
+}

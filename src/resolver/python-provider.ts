@@ -1,0 +1,295 @@
+import { isKilnError, silentReporter, type Reporter } from "../core/index.js";
+import type { DistributionFile, PackageSource } from "../index/index.js";
+import { headerValue, headerValues, parseEmailHeaders } from "../metadata/index.js";
+import { formatVersion, parseVersion, tryParseSpecifierSet, VersionRange, type Version } from "../pep440/index.js";
+import { evaluateMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
+import { tagRanking, type TagRanking } from "../tags/index.js";
+import { pep440Algebra, rangeOf } from "./pep440-algebra.js";
+import { projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
+import { packageId, parsePackageId, rootPackage } from "./python-packages.js";
+import type { Dependencies, DependencyProvider } from "./solve.js";
+import { targetTags, type TargetEnvironment } from "./target-environment.js";
+
+/** Options for {@link PythonProvider}. */
+export interface PythonProviderOptions {
+  source: PackageSource;
+  target: TargetEnvironment;
+  /** The user's requirements (PEP 508 text), evaluated against the target's markers. */
+  requirements: readonly string[];
+  /** Constraints (`-c`): they narrow a package's versions only when something requires it. */
+  constraints?: readonly string[];
+  /** Allow pre-releases of every package (`--pre`). */
+  pre?: boolean;
+  /** Versions to try first (already locked or installed), by normalized name. */
+  preferences?: ReadonlyMap<string, string>;
+  /** How many metadata downloads may run at once while prefetching; default 16. */
+  concurrency?: number;
+  reporter?: Reporter;
+}
+
+/** What the provider learned about one package version's metadata. */
+interface VersionMetadata {
+  requiresDist: Requirement[];
+  requiresPython?: string;
+  extras: Set<string>;
+  displayName: string;
+}
+
+/**
+ * The dependency provider for Python packages on one target environment: candidates from a
+ * package index (wheels only, best tag first), `Requires-Dist` from core metadata, extras as
+ * virtual packages, constraints applied to every edge, uv's pre-release rule (a package's
+ * pre-releases are candidates with `--pre`, when a first-party requirement names one, or when
+ * the package has nothing else) and yanked versions only when pinned with `==`/`===`.
+ *
+ * @example
+ * const provider = new PythonProvider({ source, target: targetForAbi(), requirements: ["requests"] });
+ */
+export class PythonProvider implements DependencyProvider<Version, VersionRange> {
+  private readonly ranking: TagRanking;
+  private readonly pythonVersion: Version;
+  private readonly listings = new Map<string, Promise<Candidate[]>>();
+  private readonly listed = new Map<string, Candidate[]>();
+  private readonly metadata = new Map<string, Promise<VersionMetadata>>();
+  private readonly constraints = new Map<string, VersionRange>();
+  private readonly explicitPrereleases = new Set<string>();
+  private readonly pinned = new Map<string, Set<string>>();
+  private readonly rootDependencies: Map<string, VersionRange>;
+  private readonly reporter: Reporter;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  /** Versions passed over, with why, for hints after a failure. */
+  readonly skipped = new Map<string, Map<string, SkipReason | { kind: "yanked"; reason?: string } | { kind: "prerelease" }>>();
+  /** Requirements evaluated per package version, for the lock's dependency lists. */
+  readonly dependencyNames = new Map<string, Set<string>>();
+
+  constructor(private readonly options: PythonProviderOptions) {
+    this.ranking = tagRanking(targetTags(options.target));
+    this.pythonVersion = parseVersion(options.target.pythonVersion);
+    this.reporter = options.reporter ?? silentReporter;
+    for (const text of options.constraints ?? []) {
+      const requirement = parseRequirement(text);
+      if (!this.applies(requirement, [])) continue;
+      const name = normalizeName(requirement.name);
+      this.notePolicy(name, requirement);
+      const range = rangeOf(requirement.specifier);
+      const previous = this.constraints.get(name);
+      this.constraints.set(name, previous ? previous.intersection(range) : range);
+    }
+    const rootRequirements = options.requirements.map((text) => parseRequirement(text));
+    for (const requirement of rootRequirements) this.notePolicy(normalizeName(requirement.name), requirement);
+    this.rootDependencies = this.edges(rootRequirements, []);
+    for (const id of this.rootDependencies.keys()) void this.candidates(parsePackageId(id).name).catch(() => {});
+  }
+
+  private notePolicy(name: string, requirement: Requirement): void {
+    if (requirement.specifier.namesPrerelease) this.explicitPrereleases.add(name);
+    for (const specifier of requirement.specifier.specifiers) {
+      const exact = specifier.operator === "===" ? specifier.version.toLowerCase()
+        : specifier.operator === "==" && !specifier.wildcard && specifier.parsedVersion ? formatVersion(specifier.parsedVersion) : undefined;
+      if (exact === undefined) continue;
+      const set = this.pinned.get(name) ?? new Set<string>();
+      set.add(exact);
+      this.pinned.set(name, set);
+    }
+  }
+
+  private applies(requirement: Requirement, extras: readonly string[]): boolean {
+    if (!requirement.marker) return true;
+    return evaluateMarker(requirement.marker, this.options.target.markerEnvironment, { extras });
+  }
+
+  /** The solver edges for some requirements: base names and `name[extra]`, ranges intersected with constraints. */
+  private edges(requirements: readonly Requirement[], extras: readonly string[]): Map<string, VersionRange> {
+    const edges = new Map<string, VersionRange>();
+    for (const requirement of requirements) {
+      if (!this.applies(requirement, extras)) continue;
+      const name = normalizeName(requirement.name);
+      let range = rangeOf(requirement.specifier);
+      const constraint = this.constraints.get(name);
+      if (constraint) range = range.intersection(constraint);
+      for (const id of [name, ...requirement.extras.map((extra) => packageId(name, normalizeName(extra)))]) {
+        const previous = edges.get(id);
+        edges.set(id, previous ? previous.intersection(range) : range);
+      }
+    }
+    return edges;
+  }
+
+  /** Every usable version of a project, newest first (memoized; the listing starts at most once). */
+  candidates(name: string): Promise<Candidate[]> {
+    let listing = this.listings.get(name);
+    if (!listing) {
+      listing = this.options.source.listFiles(name).then((files) => {
+        const candidates = projectCandidates(files, { ranking: this.ranking, pythonVersion: this.pythonVersion });
+        this.listed.set(name, candidates);
+        return candidates;
+      });
+      this.listings.set(name, listing);
+    }
+    return listing;
+  }
+
+  private allowsPrereleases(name: string, candidates: readonly Candidate[]): boolean {
+    return this.options.pre === true || this.explicitPrereleases.has(name) || candidates.every((c) => c.prerelease);
+  }
+
+  private isPinned(name: string, candidate: Candidate): boolean {
+    return this.pinned.get(name)?.has(candidate.text) ?? false;
+  }
+
+  /** The version the solver should try: a preference if it fits, else the newest usable one. */
+  async chooseVersion(id: string, range: VersionRange): Promise<Version | undefined> {
+    if (id === rootPackage) return parseVersion("0");
+    const { name } = parsePackageId(id);
+    const candidates = await this.candidates(name);
+    const allowPre = this.allowsPrereleases(name, candidates);
+    const usable = (candidate: Candidate) => this.usable(name, candidate, allowPre);
+    const preferred = this.options.preferences?.get(name);
+    if (preferred !== undefined) {
+      const candidate = candidates.find((c) => c.text === preferred || formatVersion(c.version) === preferred);
+      if (candidate && range.contains(candidate.version) && usable(candidate)) return candidate.version;
+    }
+    for (const candidate of candidates) {
+      if (range.contains(candidate.version) && usable(candidate)) return candidate.version;
+    }
+    return undefined;
+  }
+
+  private usable(name: string, candidate: Candidate, allowPre: boolean): boolean {
+    const note = (reason: Parameters<Map<string, SkipReason>["set"]>[1] | { kind: "yanked"; reason?: string } | { kind: "prerelease" }) => {
+      const map = this.skipped.get(name) ?? new Map();
+      map.set(candidate.text, reason);
+      this.skipped.set(name, map);
+      return false;
+    };
+    if (candidate.skip) return note(candidate.skip);
+    if (candidate.prerelease && !allowPre) return note({ kind: "prerelease" });
+    if (candidate.yanked && !this.isPinned(name, candidate)) {
+      return note(typeof candidate.yanked === "string" ? { kind: "yanked", reason: candidate.yanked } : { kind: "yanked" });
+    }
+    return true;
+  }
+
+  async getDependencies(id: string, version: Version): Promise<Dependencies<VersionRange>> {
+    if (id === rootPackage) return { kind: "available", dependencies: this.rootDependencies };
+    const { name, extra } = parsePackageId(id);
+    const candidate = (await this.candidates(name)).find((c) => formatVersion(c.version) === formatVersion(version));
+    if (!candidate || candidate.wheels.length === 0) return { kind: "unavailable", reason: "has no usable wheel" };
+    let metadata: VersionMetadata;
+    try {
+      metadata = await this.metadataOf(name, candidate);
+    } catch (error) {
+      if (!isKilnError(error) || !["invalidRequirement", "invalidMarker", "invalidSpecifier", "invalidMetadata"].includes(error.code)) throw error;
+      return { kind: "unavailable", reason: `has metadata kiln cannot read (${error.message})` };
+    }
+    if (metadata.requiresPython !== undefined) {
+      const set = tryParseSpecifierSet(metadata.requiresPython);
+      if (set && !set.contains(this.pythonVersion, { prereleases: true })) {
+        return { kind: "unavailable", reason: `requires Python ${metadata.requiresPython} (the target has ${this.options.target.pythonVersion})` };
+      }
+    }
+    let dependencies: Map<string, VersionRange>;
+    if (extra === undefined) {
+      dependencies = this.edges(metadata.requiresDist, []);
+    } else {
+      // Only what the extra adds: the base package (pinned to this version) brings the rest.
+      const base = new Set(this.edges(metadata.requiresDist, []).keys());
+      dependencies = new Map([...this.edges(metadata.requiresDist, [extra])].filter(([dependency]) => !base.has(dependency)));
+      dependencies.set(name, pep440Algebra.singleton(version));
+    }
+    const names = this.dependencyNames.get(`${name}==${candidate.text}`) ?? new Set<string>();
+    for (const dependency of dependencies.keys()) {
+      const base = parsePackageId(dependency).name;
+      if (base !== name) names.add(base);
+    }
+    this.dependencyNames.set(`${name}==${candidate.text}`, names);
+    this.prefetch(dependencies);
+    return { kind: "available", dependencies };
+  }
+
+  /** The metadata of a candidate, read from its best wheel (memoized). */
+  metadataOf(name: string, candidate: Candidate): Promise<VersionMetadata> {
+    const key = `${name}==${candidate.text}`;
+    let pending = this.metadata.get(key);
+    if (!pending) {
+      pending = this.limited(() => this.options.source.fetchMetadata(candidate.wheels[0]!)).then((text) => readMetadata(text, name));
+      this.metadata.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** The wheels a solved version installs from, best first. */
+  async wheelsOf(name: string, version: Version): Promise<DistributionFile[]> {
+    const text = formatVersion(version);
+    return (await this.candidates(name)).find((c) => c.text === text)?.wheels ?? [];
+  }
+
+  async displayNameOf(name: string, version: Version): Promise<string> {
+    const candidate = (await this.candidates(name)).find((c) => c.text === formatVersion(version));
+    return candidate ? (await this.metadataOf(name, candidate)).displayName : name;
+  }
+
+  /**
+   * The simplest range with the same listed versions as `range` (`>=1.0.1, <1.1 || >1.1` becomes
+   * `>=1.0.1` when only 1.0, 1.1 and 1.2 exist), for explanations; `range` itself when none fit.
+   */
+  simplifyRange(name: string, range: VersionRange): VersionRange {
+    const ascending = [...(this.listed.get(name) ?? [])].reverse();
+    let simplified = VersionRange.empty();
+    let start: number | undefined;
+    ascending.forEach((candidate, index) => {
+      const inside = range.contains(candidate.version);
+      if (inside && start === undefined) start = index;
+      if (start !== undefined && (!inside || index === ascending.length - 1)) {
+        const lower = start === 0 ? undefined : ascending[start]!;
+        const upper = inside ? undefined : candidate;
+        // Specifiers cannot bound by a local version; such ranges are printed as they are.
+        if (lower?.version.local || upper?.version.local) simplified = simplified.union(range);
+        else simplified = simplified.union(rangeOf([lower && `>=${lower.text}`, upper && `<${upper.text}`].filter(Boolean).join(", ")));
+        start = undefined;
+      }
+    });
+    return simplified.isEmpty() ? range : simplified;
+  }
+
+  /** Starts listing the dependencies and reading the metadata of the versions likely to be picked. */
+  private prefetch(dependencies: ReadonlyMap<string, VersionRange>): void {
+    for (const [id, range] of dependencies) {
+      const { name } = parsePackageId(id);
+      this.candidates(name)
+        .then((candidates) => {
+          const allowPre = this.allowsPrereleases(name, candidates);
+          const likely = candidates.find((c) => !c.skip && (allowPre || !c.prerelease) && !c.yanked && range.contains(c.version));
+          if (likely) return this.metadataOf(name, likely);
+          return undefined;
+        })
+        .catch((error: unknown) => this.reporter.debug(`Prefetching ${name} failed: ${String(error)}`));
+    }
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    const limit = this.options.concurrency ?? 16;
+    if (this.running >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+function readMetadata(text: string, name: string): VersionMetadata {
+  const headers = parseEmailHeaders(text);
+  const requiresDist = headerValues(headers, "Requires-Dist").map((line) => parseRequirement(line));
+  const metadata: VersionMetadata = {
+    requiresDist,
+    extras: new Set(headerValues(headers, "Provides-Extra").map((extra) => normalizeName(extra))),
+    displayName: headerValue(headers, "Name")?.trim() || name,
+  };
+  const requiresPython = headerValue(headers, "Requires-Python")?.trim();
+  if (requiresPython) metadata.requiresPython = requiresPython;
+  return metadata;
+}

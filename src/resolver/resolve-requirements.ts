@@ -1,0 +1,103 @@
+import type { Reporter } from "../core/index.js";
+import type { DistributionFile, PackageSource } from "../index/index.js";
+import { formatVersion, parseVersion, type Version, type VersionRange } from "../pep440/index.js";
+import { explainFailure } from "./explain-failure.js";
+import type { Incompatibility } from "./incompatibility.js";
+import { pep440Algebra } from "./pep440-algebra.js";
+import { failureHints } from "./failure-hints.js";
+import { PythonProvider } from "./python-provider.js";
+import { parsePackageId, rootPackage } from "./python-packages.js";
+import { solve } from "./solve.js";
+import { targetForAbi, type TargetEnvironment } from "./target-environment.js";
+
+/** Options for {@link resolveRequirements}. */
+export interface ResolveOptions {
+  source: PackageSource;
+  /** Default: the embedded runtime's ABI ({@link targetForAbi}). */
+  target?: TargetEnvironment;
+  constraints?: readonly string[];
+  pre?: boolean;
+  /** Versions to keep when they still fit (from a lock file or the installed set), by normalized name. */
+  preferences?: ReadonlyMap<string, string>;
+  concurrency?: number;
+  reporter?: Reporter;
+}
+
+/** One package of a successful resolution. */
+export interface ResolvedPackage {
+  /** Normalized name. */
+  name: string;
+  /** The name as its metadata spells it. */
+  displayName: string;
+  version: Version;
+  /** Compatible wheels, best first; the first is the one to install. */
+  wheels: DistributionFile[];
+  /** Normalized names of the resolved packages it depends on. */
+  dependencies: string[];
+  /** Extras of this package that were requested somewhere. */
+  extras: string[];
+}
+
+/** The outcome of {@link resolveRequirements}: packages sorted by name, or why there are none. */
+export type ResolveResult =
+  | { kind: "resolved"; packages: ResolvedPackage[]; target: TargetEnvironment }
+  | { kind: "unsatisfiable"; explanation: string; hints: string[] };
+
+/**
+ * Resolves requirements for one target environment: which wheel of which version of every
+ * package to install. A resolution that cannot succeed is returned as an explanation in plain
+ * words plus hints (versions passed over for lack of a wheel, for `Requires-Python`, as yanked or
+ * as pre-releases); I/O failures throw.
+ *
+ * @example
+ * const result = await resolveRequirements(["pytest"], { source });
+ * if (result.kind === "resolved") for (const p of result.packages) console.log(p.name, formatVersion(p.version));
+ */
+export async function resolveRequirements(requirements: readonly string[], options: ResolveOptions): Promise<ResolveResult> {
+  const target = options.target ?? targetForAbi();
+  const provider = new PythonProvider({ ...options, target, requirements });
+  const result = await solve({ algebra: pep440Algebra, provider, rootPackage, rootVersion: parseVersion("0") });
+  if (result.kind === "failed") {
+    return { kind: "unsatisfiable", explanation: explain(result.incompatibility, provider), hints: failureHints(result.incompatibility, provider, target) };
+  }
+  const extras = new Map<string, string[]>();
+  const versions = new Map<string, Version>();
+  for (const [id, version] of result.solution) {
+    if (id === rootPackage) continue;
+    const { name, extra } = parsePackageId(id);
+    if (extra === undefined) versions.set(name, version);
+    else extras.set(name, [...(extras.get(name) ?? []), extra]);
+  }
+  const packages: ResolvedPackage[] = [];
+  for (const [name, version] of [...versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const dependencies = [...(provider.dependencyNames.get(`${name}==${formatVersion(version)}`) ?? [])].filter((d) => versions.has(d)).sort();
+    packages.push({
+      name,
+      displayName: await provider.displayNameOf(name, version),
+      version,
+      wheels: await provider.wheelsOf(name, version),
+      dependencies,
+      extras: (extras.get(name) ?? []).sort(),
+    });
+  }
+  return { kind: "resolved", packages, target };
+}
+
+
+function explain(incompatibility: Incompatibility<VersionRange>, provider: PythonProvider): string {
+  return explainFailure(incompatibility, {
+    algebra: pep440Algebra,
+    rootPackage,
+    rootWording: { subject: "you", dependsOn: "require", requires: "require" },
+    forbidden: "cannot be used",
+    failure: "your requirements are unsatisfiable",
+    noVersions: (term) => `no usable version of ${term} exists`,
+    formatTerm: (name, set) => `${name}${formatRange(set)}`,
+    simplify: (name, set) => provider.simplifyRange(parsePackageId(name).name, set),
+  });
+}
+
+function formatRange(set: VersionRange): string {
+  const text = set.toString();
+  return /^[<>=!~]/.test(text) ? text : ` ${text}`;
+}
