@@ -56,6 +56,7 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   private readonly pinned = new Map<string, Set<string>>();
   private readonly rootDependencies: Map<string, VersionRange>;
   private readonly reporter: Reporter;
+  private readonly prefetched = new Set<string>();
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   /** Versions passed over, with why, for hints after a failure. */
@@ -79,7 +80,7 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     const rootRequirements = options.requirements.map((text) => parseRequirement(text));
     for (const requirement of rootRequirements) this.notePolicy(normalizeName(requirement.name), requirement);
     this.rootDependencies = this.edges(rootRequirements, []);
-    for (const id of this.rootDependencies.keys()) void this.candidates(parsePackageId(id).name).catch(() => {});
+    this.prefetch(this.rootDependencies);
   }
 
   private notePolicy(name: string, requirement: Requirement): void {
@@ -253,16 +254,24 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     return simplified.isEmpty() ? range : simplified;
   }
 
-  /** Starts listing the dependencies and reading the metadata of the versions likely to be picked. */
+  /**
+   * Starts listing the dependencies and reading the metadata of the versions likely to be picked,
+   * and follows their dependencies in turn, so the index is read breadth-first in parallel
+   * instead of one solver step at a time.
+   */
   private prefetch(dependencies: ReadonlyMap<string, VersionRange>): void {
     for (const [id, range] of dependencies) {
-      const { name } = parsePackageId(id);
+      const { name, extra } = parsePackageId(id);
       this.candidates(name)
-        .then((candidates) => {
+        .then(async (candidates) => {
           const allowPre = this.allowsPrereleases(name, candidates);
           const likely = candidates.find((c) => !c.skip && (allowPre || !c.prerelease) && !c.yanked && range.contains(c.version));
-          if (likely) return this.metadataOf(name, likely);
-          return undefined;
+          if (!likely) return;
+          const key = `${id}==${likely.text}`;
+          if (this.prefetched.has(key)) return;
+          this.prefetched.add(key);
+          const metadata = await this.metadataOf(name, likely);
+          this.prefetch(this.edges(metadata.requiresDist, extra === undefined ? [] : [extra]));
         })
         .catch((error: unknown) => this.reporter.debug(`Prefetching ${name} failed: ${String(error)}`));
     }

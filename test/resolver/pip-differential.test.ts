@@ -60,7 +60,7 @@ function markerValues(requirements: string[], environments: Record<string, Recor
 const target = targetForAbi("2026_0");
 
 for (const [name, requirements] of Object.entries(requirementSets)) {
-  test(`kiln resolves the ${name} stack as pip does`, { timeout: 600_000 }, async () => {
+  test(`kiln resolves the ${name} stack as pip does`, { timeout: 600_000 }, async (t) => {
     const pip = pipResolve(requirements);
     const result = await resolveRequirements(requirements, { source: liveSource(), target });
     assert.equal(result.kind, "resolved", result.kind === "unsatisfiable" ? result.explanation : "");
@@ -72,6 +72,7 @@ for (const [name, requirements] of Object.entries(requirementSets)) {
     }
     const onlyPip = [...theirs.keys()].filter((n) => !ours.has(n));
     const onlyKiln = [...ours.keys()].filter((n) => !theirs.has(n));
+    t.diagnostic(`${ours.size} packages by kiln, ${theirs.size} by pip; pip only: ${onlyPip.join(", ") || "none"}; kiln only: ${onlyKiln.join(", ") || "none"}`);
     if (onlyPip.length === 0 && onlyKiln.length === 0) return;
     // Explain each difference by a marker that differs between the host (pip) and the target (kiln).
     const edges = pip.flatMap((item) => item.requiresDist.map((text) => ({ from: normalizeName(item.name), text })));
