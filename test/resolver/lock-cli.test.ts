@@ -1,0 +1,110 @@
+// kiln lock / kiln pip compile end to end against a PEP 503 index on loopback.
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { runCli } from "../../src/cli/main.js";
+import { parsePylock } from "../../src/lock/index.js";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const packages: Record<string, Array<{ version: string; tag: string; requires?: string[]; requiresPython?: string }>> = {
+  app: [{ version: "1.0", tag: "py3-none-any", requires: ["lib>=2", "extra-dep; sys_platform == 'win32'"] }],
+  lib: [
+    { version: "2.0", tag: "cp314-cp314-pyemscripten_2026_0_wasm32", requires: ["Tiny_Dep"] },
+    { version: "2.1", tag: "cp314-cp314-manylinux_2_17_x86_64" },
+    { version: "3.0", tag: "py3-none-any", requiresPython: ">=3.15" },
+  ],
+  "tiny-dep": [{ version: "0.1", tag: "py3-none-any" }],
+};
+
+let server: Server;
+let base: string;
+const work = mkdtempSync(join(tmpdir(), "kiln-lock-cli-"));
+
+function metadata(name: string, version: string, requires: string[] = [], requiresPython?: string): string {
+  return [`Metadata-Version: 2.1`, `Name: ${name}`, `Version: ${version}`, ...(requiresPython ? [`Requires-Python: ${requiresPython}`] : []), ...requires.map((r) => `Requires-Dist: ${r}`), ""].join("\n");
+}
+
+before(async () => {
+  const files = new Map<string, string>();
+  const pages = new Map<string, string>();
+  for (const [name, versions] of Object.entries(packages)) {
+    const links = versions.map(({ version, tag, requires, requiresPython }) => {
+      const filename = `${name.replace(/-/g, "_")}-${version}-${tag}.whl`;
+      const text = metadata(name, version, requires, requiresPython);
+      files.set(`/files/${filename}`, `wheel bytes of ${filename}`);
+      files.set(`/files/${filename}.metadata`, text);
+      const attributes = `data-dist-info-metadata="sha256=${sha256(text)}"${requiresPython ? ` data-requires-python="${requiresPython.replace(/>/g, "&gt;")}"` : ""}`;
+      return `<a href="../../files/${filename}#sha256=${sha256(files.get(`/files/${filename}`)!)}" ${attributes}>${filename}</a>`;
+    });
+    pages.set(`/simple/${name}/`, `<!DOCTYPE html><html><body>${links.join("\n")}</body></html>`);
+  }
+  server = createServer((request, response) => {
+    const body = pages.get(request.url!) ?? files.get(request.url!);
+    if (body === undefined) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { "content-type": pages.has(request.url!) ? "text/html" : "application/octet-stream" }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/simple/`;
+});
+
+after(() => {
+  server.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function kiln(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: { KILN_CACHE_DIR: join(work, "cache"), NO_COLOR: "1" },
+    cwd: work,
+  });
+  return { code, stdout, stderr };
+}
+
+test("kiln lock writes a pylock.toml with the target's wheels", async () => {
+  const { code, stderr } = await kiln("lock", "app", "--index-url", base);
+  assert.equal(code, 0, stderr);
+  const lock = parsePylock(readFileSync(join(work, "pylock.toml"), "utf8"));
+  assert.deepEqual(lock.packages.map((p) => `${p.name}==${p.version}`), ["app==1.0", "lib==2.0", "tiny-dep==0.1"]);
+  const lib = lock.packages.find((p) => p.name === "lib")!;
+  assert.deepEqual(lib.dependencies, ["tiny-dep"]);
+  assert.equal(lib.wheels[0]!.filename, "lib-2.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl");
+  assert.equal(lib.wheels[0]!.hashes.sha256, sha256("wheel bytes of lib-2.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl"));
+});
+
+test("kiln lock --format pyodide-lock writes what loadPyodide reads", async () => {
+  const { code, stderr } = await kiln("lock", "app", "--index-url", base, "--format", "pyodide-lock");
+  assert.equal(code, 0, stderr);
+  const lock = JSON.parse(readFileSync(join(work, "pyodide-lock.json"), "utf8"));
+  assert.deepEqual(lock.info, { abi_version: "2026_0", arch: "wasm32", platform: "emscripten_5_0_3", python: "3.14.2" });
+  assert.deepEqual(lock.packages.lib.depends, ["tiny-dep"]);
+  assert.match(lock.packages.lib.file_name, /^http:\/\/127\.0\.0\.1:\d+\/files\/lib-2\.0-cp314/);
+});
+
+test("kiln pip compile pins with hashes and via comments", async () => {
+  writeFileSync(join(work, "requirements.in"), `--index-url ${base}\napp  # the app\n`);
+  const first = await kiln("pip", "compile", "requirements.in", "-o", "requirements.txt");
+  assert.equal(first.code, 0, first.stderr);
+  const text = readFileSync(join(work, "requirements.txt"), "utf8");
+  assert.match(text, /^app==1\.0 \\\n    --hash=sha256:[0-9a-f]{64}\n    # via -r requirements.in$/m);
+  assert.match(text, /^tiny-dep==0\.1 \\\n    --hash=sha256:[0-9a-f]{64}\n    # via lib$/m);
+});
+
+test("an unsatisfiable set is explained in words, with hints", async () => {
+  const { code, stderr } = await kiln("lock", "lib>=2.1", "--index-url", base, "-o", "-");
+  assert.equal(code, 1);
+  assert.match(stderr, /Because you require lib>=2\.1 and no usable version of lib>=2\.1 exists, your requirements are unsatisfiable\./);
+  assert.match(stderr, /lib 3\.0 requires Python >=3\.15, but the target has 3\.14\.2/);
+  assert.match(stderr, /lib 2\.1 has wheels only for Linux; no wheel for pyemscripten_2026_0_wasm32/);
+});
