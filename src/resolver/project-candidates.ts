@@ -15,10 +15,10 @@ export interface Candidate {
   text: string;
   prerelease: boolean;
   /** PEP 592: set when every usable file of the version is yanked. */
-  yanked?: true | string;
+  readonly yanked: true | string | undefined;
   /** Compatible wheels, best tag first; empty when the version is skipped. */
-  wheels: DistributionFile[];
-  skip?: SkipReason;
+  readonly wheels: DistributionFile[];
+  readonly skip: SkipReason | undefined;
 }
 
 /** Options for {@link projectCandidates}. */
@@ -30,50 +30,89 @@ export interface ProjectCandidatesOptions {
 /**
  * Groups a project's files by version, newest first, keeping for each version the wheels the
  * target accepts (best tag first) or the reason there are none. Files with names that do not
- * parse are ignored, as pip and uv ignore them.
+ * parse are ignored, as pip and uv ignore them. Tags are read only when a version is looked at:
+ * projects list thousands of files, and the resolver looks at a few versions of each.
  *
  * @example
  * const candidates = projectCandidates(await source.listFiles("idna"), { ranking, pythonVersion: parseVersion("3.14.2") });
  */
 export function projectCandidates(files: readonly DistributionFile[], options: ProjectCandidatesOptions): Candidate[] {
-  const byVersion = new Map<string, { version: Version; wheels: Array<{ file: DistributionFile; rank: number; order: number }>; other: DistributionFile[]; sdist: boolean; platforms: Set<string>; requiresPython?: string }>();
-  files.forEach((file, order) => {
-    const parsed = parseFilename(file.filename);
-    if (!parsed) return;
-    const key = formatVersion(parsed.version);
-    let entry = byVersion.get(key);
-    if (!entry) byVersion.set(key, (entry = { version: parsed.version, wheels: [], other: [], sdist: false, platforms: new Set() }));
-    if (!parsed.tags) {
-      entry.sdist = true;
-      return;
-    }
-    if (file.requiresPython !== undefined && !pythonAllowed(file.requiresPython, options.pythonVersion)) {
-      entry.requiresPython = file.requiresPython;
-      return;
-    }
-    const rank = wheelTagRank(parsed.tags, options.ranking);
-    if (rank === undefined) {
-      for (const tag of parsed.tags) entry.platforms.add(describePlatform(tag));
-      return;
-    }
-    entry.wheels.push({ file, rank, order });
-  });
-  const candidates: Candidate[] = [];
-  for (const [text, entry] of byVersion) {
-    const wheels = entry.wheels.sort((a, b) => a.rank - b.rank || a.order - b.order).map((w) => w.file);
-    const candidate: Candidate = { version: entry.version, text, prerelease: isPrerelease(entry.version), wheels };
-    if (wheels.length === 0) {
-      candidate.skip = entry.requiresPython !== undefined
-        ? { kind: "requiresPython", requiresPython: entry.requiresPython }
-        : entry.platforms.size > 0 ? { kind: "noWheel", platforms: [...entry.platforms].sort() } : { kind: "sourceOnly" };
-    } else {
-      const unyanked = wheels.filter((w) => !w.yanked);
-      if (unyanked.length === 0) candidate.yanked = typeof wheels[0]!.yanked === "string" ? (wheels[0]!.yanked as string) : true;
-      else candidate.wheels = unyanked;
-    }
-    candidates.push(candidate);
+  const byVersionText = new Map<string, DistributionFile[]>();
+  for (const file of files) {
+    const text = versionTextOf(file.filename);
+    if (text === undefined) continue;
+    const list = byVersionText.get(text);
+    if (list) list.push(file);
+    else byVersionText.set(text, [file]);
   }
+  const byVersion = new Map<string, { version: Version; files: DistributionFile[] }>();
+  for (const [text, list] of byVersionText) {
+    const version = tryParseVersion(text);
+    if (!version) continue;
+    const key = formatVersion(version);
+    const entry = byVersion.get(key);
+    if (entry) entry.files.push(...list);
+    else byVersion.set(key, { version, files: list });
+  }
+  const candidates = [...byVersion].map(([text, { version, files: versionFiles }]) => lazyCandidate(text, version, versionFiles, options));
   return candidates.sort((a, b) => compareVersions(b.version, a.version));
+}
+
+function lazyCandidate(text: string, version: Version, files: DistributionFile[], options: ProjectCandidatesOptions): Candidate {
+  let judged: { wheels: DistributionFile[]; skip?: SkipReason; yanked?: true | string } | undefined;
+  const judge = () => (judged ??= judgeVersion(files, options));
+  return {
+    version,
+    text,
+    prerelease: isPrerelease(version),
+    get wheels() {
+      return judge().wheels;
+    },
+    get skip() {
+      return judge().skip;
+    },
+    get yanked() {
+      return judge().yanked;
+    },
+  };
+}
+
+function judgeVersion(files: readonly DistributionFile[], options: ProjectCandidatesOptions): { wheels: DistributionFile[]; skip?: SkipReason; yanked?: true | string } {
+  const wheels: Array<{ file: DistributionFile; rank: number; order: number }> = [];
+  const platforms = new Set<string>();
+  let requiresPython: string | undefined;
+  files.forEach((file, order) => {
+    if (!file.filename.endsWith(".whl")) return;
+    const tags = parseFilename(file.filename)?.tags;
+    if (!tags) return;
+    if (file.requiresPython !== undefined && !pythonAllowed(file.requiresPython, options.pythonVersion)) {
+      requiresPython = file.requiresPython;
+      return;
+    }
+    const rank = wheelTagRank(tags, options.ranking);
+    if (rank === undefined) for (const tag of tags) platforms.add(describePlatform(tag));
+    else wheels.push({ file, rank, order });
+  });
+  const sorted = wheels.sort((a, b) => a.rank - b.rank || a.order - b.order).map((w) => w.file);
+  if (sorted.length === 0) {
+    const skip: SkipReason =
+      requiresPython !== undefined ? { kind: "requiresPython", requiresPython } : platforms.size > 0 ? { kind: "noWheel", platforms: [...platforms].sort() } : { kind: "sourceOnly" };
+    return { wheels: [], skip };
+  }
+  const unyanked = sorted.filter((w) => !w.yanked);
+  if (unyanked.length > 0) return { wheels: unyanked };
+  return { wheels: sorted, yanked: typeof sorted[0]!.yanked === "string" ? sorted[0]!.yanked : true };
+}
+
+/** The version text of a wheel or sdist filename, unparsed. */
+function versionTextOf(filename: string): string | undefined {
+  if (filename.endsWith(".whl")) {
+    const parts = filename.split("-");
+    return parts.length === 5 || parts.length === 6 ? parts[1] : undefined;
+  }
+  const stem = filename.match(/^(.*)\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/)?.[1];
+  if (!stem || stem.lastIndexOf("-") < 1) return undefined;
+  return stem.slice(stem.lastIndexOf("-") + 1);
 }
 
 function pythonAllowed(requiresPython: string, python: Version): boolean {

@@ -164,8 +164,8 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       this.skipped.set(name, map);
       return false;
     };
-    if (candidate.skip) return note(candidate.skip);
     if (candidate.prerelease && !allowPre) return note({ kind: "prerelease" });
+    if (candidate.skip) return note(candidate.skip);
     if (candidate.yanked && !this.isPinned(name, candidate)) {
       return note(typeof candidate.yanked === "string" ? { kind: "yanked", reason: candidate.yanked } : { kind: "yanked" });
     }
@@ -265,7 +265,7 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       this.candidates(name)
         .then(async (candidates) => {
           const allowPre = this.allowsPrereleases(name, candidates);
-          const likely = candidates.find((c) => !c.skip && (allowPre || !c.prerelease) && !c.yanked && range.contains(c.version));
+          const likely = candidates.find((c) => (allowPre || !c.prerelease) && range.contains(c.version) && !c.skip && !c.yanked);
           if (!likely) return;
           const key = `${id}==${likely.text}`;
           if (this.prefetched.has(key)) return;
