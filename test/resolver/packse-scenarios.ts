@@ -1,11 +1,21 @@
 // The packse scenario corpus (../shared/packse) as an in-process package index: each scenario's
 // TOML becomes DistributionFiles (one wheel per tag, an sdist unless disabled) and METADATA text.
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse } from "smol-toml";
 import type { DistributionFile, PackageSource } from "../../src/index/index.js";
 
-export const packseRoot = process.env.KILN_PACKSE_DIR ?? new URL("../../../../shared/packse/scenarios", import.meta.url).pathname;
+/** `shared/packse/scenarios` beside the repository (or beside any folder above it), or KILN_PACKSE_DIR. */
+export const packseRoot = process.env.KILN_PACKSE_DIR ?? findUpwards(fileURLToPath(new URL("../..", import.meta.url)), join("shared", "packse", "scenarios"));
+
+function findUpwards(start: string, relativePath: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, relativePath);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return join(dirname(start), relativePath);
+  }
+}
 
 export interface VersionEntry {
   requires?: string[];
