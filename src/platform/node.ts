@@ -6,3 +6,7 @@ export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
 export { NodeCacheStore, isKilnCacheDirectory } from "./node-cache-store.js";
 export { nodeLocalFiles } from "./node-local-files.js";
 export { loadIndexSettings, pipConfigPaths, type LoadIndexSettingsOptions } from "./node-index-settings.js";
+export { nodeHttpClient, type NodeHttpClientOptions } from "./node-http.js";
+export { createNodeHttpSession, type NodeHttpSessionOptions } from "./node-index-session.js";
+export { parseNetrc, netrcCredentials, type Netrc } from "./netrc.js";
+export { proxyFor } from "./proxy-for.js";

@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { after, before, test } from "node:test";
 import { isKilnError } from "../../src/core/index.js";
-import { HttpSession, SimpleIndexSource, fetchHttpClient } from "../../src/index/index.js";
+import { HttpSession, SimpleIndexSource, fetchHttpClient, type HttpClient } from "../../src/index/index.js";
+import { nodeHttpClient } from "../../src/platform/node.js";
 import { makeWheel, sha256 } from "./fixtures.js";
 import { serveBytes, startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
 
@@ -11,8 +13,14 @@ const page = '<a href="/files/demo-1.0-py3-none-any.whl">demo-1.0-py3-none-any.w
 const wheel = makeWheel({ name: "demo", version: "1.0", padding: 10_000 });
 let server: LoopbackServer;
 
-function index(path: string, idleTimeoutMs = 2_000) {
-  const session = new HttpSession({ http: fetchHttpClient(), retry: quickRetry, idleTimeoutMs });
+// Every fault is tried with both HTTP clients: the global fetch one and the node:https one.
+const clients: [string, HttpClient][] = [
+  ["fetch", fetchHttpClient()],
+  ["node", nodeHttpClient()],
+];
+
+function index(http: HttpClient, path: string, idleTimeoutMs = 2_000) {
+  const session = new HttpSession({ http, retry: quickRetry, idleTimeoutMs });
   return new SimpleIndexSource({ url: `${server.url}${path}`, session });
 }
 
@@ -27,15 +35,19 @@ before(async () => {
     },
     // Drops the connection without an answer.
     "/reset/demo/": (request) => request.socket.destroy(),
-    // Resets on the first try, answers on the second.
-    "/reset-once/demo/": (request, response, hit) => {
-      if (hit === 1) request.socket.destroy();
-      else response.writeHead(200, { "content-type": "text/html" }).end(page);
-    },
-    "/flaky/demo/": (_q, response, hit) => {
-      if (hit < 3) response.writeHead(500, { "content-type": "text/plain" }).end("oops");
-      else response.writeHead(200, { "content-type": "text/html" }).end(page);
-    },
+    ...Object.fromEntries(
+      clients.flatMap(([client]) => [
+        // Resets on the first try, answers on the second.
+        [`/reset-once-${client}/demo/`, (request: IncomingMessage, response: ServerResponse, hit: number) => {
+          if (hit === 1) request.socket.destroy();
+          else response.writeHead(200, { "content-type": "text/html" }).end(page);
+        }],
+        [`/flaky-${client}/demo/`, (_q: IncomingMessage, response: ServerResponse, hit: number) => {
+          if (hit < 3) response.writeHead(500, { "content-type": "text/plain" }).end("oops");
+          else response.writeHead(200, { "content-type": "text/html" }).end(page);
+        }],
+      ]),
+    ),
     "/down/demo/": (_q, response) => response.writeHead(503, { "retry-after": "0" }).end(),
     "/garbage/demo/": (_q, response) =>
       response.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" }).end('{"meta": {"api-version": "1.0"}, "files": [{"filename": 7'),
@@ -63,10 +75,10 @@ const failures: { name: string; path: string; code: string; message: RegExp; att
   { name: "403, which retrying cannot fix", path: "/forbidden/", code: "httpStatus", message: /answered HTTP 403/, attempts: 1 },
 ];
 
-for (const failure of failures) {
-  test(`fault: ${failure.name} → ${failure.code} naming the URL after ${failure.attempts} attempt(s)`, async () => {
+for (const [client, http] of clients) for (const failure of failures) {
+  test(`fault (${client}): ${failure.name} → ${failure.code} naming the URL after ${failure.attempts} attempt(s)`, async () => {
     const before = server.hits(`${failure.path}demo/`);
-    await assert.rejects(index(failure.path, 300).listFiles("demo"), (e) => {
+    await assert.rejects(index(http, failure.path, 300).listFiles("demo"), (e) => {
       assert.ok(isKilnError(e, failure.code as never), `${(e as Error).message}`);
       assert.match(e.message, failure.message);
       assert.ok(e.hint, "has a hint");
@@ -76,14 +88,16 @@ for (const failure of failures) {
   });
 }
 
-test("fault: 500, 500, then success is retried to success", async () => {
-  const files = await index("/flaky/").listFiles("demo");
-  assert.equal(files.length, 1);
-  assert.equal(server.hits("/flaky/demo/"), 3);
-});
+for (const [client, http] of clients) {
+  test(`fault (${client}): 500, 500, then success is retried to success`, async () => {
+    const files = await index(http, `/flaky-${client}/`).listFiles("demo");
+    assert.equal(files.length, 1);
+    assert.equal(server.hits(`/flaky-${client}/demo/`), 3);
+  });
 
-test("fault: a reset then success is retried to success, and the file downloads", async () => {
-  const source = index("/reset-once/");
-  const [file] = await source.listFiles("demo");
-  assert.equal(sha256(await source.fetchFile(file!)), sha256(wheel));
-});
+  test(`fault (${client}): a reset then success is retried to success, and the file downloads`, async () => {
+    const source = index(http, `/reset-once-${client}/`);
+    const [file] = await source.listFiles("demo");
+    assert.equal(sha256(await source.fetchFile(file!)), sha256(wheel));
+  });
+}

@@ -1,0 +1,212 @@
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Socket } from "node:net";
+import { connect as tlsConnect, rootCertificates } from "node:tls";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { Agent as HttpAgent } from "node:http";
+import { KilnError } from "../core/index.js";
+import type { HttpClient, HttpRequest, HttpResponse } from "../index/index.js";
+import { proxyFor } from "./proxy-for.js";
+
+/** Options for {@link nodeHttpClient}. */
+export interface NodeHttpClientOptions {
+  /** For `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`. */
+  env?: Record<string, string | undefined>;
+  /** An explicit proxy URL (pip's `proxy`), used instead of the environment's. */
+  proxy?: string;
+  /** Extra trusted CA certificates (PEM text), added to Node's built-in roots. */
+  ca?: string;
+  /** Most redirects followed for one request (default 10). */
+  maxRedirects?: number;
+}
+
+/**
+ * An {@link HttpClient} on `node:http`/`node:https`, for what the global `fetch` of Node 20 cannot
+ * do without a dependency: proxies from `HTTPS_PROXY`/`NO_PROXY` (CONNECT tunnels for https,
+ * absolute-form requests for http), extra CA bundles (`SSL_CERT_FILE`, pip's `cert`), and full
+ * control of `Accept-Encoding` so range requests stay byte-exact. Redirects are followed (an
+ * `Authorization` header is dropped when one leaves the origin); gzip, deflate and brotli bodies
+ * are decoded; connections are kept alive.
+ *
+ * @example
+ * const http = nodeHttpClient({ env: process.env, ca: await readFile(settings.cert, "utf8") });
+ */
+export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
+  const ca = options.ca ? [...rootCertificates, options.ca] : undefined;
+  const agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...(ca ? { ca } : {}) }) };
+  const context: Context = { env: options.env ?? {}, proxy: options.proxy, ca, agents, maxRedirects: options.maxRedirects ?? 10 };
+  return { request: (request) => send(context, request) };
+}
+
+interface Context {
+  env: Record<string, string | undefined>;
+  proxy: string | undefined;
+  ca: string[] | undefined;
+  agents: { http: HttpAgent; https: HttpsAgent };
+  maxRedirects: number;
+}
+
+async function send(context: Context, request: HttpRequest): Promise<HttpResponse> {
+  let url = new URL(request.url);
+  let headers = { ...lowerCaseKeys(request.headers ?? {}) };
+  headers["accept-encoding"] ??= "gzip, deflate, br";
+  for (let redirects = 0; ; redirects++) {
+    const response = await exchange(context, { ...request, url: url.href }, headers);
+    const location = response.headers.location;
+    if (![301, 302, 303, 307, 308].includes(response.statusCode ?? 0) || !location) return wrap(response, url, request);
+    response.resume();
+    if (redirects >= context.maxRedirects) {
+      throw new KilnError("networkError", `Cannot fetch ${request.url}: more than ${context.maxRedirects} redirects`, { hint: "The server redirects in a loop" });
+    }
+    const next = new URL(location, url);
+    if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== "authorization"));
+    url = next;
+  }
+}
+
+/** One request/response, no redirects, with the idle timer armed until the headers arrive. */
+function exchange(context: Context, request: HttpRequest, headers: Record<string, string>): Promise<IncomingMessage> {
+  const url = new URL(request.url);
+  const proxy = proxyFor(url, context.env, context.proxy);
+  return new Promise((resolve, reject) => {
+    const fail = (error: unknown) => reject(translate(error, request));
+    const options: RequestOptions = { method: request.method ?? "GET", headers, signal: request.signal };
+    let outgoing;
+    if (proxy && url.protocol === "http:") {
+      const proxyUrl = new URL(proxy);
+      outgoing = httpRequest({ ...options, host: proxyUrl.hostname, port: proxyUrl.port || 80, path: url.href, headers: { ...headers, ...proxyAuthorization(proxyUrl) } });
+    } else if (proxy) {
+      // No agent: with createConnection and no agent, node uses the tunnel for this one request.
+      outgoing = httpsRequest(url, { ...options, createConnection: tunnel(proxy, url, context) as never });
+    } else {
+      outgoing = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { ...options, agent: url.protocol === "https:" ? context.agents.https : context.agents.http });
+    }
+    const timer = idleTimer(request, () => outgoing.destroy(timeoutError(request)));
+    timer.touch();
+    outgoing.on("response", (response) => {
+      timer.stop();
+      resolve(response);
+    });
+    outgoing.on("error", (error) => {
+      timer.stop();
+      fail(error);
+    });
+    outgoing.end();
+  });
+}
+
+/** A socket to `target` through an HTTP CONNECT tunnel on `proxy`, then TLS to the target. */
+function tunnel(proxy: string, target: URL, context: Context) {
+  return (_options: unknown, callback: (error: Error | null, socket?: Socket) => void) => {
+    const proxyUrl = new URL(proxy);
+    const authority = `${target.hostname}:${target.port || 443}`;
+    const connectRequest = (proxyUrl.protocol === "https:" ? httpsRequest : httpRequest)({
+      host: proxyUrl.hostname,
+      port: proxyUrl.port || (proxyUrl.protocol === "https:" ? 443 : 80),
+      method: "CONNECT",
+      path: authority,
+      headers: { host: authority, ...proxyAuthorization(proxyUrl) },
+      agent: false,
+    });
+    connectRequest.on("connect", (response, socket) => {
+      if (response.statusCode !== 200) {
+        socket.destroy();
+        const error = new KilnError("networkError", `The proxy ${redactProxy(proxyUrl)} refused to connect to ${authority}: HTTP ${response.statusCode}`, {
+          hint: response.statusCode === 407 ? "The proxy wants credentials: put them in the proxy URL" : "Check HTTPS_PROXY / NO_PROXY",
+        });
+        callback(error);
+        return;
+      }
+      callback(null, tlsConnect({ socket, servername: target.hostname, ...(context.ca ? { ca: context.ca } : {}) }));
+    });
+    connectRequest.on("error", (error) => callback(error));
+    connectRequest.end();
+    return undefined;
+  };
+}
+
+function wrap(response: IncomingMessage, url: URL, request: HttpRequest): HttpResponse {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return {
+    url: url.href,
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? "",
+    headers,
+    body: readBody(response, request),
+    cancel: () => response.destroy(),
+  };
+}
+
+async function* readBody(response: IncomingMessage, request: HttpRequest): AsyncGenerator<Uint8Array> {
+  const encoding = (response.headers["content-encoding"] ?? "identity").toLowerCase().trim();
+  const decoder = encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : undefined;
+  const stream = decoder ? response.pipe(decoder) : response;
+  if (decoder) response.on("error", (error) => decoder.destroy(error));
+  const timer = idleTimer(request, () => response.destroy(timeoutError(request)));
+  try {
+    timer.touch();
+    for await (const chunk of stream) {
+      timer.touch();
+      yield new Uint8Array((chunk as Buffer).buffer, (chunk as Buffer).byteOffset, (chunk as Buffer).byteLength);
+    }
+    if (!response.complete) throw new Error("the connection closed before the response was complete");
+  } catch (error) {
+    throw translate(error, request);
+  } finally {
+    timer.stop();
+  }
+}
+
+function idleTimer(request: HttpRequest, onIdle: () => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    touch() {
+      if (timer !== undefined) clearTimeout(timer);
+      if (request.idleTimeoutMs !== undefined) timer = setTimeout(onIdle, request.idleTimeoutMs);
+    },
+    stop() {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+function timeoutError(request: HttpRequest): KilnError {
+  return new KilnError("httpTimeout", `No response from ${request.url} for ${request.idleTimeoutMs} ms`, {
+    hint: "The server or the network is slow; try again, or raise the timeout (--timeout)",
+  });
+}
+
+function translate(error: unknown, request: HttpRequest): unknown {
+  if (error instanceof KilnError) return error;
+  if (request.signal?.aborted) return request.signal.reason ?? error;
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const detail = `${(error as Error)?.message ?? String(error)}${code && !(error as Error).message?.includes(code) ? ` (${code})` : ""}`;
+  const certificate = typeof code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code);
+  return new KilnError("networkError", `Cannot reach ${request.url}: ${detail}`, {
+    cause: error,
+    hint: certificate
+      ? "The server's certificate is not trusted: point SSL_CERT_FILE, PIP_CERT or --cert at your CA bundle"
+      : "Check the network connection, the URL and any proxy settings (HTTPS_PROXY)",
+  });
+}
+
+function proxyAuthorization(proxyUrl: URL): Record<string, string> {
+  if (!proxyUrl.username) return {};
+  const credentials = `${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`;
+  return { "proxy-authorization": `Basic ${Buffer.from(credentials).toString("base64")}` };
+}
+
+function redactProxy(proxyUrl: URL): string {
+  const copy = new URL(proxyUrl.href);
+  copy.username = "";
+  copy.password = "";
+  return copy.href;
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}

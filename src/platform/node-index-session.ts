@@ -1,0 +1,61 @@
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { silentReporter, KilnError, type Reporter } from "../core/index.js";
+import { HttpSession, defaultRetryPolicy, type IndexSettings } from "../index/index.js";
+import { kilnCacheDir } from "./kiln-cache-dir.js";
+import { netrcCredentials, parseNetrc } from "./netrc.js";
+import { NodeCacheStore } from "./node-cache-store.js";
+import { nodeHttpClient } from "./node-http.js";
+
+/** Options for {@link createNodeHttpSession}. */
+export interface NodeHttpSessionOptions {
+  env: Record<string, string | undefined>;
+  /** The cache root; `kilnCacheDir(env)` when absent; `false` for no cache (`--no-cache`). */
+  cacheDir?: string | false;
+  refresh?: boolean;
+  reporter?: Reporter;
+}
+
+/**
+ * The {@link HttpSession} a kiln command uses in Node: the `node:https` client with the
+ * settings' proxy and CA bundle, `.netrc` credentials (`NETRC`, else `~/.netrc`, on Windows
+ * `~/_netrc`), the cache directory, and the settings' timeout, retries and `--offline`.
+ *
+ * @example
+ * const session = await createNodeHttpSession(settings, { env: process.env });
+ * const source = buildPackageSource(settings, { session, files: nodeLocalFiles });
+ */
+export async function createNodeHttpSession(settings: IndexSettings, options: NodeHttpSessionOptions): Promise<HttpSession> {
+  const { env } = options;
+  const ca = settings.cert ? await readCaBundle(settings.cert, settings.origins.cert) : undefined;
+  const netrc = await readNetrc(env);
+  return new HttpSession({
+    http: nodeHttpClient({ env, proxy: settings.proxy, ca }),
+    cache: options.cacheDir === false ? undefined : new NodeCacheStore(options.cacheDir ?? kilnCacheDir(env)),
+    offline: settings.offline,
+    refresh: options.refresh,
+    retry: settings.retries === undefined ? defaultRetryPolicy : { ...defaultRetryPolicy, retries: settings.retries },
+    idleTimeoutMs: settings.timeoutMs,
+    reporter: options.reporter ?? silentReporter,
+    credentialsFor: netrc ? (url) => netrcCredentials(netrc, url) : undefined,
+  });
+}
+
+async function readCaBundle(path: string, origin: string | undefined): Promise<string> {
+  try {
+    const text = await readFile(path, "utf8");
+    if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new Error("it holds no PEM certificate");
+    return text;
+  } catch (error) {
+    throw new KilnError("invalidIndexConfig", `Cannot use the CA bundle ${path}${origin ? ` (from ${origin})` : ""}: ${(error as Error).message}`, {
+      hint: "Point SSL_CERT_FILE, PIP_CERT or --cert at a PEM file of CA certificates",
+    });
+  }
+}
+
+async function readNetrc(env: Record<string, string | undefined>) {
+  const path = env.NETRC ?? join(env.HOME ?? homedir(), process.platform === "win32" ? "_netrc" : ".netrc");
+  const text = await readFile(path, "utf8").catch(() => undefined);
+  return text === undefined ? undefined : parseNetrc(text);
+}
