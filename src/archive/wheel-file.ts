@@ -1,4 +1,5 @@
 import { KilnError } from "../core/index.js";
+import { headerValues, parseEmailHeaders } from "../metadata/index.js";
 
 /** A wheel's `{name}-{version}.dist-info/WHEEL` file. */
 export interface WheelFile {
@@ -12,45 +13,24 @@ export interface WheelFile {
   build?: string;
 }
 
-function wheelFileError(why: string, cause?: unknown): KilnError {
+function wheelFileError(why: string): KilnError {
   return new KilnError("invalidWheelFile", `Cannot parse WHEEL file: ${why}`, {
     hint: "WHEEL holds email-style headers such as \"Wheel-Version: 1.0\"; the wheel is damaged or was built by a broken tool",
-    cause,
   });
-}
-
-/** Reads `Key: value` header lines (with indented continuation lines) up to the first blank line. */
-function readHeaders(text: string): [string, string][] {
-  const headers: [string, string][] = [];
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line.trim() === "") {
-      if (headers.length > 0) break;
-      continue;
-    }
-    if (/^[ \t]/.test(line)) {
-      const last = headers.at(-1);
-      if (last === undefined) throw wheelFileError(`continuation line before any header: "${line}"`);
-      last[1] += ` ${line.trim()}`;
-      continue;
-    }
-    const colon = line.indexOf(":");
-    if (colon <= 0) throw wheelFileError(`expected "Key: value", found "${line}"`);
-    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
-  }
-  return headers;
 }
 
 /**
  * Parses a WHEEL file (https://packaging.python.org/en/latest/specifications/binary-distribution-format/#the-dist-info-directory).
- * Header names match case-insensitively, as in email headers; unknown headers are ignored.
+ * It is an email-style header block, read as Python's email.parser reads it (pip does the same):
+ * names match case-insensitively, unknown headers are ignored, and a stray line ends the headers.
  *
  * @example
  * parseWheelFile("Wheel-Version: 1.0\nGenerator: bdist_wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n");
  * // { wheelVersion: [1, 0], generator: "bdist_wheel", rootIsPurelib: true, tags: ["py3-none-any"] }
  */
-export function parseWheelFile(text: string): WheelFile {
-  const headers = readHeaders(text);
-  const get = (name: string) => headers.filter(([key]) => key.toLowerCase() === name.toLowerCase()).map(([, value]) => value);
+export function parseWheelFile(text: string | Uint8Array): WheelFile {
+  const headers = parseEmailHeaders(text);
+  const get = (name: string) => headerValues(headers, name).map((value) => value.trim());
   const [version] = get("Wheel-Version");
   if (version === undefined) throw wheelFileError("no Wheel-Version header");
   const match = /^(\d+)\.(\d+)$/.exec(version);

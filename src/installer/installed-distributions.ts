@@ -1,4 +1,5 @@
 import { parseRecord, type RecordRow } from "../archive/index.js";
+import { headerValue, parseEmailHeaders } from "../metadata/index.js";
 import { normalizeName } from "../pep508/index.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import type { InstallScheme } from "./install-scheme.js";
@@ -28,12 +29,12 @@ const decoder = new TextDecoder();
  * readNameAndVersion("Metadata-Version: 2.1\nName: pytest\nVersion: 9.2.0\n"); // { name: "pytest", version: "9.2.0" }
  */
 export function readNameAndVersion(text: string): { name?: string; version?: string } {
+  const headers = parseEmailHeaders(text);
   const result: { name?: string; version?: string } = {};
-  for (const line of text.split(/\r?\n/)) {
-    if (line === "") break;
-    const match = /^(Name|Version):\s*(.*?)\s*$/i.exec(line);
-    if (match) result[match[1]!.toLowerCase() as "name" | "version"] = match[2]!;
-  }
+  const name = headerValue(headers, "Name")?.trim();
+  const version = headerValue(headers, "Version")?.trim();
+  if (name) result.name = name;
+  if (version) result.version = version;
   return result;
 }
 
