@@ -1,6 +1,6 @@
 import { KilnError } from "../core/index.js";
 import { crc32 } from "./crc32.js";
-import { inflateBounded } from "./inflate-bounded.js";
+import { inflateEntry } from "./inflate-bounded.js";
 import { readRange, type RandomAccessSource } from "./random-access-source.js";
 import { locateCentralDirectory, parseCentralDirectory, type DirectoryEntry } from "./zip-directory.js";
 import type { ZipEntry } from "./zip-entry.js";
@@ -121,7 +121,7 @@ async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEnt
     chunk = await readRange(source, entry.offset, dataEnd, `zip entry "${entry.name}"`);
   }
   const compressed = chunk.subarray(dataStart, dataEnd);
-  const bytes = entry.method === 0 ? storedBytes(compressed, entry) : inflateBounded(compressed, entry.uncompressedSize, entry.name);
+  const bytes = entry.method === 0 ? storedBytes(compressed, entry) : await inflateEntry(compressed, entry.uncompressedSize, entry.name);
   if (crc32(bytes) !== entry.crc32) {
     throw new KilnError("corruptZipEntry", `Cannot read zip entry "${entry.name}": CRC-32 mismatch`, {
       hint: "The archive is corrupt; download it again",
