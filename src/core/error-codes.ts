@@ -70,6 +70,12 @@ export const errorCodes = {
   // end of resolver
 
   // runtime, run and venv
+  pythonUsage: "Invalid python command line (CPython's own usage errors)",
+  runtimeNotFound: "A Pyodide runtime cannot be found or fetched",
+  runtimeInvalid: "A Pyodide runtime's files are missing or do not verify",
+  runtimeStart: "The Python runtime failed to start",
+  venvInvalid: "Not a kiln virtual environment, or a damaged one",
+  venvExists: "The virtual environment directory exists and is not empty",
   // end of runtime
 
   // installer

@@ -1,4 +1,31 @@
 /**
- * Running CPython on WASM (Pyodide): runtimes, snapshots and virtual environments.
+ * Running CPython on WASM (Pyodide): runtimes, memory snapshots, `python3` command-line semantics
+ * and virtual environments.
+ *
+ * Quirks worth knowing:
+ * - CPython's start-up fixes `sys.flags`, warning filters and `-X` options, and a memory snapshot
+ *   freezes that start-up. So snapshots are keyed by the interpreter options and `PYTHON*`
+ *   variables (see `startupConfigFor`), and everything else that differs per process (argv,
+ *   environment, working directory, stdio buffering, sys.path, random seeds) is set after the
+ *   restore by kiln's Python driver (`kiln-main-source.ts`). The hash seed is frozen per snapshot.
+ * - The command line follows CPython's `Python/getopt.c`:
+ *   https://docs.python.org/3/using/cmdline.html
+ * - Virtual environments follow PEP 405 (`pyvenv.cfg`): https://peps.python.org/pep-0405/
+ * - Pyodide's snapshot API (`_makeSnapshot`, `_loadSnapshot`) is private; kiln checks its own
+ *   header (build, key, checksum) before handing bytes to Pyodide, and falls back to a cold start.
  */
-export {};
+export type { BlobStore, HostMount, HostStdio, RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
+export {
+  formatPythonUsageError,
+  parsePythonCommandLine,
+  type PythonCommandLine,
+  type PythonMain,
+} from "./python-command-line.js";
+export { defaultStartupConfig, startupConfigFor, type StartupConfig } from "./startup-config.js";
+export { decodeSnapshotFile, encodeSnapshotFile, type DecodedSnapshot, type SnapshotRejection } from "./snapshot-file.js";
+export { hashString, snapshotKey, snapshotName } from "./snapshot-key.js";
+export { startRuntime, type StartRuntimeOptions } from "./start-runtime.js";
+export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";
+export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";
+export { exitStatusOf, type PyodideApi } from "./pyodide-api.js";
+export { kilnMainSource } from "./kiln-main-source.js";

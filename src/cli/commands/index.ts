@@ -3,6 +3,7 @@ import { auditCommand } from "./audit.js";
 import { cacheCommand } from "./cache.js";
 import { lockCommand } from "./lock.js";
 import { pipCommand } from "./pip.js";
+import { runCommand } from "./run.js";
 
 /** Every top-level command, in the order `kiln --help` lists them. */
-export const commands: CommandDefinition[] = [lockCommand, pipCommand, auditCommand, cacheCommand];
+export const commands: CommandDefinition[] = [runCommand, lockCommand, pipCommand, auditCommand, cacheCommand];

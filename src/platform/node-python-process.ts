@@ -1,0 +1,97 @@
+import { Worker } from "node:worker_threads";
+import { KilnError, isKilnError, type ErrorCode } from "../core/index.js";
+import {
+  formatPythonUsageError,
+  parsePythonCommandLine,
+  sigintExitCode,
+  type ProcessVenv,
+  type PythonCommandLine,
+  type RuntimeSpec,
+} from "../runtime/index.js";
+import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
+
+/** Options for {@link runPythonProcess}. */
+export interface PythonProcessOptions {
+  /** The arguments after the executable, as `python3` takes them. */
+  args: string[];
+  /** `sys.executable`: an executable file that runs this same Python. */
+  executable: string;
+  /** How the process was invoked, for `sys.orig_argv` (defaults to the executable). */
+  invokedAs?: string[];
+  runtime?: RuntimeSpec;
+  venv?: ProcessVenv;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Writes CPython-style usage errors; process.stderr when absent. */
+  stderr?: { write(text: string): unknown };
+}
+
+/**
+ * Runs `python3 ARGS` on WASM as this process: Python in a worker thread, stdio on the process's
+ * own file descriptors, Ctrl-C raising KeyboardInterrupt. Returns the exit status; an uncaught
+ * KeyboardInterrupt ends the process by SIGINT, as CPython does.
+ *
+ * @example
+ * process.exitCode = await runPythonProcess({ args: ["-c", "print(1)"], executable: launcherPath });
+ */
+export async function runPythonProcess(options: PythonProcessOptions): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  let commandLine: PythonCommandLine;
+  try {
+    commandLine = parsePythonCommandLine(options.args);
+  } catch (error) {
+    if (!isKilnError(error, "pythonUsage")) throw error;
+    stderr.write(formatPythonUsageError(error.message, options.executable));
+    return 2;
+  }
+  const code = await runInWorker(commandLine, options);
+  if (code === sigintExitCode) {
+    process.removeAllListeners("SIGINT");
+    process.kill(process.pid, "SIGINT");
+    return 130;
+  }
+  return code;
+}
+
+function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<number> {
+  const interrupt = new SharedArrayBuffer(4);
+  const data: PythonWorkerData = {
+    request: {
+      commandLine,
+      origArgv: [...(options.invokedAs ?? [options.executable]), ...options.args],
+      executable: options.executable,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+      ...(options.venv ? { venv: options.venv } : {}),
+    },
+    interrupt,
+    cwd: options.cwd ?? process.cwd(),
+    env: stringEnv(options.env ?? process.env),
+  };
+  const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
+  const onSigint = () => Atomics.store(new Int32Array(interrupt), 0, 2);
+  process.on("SIGINT", onSigint);
+  return new Promise<number>((resolve, reject) => {
+    let settled = false;
+    worker.once("message", (message: PythonWorkerMessage) => {
+      settled = true;
+      if (message.kind === "exit") resolve(message.code);
+      else reject(new KilnError(message.error.code as ErrorCode, message.error.message, message.error.hint ? { hint: message.error.hint } : {}));
+      // Python has finished and flushed its output; tearing the worker's heap down only delays
+      // the exit, so let the process end without waiting for it.
+      worker.unref();
+    });
+    worker.once("error", (error) => {
+      settled = true;
+      reject(new KilnError("runtimeStart", `The Python worker failed: ${error.message}`, { cause: error }));
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new KilnError("runtimeStart", `The Python worker stopped with status ${code} before Python finished`));
+    });
+  }).finally(() => process.off("SIGINT", onSigint));
+}
+
+function stringEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
+  return result;
+}

@@ -1,0 +1,35 @@
+/**
+ * The worker thread that runs Python for `kiln run` and venv launchers. Python runs synchronously,
+ * so it gets a thread of its own: the main thread stays free to turn Ctrl-C into
+ * KeyboardInterrupt (through shared memory) and to serve the terminal.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { isKilnError } from "../core/index.js";
+import { runPythonMain, type PythonMainRequest } from "../runtime/index.js";
+import { createNodeRuntimeHost } from "./node-runtime-host.js";
+
+/** What the main thread hands the worker. */
+export interface PythonWorkerData {
+  request: Omit<PythonMainRequest, "interrupt" | "reporter">;
+  interrupt: SharedArrayBuffer;
+  cwd: string;
+  env: Record<string, string>;
+}
+
+/** What the worker sends back once. */
+export type PythonWorkerMessage =
+  | { kind: "exit"; code: number }
+  | { kind: "error"; error: { code: string; message: string; hint?: string } };
+
+const data = workerData as PythonWorkerData;
+let message: PythonWorkerMessage;
+try {
+  const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd });
+  const code = await runPythonMain(host, { ...data.request, interrupt: new Int32Array(data.interrupt) });
+  message = { kind: "exit", code };
+} catch (error) {
+  message = isKilnError(error)
+    ? { kind: "error", error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
+    : { kind: "error", error: { code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) } };
+}
+parentPort!.postMessage(message);

@@ -1,0 +1,121 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { crc32 } from "node:zlib";
+import { KilnError } from "../core/index.js";
+import type { HostMount, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
+import { DirectoryBlobStore } from "./node-blob-store.js";
+import { kilnCacheDir } from "./kiln-cache-dir.js";
+import { NodeStdio } from "./node-stdio.js";
+
+// Top-level host directories kept for the runtime's own: its standard library lives in /lib, and
+// Emscripten provides /dev and /proc.
+const runtimeOwned = new Set(["dev", "proc", "sys", "lib"]);
+
+/** Options for {@link createNodeRuntimeHost}. */
+export interface NodeRuntimeHostOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Where kiln caches snapshots and runtimes; {@link kilnCacheDir} when absent. */
+  cacheDir?: string;
+}
+
+/**
+ * The runtime layer's host, for Node: the bundled `pyodide` package, snapshots in kiln's cache
+ * directory, the host file system mounted at its own paths (NODEFS), the process's stdio.
+ *
+ * @example
+ * const host = createNodeRuntimeHost();
+ * const code = await runPythonMain(host, request);
+ */
+export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): RuntimeHost & { cacheDir: string } {
+  const env = stringEnv(options.env ?? process.env);
+  const cacheDir = options.cacheDir ?? kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() });
+  return {
+    cacheDir,
+    locateRuntime: (spec) => locateNodeRuntime(spec, cacheDir),
+    snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
+    checksum: (bytes) => crc32(bytes),
+    mounts: hostRootMounts,
+    mount: mountNodeFs,
+    stdio: new NodeStdio(),
+    env,
+    cwd: options.cwd ?? process.cwd(),
+    now: () => performance.now(),
+  };
+}
+
+/** The directory of the bundled `pyodide` npm package. */
+export function bundledPyodideDir(): string {
+  return dirname(createRequire(import.meta.url).resolve("pyodide"));
+}
+
+async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string): Promise<RuntimeFiles> {
+  if (spec.kind === "npm") {
+    throw new KilnError("runtimeNotFound", `Cannot use pyodide@${spec.version}: this kiln runs only its bundled Pyodide`, {
+      hint: `Leave out --runtime, or remove the runtime setting (cache: ${cacheDir})`,
+    });
+  }
+  return runtimeFilesIn(bundledPyodideDir());
+}
+
+/**
+ * The {@link RuntimeFiles} of a Pyodide distribution unpacked in `directory`.
+ *
+ * @example
+ * const files = await runtimeFilesIn("/path/to/node_modules/pyodide");
+ */
+export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
+  let version: string;
+  let identity: string;
+  try {
+    version = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")).version;
+    identity = ["pyodide.asm.wasm", "pyodide.asm.mjs", "python_stdlib.zip", "pyodide.mjs"]
+      .map((name) => {
+        const stat = statSync(join(directory, name));
+        return `${name}:${stat.size}:${Math.trunc(stat.mtimeMs)}`;
+      })
+      .join(",");
+  } catch (error) {
+    throw new KilnError("runtimeInvalid", `Cannot read the Pyodide runtime in "${directory}": ${(error as Error).message}`, {
+      cause: error,
+      hint: "Reinstall kiln (npm ci), or remove the runtime from kiln's cache so it is fetched again",
+    });
+  }
+  return {
+    pyodideVersion: version,
+    indexURL: `${directory}/`,
+    buildIdentity: `${version}|${directory}|${identity}`,
+    loadPyodide: async (options) => {
+      const module = (await import(pathToFileURL(join(directory, "pyodide.mjs")).href)) as {
+        loadPyodide: (options: Record<string, unknown>) => Promise<unknown>;
+      };
+      return module.loadPyodide(options);
+    },
+  };
+}
+
+function hostRootMounts(): HostMount[] {
+  const mounts: HostMount[] = [];
+  for (const name of readdirSync("/")) {
+    if (runtimeOwned.has(name)) continue;
+    try {
+      if (statSync(`/${name}`).isDirectory()) mounts.push({ mountPoint: `/${name}`, hostPath: `/${name}` });
+    } catch {
+      // A dangling link or an unreadable entry: nothing to show there.
+    }
+  }
+  return mounts;
+}
+
+function mountNodeFs(fs: unknown, mount: HostMount): void {
+  const emscriptenFs = fs as { mount(type: unknown, options: object, mountPoint: string): void; filesystems: { NODEFS: unknown } };
+  emscriptenFs.mount(emscriptenFs.filesystems.NODEFS, { root: mount.hostPath }, mount.mountPoint);
+}
+
+function stringEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
+  return result;
+}

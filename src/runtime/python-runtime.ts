@@ -1,0 +1,93 @@
+import { exitStatusOf, type PyodideApi } from "./pyodide-api.js";
+import type { HostStdio, RuntimeFiles, RuntimeHost } from "./runtime-host.js";
+
+/** The per-run state kiln's Python driver (`_kiln_main.run`) applies before running. */
+export interface ProcessConfig {
+  /** What to run: `{ kind: "command", value }`, `module`, `script` or `stdin`. */
+  mode: { kind: string; value?: string };
+  argv: string[];
+  origArgv: string[];
+  executable: string;
+  baseExecutable?: string;
+  cwd: string;
+  env: Record<string, string>;
+  isatty: [boolean, boolean, boolean];
+  pythonPath: string[];
+  dontWriteBytecode: boolean;
+  /** PYTHONWARNINGS entries, then -W options, as CPython orders them. */
+  warnOptions: string[];
+  /** `-u` or `PYTHONUNBUFFERED`: unbuffered stdout and stderr. */
+  unbuffered: boolean;
+  inspect: boolean;
+  skipFirstLine: boolean;
+  venv?: { prefix: string; sitePackages: string; includeSystemSitePackages: boolean };
+}
+
+/** Exit code meaning "die by SIGINT", as CPython does after an uncaught KeyboardInterrupt. */
+export const sigintExitCode = -2;
+
+/**
+ * A started Pyodide interpreter. Connect it to the host's standard streams and file system, then
+ * run Python in it.
+ *
+ * @example
+ * const runtime = await startRuntime(host);
+ * runtime.connectStdio(host.stdio);
+ * runtime.mountHostFileSystem(host);
+ * const code = runtime.runProcess(config);
+ */
+export class PythonRuntime {
+  readonly pyodide: PyodideApi;
+  readonly files: RuntimeFiles;
+  /** True when this runtime was restored from a memory snapshot. */
+  readonly fromSnapshot: boolean;
+
+  constructor(pyodide: PyodideApi, files: RuntimeFiles, fromSnapshot: boolean) {
+    this.pyodide = pyodide;
+    this.files = files;
+    this.fromSnapshot = fromSnapshot;
+  }
+
+  /** Routes Python's file descriptors 0, 1 and 2 to the host's streams, as raw bytes. */
+  connectStdio(stdio: HostStdio): void {
+    this.pyodide.setStdin({ read: (buffer) => stdio.read(0, buffer), isatty: stdio.isatty(0) });
+    this.pyodide.setStdout({ write: (buffer) => stdio.write(1, buffer), isatty: stdio.isatty(1) });
+    this.pyodide.setStderr({ write: (buffer) => stdio.write(2, buffer), isatty: stdio.isatty(2) });
+  }
+
+  /** Makes the host's directories visible at their own paths (the host's mounting policy). */
+  mountHostFileSystem(host: Pick<RuntimeHost, "mounts" | "mount">): void {
+    const fs = this.pyodide.FS as { mkdirTree(path: string): void; analyzePath(path: string): { exists: boolean } };
+    for (const mount of host.mounts()) {
+      if (!fs.analyzePath(mount.mountPoint).exists) fs.mkdirTree(mount.mountPoint);
+      host.mount(this.pyodide.FS, mount);
+    }
+  }
+
+  /** Lets `Atomics.store(buffer, 0, 2)` from another thread raise KeyboardInterrupt in Python. */
+  setInterruptBuffer(buffer: Int32Array | Uint8Array): void {
+    this.pyodide.setInterruptBuffer(buffer);
+  }
+
+  /**
+   * Runs one process's worth of Python (`python3 ARGS`) and returns its exit code, or
+   * {@link sigintExitCode}. Python errors become exit codes and tracebacks, never exceptions.
+   */
+  runProcess(config: ProcessConfig): number {
+    const driver = this.pyodide.pyimport("_kiln_main");
+    try {
+      return Number((driver.run_json as (text: string) => unknown)(JSON.stringify(config)));
+    } catch (error) {
+      const status = exitStatusOf(error);
+      if (status !== undefined) return status;
+      throw error;
+    } finally {
+      driver.destroy?.();
+    }
+  }
+
+  /** Runs Python source in `__main__` and returns the value of its last expression. */
+  runPython(code: string): unknown {
+    return this.pyodide.runPython(code);
+  }
+}

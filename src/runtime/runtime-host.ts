@@ -1,0 +1,86 @@
+/**
+ * What the runtime layer needs from the machine it runs on. The runtime never touches Node or the
+ * DOM itself: `src/platform/node-runtime-host.ts` implements these for Node.
+ */
+
+/** The JavaScript half of a Pyodide runtime as the host found it on disk (or in its cache). */
+export interface RuntimeFiles {
+  /** The npm package version, such as `314.0.7`. */
+  pyodideVersion: string;
+  /** The directory (or URL) holding `pyodide.asm.wasm`, `python_stdlib.zip`, `pyodide-lock.json`. */
+  indexURL: string;
+  /**
+   * Identifies this exact build (file sizes and modification times, or content hashes). A memory
+   * snapshot is only ever restored into the build whose identity it records.
+   */
+  buildIdentity: string;
+  /** Pyodide's `loadPyodide`, from this runtime's own `pyodide.mjs`. */
+  loadPyodide: (options: Record<string, unknown>) => Promise<unknown>;
+}
+
+/** Which runtime to use: the bundled `pyodide` dependency, or a version fetched from npm. */
+export type RuntimeSpec = { kind: "bundled" } | { kind: "npm"; version: string };
+
+/** A key-value store for large binary blobs, such as memory snapshots. */
+export interface BlobStore {
+  /** The stored bytes, or undefined when absent or unreadable. */
+  read(key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Stores `bytes` under `key` atomically: a concurrent reader sees the old blob, the new one or
+   * none, never a partial one.
+   */
+  write(key: string, bytes: Uint8Array): Promise<void>;
+  /** Removes the blob; absent keys are fine. */
+  remove(key: string): Promise<void>;
+}
+
+/** Where a host directory appears inside the runtime's file system. */
+export interface HostMount {
+  /** Absolute path inside the runtime, such as `/home`. */
+  mountPoint: string;
+  /** Absolute path on the host, such as `/home`. */
+  hostPath: string;
+}
+
+/** One standard stream of the process, as raw bytes. */
+export interface HostStdio {
+  /** Reads up to `buffer.length` bytes; 0 at end of file. Blocks until data is there. */
+  read(fd: 0, buffer: Uint8Array): number;
+  /** Writes the bytes and returns how many were written. */
+  write(fd: 1 | 2, buffer: Uint8Array): number;
+  isatty(fd: 0 | 1 | 2): boolean;
+  /** Reads one line from a terminal with line editing and history; undefined at end of input. */
+  readline?(prompt: string): string | undefined;
+  /** The terminal size, for `shutil.get_terminal_size()`. */
+  terminalSize?(): { rows: number; columns: number } | undefined;
+}
+
+/**
+ * The host as the runtime layer sees it.
+ *
+ * @example
+ * const host = createNodeRuntimeHost();            // src/platform
+ * const runtime = await startRuntime(host, { runtime: { kind: "bundled" } });
+ */
+export interface RuntimeHost {
+  /** Finds (and, for npm runtimes, fetches into the cache) a runtime's files. */
+  locateRuntime(spec: RuntimeSpec): Promise<RuntimeFiles>;
+  /** Memory snapshots, one per runtime build and start-up configuration. */
+  snapshots: BlobStore;
+  /** A fast checksum of large byte arrays, to catch corrupt snapshots. */
+  checksum(bytes: Uint8Array): number;
+  /** The host directories to make visible in the runtime, at their host paths. */
+  mounts(): HostMount[];
+  /**
+   * Mounts `hostPath` at `mountPoint` in an Emscripten file system (Pyodide's `FS`). Only a host
+   * that can reach its real file system (Node: NODEFS) can do this.
+   */
+  mount(fs: unknown, mount: HostMount): void;
+  stdio: HostStdio;
+  /** The process environment. */
+  env: Record<string, string>;
+  /** The current working directory. */
+  cwd: string;
+  /** Milliseconds from an arbitrary start, for timings in debug output. */
+  now(): number;
+}

@@ -1,0 +1,117 @@
+import { KilnError, silentReporter, type Reporter } from "../core/index.js";
+import { kilnMainSource } from "./kiln-main-source.js";
+import type { PyodideApi } from "./pyodide-api.js";
+import { PythonRuntime } from "./python-runtime.js";
+import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
+import { decodeSnapshotFile, encodeSnapshotFile } from "./snapshot-file.js";
+import { snapshotKey, snapshotName } from "./snapshot-key.js";
+import { defaultStartupConfig, type StartupConfig } from "./startup-config.js";
+
+/** Options for {@link startRuntime}. */
+export interface StartRuntimeOptions {
+  /** Which runtime; the bundled `pyodide` dependency when absent. */
+  runtime?: RuntimeSpec;
+  /** Interpreter options and `PYTHON*` variables for CPython's start-up. */
+  startup?: StartupConfig;
+  /** Start from (and keep) a memory snapshot in the host's store. Default true. */
+  snapshot?: boolean;
+  reporter?: Reporter;
+}
+
+/**
+ * Starts a Pyodide runtime, from a cached memory snapshot when a valid one exists, otherwise from
+ * scratch (then saving a snapshot for next time). A snapshot that is stale, truncated, corrupt or
+ * refused by Pyodide is dropped and rebuilt; it never fails the start.
+ *
+ * @example
+ * const runtime = await startRuntime(createNodeRuntimeHost(), { startup: { args: ["-u"], env: {} } });
+ * runtime.runPython("print('hi')");
+ */
+export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptions = {}): Promise<PythonRuntime> {
+  const reporter = options.reporter ?? silentReporter;
+  const files = await host.locateRuntime(options.runtime ?? { kind: "bundled" });
+  const startup = options.startup ?? defaultStartupConfig;
+  if (options.snapshot === false) return new PythonRuntime(await boot(files, startup, {}), files, false);
+  const key = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource });
+  const name = snapshotName(key);
+  const payload = await readSnapshot(host, { key, name, reporter });
+  if (payload) {
+    try {
+      return new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }), files, true);
+    } catch (error) {
+      reporter.warn(`Cannot start from the memory snapshot ${name}, rebuilding it: ${describe(error)}`);
+      await host.snapshots.remove(name).catch(() => undefined);
+    }
+  }
+  const pyodide = await boot(files, startup, { _makeSnapshot: true });
+  await saveSnapshot(host, pyodide, { key, name, reporter });
+  return new PythonRuntime(pyodide, files, false);
+}
+
+async function readSnapshot(
+  host: RuntimeHost,
+  options: { key: string; name: string; reporter: Reporter },
+): Promise<Uint8Array | undefined> {
+  const bytes = await host.snapshots.read(options.name).catch(() => undefined);
+  if (bytes === undefined) return undefined;
+  const decoded = decodeSnapshotFile(bytes, { key: options.key, checksum: host.checksum });
+  if (decoded.ok) return decoded.payload.byteOffset % 8 === 0 ? decoded.payload : decoded.payload.slice();
+  options.reporter.debug(`Memory snapshot ${options.name} refused (${decoded.reason}); rebuilding it`);
+  await host.snapshots.remove(options.name).catch(() => undefined);
+  return undefined;
+}
+
+async function saveSnapshot(
+  host: RuntimeHost,
+  pyodide: PyodideApi,
+  options: { key: string; name: string; reporter: Reporter },
+): Promise<void> {
+  if (!pyodide.makeMemorySnapshot) return;
+  try {
+    const file = encodeSnapshotFile(pyodide.makeMemorySnapshot(), { key: options.key, checksum: host.checksum });
+    await host.snapshots.write(options.name, file);
+  } catch (error) {
+    options.reporter.warn(`Cannot save the memory snapshot ${options.name}: ${describe(error)}`);
+  }
+}
+
+async function boot(files: RuntimeFiles, startup: StartupConfig, extra: Record<string, unknown>): Promise<PyodideApi> {
+  let pyodide: PyodideApi;
+  const early: string[] = [];
+  try {
+    pyodide = (await files.loadPyodide({
+      indexURL: files.indexURL,
+      args: startup.args,
+      // PYTHONINSPECT: Pyodide sets it so that PyErr_Print never exits; kiln's driver handles
+      // SystemExit itself, and sys.flags.inspect must say what the user asked for.
+      env: { ...startup.env, HOME: "/home/pyodide", PYTHONINSPECT: startup.args.includes("-i") ? "1" : "" },
+      stdout: (line: string) => early.push(line),
+      stderr: (line: string) => early.push(line),
+      ...extra,
+    })) as PyodideApi;
+  } catch (error) {
+    throw new KilnError("runtimeStart", `Cannot start Pyodide ${files.pyodideVersion} from ${files.indexURL}: ${describe(error)}`, {
+      cause: error,
+      hint: early.length ? early.join("\n") : "Run with KILN_DEBUG=1 for details, or try --runtime with another version",
+    });
+  }
+  installDriver(pyodide);
+  return pyodide;
+}
+
+function installDriver(pyodide: PyodideApi): void {
+  // A runtime restored from a snapshot already has the driver (the snapshot key covers its source).
+  if (pyodide.runPython("'_kiln_main' in __import__('sys').modules") === true) return;
+  const namespace = pyodide.toPy({ source: kilnMainSource });
+  pyodide.runPython(
+    "import sys, types\n" +
+      "module = types.ModuleType('_kiln_main')\n" +
+      "exec(compile(source, '<kiln>', 'exec'), module.__dict__)\n" +
+      "sys.modules['_kiln_main'] = module\n",
+    { globals: namespace },
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split("\n")[0]! : String(error);
+}
