@@ -1,6 +1,7 @@
 import type { DistributionFile } from "../index/index.js";
 import { compareVersions, formatVersion, isPrerelease, tryParseSpecifierSet, tryParseVersion, type Version } from "../pep440/index.js";
-import { tryParseTag, wheelTagRank, type Tag, type TagRanking } from "../tags/index.js";
+import { wheelTagRank, type Tag, type TagRanking } from "../tags/index.js";
+import { tryParseWheelFilename } from "../wheel-name/index.js";
 
 /** Why a version of a project cannot be installed on the target, for hints. */
 export type SkipReason =
@@ -83,7 +84,7 @@ function judgeVersion(files: readonly DistributionFile[], options: ProjectCandid
   let requiresPython: string | undefined;
   files.forEach((file, order) => {
     if (!file.filename.endsWith(".whl")) return;
-    const tags = parseFilename(file.filename)?.tags;
+    const tags = tryParseWheelFilename(file.filename)?.tags;
     if (!tags) return;
     if (file.requiresPython !== undefined && !pythonAllowed(file.requiresPython, options.pythonVersion)) {
       requiresPython = file.requiresPython;
@@ -104,7 +105,7 @@ function judgeVersion(files: readonly DistributionFile[], options: ProjectCandid
   return { wheels: sorted, yanked: typeof sorted[0]!.yanked === "string" ? sorted[0]!.yanked : true };
 }
 
-/** The version text of a wheel or sdist filename, unparsed. */
+/** The version text of a wheel or sdist filename, unparsed: a cheap split to group files by version. */
 function versionTextOf(filename: string): string | undefined {
   if (filename.endsWith(".whl")) {
     const parts = filename.split("-");
@@ -119,26 +120,6 @@ function pythonAllowed(requiresPython: string, python: Version): boolean {
   const set = tryParseSpecifierSet(requiresPython);
   // pip ignores a Requires-Python it cannot parse; so does kiln.
   return set === undefined || set.contains(python, { prereleases: true });
-}
-
-/**
- * The version and tags of a wheel filename, or just the version of a source distribution.
- *
- * @example
- * parseFilename("idna-3.10-py3-none-any.whl"); // { version: 3.10, tags: [py3-none-any] }
- */
-export function parseFilename(filename: string): { version: Version; tags?: Tag[] } | undefined {
-  if (filename.endsWith(".whl")) {
-    const parts = filename.slice(0, -4).split("-");
-    if (parts.length !== 5 && parts.length !== 6) return undefined;
-    const version = tryParseVersion(parts[1]!);
-    const tags = tryParseTag(parts.slice(-3).join("-"));
-    return version && tags ? { version, tags } : undefined;
-  }
-  const stem = filename.match(/^(.*)\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/)?.[1];
-  if (!stem || stem.lastIndexOf("-") < 1) return undefined;
-  const version = tryParseVersion(stem.slice(stem.lastIndexOf("-") + 1));
-  return version ? { version } : undefined;
 }
 
 /** A platform family in words, for "wheels only for Linux and macOS". */

@@ -1,6 +1,6 @@
 import { isKilnError, silentReporter, type Reporter } from "../core/index.js";
 import type { DistributionFile, PackageSource } from "../index/index.js";
-import { headerValue, headerValues, parseEmailHeaders } from "../metadata/index.js";
+import { parseCoreMetadata } from "../metadata/index.js";
 import { formatVersion, parseVersion, tryParseSpecifierSet, VersionRange, type Version } from "../pep440/index.js";
 import { evaluateMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
 import { tagRanking, type TagRanking } from "../tags/index.js";
@@ -33,6 +33,7 @@ interface VersionMetadata {
   requiresPython?: string;
   extras: Set<string>;
   displayName: string;
+  version: Version;
 }
 
 /**
@@ -184,6 +185,9 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       if (!isKilnError(error) || !["invalidRequirement", "invalidMarker", "invalidSpecifier", "invalidMetadata"].includes(error.code)) throw error;
       return { kind: "unavailable", reason: `has metadata kiln cannot read (${error.message})` };
     }
+    if (formatVersion(metadata.version) !== candidate.text) {
+      return { kind: "unavailable", reason: `has metadata for another version (${formatVersion(metadata.version)})` };
+    }
     if (metadata.requiresPython !== undefined) {
       const set = tryParseSpecifierSet(metadata.requiresPython);
       if (set && !set.contains(this.pythonVersion, { prereleases: true })) {
@@ -214,7 +218,8 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     const key = `${name}==${candidate.text}`;
     let pending = this.metadata.get(key);
     if (!pending) {
-      pending = this.limited(() => this.options.source.fetchMetadata(candidate.wheels[0]!)).then((text) => readMetadata(text, name));
+      const wheel = candidate.wheels[0]!;
+      pending = this.limited(() => this.options.source.fetchMetadata(wheel)).then((text) => readMetadata(text, name, `METADATA of ${wheel.filename}`));
       this.metadata.set(key, pending);
     }
     return pending;
@@ -290,15 +295,15 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   }
 }
 
-function readMetadata(text: string, name: string): VersionMetadata {
-  const headers = parseEmailHeaders(text);
-  const requiresDist = headerValues(headers, "Requires-Dist").map((line) => parseRequirement(line));
+function readMetadata(text: string, name: string, source: string): VersionMetadata {
+  // Lenient like pip and uv: an unreadable optional field does not make a version unusable.
+  const core = parseCoreMetadata(text, { lenient: true, source });
   const metadata: VersionMetadata = {
-    requiresDist,
-    extras: new Set(headerValues(headers, "Provides-Extra").map((extra) => normalizeName(extra))),
-    displayName: headerValue(headers, "Name")?.trim() || name,
+    requiresDist: core.requiresDist,
+    extras: new Set(core.providesExtra.map((extra) => normalizeName(extra))),
+    displayName: core.name || name,
+    version: core.version,
   };
-  const requiresPython = headerValue(headers, "Requires-Python")?.trim();
-  if (requiresPython) metadata.requiresPython = requiresPython;
+  if (core.requiresPython !== undefined && core.requiresPython.specifiers.length > 0) metadata.requiresPython = core.requiresPython.toString();
   return metadata;
 }
