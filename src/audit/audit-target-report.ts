@@ -15,11 +15,14 @@ import { sha256Hex, type RuntimeFeatures, type RuntimeManifest } from "./runtime
 export interface LoadResult {
   /** The reference installer (pip) accepted the wheel for the runtime. */
   installed: boolean;
-  /** Each extension module imported on its own (parent packages stubbed). */
-  extensions: { module: string; ok: boolean; error?: string }[];
+  /**
+   * Each extension module imported on its own (parent packages stubbed); `missingDependency`
+   * names a Python module its initialisation imported that is not installed (so it did load and link).
+   */
+  extensions: { module: string; ok: boolean; error?: string; missingDependency?: string }[];
   /** Each top-level module imported normally (may also fail for missing pure-Python dependencies). */
   imports: { module: string; ok: boolean; error?: string }[];
-  /** Installed, and every extension module imported. */
+  /** Installed, and every extension module loaded (imported, or stopped only at a missing Python dependency). */
   loads: boolean;
   /** Every extension module imported once the files were in place, whether or not pip accepted the wheel. */
   linked: boolean;

@@ -1,4 +1,4 @@
-import type { AuditReport } from "./audit-target-report.js";
+import type { AuditReport, LoadResult } from "./audit-target-report.js";
 import { capabilityTitles, type Capability } from "./capabilities.js";
 import type { CheckName, Severity } from "./finding.js";
 
@@ -56,7 +56,9 @@ function verdictLine(report: AuditReport, paint: Paint): string {
 
 function loadLine(report: AuditReport, paint: Paint): string {
   const load = report.load!;
-  const imported = [...load.extensions, ...load.imports].map((i) => `${i.module} ${i.ok ? "ok" : `failed (${i.error ?? ""})`}`).join(", ");
+  const describe = (i: LoadResult["imports"][number] & { missingDependency?: string }) =>
+    `${i.module} ${i.ok ? "ok" : i.missingDependency ? `loaded, needs ${i.missingDependency}` : `failed (${i.error ?? ""})`}`;
+  const imported = [...load.extensions, ...load.imports].map(describe).join(", ");
   const agrees = load.loads === report.verdict.loads && load.linked === report.verdict.links;
   return `--load: ${load.installed ? "installed" : "pip refuses it (files unpacked anyway)"}${imported ? `; import ${imported}` : ""}; ${agrees ? paint("green", "agrees with the static verdict") : paint("red", "DISAGREES with the static verdict")}`;
 }

@@ -16,7 +16,9 @@ export interface LoadHarness {
  * Ground truth for the static verdict: asks the reference installer whether it would install
  * the wheel, then, if so, installs it into a fresh runtime and imports each extension module
  * through the normal import system (parent packages are stubbed so their pure-Python
- * dependencies need not be installed; suffix rules still apply) and each top-level module.
+ * dependencies need not be installed; suffix rules still apply, and the module must come from
+ * the `.so`, not a same-named namespace directory), loads each shared library with `ctypes`, and
+ * imports each top-level module.
  * When pip refuses the wheel its files are still unpacked and the extension modules tried, so
  * `linked` checks the static linking analysis even for a runtime the wheel was not built for.
  *
@@ -25,12 +27,18 @@ export interface LoadHarness {
  */
 export async function checkLoad(report: AuditReport, harness: LoadHarness): Promise<LoadResult> {
   const install = await harness.installerAccepts(report);
-  const extensions = report.modules.filter((m) => m.role === "extension").map((m) => moduleName(m.path)).filter((n): n is string => n !== undefined);
-  const output = await harness.runWithWheel(report, importProgram(extensions, install.ok ? report.topLevelModules : []));
+  const extensions = report.modules.flatMap((m) => {
+    const name = m.role === "extension" ? moduleName(m.path) : undefined;
+    return name ? [{ name, path: m.path }] : [];
+  });
+  const libraries = report.modules.filter((m) => m.role === "library").map((m) => m.path);
+  const output = await harness.runWithWheel(report, importProgram(extensions, libraries, install.ok ? report.topLevelModules : []));
   const line = output.split("\n").reverse().find((l) => l.startsWith("KILN-LOAD "));
   const detail = [install.detail, line ? undefined : output.slice(-2000)].filter(Boolean).join("\n");
-  const result = line ? (JSON.parse(line.slice(10)) as { extensions: LoadResult["imports"]; imports: LoadResult["imports"] }) : { extensions: [], imports: [] };
-  const linked = line !== undefined && result.extensions.every((e) => e.ok);
+  const result = line ? (JSON.parse(line.slice(10)) as { extensions: LoadResult["extensions"]; imports: LoadResult["imports"] }) : { extensions: [], imports: [] };
+  // A module whose initialisation ran but stopped at a missing Python dependency was loaded and
+  // linked: that is what the static verdict speaks about.
+  const linked = line !== undefined && result.extensions.every((e) => e.ok || e.missingDependency !== undefined);
   return { installed: install.ok, extensions: result.extensions, imports: result.imports, loads: install.ok && linked, linked, ...(detail ? { detail } : {}) };
 }
 
@@ -43,10 +51,20 @@ function moduleName(path: string): string | undefined {
   return [...parts, stem].join(".");
 }
 
-function importProgram(extensions: string[], topLevel: string[]): string {
+function importProgram(extensions: { name: string; path: string }[], libraries: string[], topLevel: string[]): string {
   return `
-import importlib, json, sys, types, site, os
-def attempt(name, stub_parents):
+import importlib, json, sys, types, os, sysconfig, ctypes
+site_packages = sysconfig.get_paths()["purelib"]
+def missing_dependency(error, name):
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        missing = getattr(error, "name", None)
+        if isinstance(error, ModuleNotFoundError) and missing and name != missing and not name.startswith(missing + "."):
+            return missing
+        error = error.__cause__ or error.__context__
+    return None
+def attempt(name, stub_parents, expected_file=None):
     try:
         if stub_parents:
             parts = name.split(".")
@@ -57,11 +75,25 @@ def attempt(name, stub_parents):
                     stub = types.ModuleType(parent)
                     stub.__path__ = paths
                     sys.modules[parent] = stub
-        importlib.import_module(name)
+        module = importlib.import_module(name)
+        found = getattr(module, "__file__", None)
+        if expected_file and (not found or os.path.basename(found) != os.path.basename(expected_file)):
+            return {"module": name, "ok": False, "error": f"ImportError: {name} resolved to {found or 'a namespace package'}, not {expected_file}"}
         return {"module": name, "ok": True}
     except BaseException as error:
-        return {"module": name, "ok": False, "error": f"{type(error).__name__}: {error}"[:500]}
-extensions = [attempt(n, True) for n in ${JSON.stringify(extensions)}]
+        result = {"module": name, "ok": False, "error": f"{type(error).__name__}: {error}"[:500]}
+        dependency = missing_dependency(error, name)
+        if dependency:
+            result["missingDependency"] = dependency
+        return result
+def load_library(path):
+    try:
+        ctypes.CDLL(os.path.join(site_packages, path))
+        return {"module": path, "ok": True}
+    except BaseException as error:
+        return {"module": path, "ok": False, "error": f"{type(error).__name__}: {error}"[:500]}
+extensions = [attempt(e["name"], True, e["path"]) for e in ${JSON.stringify(extensions)}]
+extensions += [load_library(p) for p in ${JSON.stringify(libraries)}]
 for n in list(sys.modules):
     if any(n == e or n.startswith(e + ".") for e in ${JSON.stringify(topLevel)}):
         del sys.modules[n]

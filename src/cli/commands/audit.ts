@@ -191,7 +191,8 @@ function loadHarness(runtimeDirectory: string, manifest: RuntimeManifest, contex
         'const { dir, wheel, code } = JSON.parse(readFileSync(0, "utf8"));',
         'const { loadPyodide } = await import(pathToFileURL(dir + "/pyodide.mjs").href);',
         'let out = ""; const py = await loadPyodide({ indexURL: dir + "/", stdout: (s) => { out += s + "\\n"; }, stderr: () => {} });',
-        'await py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");',
+        'const extractDir = py.runPython("import sysconfig; sysconfig.get_paths()[\\"purelib\\"]");',
+        'await py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel", { extractDir });',
         "py.runPython(code); process.stdout.write(out);",
       ].join("\n");
       const input = JSON.stringify({ dir: runtimeDirectory, wheel: wheelPath(report), code });
