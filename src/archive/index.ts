@@ -8,6 +8,11 @@
  * names without flag bit 11 are code page 437, not UTF-8. Wheels add RECORD (CSV of path, hash,
  * size; https://packaging.python.org/en/latest/specifications/recording-installed-packages/) and
  * WHEEL (email headers; https://packaging.python.org/en/latest/specifications/binary-distribution-format/).
+ *
+ * Tar (sdists, https://packaging.python.org/en/latest/specifications/source-distribution-format/):
+ * POSIX ustar splits long names into `prefix` + `name`; pax `x` headers override the next entry's
+ * path, link path and size; GNU uses `L`/`K` pseudo-entries for long names and base-256 numbers;
+ * checksums may have been summed as signed bytes; the two zero blocks at the end are often missing.
  */
 export { bytesSource, type RandomAccessSource } from "./random-access-source.js";
 export { openZip, type OpenZipOptions, type ZipArchive } from "./open-zip.js";
@@ -17,3 +22,7 @@ export { safeEntryPath } from "./safe-entry-path.js";
 export { parseRecord, formatRecord, type RecordRow } from "./record.js";
 export { recordHash, parseRecordHash, formatRecordHash, urlsafeBase64, recordHashAlgorithms, type RecordHash } from "./record-hash.js";
 export { parseWheelFile, type WheelFile } from "./wheel-file.js";
+export { gunzipBounded, type GunzipBoundedOptions } from "./gunzip-bounded.js";
+export { openTar, type OpenTarOptions, type TarArchive, type TarEntry } from "./open-tar.js";
+export { checkTarLinks } from "./check-tar-links.js";
+export { parseTarHeader, parsePaxRecords, type TarHeader } from "./tar-header.js";

@@ -39,6 +39,13 @@ export const errorCodes = {
   invalidWheelFile: "A wheel's WHEEL file cannot be parsed",
   // end of archives
 
+  // tar archives (sdists)
+  invalidTar: "Not a valid tar archive",
+  unsupportedTar: "The tar archive holds an entry kiln does not extract",
+  invalidGzip: "Not valid gzip data",
+  archiveTooLarge: "An archive is larger than allowed",
+  // end of tar archives
+
   // index clients and HTTP
   networkError: "A network connection failed",
   httpTimeout: "A server stopped responding",
@@ -94,6 +101,14 @@ export const errorCodes = {
   auditInput: "An input to kiln audit cannot be read",
   auditRuntime: "The runtime to audit against cannot be read",
   // end of audit
+
+  // build (PEP 517)
+  invalidPyproject: "A project's pyproject.toml cannot be used",
+  invalidSdist: "A source distribution cannot be used",
+  nativeBuildUnsupported: "The project needs a compiler for Emscripten, which kiln builds cannot run",
+  buildBackendFailed: "The build backend failed",
+  buildEnvironmentFailed: "The build environment cannot be set up",
+  // end of build
 
   // internal
   internal: "An internal error",
