@@ -11,7 +11,9 @@ import {
   type ZipArchive,
 } from "../archive/index.js";
 import { KilnError, type Reporter } from "../core/index.js";
+import { tryParseVersion, versionsEqual, type Version } from "../pep440/index.js";
 import { normalizeName } from "../pep508/index.js";
+import { parseWheelFilename } from "../wheel-name/index.js";
 import { parseEntryPoints } from "./entry-points.js";
 import type { InstallScheme } from "./install-scheme.js";
 import { readNameAndVersion } from "./installed-distributions.js";
@@ -64,16 +66,6 @@ function invalid(filename: string, why: string, hint = "The wheel is damaged or 
   return new KilnError("invalidWheel", `Cannot install ${filename}: ${why}`, { hint });
 }
 
-function parseFilename(filename: string): { name: string; version: string } {
-  const parts = filename.replace(/\.whl$/i, "").split("-");
-  if (!filename.toLowerCase().endsWith(".whl") || parts.length < 5 || parts.length > 6) {
-    throw new KilnError("invalidWheelFilename", `Cannot install "${filename}": not a wheel filename`, {
-      hint: "Wheel files are named name-version(-build)-python-abi-platform.whl",
-    });
-  }
-  return { name: parts[0]!, version: parts[1]! };
-}
-
 function findDistInfo(archive: ZipArchive, filename: string, name: string): string {
   const tops = new Set(archive.entries.map((entry) => entry.name.split("/")[0]!).filter((top) => top.endsWith(".dist-info")));
   if (tops.size !== 1) throw invalid(filename, tops.size === 0 ? "it has no .dist-info directory" : `it has ${tops.size} .dist-info directories`);
@@ -115,11 +107,11 @@ export async function stageWheel(
 ): Promise<StagedWheel> {
   const { filename } = input;
   const { transaction, scheme } = context;
-  const { name: filenameName } = parseFilename(filename);
+  const parsedFilename = parseWheelFilename(filename);
   const bytes = await readWheelBytes(input.wheel);
   if (input.expectedHashes) await verifyFileHashes(bytes, input.expectedHashes, filename);
   const archive = await openZip(bytesSource(bytes), context.maxEntrySize === undefined ? {} : { maxEntrySize: context.maxEntrySize });
-  const distInfo = findDistInfo(archive, filename, filenameName);
+  const distInfo = findDistInfo(archive, filename, parsedFilename.name);
   const wheelFile = parseWheelFile(await readText(archive, `${distInfo}/WHEEL`, filename, "WHEEL file"));
   const [major, minor] = wheelFile.wheelVersion;
   if (major !== 1) {
@@ -128,9 +120,11 @@ export async function stageWheel(
     });
   }
   if (minor > 0) context.reporter.warn(`${filename} has Wheel-Version ${major}.${minor}, newer than 1.0; installing anyway`);
-  const metadata = readNameAndVersion(await readText(archive, `${distInfo}/METADATA`, filename, "metadata file"));
-  const name = metadata.name ?? filenameName;
-  const version = metadata.version ?? parseFilename(filename).version;
+  const { name, version } = checkMetadata(
+    readNameAndVersion(await readText(archive, `${distInfo}/METADATA`, filename, "metadata file")),
+    parsedFilename,
+    filename,
+  );
   const record = new Map<string, RecordRow>();
   for (const row of parseRecord(await readText(archive, `${distInfo}/RECORD`, filename, "RECORD file"))) record.set(safeEntryPath(row.path), row);
   const libDirectory = joinPath(wheelFile.rootIsPurelib ? scheme.purelib : scheme.platlib);
@@ -194,4 +188,19 @@ async function checkRecordRow(row: RecordRow | undefined, data: Uint8Array, path
       hint: "The wheel was modified after it was built; do not install it",
     });
   }
+}
+
+/** The wheel's METADATA must describe the project and version its file name claims, as pip checks. */
+function checkMetadata(
+  metadata: { name?: string; version?: string },
+  parsed: { name: string; version: Version },
+  filename: string,
+): { name: string; version: string } {
+  if (metadata.name === undefined || metadata.version === undefined) throw invalid(filename, "its METADATA has no Name or Version");
+  if (normalizeName(metadata.name) !== parsed.name) throw invalid(filename, `its METADATA names "${metadata.name}", not the file name's project`);
+  const version = tryParseVersion(metadata.version);
+  if (version === undefined || !versionsEqual(version, parsed.version)) {
+    throw invalid(filename, `its METADATA says version ${metadata.version}, but the file name says ${filename.split("-")[1]}`);
+  }
+  return { name: metadata.name, version: metadata.version };
 }

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, u
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, test } from "node:test";
-import { parseRecord } from "../../src/archive/index.js";
+import { bytesSource, parseRecord } from "../../src/archive/index.js";
 import { isKilnError, type ErrorCode } from "../../src/core/index.js";
 import {
   installWheel,
@@ -200,6 +200,9 @@ const tampered: [string, () => WheelToInstall, ErrorCode, RegExp][] = [
   ["a truncated zip", () => ({ ...wheelOf(base), wheel: (wheelOf(base).wheel as Uint8Array).subarray(0, 300) }), "invalidZip", /zip/],
   ["a wrong index hash", () => ({ ...wheelOf(base), expectedHashes: { sha256: "0".repeat(64) } }), "hashMismatch", /index says/],
   ["an unknown .data directory", () => wheelOf({ ...base, files: { ...base.files, "evil-1.0.data/elsewhere/x": "x" } }), "invalidWheel", /not in one of/],
+  ["a file name whose version differs from METADATA", () => ({ ...wheelOf(base), filename: "evil-2.0-py3-none-any.whl" }), "invalidWheel", /METADATA says version 1\.0/],
+  ["a file name that is not a wheel's", () => ({ ...wheelOf(base), filename: "evil.zip" }), "invalidWheelFilename", /evil\.zip/],
+  ["a .dist-info of another project", () => ({ ...wheelOf(base), filename: "other-1.0-py3-none-any.whl" }), "invalidWheel", /does not match the name "other"/],
   ["a script name with a slash", () => wheelOf({ ...base, entryPoints: "[console_scripts]\n../x = evil:main\n" }), "invalidEntryPoints", /not a file name/],
 ];
 
@@ -223,6 +226,13 @@ for (const [label, make, code, message] of tampered) {
     assert.deepEqual(readdirSync(join(scheme.prefix, ".kiln-install")), []);
   });
 }
+
+test("installs from a RandomAccessSource as from bytes", async () => {
+  const scheme = freshEnvironment();
+  const bytes = new Uint8Array(readFileSync(realWheel("iniconfig")));
+  await installWheel({ wheel: bytesSource(bytes), filename: basename(realWheel("iniconfig")), scheme, fs });
+  assert.deepEqual((await listInstalled(scheme, fs)).map((dist) => [dist.name, dist.requested]), [["iniconfig", false]]);
+});
 
 test("two wheels of one distribution in one install are refused", async () => {
   const scheme = freshEnvironment();
