@@ -8,6 +8,7 @@ import {
   type PythonCommandLine,
   type RuntimeSpec,
 } from "../runtime/index.js";
+import { hostModules } from "./node-host-modules.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 
 /** Options for {@link runPythonProcess}. */
@@ -44,6 +45,8 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
     stderr.write(formatPythonUsageError(error.message, options.executable));
     return 2;
   }
+  const handled = await runHostModule(commandLine, options);
+  if (handled !== undefined) return handled;
   const code = await runInWorker(commandLine, options);
   if (code === sigintExitCode) {
     process.removeAllListeners("SIGINT");
@@ -51,6 +54,21 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
     return 130;
   }
   return code;
+}
+
+async function runHostModule(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<number | undefined> {
+  if (commandLine.main.kind !== "module" || commandLine.action) return undefined;
+  const handler = (await hostModules()).get(commandLine.main.value);
+  if (handler === undefined) return undefined;
+  return handler({
+    args: commandLine.argv.slice(1),
+    venv: options.venv,
+    executable: options.executable,
+    env: stringEnv(options.env ?? process.env),
+    cwd: options.cwd ?? process.cwd(),
+    stdout: process.stdout,
+    stderr: options.stderr ?? process.stderr,
+  });
 }
 
 function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<number> {

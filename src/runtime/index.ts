@@ -29,3 +29,18 @@ export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runt
 export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";
 export { exitStatusOf, type PyodideApi } from "./pyodide-api.js";
 export { kilnMainSource } from "./kiln-main-source.js";
+export { describeRuntime, type RuntimeDescription } from "./describe-runtime.js";
+export {
+  createVirtualEnvironment,
+  formatRuntimeSetting,
+  openVirtualEnvironment,
+  parseRuntimeSetting,
+  processVenv,
+  writeModuleLauncher,
+  type CreateVenvOptions,
+  type VirtualEnvironment,
+} from "./virtual-environment.js";
+export { formatVenvConfig, parseVenvConfig } from "./venv-config.js";
+export { activateScripts } from "./venv-activate.js";
+export type { VenvFileSystem } from "./venv-file-system.js";
+export { HostModuleRegistry, type HostModuleContext, type HostModuleHandler } from "./host-modules.js";

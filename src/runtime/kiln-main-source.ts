@@ -123,6 +123,10 @@ def _set_path(config):
             version = f"{sys.version_info[0]}.{sys.version_info[1]}"
             sys.path.append(f"/lib/python{version}/site-packages")
         site.addsitedir(venv["sitePackages"])
+        import sysconfig  # its paths were computed for the runtime's own prefix
+        sysconfig._CONFIG_VARS = None
+        if hasattr(sysconfig, "_CONFIG_VARS_INITIALIZED"):
+            sysconfig._CONFIG_VARS_INITIALIZED = False
 
 
 def _path0(mode):

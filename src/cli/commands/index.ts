@@ -4,6 +4,7 @@ import { cacheCommand } from "./cache.js";
 import { lockCommand } from "./lock.js";
 import { pipCommand } from "./pip.js";
 import { runCommand } from "./run.js";
+import { venvCommand } from "./venv.js";
 
 /** Every top-level command, in the order `kiln --help` lists them. */
-export const commands: CommandDefinition[] = [runCommand, lockCommand, pipCommand, auditCommand, cacheCommand];
+export const commands: CommandDefinition[] = [runCommand, venvCommand, lockCommand, pipCommand, auditCommand, cacheCommand];

@@ -1,0 +1,42 @@
+import { chmod, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import type { VenvFileSystem } from "../runtime/index.js";
+
+/**
+ * The Node.js {@link VenvFileSystem}: real files, modes applied after writing (the umask must not
+ * strip a launcher's execute bits).
+ *
+ * @example
+ * await createVirtualEnvironment({ ...options, fs: nodeVenvFileSystem() });
+ */
+export function nodeVenvFileSystem(): VenvFileSystem {
+  return {
+    async readText(path) {
+      try {
+        return await readFile(path, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+    async writeText(path, text, options = {}) {
+      await rm(path, { force: true });
+      await writeFile(path, text);
+      await chmod(path, options.mode ?? 0o644);
+    },
+    mkdir: async (path) => void (await mkdir(path, { recursive: true })),
+    async symlink(target, path) {
+      await rm(path, { force: true });
+      await symlink(target, path);
+    },
+    async list(path) {
+      try {
+        if (!(await stat(path)).isDirectory()) return "file";
+        return await readdir(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw error;
+      }
+    },
+    remove: (path) => rm(path, { recursive: true, force: true }),
+  };
+}

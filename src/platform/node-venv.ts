@@ -1,0 +1,55 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  createVirtualEnvironment,
+  describeRuntime,
+  startRuntime,
+  type RuntimeDescription,
+  type RuntimeSpec,
+  type VirtualEnvironment,
+} from "../runtime/index.js";
+import { createNodeRuntimeHost } from "./node-runtime-host.js";
+import { nodeVenvFileSystem } from "./node-venv-file-system.js";
+
+/** The script a venv's `bin/python` execs with node. */
+export const venvLauncherScript: string = fileURLToPath(new URL("./node-venv-launcher.js", import.meta.url));
+
+/** Options for {@link createNodeVirtualEnvironment}. */
+export interface NodeVenvOptions {
+  directory: string;
+  runtime?: RuntimeSpec;
+  clear?: boolean;
+  prompt?: string;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  kilnVersion: string;
+}
+
+/**
+ * `kiln venv`: starts the runtime to read what it is (`describeRuntime`), then writes the
+ * environment with launchers that exec this node and this kiln.
+ *
+ * @example
+ * const { venv, description } = await createNodeVirtualEnvironment({ directory: ".venv-wasm", kilnVersion: "0.1.0" });
+ */
+export async function createNodeVirtualEnvironment(
+  options: NodeVenvOptions,
+): Promise<{ venv: VirtualEnvironment; description: RuntimeDescription }> {
+  const cwd = options.cwd ?? process.cwd();
+  const directory = resolve(cwd, options.directory);
+  const runtimeSpec = options.runtime ?? { kind: "bundled" };
+  const host = createNodeRuntimeHost({ ...(options.env ? { env: options.env } : {}), cwd });
+  const runtime = await startRuntime(host, { runtime: runtimeSpec });
+  const description = describeRuntime(runtime);
+  const venv = await createVirtualEnvironment({
+    directory,
+    fs: nodeVenvFileSystem(),
+    description,
+    runtime: runtimeSpec,
+    launcher: { node: process.execPath, script: venvLauncherScript },
+    kilnVersion: options.kilnVersion,
+    ...(options.clear ? { clear: true } : {}),
+    ...(options.prompt ? { prompt: options.prompt } : {}),
+  });
+  return { venv, description };
+}
