@@ -13,7 +13,7 @@ import { verifyHashes } from "./verify-hashes.js";
 export interface FetchCoreMetadataOptions {
   signal?: AbortSignal;
   /** Called with how the metadata was obtained, for `-v` output and benchmarks. */
-  onFetched?: (how: { via: "cache" | "metadata-file" | "range-requests" | "whole-file"; bytesFetched: number }) => void;
+  onFetched?: (how: { via: "cache" | "metadata-file" | "range-requests" | "whole-file"; bytesFetched: number; fileSize?: number }) => void;
 }
 
 /**
@@ -78,7 +78,7 @@ async function fetchRemote(session: HttpSession, file: DistributionFile, options
     const text = await readWheelMetadata(source, file.filename);
     const whole = source.wholeFile;
     if (whole) await session.storeVerifiedFile(whole, await verifyHashes(whole, file.hashes, redactUrl(file.url)));
-    options.onFetched?.({ via: whole ? "whole-file" : "range-requests", bytesFetched: source.bytesFetched });
+    options.onFetched?.({ via: whole ? "whole-file" : "range-requests", bytesFetched: source.bytesFetched, fileSize: source.size });
     return text;
   } catch (error) {
     if (!isKilnError(error) || error.code === "hashMismatch" || source?.wholeFile || options.signal?.aborted) throw error;
