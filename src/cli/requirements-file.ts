@@ -1,86 +1,86 @@
 import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { isAbsolute, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { KilnError } from "../core/index.js";
+import { emptyRequirementsFileContents, parseRequirementsFile, type RequirementsFileContents, type RequirementsFileEntry } from "../lock/index.js";
 
-/** What a pip requirements file (and the files it includes) asks for. */
+/** What the resolving commands take from requirement files and positional requirements. */
 export interface RequirementsInput {
+  /** Everything the files said, as parsed. */
+  contents: RequirementsFileContents;
+  /** PEP 508 requirements to resolve (positionals, then the files'). */
   requirements: string[];
   constraints: string[];
-  indexUrl?: string;
-  extraIndexUrls: string[];
   pre: boolean;
-  /** Normalized requirement line → the file that asked for it (`-r requirements.in`), for `# via`. */
+  /** Requirement text → where it was asked for (`-r requirements.in`), for `# via`. */
   origins: Map<string, string>;
 }
 
 /** An empty {@link RequirementsInput}. */
 export function emptyRequirementsInput(): RequirementsInput {
-  return { requirements: [], constraints: [], extraIndexUrls: [], pre: false, origins: new Map() };
+  return { contents: emptyRequirementsFileContents(), requirements: [], constraints: [], pre: false, origins: new Map() };
+}
+
+/** Options for {@link readRequirementsFile}. */
+export interface ReadRequirementsFileOptions {
+  kind: "requirements" | "constraints";
+  cwd: string;
+  env: Record<string, string | undefined>;
 }
 
 /**
- * Reads a pip requirements file the way pip does for the options kiln supports: comments,
- * `\` continuations, `-r`/`--requirement` and `-c`/`--constraint` (relative to the including
- * file), `-i`/`--index-url`, `--extra-index-url`, `--pre`; per-requirement `--hash` options are
- * dropped (kiln checks the index's hashes). Other options are refused with the file and line.
+ * Reads a pip requirements file (and what it includes) from disk or an http(s) URL into
+ * `into`, with src/lock's parser. kiln resolves named requirements only: editables, paths and
+ * direct URLs are refused with the file and line, and so is `--no-binary` (kiln installs wheels).
  *
  * @example
- * const input = emptyRequirementsInput();
- * await readRequirementsFile("requirements.in", input, { kind: "requirements", label: "-r requirements.in" });
+ * await readRequirementsFile("requirements.in", input, { kind: "requirements", cwd: process.cwd(), env: process.env });
  */
-export async function readRequirementsFile(path: string, into: RequirementsInput, how: { kind: "requirements" | "constraints"; label: string }, depth = 0): Promise<void> {
-  if (depth > 20) throw new KilnError("usage", `Cannot read ${path}: requirement files include each other too deeply`);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new KilnError("usage", `Cannot read requirements file "${path}": ${(error as Error).message}`, { cause: error });
+export async function readRequirementsFile(path: string, into: RequirementsInput, options: ReadRequirementsFileOptions): Promise<void> {
+  const location = /^https?:\/\//i.test(path) ? path : pathToFileURL(path).href;
+  const before = { requirements: into.contents.requirements.length, constraints: into.contents.constraints.length };
+  await parseRequirementsFile(location, { read: readLocation, env: options.env, kind: options.kind, into: into.contents });
+  const refused = into.contents.noBinary.find((value) => value !== ":none:");
+  if (refused !== undefined) {
+    throw new KilnError("invalidRequirementsFile", `Cannot honour --no-binary ${refused} in ${path}: kiln installs wheels only and builds no source distributions`, {
+      hint: "Remove --no-binary from the requirements file",
+    });
   }
-  const lines = logicalLines(text);
-  for (const [number, line] of lines) {
-    const where = `${path}:${number}`;
-    const option = line.match(/^(-[rc]|--requirement|--constraint|-i|--index-url|--extra-index-url)(?:\s*=\s*|\s+)(.+)$/);
-    if (option) {
-      const [, flag, value] = option as unknown as [string, string, string];
-      if (flag === "-r" || flag === "--requirement") await readRequirementsFile(resolve(dirname(path), value), into, { ...how, label: `-r ${value}` }, depth + 1);
-      else if (flag === "-c" || flag === "--constraint") await readRequirementsFile(resolve(dirname(path), value), into, { kind: "constraints", label: `-c ${value}` }, depth + 1);
-      else if (flag === "-i" || flag === "--index-url") into.indexUrl = value;
-      else into.extraIndexUrls.push(value);
-      continue;
-    }
-    if (line === "--pre") {
-      into.pre = true;
-      continue;
-    }
-    if (line.startsWith("-")) {
-      throw new KilnError("usage", `Cannot read ${where}: kiln does not support the option "${line.split(/\s/)[0]}" in requirement files`, {
-        hint: "Supported: -r, -c, -i/--index-url, --extra-index-url, --pre and --hash",
-      });
-    }
-    const requirement = line.replace(/\s+--hash[=\s]\S+/g, "").trim();
-    if (how.kind === "constraints") into.constraints.push(requirement);
-    else {
-      into.requirements.push(requirement);
-      into.origins.set(requirement, how.label);
-    }
+  for (const entry of into.contents.requirements.slice(before.requirements)) {
+    const text = namedRequirement(entry);
+    into.requirements.push(text);
+    into.origins.set(text, `-r ${display(entry.file, options.cwd)}`);
   }
+  for (const entry of into.contents.constraints.slice(before.constraints)) into.constraints.push(namedRequirement(entry));
+  if (into.contents.pre) into.pre = true;
 }
 
-/** Joins `\` continuations and drops comments and blank lines; keeps each line's first line number. */
-function logicalLines(text: string): Array<[number, string]> {
-  const out: Array<[number, string]> = [];
-  let pending = "";
-  let start = 0;
-  text.split(/\r\n|\r|\n/).forEach((raw, index) => {
-    if (pending === "") start = index + 1;
-    if (raw.endsWith("\\")) {
-      pending += raw.slice(0, -1);
-      return;
-    }
-    const line = (pending + raw).replace(/(^|\s)#.*$/, "").trim();
-    pending = "";
-    if (line) out.push([start, line]);
+function namedRequirement(entry: RequirementsFileEntry): string {
+  if (entry.kind === "requirement" && !entry.editable) return entry.text;
+  const what = entry.editable ? "an editable requirement" : entry.kind === "path" ? "a local path" : "a direct URL";
+  throw new KilnError("invalidRequirementsFile", `Cannot resolve ${entry.file}:${entry.line}: "${entry.text}" is ${what}`, {
+    hint: "kiln lock resolves named requirements from an index; publish the project to an index or a --find-links directory and require it by name",
   });
-  if (pending.trim()) out.push([start, pending.trim()]);
-  return out;
+}
+
+/** A file below the working directory by its relative path, anything else by its full path. */
+function display(location: string, cwd: string): string {
+  if (!isAbsolute(location)) return location;
+  const inside = relative(cwd, location);
+  return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : location;
+}
+
+async function readLocation(location: string): Promise<string> {
+  try {
+    if (location.startsWith("file:")) return await readFile(fileURLToPath(location), "utf8");
+    const response = await fetch(location);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.text();
+  } catch (error) {
+    const shown = location.startsWith("file:") ? fileURLToPath(location) : location;
+    throw new KilnError("invalidRequirementsFile", `Cannot read requirements file "${shown}": ${(error as Error).message}`, {
+      cause: error,
+      hint: "Check the path given to -r/-c or in the including file",
+    });
+  }
 }

@@ -1,31 +1,46 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { KilnError } from "../core/index.js";
-import { combineSources, fetchHttpClient, HttpSession, SimpleIndexSource, type PackageSource } from "../index/index.js";
+import { buildPackageSource, type IndexFlags, type IndexSettings, type PackageSource } from "../index/index.js";
 import { parsePylock } from "../lock/index.js";
 import { normalizeName } from "../pep508/index.js";
-import { NodeCacheStore, kilnCacheDir } from "../platform/node.js";
+import { createNodeHttpSession, kilnCacheDir, loadIndexSettings, nodeLocalFiles } from "../platform/node.js";
 import { targetForAbi, type TargetEnvironment } from "../resolver/index.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
 import { emptyRequirementsInput, readRequirementsFile, type RequirementsInput } from "./requirements-file.js";
 
-/** The options every resolving command shares (`kiln lock`, `kiln pip compile`). */
-export const resolveOptions: OptionDefinition[] = [
-  { name: "requirement", short: "r", type: "string", multiple: true, valueName: "FILE", description: "Read requirements from a pip requirements file" },
-  { name: "constraint", short: "c", type: "string", multiple: true, valueName: "FILE", description: "Constrain versions with a constraints file" },
-  { name: "pre", type: "boolean", description: "Allow pre-release versions of every package" },
+/** Where packages come from: the same flags as pip and uv, merged with their configuration (docs/configuration.md). */
+export const indexOptions: OptionDefinition[] = [
   { name: "index-url", short: "i", type: "string", valueName: "URL", description: "The package index (default https://pypi.org/simple/)" },
-  { name: "extra-index-url", type: "string", multiple: true, valueName: "URL", description: "Another index, consulted after --index-url" },
-  { name: "runtime", type: "string", valueName: "ABI", description: "Target runtime ABI: 2026_0 (default), 2025_0, 2024_0 or a platform tag" },
+  { name: "extra-index-url", type: "string", multiple: true, valueName: "URL", description: "Another index, consulted before --index-url" },
+  { name: "find-links", short: "f", type: "string", multiple: true, valueName: "PATH|URL", description: "A directory or page of links to wheels, consulted first" },
+  { name: "no-index", type: "boolean", description: "Ignore --index-url and --extra-index-url" },
+  { name: "pyodide-base-url", type: "string", valueName: "URL", description: "A Pyodide repository (a directory URL with pyodide-lock.json) to consult" },
+  { name: "no-pyodide-index", type: "boolean", description: "Leave the Pyodide repository out" },
+  { name: "index-strategy", type: "string", valueName: "STRATEGY", description: "first-index (default) or unsafe-best-match" },
+  { name: "cert", type: "string", valueName: "FILE", description: "A CA bundle (PEM) for HTTPS" },
+  { name: "proxy", type: "string", valueName: "URL", description: "An HTTP(S) proxy (default HTTPS_PROXY / HTTP_PROXY)" },
+  { name: "timeout", type: "string", valueName: "SECONDS", description: "Idle timeout per request" },
+  { name: "retries", type: "string", valueName: "N", description: "Retries per request" },
   { name: "offline", type: "boolean", description: "Use only the cache; never touch the network" },
   { name: "refresh", type: "boolean", description: "Revalidate cached index pages" },
   { name: "cache-dir", type: "string", valueName: "DIR", description: "Cache directory (default: KILN_CACHE_DIR, else the platform's)" },
   { name: "no-cache", type: "boolean", description: "Do not read or write the cache" },
 ];
 
+/** The options every resolving command shares (`kiln lock`, `kiln pip compile`). */
+export const resolveOptions: OptionDefinition[] = [
+  { name: "requirement", short: "r", type: "string", multiple: true, valueName: "FILE", description: "Read requirements from a pip requirements file" },
+  { name: "constraint", short: "c", type: "string", multiple: true, valueName: "FILE", description: "Constrain versions with a constraints file" },
+  { name: "pre", type: "boolean", description: "Allow pre-release versions of every package" },
+  { name: "runtime", type: "string", valueName: "ABI", description: "Target runtime ABI: 2026_0 (default), 2025_0, 2024_0 or a platform tag" },
+  ...indexOptions,
+];
+
 /** Everything a resolving command needs, from flags, requirement files and the environment. */
 export interface ResolveSettings {
   input: RequirementsInput;
+  index: IndexSettings;
   source: PackageSource;
   target: TargetEnvironment;
 }
@@ -35,9 +50,58 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.map(String) : [String(value)];
 }
 
+function first(value: unknown): string | undefined {
+  return strings(value)[0];
+}
+
 /**
- * Merges positionals, `-r`/`-c` files and flags into settings, and builds the package source
- * (PyPI by default) with kiln's on-disk cache.
+ * The index flags of a command line, with what requirement files said filling in what the
+ * command line leaves out (pip's options inside requirement files).
+ *
+ * @example
+ * const flags = indexFlags(context.arguments.options, input);
+ */
+export function indexFlags(options: Record<string, unknown>, input?: RequirementsInput): IndexFlags {
+  const extra = strings(options["extra-index-url"]);
+  const findLinks = strings(options["find-links"]);
+  return {
+    indexUrl: first(options["index-url"]) ?? input?.contents.indexUrl,
+    extraIndexUrls: extra.length ? extra : input?.contents.extraIndexUrls,
+    findLinks: findLinks.length ? findLinks : input?.contents.findLinks,
+    noIndex: options["no-index"] === true || input?.contents.noIndex === true || undefined,
+    pyodideBaseUrl: first(options["pyodide-base-url"]),
+    noPyodideIndex: options["no-pyodide-index"] === true || undefined,
+    indexStrategy: first(options["index-strategy"]),
+    cert: first(options.cert),
+    proxy: first(options.proxy),
+    timeout: first(options.timeout),
+    retries: first(options.retries),
+    offline: options.offline === true || undefined,
+  };
+}
+
+/**
+ * The package source a command's flags and the user's configuration describe (pip's and uv's
+ * environment variables, pip.conf, `[tool.kiln]`; see docs/configuration.md), over kiln's
+ * on-disk cache.
+ *
+ * @example
+ * const { settings, source } = await packageSourceFor(context, indexFlags(context.arguments.options));
+ */
+export async function packageSourceFor(context: CommandContext, flags: IndexFlags): Promise<{ settings: IndexSettings; source: PackageSource }> {
+  const options = context.arguments.options;
+  const settings = await loadIndexSettings({ env: context.env, cwd: context.cwd, flags });
+  const cacheDir = first(options["cache-dir"]);
+  const session = await createNodeHttpSession(settings, {
+    env: context.env,
+    cacheDir: options["no-cache"] === true ? false : kilnCacheDir(cacheDir ? { ...context.env, KILN_CACHE_DIR: cacheDir } : context.env, { cwd: context.cwd }),
+    refresh: options.refresh === true,
+  });
+  return { settings, source: buildPackageSource(settings, { session, files: nodeLocalFiles }) };
+}
+
+/**
+ * Merges positionals, `-r`/`-c` files and flags into settings, and builds the package source.
  *
  * @example
  * const settings = await resolveSettings(context, positionalRequirements);
@@ -49,21 +113,15 @@ export async function resolveSettings(context: CommandContext, positional: reado
     input.requirements.push(requirement);
     input.origins.set(requirement, requirement);
   }
-  for (const file of strings(options.requirement)) await readRequirementsFile(resolve(context.cwd, file), input, { kind: "requirements", label: `-r ${file}` });
-  for (const file of strings(options.constraint)) await readRequirementsFile(resolve(context.cwd, file), input, { kind: "constraints", label: `-c ${file}` });
+  const where = (file: string) => (/^https?:\/\//i.test(file) ? file : resolve(context.cwd, file));
+  for (const file of strings(options.requirement)) await readRequirementsFile(where(file), input, { kind: "requirements", cwd: context.cwd, env: context.env });
+  for (const file of strings(options.constraint)) await readRequirementsFile(where(file), input, { kind: "constraints", cwd: context.cwd, env: context.env });
   if (options.pre === true) input.pre = true;
   if (input.requirements.length === 0) {
     throw new KilnError("usage", "Nothing to resolve: give requirements or -r FILE", { hint: "kiln lock requests  or  kiln lock -r requirements.in" });
   }
-  const indexUrl = strings(options["index-url"])[0] ?? input.indexUrl ?? context.env.PIP_INDEX_URL ?? "https://pypi.org/simple/";
-  const extra = [...strings(options["extra-index-url"]), ...input.extraIndexUrls];
-  const cacheDir = strings(options["cache-dir"])[0];
-  const cache = options["no-cache"] === true ? undefined : new NodeCacheStore(kilnCacheDir(cacheDir ? { ...context.env, KILN_CACHE_DIR: cacheDir } : context.env, { cwd: context.cwd }));
-  const session = new HttpSession({ http: fetchHttpClient(), ...(cache ? { cache } : {}), offline: options.offline === true, refresh: options.refresh === true });
-  const sources = [indexUrl, ...extra].map((url) => new SimpleIndexSource({ url, session }));
-  const source = sources.length === 1 ? sources[0]! : combineSources(sources);
-  const runtime = strings(options.runtime)[0];
-  return { input, source, target: targetForAbi(runtime) };
+  const { settings, source } = await packageSourceFor(context, indexFlags(options, input));
+  return { input, index: settings, source, target: targetForAbi(first(options.runtime)) };
 }
 
 /**

@@ -70,6 +70,7 @@ export const errorCodes = {
   unsupportedLockVersion: "A lock file has a format version kiln does not read",
   lockMissingWheel: "A locked package has no wheel for the lock format",
   lockMissingHash: "A locked wheel has no sha256 hash",
+  invalidRequirementsFile: "A pip requirements file cannot be read",
   // end of lock files
 
   // resolver

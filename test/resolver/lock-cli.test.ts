@@ -61,12 +61,16 @@ after(() => {
 });
 
 async function kiln(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return kilnWithEnv({}, ...args);
+}
+
+async function kilnWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(args, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
-    env: { KILN_CACHE_DIR: join(work, "cache"), NO_COLOR: "1" },
+    env: { KILN_CACHE_DIR: join(work, "cache"), NO_COLOR: "1", PIP_CONFIG_FILE: "/dev/null", ...env },
     cwd: work,
   });
   return { code, stdout, stderr };
@@ -107,4 +111,21 @@ test("an unsatisfiable set is explained in words, with hints", async () => {
   assert.match(stderr, /Because you require lib>=2\.1 and no usable version of lib>=2\.1 exists, your requirements are unsatisfiable\./);
   assert.match(stderr, /lib 3\.0 requires Python >=3\.15, but the target has 3\.14\.2/);
   assert.match(stderr, /lib 2\.1 has wheels only for Linux; no wheel for pyemscripten_2026_0_wasm32/);
+});
+
+test("kiln lock takes the index from pip's environment and options from nested requirement files", async () => {
+  writeFileSync(join(work, "base.txt"), "-c pins.txt\napp\n");
+  writeFileSync(join(work, "pins.txt"), "tiny-dep==0.1 --hash=sha256:00ff\n");
+  writeFileSync(join(work, "top.in"), "-r ${BASE_FILE}\n");
+  const { code, stdout, stderr } = await kilnWithEnv({ PIP_INDEX_URL: base, BASE_FILE: "base.txt" }, "lock", "-r", "top.in", "--format", "requirements", "-o", "-");
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^app==1\.0 \\\n    --hash=sha256:[0-9a-f]{64}\n    # via -r base\.txt$/m);
+  assert.match(stdout, /^tiny-dep==0\.1 /m);
+});
+
+test("kiln lock refuses an editable requirement with its file and line", async () => {
+  writeFileSync(join(work, "editable.in"), "app\n-e ./project\n");
+  const { code, stderr } = await kiln("lock", "-r", "editable.in", "--index-url", base, "-o", "-");
+  assert.equal(code, 1);
+  assert.match(stderr, /editable\.in:2: "\.\/project" is an editable requirement/);
 });
