@@ -1,19 +1,22 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BlobStore } from "../runtime/index.js";
 
 /**
  * A {@link BlobStore} over a directory: one file per key, written to a unique temporary name and
- * renamed into place, so concurrent writers and readers never see a partial file.
+ * renamed into place, so concurrent writers and readers never see a partial file. After a write,
+ * only the `maxEntries` most recently written blobs are kept (snapshots are ~30 MB each).
  *
  * @example
  * const snapshots = new DirectoryBlobStore(join(kilnCacheDir(process.env), "snapshots"));
  */
 export class DirectoryBlobStore implements BlobStore {
   readonly directory: string;
+  readonly maxEntries: number;
 
-  constructor(directory: string) {
+  constructor(directory: string, options: { maxEntries?: number } = {}) {
     this.directory = directory;
+    this.maxEntries = options.maxEntries ?? 8;
   }
 
   async read(key: string): Promise<Uint8Array | undefined> {
@@ -33,6 +36,16 @@ export class DirectoryBlobStore implements BlobStore {
     } finally {
       rmSync(temporary, { force: true });
     }
+    this.prune();
+  }
+
+  /** Removes all but the `maxEntries` newest blobs (temporary files of live writers are left alone). */
+  prune(): void {
+    const blobs = readdirSync(this.directory)
+      .filter((name) => !name.endsWith(".tmp"))
+      .map((name) => ({ name, time: statSync(this.pathOf(name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+      .sort((a, b) => b.time - a.time);
+    for (const stale of blobs.slice(this.maxEntries)) rmSync(this.pathOf(stale.name), { force: true });
   }
 
   async remove(key: string): Promise<void> {

@@ -4,7 +4,8 @@
  * KeyboardInterrupt (through shared memory) and to serve the terminal.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { isKilnError } from "../core/index.js";
+import { writeSync } from "node:fs";
+import { isKilnError, type Reporter } from "../core/index.js";
 import { runPythonMain, type PythonMainRequest } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 
@@ -25,7 +26,8 @@ const data = workerData as PythonWorkerData;
 let message: PythonWorkerMessage;
 try {
   const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd });
-  const code = await runPythonMain(host, { ...data.request, interrupt: new Int32Array(data.interrupt) });
+  const reporter = data.env.KILN_DEBUG ? debugReporter(host.now) : undefined;
+  const code = await runPythonMain(host, { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}) });
   message = { kind: "exit", code };
 } catch (error) {
   message = isKilnError(error)
@@ -33,3 +35,15 @@ try {
     : { kind: "error", error: { code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) } };
 }
 parentPort!.postMessage(message);
+
+/** KILN_DEBUG=1: what the runtime layer reports, with milliseconds since start, on stderr. */
+function debugReporter(now: () => number): Reporter {
+  const start = now();
+  const line = (level: string, message: string) => writeSync(2, `kiln ${level} +${Math.round(now() - start)}ms: ${message}\n`);
+  return {
+    info: (message) => line("info", message),
+    warn: (message) => line("warning", message),
+    debug: (message) => line("debug", message),
+    startTask: (label) => ({ advance() {}, finish: (message) => line("debug", `${label}: ${message ?? "done"}`) }),
+  };
+}

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -34,7 +34,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Run
   const cacheDir = options.cacheDir ?? kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() });
   return {
     cacheDir,
-    locateRuntime: (spec) => locateNodeRuntime(spec, cacheDir),
+    locateRuntime: (spec) => locateNodeRuntime(spec, cacheDir, env),
     snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
     checksum: (bytes) => crc32(bytes),
     mounts: hostRootMounts,
@@ -51,11 +51,10 @@ export function bundledPyodideDir(): string {
   return dirname(createRequire(import.meta.url).resolve("pyodide"));
 }
 
-async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string): Promise<RuntimeFiles> {
+async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string, env: Record<string, string>): Promise<RuntimeFiles> {
   if (spec.kind === "npm") {
-    throw new KilnError("runtimeNotFound", `Cannot use pyodide@${spec.version}: this kiln runs only its bundled Pyodide`, {
-      hint: `Leave out --runtime, or remove the runtime setting (cache: ${cacheDir})`,
-    });
+    const { ensureNpmRuntime } = await import("./node-npm-runtime.js");
+    return runtimeFilesIn(await ensureNpmRuntime(spec.version, cacheDir, env));
   }
   return runtimeFilesIn(bundledPyodideDir());
 }
@@ -71,7 +70,9 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
   let identity: string;
   try {
     version = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")).version;
-    identity = ["pyodide.asm.wasm", "pyodide.asm.mjs", "python_stdlib.zip", "pyodide.mjs"]
+    // Pyodide 314 ships its Emscripten glue as pyodide.asm.mjs, earlier versions as pyodide.asm.js.
+    const glue = existsSync(join(directory, "pyodide.asm.mjs")) ? "pyodide.asm.mjs" : "pyodide.asm.js";
+    identity = ["pyodide.asm.wasm", glue, "python_stdlib.zip", "pyodide.mjs"]
       .map((name) => {
         const stat = statSync(join(directory, name));
         return `${name}:${stat.size}:${Math.trunc(stat.mtimeMs)}`;

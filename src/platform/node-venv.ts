@@ -45,7 +45,8 @@ export async function createNodeVirtualEnvironment(
     directory,
     fs: nodeVenvFileSystem(),
     description,
-    runtime: runtimeSpec,
+    // A range such as 0.29.x is pinned to the version it resolved to, as a lock would.
+    runtime: runtimeSpec.kind === "npm" ? { kind: "npm", version: runtime.files.pyodideVersion } : runtimeSpec,
     launcher: { node: process.execPath, script: venvLauncherScript },
     kilnVersion: options.kilnVersion,
     ...(options.clear ? { clear: true } : {}),

@@ -44,3 +44,12 @@ export { formatVenvConfig, parseVenvConfig } from "./venv-config.js";
 export { activateScripts } from "./venv-activate.js";
 export type { VenvFileSystem } from "./venv-file-system.js";
 export { HostModuleRegistry, type HostModuleContext, type HostModuleHandler } from "./host-modules.js";
+export {
+  defaultNpmRegistry,
+  fetchNpmRuntime,
+  isExactRuntimeRequest,
+  matchesRuntimeRequest,
+  resolveNpmRuntimeVersion,
+  type NpmRuntimeFetchOptions,
+  type RuntimeFile,
+} from "./npm-runtime.js";

@@ -37,13 +37,16 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   const payload = await readSnapshot(host, { key, name, reporter });
   if (payload) {
     try {
-      return new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }), files, true);
+      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }), files, true);
+      reporter.debug(`Started Pyodide ${files.pyodideVersion} from memory snapshot ${name}`);
+      return runtime;
     } catch (error) {
       reporter.warn(`Cannot start from the memory snapshot ${name}, rebuilding it: ${describe(error)}`);
       await host.snapshots.remove(name).catch(() => undefined);
     }
   }
   const pyodide = await boot(files, startup, { _makeSnapshot: true });
+  reporter.debug(`Started Pyodide ${files.pyodideVersion} without a snapshot; saving ${name}`);
   await saveSnapshot(host, pyodide, { key, name, reporter });
   return new PythonRuntime(pyodide, files, false);
 }
@@ -81,7 +84,8 @@ async function boot(files: RuntimeFiles, startup: StartupConfig, extra: Record<s
   try {
     pyodide = (await files.loadPyodide({
       indexURL: files.indexURL,
-      args: startup.args,
+      // A copy: Emscripten's callMain() unshifts the program name into the array it is given.
+      args: [...startup.args],
       // PYTHONINSPECT: Pyodide sets it so that PyErr_Print never exits; kiln's driver handles
       // SystemExit itself, and sys.flags.inspect must say what the user asked for.
       env: { ...startup.env, HOME: "/home/pyodide", PYTHONINSPECT: startup.args.includes("-i") ? "1" : "" },

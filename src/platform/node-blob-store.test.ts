@@ -1,0 +1,33 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, readdirSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { DirectoryBlobStore } from "./node-blob-store.js";
+
+test("blobs round-trip; absent ones read as undefined; removal is idempotent", async () => {
+  const store = new DirectoryBlobStore(join(mkdtempSync(join(tmpdir(), "kiln-blob-")), "blobs"));
+  assert.equal(await store.read("missing"), undefined);
+  await store.write("a", new Uint8Array([1, 2, 3]));
+  assert.deepEqual([...(await store.read("a"))!], [1, 2, 3]);
+  await store.remove("a");
+  await store.remove("a");
+  assert.equal(await store.read("a"), undefined);
+});
+
+test("only the newest maxEntries blobs are kept, and no temporary file is left", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "kiln-blob-"));
+  const store = new DirectoryBlobStore(directory, { maxEntries: 3 });
+  for (let index = 0; index < 6; index++) {
+    await store.write(`blob-${index}`, new Uint8Array([index]));
+    // Distinct modification times, oldest first, whatever the file system's resolution.
+    utimesSync(store.pathOf(`blob-${index}`), 1_000 + index, 1_000 + index);
+  }
+  store.prune();
+  assert.deepEqual(readdirSync(directory).sort(), ["blob-3", "blob-4", "blob-5"]);
+});
+
+test("a key that is not a plain file name is refused", () => {
+  const store = new DirectoryBlobStore("/nonexistent");
+  for (const key of ["../x", "a/b", "", "x y"]) assert.throws(() => store.pathOf(key), RangeError);
+});
