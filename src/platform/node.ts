@@ -10,3 +10,4 @@ export { nodeHttpClient, type NodeHttpClientOptions } from "./node-http.js";
 export { createNodeHttpSession, type NodeHttpSessionOptions } from "./node-index-session.js";
 export { parseNetrc, netrcCredentials, type Netrc } from "./netrc.js";
 export { proxyFor } from "./proxy-for.js";
+export { nodePyodideRepository } from "./node-pyodide-repository.js";

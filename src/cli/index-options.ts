@@ -1,0 +1,76 @@
+import type { HttpSession, IndexFlags, IndexSettings, PackageSource } from "../index/index.js";
+import { buildPackageSource } from "../index/index.js";
+import type { Reporter } from "../core/index.js";
+import { createNodeHttpSession, kilnCacheDir, loadIndexSettings, nodeLocalFiles, nodePyodideRepository } from "../platform/node.js";
+import type { CommandContext, OptionDefinition } from "./command.js";
+
+/** The index options every command that fetches packages shares (pip's and uv's names). */
+export const indexOptions: OptionDefinition[] = [
+  { name: "index-url", short: "i", type: "string", valueName: "URL", description: "The package index (default https://pypi.org/simple/, or pip's/uv's configuration)" },
+  { name: "extra-index-url", type: "string", multiple: true, valueName: "URL", description: "Another index, consulted before --index-url (first index wins)" },
+  { name: "find-links", short: "f", type: "string", multiple: true, valueName: "DIR|URL", description: "A directory or page of links to distributions" },
+  { name: "no-index", type: "boolean", description: "Use no index, only --find-links (and the Pyodide repository)" },
+  { name: "pyodide-base-url", type: "string", valueName: "URL", description: "Where the Pyodide repository (pyodide-lock.json and its wheels) lives" },
+  { name: "no-pyodide-index", type: "boolean", description: "Leave the runtime's Pyodide repository out" },
+  { name: "index-strategy", type: "string", valueName: "STRATEGY", description: "first-index (default) or unsafe-best-match" },
+  { name: "cert", type: "string", valueName: "PEM", description: "A CA bundle for HTTPS (else PIP_CERT, pip's cert, SSL_CERT_FILE)" },
+  { name: "proxy", type: "string", valueName: "URL", description: "A proxy (else HTTPS_PROXY / HTTP_PROXY, NO_PROXY)" },
+  { name: "timeout", type: "string", valueName: "SECONDS", description: "Give up on a stalled request after this long (default 30)" },
+  { name: "retries", type: "string", valueName: "N", description: "Retries of a failing request (default 3)" },
+  { name: "offline", type: "boolean", description: "Use only the cache; never touch the network" },
+  { name: "refresh", type: "boolean", description: "Revalidate cached index pages" },
+  { name: "cache-dir", type: "string", valueName: "DIR", description: "Cache directory (default: KILN_CACHE_DIR, else the platform's)" },
+  { name: "no-cache", type: "boolean", description: "Do not read or write the cache" },
+];
+
+/** What {@link openPackageSource} returns. */
+export interface OpenedPackageSource {
+  settings: IndexSettings;
+  session: HttpSession;
+  source: PackageSource;
+}
+
+/**
+ * Builds the package source a command uses from its {@link indexOptions} flags, requirement-file
+ * index lines, the environment, pip's configuration files and `[tool.kiln]` (precedence in
+ * docs/configuration.md). The runtime's Pyodide repository is included unless
+ * `--no-pyodide-index` (or the configuration) leaves it out.
+ *
+ * @example
+ * const { source } = await openPackageSource(context, { reporter });
+ */
+export async function openPackageSource(
+  context: CommandContext,
+  options: { reporter?: Reporter; fromRequirementsFile?: { indexUrl?: string; extraIndexUrls?: string[] } } = {},
+): Promise<OpenedPackageSource> {
+  const flags = indexFlags(context, options.fromRequirementsFile);
+  const settings = await loadIndexSettings({ env: context.env, cwd: context.cwd, flags });
+  const given = context.arguments.options;
+  const cacheDir = given["no-cache"] === true ? false : kilnCacheDir(typeof given["cache-dir"] === "string" ? { ...context.env, KILN_CACHE_DIR: given["cache-dir"] } : context.env, { cwd: context.cwd });
+  const session = await createNodeHttpSession(settings, { env: context.env, cacheDir, refresh: given.refresh === true, reporter: options.reporter });
+  const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl ? undefined : await nodePyodideRepository();
+  const source = buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide });
+  return { settings, session, source };
+}
+
+/** Flags (and `-i`/`--extra-index-url` lines of a requirements file, which rank as flags in pip). */
+function indexFlags(context: CommandContext, fromFile: { indexUrl?: string; extraIndexUrls?: string[] } = {}): IndexFlags {
+  const given = context.arguments.options;
+  const text = (name: string) => (typeof given[name] === "string" ? (given[name] as string) : undefined);
+  const list = (name: string) => (Array.isArray(given[name]) ? (given[name] as string[]) : typeof given[name] === "string" ? [given[name] as string] : []);
+  const extra = [...list("extra-index-url"), ...(fromFile.extraIndexUrls ?? [])];
+  return {
+    indexUrl: text("index-url") ?? fromFile.indexUrl,
+    extraIndexUrls: extra.length ? extra : undefined,
+    findLinks: list("find-links").length ? list("find-links") : undefined,
+    noIndex: given["no-index"] === true,
+    pyodideBaseUrl: text("pyodide-base-url"),
+    noPyodideIndex: given["no-pyodide-index"] === true,
+    indexStrategy: text("index-strategy"),
+    cert: text("cert"),
+    proxy: text("proxy"),
+    timeout: text("timeout"),
+    retries: text("retries"),
+    offline: given.offline === true,
+  };
+}
