@@ -80,10 +80,14 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
   findings.push(...record.findings);
   if (wheel) findings.push(...(await checkWheelMetadata(target, wheel)));
   const parsed: [string, WasmModule][] = [];
+  // Identical files (libfoo.so and libfoo.so.1) are parsed and scanned once.
+  const byDigest = new Map<string, ReturnType<typeof parseModule>>();
   for (const file of target.files.filter((f) => isModulePath(f.path))) {
     reporter.debug(`Reading ${file.path}`);
-    const result = parseModule(file.path, await file.read());
-    if ("finding" in result) findings.push(result.finding);
+    const digest = record.digests.get(file.path);
+    const result = (digest ? byDigest.get(digest) : undefined) ?? parseModule(file.path, await file.read());
+    if (digest) byDigest.set(digest, result);
+    if ("finding" in result) findings.push({ ...result.finding, file: file.path });
     else parsed.push([file.path, result.module]);
   }
   const wheelSymbols = collectWheelSymbols(parsed);

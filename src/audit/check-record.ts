@@ -1,5 +1,5 @@
 import { isKilnError } from "../core/index.js";
-import { parseRecord, recordHash, type RecordRow } from "../archive/index.js";
+import { parseRecord, recordHash, urlsafeBase64, type RecordRow } from "../archive/index.js";
 import type { AuditFile } from "./audit-target.js";
 import type { Finding } from "./finding.js";
 
@@ -40,7 +40,7 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   const listed = new Set<string>();
   for (const row of rows) {
     listed.add(row.path);
-    findings.push(...(await checkRow(row, contents.get(row.path), recordPath)));
+    findings.push(...(await checkRow(row, contents.get(row.path), recordPath, digests.get(row.path))));
   }
   const dist = recordPath.slice(0, recordPath.lastIndexOf("/") + 1);
   const unlisted = files.filter((f) => !listed.has(f.path) && f.path !== `${dist}RECORD.jws` && f.path !== `${dist}RECORD.p7s`);
@@ -50,7 +50,7 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   return { findings, digests };
 }
 
-async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPath: string): Promise<Finding[]> {
+async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPath: string, sha256?: string): Promise<Finding[]> {
   const base = { check: "record" as const, file: row.path };
   if (bytes === undefined) {
     return [{ ...base, code: "recordMissingFile", severity: "error", effect: "install", message: `RECORD lists ${row.path}, which is not in the wheel` }];
@@ -63,7 +63,8 @@ async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPat
   const findings: Finding[] = [];
   let actual;
   try {
-    actual = await recordHash(bytes, row.hash.algorithm);
+    // The sha256 computed for provenance is reused rather than hashing the file twice.
+    actual = row.hash.algorithm === "sha256" && sha256 ? { algorithm: "sha256", digest: urlsafeBase64(fromHex(sha256)) } : await recordHash(bytes, row.hash.algorithm);
   } catch (error) {
     if (!isKilnError(error)) throw error;
     return [{ ...base, code: "recordWeakHash", severity: "error", effect: "install", message: error.message }];
@@ -82,4 +83,8 @@ async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPat
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function fromHex(text: string): Uint8Array {
+  return Uint8Array.from(text.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
