@@ -109,6 +109,9 @@ def _kiln_call(backend, hook, arguments):
 
 def _kiln_run_hook(request):
     outcome = {"ok": False}
+    # As in pyproject-hooks, the source tree is the working directory but not on sys.path: a
+    # project named like its backend (flit_core, hatchling) must not shadow the installed one.
+    sys.path[:] = [p for p in sys.path if p not in ("", ".", request["source"])]
     try:
         for key, value in request.get("env", {}).items():
             os.environ[key] = value
