@@ -41,6 +41,34 @@ export interface HttpSessionOptions {
   credentialsFor?: (url: URL) => Credentials | undefined;
 }
 
+/**
+ * How {@link HttpSession.getPage} stores a parsed page in the cache instead of its bytes.
+ * `decode` may throw on damaged input; the page is then fetched again.
+ *
+ * @example
+ * const jsonCodec: PageCodec<unknown> = { name: "json-1", encode: (v) => new TextEncoder().encode(JSON.stringify(v)), decode: (b) => JSON.parse(new TextDecoder().decode(b)) };
+ */
+export interface PageCodec<T> {
+  /** Part of the cache key (`[a-z0-9-]`): a new layout needs a new name. */
+  name: string;
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+/** A cached page's metadata: the HTTP headers, and with a codec the sha256 of the page as served. */
+type StoredPageMeta = HttpCacheMeta & { pageSha256?: string };
+
+/**
+ * Whether an unchanged page's record must be rewritten: only when its headers changed or give
+ * it a lifetime (then the clock restarts); a server that sends neither leaves nothing to renew.
+ */
+function needsRenewal(meta: HttpCacheMeta, response: HttpResponse): boolean {
+  const fresh = pickCachedHeaders(response.headers);
+  if (fresh["cache-control"] !== undefined || fresh.expires !== undefined) return true;
+  const significant = (headers: HttpCacheMeta["headers"]) => JSON.stringify({ ...headers, date: undefined, age: undefined });
+  return significant(fresh) !== significant(meta.headers);
+}
+
 /** A page as {@link HttpSession.getPage} hands it to its parser. */
 export interface FetchedPage {
   /** The final URL, after redirects. */
@@ -116,15 +144,20 @@ export class HttpSession {
    * Fetches and parses a page, through the HTTP cache. `parse` runs inside the retry loop (a
    * garbage page is retried) and before caching (garbage is never cached). Returns `undefined`
    * for 404 and 410: the index does not have the project.
+   *
+   * With a `codec` the cache keeps the parsed value instead of the page, with the page's sha256:
+   * a cached page is decoded, not parsed, and a page downloaded again (a server that sends no
+   * validators) is parsed only when its bytes changed.
    */
   async getPage<T>(
     url: string,
-    options: { accept: string; parse: (page: FetchedPage) => T; signal?: AbortSignal },
+    options: { accept: string; parse: (page: FetchedPage) => T; signal?: AbortSignal; codec?: PageCodec<T> },
   ): Promise<T | undefined> {
-    const key = this.cache ? `http/v1/${await digestHex("sha256", new TextEncoder().encode(`${options.accept}\n${url}`))}` : undefined;
-    const cached = key ? await readCacheRecord<HttpCacheMeta>(this.cache!, key) : undefined;
-    const fromCache = (meta: HttpCacheMeta, body: Uint8Array) =>
-      options.parse({ url: meta.finalUrl, contentType: meta.headers["content-type"] ?? null, body });
+    const { codec } = options;
+    const key = this.cache ? await this.pageKey(url, options.accept, codec) : undefined;
+    const cached = key ? await readCacheRecord<StoredPageMeta>(this.cache!, key) : undefined;
+    const fromCache = (meta: StoredPageMeta, body: Uint8Array) =>
+      codec ? codec.decode(body) : options.parse({ url: meta.finalUrl, contentType: meta.headers["content-type"] ?? null, body });
     if (cached && (this.offline || (!this.refresh && isFresh(cached.meta, this.now())))) {
       const parsed = this.tryParseCached(() => fromCache(cached.meta, cached.body));
       if (parsed.ok) return parsed.value;
@@ -148,8 +181,16 @@ export class HttpSession {
         }
         if (response.status !== 200) throw HttpStatusError.from(response);
         const body = await readBody(response, { maxBytes: this.maxPageBytes });
+        const pageSha256 = codec && key ? await digestHex("sha256", body) : undefined;
+        if (cached && pageSha256 !== undefined && cached.meta.pageSha256 === pageSha256 && cached.meta.finalUrl === response.url) {
+          const unchanged = this.tryParseCached(() => codec!.decode(cached.body));
+          if (unchanged.ok) {
+            if (needsRenewal(cached.meta, response)) await this.storePage(key, url, response, cached.body, pageSha256);
+            return unchanged.value;
+          }
+        }
         const value = options.parse({ url: response.url, contentType: response.headers.get("content-type"), body });
-        await this.storePage(key, url, response, body);
+        await this.storePage(key, url, response, codec ? codec.encode(value) : body, pageSha256);
         return value;
       },
       this.retryOptions(url, options.signal),
@@ -215,10 +256,17 @@ export class HttpSession {
     }
   }
 
-  private async storePage(key: string | undefined, url: string, response: HttpResponse, body: Uint8Array): Promise<void> {
+  private async storePage(key: string | undefined, url: string, response: HttpResponse, body: Uint8Array, pageSha256: string | undefined): Promise<void> {
     if (!key) return;
-    const meta: HttpCacheMeta = { url, finalUrl: response.url, status: 200, headers: pickCachedHeaders(response.headers), storedAt: this.now() };
+    const meta: StoredPageMeta = { url, finalUrl: response.url, status: 200, headers: pickCachedHeaders(response.headers), storedAt: this.now() };
+    if (pageSha256 !== undefined) meta.pageSha256 = pageSha256;
     if (isStorable(200, meta.headers)) await writeCacheRecord(this.cache!, key, meta, body);
+  }
+
+  /** Pages stored raw and pages stored through a codec live under different keys. */
+  private async pageKey(url: string, accept: string, codec: PageCodec<unknown> | undefined): Promise<string> {
+    const identity = codec ? `${accept}\n${url}\n${codec.name}` : `${accept}\n${url}`;
+    return `http/v1/${await digestHex("sha256", new TextEncoder().encode(identity))}`;
   }
 
   private async storeFile(bytes: Uint8Array, sha256: string, pointerKey: string | undefined): Promise<void> {

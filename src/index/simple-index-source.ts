@@ -7,6 +7,7 @@ import { parseName } from "../pep508/index.js";
 import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
 import { parseProjectPage, simpleApiAccept } from "./parse-project-page.js";
 import type { ProjectPage } from "./project-page.js";
+import { projectPageCodec } from "./project-page-codec.js";
 import { redactUrl } from "./redact-url.js";
 
 /** Options for {@link SimpleIndexSource}. */
@@ -49,6 +50,7 @@ export class SimpleIndexSource implements PackageSource {
       accept: simpleApiAccept,
       signal: options.signal,
       parse: (fetched) => parseProjectPage(fetched.body, fetched.contentType, { url: fetched.url, indexUrl: this.url }),
+      codec: projectPageCodec,
     });
     for (const warning of page?.warnings ?? []) this.session.reporter.debug(warning);
     return page;

@@ -33,13 +33,44 @@ export interface NodeHttpClientOptions {
  * const http = nodeHttpClient({ env: process.env, ca: await readFile(settings.cert, "utf8") });
  */
 export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
-  // Parsing a CA bundle costs ~40 ms; given as `ca`, node would parse it for every connection.
-  const secureContext = options.ca ? createSecureContext({ ca: [...rootCertificates, options.ca] }) : undefined;
+  const tls = lazyTls(options.ca);
+  const context: Context = {
+    env: options.env ?? {},
+    proxy: options.proxy,
+    maxRedirects: options.maxRedirects ?? 10,
+    agents: tls.agents,
+    get secureContext() {
+      return tls.secureContext;
+    },
+  };
+  return { request: (request) => send(context, request) };
+}
+
+/**
+ * The agents and TLS context, made on first use: parsing a CA bundle costs ~40 ms, which a run
+ * that never connects (everything cached) should not pay, and which node would pay for every
+ * connection if the bundle were passed as `ca`.
+ */
+function lazyTls(ca: string | undefined): Pick<Context, "agents" | "secureContext"> {
   // One DNS answer per host for all sockets: see cachedLookup.
   const lookup = cachedLookup();
-  const agents = { http: new HttpAgent({ keepAlive: true, lookup }), https: new HttpsAgent({ keepAlive: true, lookup, ...(secureContext ? { secureContext } : {}) }) };
-  const context: Context = { env: options.env ?? {}, proxy: options.proxy, secureContext, agents, maxRedirects: options.maxRedirects ?? 10 };
-  return { request: (request) => send(context, request) };
+  let secureContext: SecureContext | undefined;
+  let https: HttpsAgent | undefined;
+  const http = new HttpAgent({ keepAlive: true, lookup });
+  const tls = {
+    get secureContext() {
+      if (ca !== undefined) secureContext ??= createSecureContext({ ca: [...rootCertificates, ca] });
+      return secureContext;
+    },
+    agents: {
+      http,
+      get https() {
+        const context = tls.secureContext;
+        return (https ??= new HttpsAgent({ keepAlive: true, lookup, ...(context ? { secureContext: context } : {}) }));
+      },
+    },
+  };
+  return tls;
 }
 
 interface Context {

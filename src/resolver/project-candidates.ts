@@ -116,10 +116,20 @@ function versionTextOf(filename: string): string | undefined {
   return stem.slice(stem.lastIndexOf("-") + 1);
 }
 
+/** Verdicts per target Python: a project's files repeat a handful of `requires-python` strings thousands of times. */
+const verdicts = new WeakMap<Version, Map<string, boolean>>();
+
 function pythonAllowed(requiresPython: string, python: Version): boolean {
-  const set = tryParseSpecifierSet(requiresPython);
-  // pip ignores a Requires-Python it cannot parse; so does kiln.
-  return set === undefined || set.contains(python, { prereleases: true });
+  let known = verdicts.get(python);
+  if (!known) verdicts.set(python, (known = new Map()));
+  let allowed = known.get(requiresPython);
+  if (allowed === undefined) {
+    const set = tryParseSpecifierSet(requiresPython);
+    // pip ignores a Requires-Python it cannot parse; so does kiln.
+    allowed = set === undefined || set.contains(python, { prereleases: true });
+    known.set(requiresPython, allowed);
+  }
+  return allowed;
 }
 
 /** A platform family in words, for "wheels only for Linux and macOS". */
