@@ -96,6 +96,8 @@ export const errorCodes = {
   notInstalled: "The distribution is not installed",
   installFailed: "Installing or uninstalling failed and was rolled back",
   invalidInstallScheme: "The install scheme is not usable",
+  hashRequired: "Hash-checking mode is on and a requirement has no --hash or is not pinned",
+  noEnvironment: "No virtual environment to install into was found",
   // end of installer
 
   // audit

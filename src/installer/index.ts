@@ -10,6 +10,12 @@
  * direct_url.json shipped inside a wheel are replaced by the installer's own. Every install and
  * uninstall is one transaction, staged inside the environment and committed by renames with a
  * journal (see transaction.ts), under a lock file in `<prefix>/.kiln-install/`.
+ *
+ * On top of the engine, pip's workflows: `planInstall` follows pip's "only-if-needed" upgrade
+ * strategy (installed versions that satisfy are kept, and the index is not asked about them),
+ * direct references pin their project to the named wheel, `--no-deps` resolves metadata with its
+ * `Requires-Dist` removed; `pipInstallReport` writes pip's installation report
+ * (https://pip.pypa.io/en/stable/reference/installation-report/); `checkInstalled` is `pip check`.
  */
 export { installWheel, installWheels, type InstallOptions, type InstallResult } from "./install-wheels.js";
 export type { DirectUrl, StagedWheel, WheelToInstall } from "./stage-wheel.js";
@@ -22,3 +28,20 @@ export { parseEntryPoints, type EntryPoint } from "./entry-points.js";
 export { entryPointLauncher, rewritePythonShebang, shellPolyglotHeader } from "./script-launcher.js";
 export { withEnvironmentLock, type EnvironmentLockOptions } from "./environment-lock.js";
 export { verifyFileHashes } from "./verify-file-hashes.js";
+export { targetForVenv } from "./target-for-venv.js";
+export { DirectFilesSource, directSourceUrl, type DirectFilesSourceOptions } from "./direct-files-source.js";
+export { preferInstalled, installedSourceUrl, type InstalledCandidate, type PreferInstalledOptions } from "./installed-source.js";
+export { readInstalledWithMetadata, readDirectUrl, type InstalledWithMetadata } from "./installed-candidates.js";
+export { withoutDependencies, stripRequiresDist } from "./without-dependencies.js";
+export {
+  planInstall,
+  splitDirectReferences,
+  type InstallRequest,
+  type PlanInstallOptions,
+  type PlanInstallResult,
+  type PlannedAction,
+  type PlannedPackage,
+} from "./plan-install.js";
+export { applyInstallPlan, type ApplyInstallPlanOptions } from "./apply-install-plan.js";
+export { pipInstallReport, metadataToJson, type PipReport, type PipReportItem } from "./pip-report.js";
+export { checkInstalled, formatBrokenRequirement, type BrokenRequirement } from "./check-installed.js";

@@ -16,6 +16,10 @@ export interface MakeWheelOptions {
   editRecord?: (record: string) => string;
   /** Leave RECORD out entirely. */
   withoutRecord?: boolean;
+  /** Requires-Dist lines for METADATA. */
+  requires?: string[];
+  /** The wheel's tag (default py3-none-any). */
+  tag?: string;
   /** Entries added after RECORD is computed, unlisted (e.g. path traversal attempts). */
   extra?: Record<string, string | Uint8Array>;
 }
@@ -31,12 +35,14 @@ const hashOf = (data: Uint8Array) => createHash("sha256").update(data).digest("b
  * const { bytes, filename } = makeWheel({ name: "demo", version: "1.0", files: { "demo/__init__.py": "" } });
  */
 export function makeWheel(options: MakeWheelOptions): { bytes: Uint8Array; filename: string } {
-  const distInfo = `${options.name}-${options.version}.dist-info`;
+  const distInfo = `${options.name.replace(/[-_.]+/g, "_")}-${options.version}.dist-info`;
   const files: Record<string, Uint8Array> = {};
   for (const [path, data] of Object.entries(options.files ?? {})) files[path] = bytesOf(data);
-  files[`${distInfo}/METADATA`] = encoder.encode(`Metadata-Version: 2.1\nName: ${options.name}\nVersion: ${options.version}\n\n`);
+  files[`${distInfo}/METADATA`] = encoder.encode(
+    `Metadata-Version: 2.1\nName: ${options.name}\nVersion: ${options.version}\n${(options.requires ?? []).map((r) => `Requires-Dist: ${r}\n`).join("")}\n`,
+  );
   files[`${distInfo}/WHEEL`] = encoder.encode(
-    `Wheel-Version: ${options.wheelVersion ?? "1.0"}\nGenerator: kiln-tests\nRoot-Is-Purelib: ${options.rootIsPurelib ?? true}\nTag: py3-none-any\n`,
+    `Wheel-Version: ${options.wheelVersion ?? "1.0"}\nGenerator: kiln-tests\nRoot-Is-Purelib: ${options.rootIsPurelib ?? true}\nTag: ${options.tag ?? "py3-none-any"}\n`,
   );
   if (options.entryPoints !== undefined) files[`${distInfo}/entry_points.txt`] = encoder.encode(options.entryPoints);
   let record = Object.entries(files).map(([path, data]) => `${path},sha256=${hashOf(data)},${data.length}\n`).join("") + `${distInfo}/RECORD,,\n`;
@@ -48,5 +54,5 @@ export function makeWheel(options: MakeWheelOptions): { bytes: Uint8Array; filen
     const mode = options.executable?.includes(path) ? 0o100755 : 0o100644;
     zippable[path] = [data, { os: 3, attrs: (mode << 16) >>> 0 }];
   }
-  return { bytes: zipSync(zippable, { level: 6, mtime: new Date(2020, 0, 1) }), filename: `${options.name}-${options.version}-py3-none-any.whl` };
+  return { bytes: zipSync(zippable, { level: 6, mtime: new Date(2020, 0, 1) }), filename: `${options.name.replace(/[-_.]+/g, "_")}-${options.version}-${options.tag ?? "py3-none-any"}.whl` };
 }

@@ -2,6 +2,12 @@ import { resolve } from "node:path";
 import { defineCommand, jsonOption } from "../command.js";
 import { readPreferences, resolveOptions } from "../resolve-settings.js";
 import { formatLock, writeOutput } from "./lock.js";
+import { pipCheckCommand } from "./pip-check.js";
+import { pipFreezeCommand } from "./pip-freeze.js";
+import { pipInstallCommand } from "./pip-install.js";
+import { pipListCommand } from "./pip-list.js";
+import { pipShowCommand } from "./pip-show.js";
+import { pipUninstallCommand } from "./pip-uninstall.js";
 import { resolutionJson, runResolution } from "./run-resolution.js";
 
 const compileCommand = defineCommand({
@@ -35,7 +41,8 @@ const compileCommand = defineCommand({
 /** `kiln pip …`: pip-compatible commands for the WASM platform. */
 export const pipCommand = defineCommand({
   name: "pip",
-  summary: "pip-compatible commands for the WASM runtime (compile, …)",
+  summary: "pip for the WASM runtime: install, uninstall, list, freeze, show, check, compile",
+  description: "Works on the environment given by --python DIR, else VIRTUAL_ENV, else ./.venv-wasm. A venv's bin/pip and bin/python -m pip run these.",
   options: [],
-  subcommands: [compileCommand],
+  subcommands: [pipInstallCommand, pipUninstallCommand, pipListCommand, pipFreezeCommand, pipShowCommand, pipCheckCommand, compileCommand],
 });

@@ -1,0 +1,74 @@
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { isKilnError, KilnError } from "../../core/index.js";
+import { targetForVenv, venvScheme, type InstallFileSystem, type InstallScheme } from "../../installer/index.js";
+import { nodeFileSystem } from "../../platform/node-file-system.js";
+import { nodeVenvFileSystem } from "../../platform/node-venv-file-system.js";
+import type { TargetEnvironment } from "../../resolver/index.js";
+import { openVirtualEnvironment, type VirtualEnvironment } from "../../runtime/index.js";
+import type { CommandContext, OptionDefinition } from "../command.js";
+
+/** The options every `kiln pip` subcommand takes: which environment, and how chatty. */
+export const pipCommonOptions: OptionDefinition[] = [
+  { name: "python", type: "string", valueName: "DIR", description: "The environment: a kiln venv directory or its bin/python (default: VIRTUAL_ENV, else ./.venv-wasm)" },
+  { name: "quiet", short: "q", type: "boolean", multiple: true, description: "Less output (repeat for even less)" },
+  { name: "verbose", short: "v", type: "boolean", multiple: true, description: "More output" },
+];
+
+/** The environment a `kiln pip` command works on. */
+export interface PipEnvironment {
+  venv: VirtualEnvironment;
+  scheme: InstallScheme;
+  fs: InstallFileSystem;
+  /** What resolution targets: the runtime the venv records. */
+  target: TargetEnvironment;
+}
+
+/**
+ * Finds and opens the environment: `--python DIR` (a venv directory, or a `python` inside its
+ * `bin`), else `VIRTUAL_ENV`, else `.venv-wasm` in the working directory.
+ *
+ * @example
+ * const { scheme, target } = await openPipEnvironment(context);
+ */
+export async function openPipEnvironment(context: CommandContext): Promise<PipEnvironment> {
+  const { directory, origin } = environmentDirectory(context);
+  let venv: VirtualEnvironment;
+  try {
+    venv = await openVirtualEnvironment(directory, nodeVenvFileSystem());
+  } catch (error) {
+    if (!isKilnError(error, "venvInvalid")) throw error;
+    if (origin === ".venv-wasm" && !exists(directory)) {
+      throw new KilnError("noEnvironment", `No environment to work on: no --python, no VIRTUAL_ENV, and no .venv-wasm in ${context.cwd}`, {
+        hint: "Create one with \"kiln venv .venv-wasm\", or name one with --python DIR",
+      });
+    }
+    throw new KilnError("venvInvalid", `Cannot use ${directory} (from ${origin}): ${error.message}`, {
+      hint: origin === "VIRTUAL_ENV" ? "VIRTUAL_ENV names a native environment; pass --python DIR for a kiln venv, or deactivate it" : error.hint ?? "Create it with kiln venv",
+    });
+  }
+  return { venv, scheme: venvScheme(venv.prefix, venv.pythonVersion), fs: nodeFileSystem(), target: targetForVenv(venv) };
+}
+
+function environmentDirectory(context: CommandContext): { directory: string; origin: string } {
+  const given = context.arguments.options.python;
+  if (typeof given === "string") {
+    const path = resolve(context.cwd, given);
+    const isFile = statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+    // `--python .venv/bin/python`, as pip and uv accept, names the venv two levels up.
+    return { directory: isFile ? dirname(dirname(path)) : path, origin: "--python" };
+  }
+  const active = context.env.VIRTUAL_ENV;
+  if (active) return { directory: resolve(context.cwd, active), origin: "VIRTUAL_ENV" };
+  return { directory: resolve(context.cwd, ".venv-wasm"), origin: ".venv-wasm" };
+}
+
+function exists(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false }) !== undefined;
+}
+
+/** `-q` count minus `-v` count: negative is verbose, 0 normal, positive quieter. */
+export function quietness(context: CommandContext): number {
+  const count = (value: unknown) => (typeof value === "number" ? value : value === true ? 1 : 0);
+  return count(context.arguments.options.quiet) - count(context.arguments.options.verbose);
+}

@@ -1,0 +1,122 @@
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { KilnError, type Reporter } from "../../core/index.js";
+import {
+  applyInstallPlan,
+  checkInstalled,
+  formatBrokenRequirement,
+  pipInstallReport,
+  planInstall,
+  readInstalledWithMetadata,
+  recoverEnvironment,
+  type PlannedPackage,
+} from "../../installer/index.js";
+import type { PackageSource } from "../../index/index.js";
+import { normalizeName } from "../../pep508/index.js";
+import { defineCommand, type CommandContext } from "../command.js";
+import { kilnVersion } from "../main.js";
+import { openPipEnvironment, pipCommonOptions, quietness, type PipEnvironment } from "./pip-environment.js";
+import { pipIndexOptions, pipPackageSource } from "./pip-index.js";
+import { pipReporter } from "./pip-reporter.js";
+import { readPipRequirements } from "./pip-requirements.js";
+
+/** `kiln pip install`: pip's install, for the WASM environment. */
+export const pipInstallCommand = defineCommand({
+  name: "install",
+  summary: "Install packages into a WASM virtual environment",
+  description:
+    "Resolves the requirements for the environment's runtime (its Python, platform tags and markers, from pyvenv.cfg) and\n" +
+    "installs the wheels in one transaction. Installed versions that satisfy the requirements are kept unless\n" +
+    "--upgrade, --upgrade-package or --force-reinstall says otherwise (pip's \"only-if-needed\" strategy).",
+  usage: "pip install [options] REQUIREMENT... | -r FILE | PATH.whl | URL",
+  positionals: [{ name: "requirements", description: "PEP 508 requirements, paths to wheels or URLs of wheels", variadic: true }],
+  options: [
+    { name: "requirement", short: "r", type: "string", multiple: true, valueName: "FILE", description: "Install from a requirements file" },
+    { name: "constraint", short: "c", type: "string", multiple: true, valueName: "FILE", description: "Constrain versions with a constraints file" },
+    { name: "upgrade", short: "U", type: "boolean", description: "Upgrade the named packages to their newest fitting versions" },
+    { name: "upgrade-package", short: "P", type: "string", multiple: true, valueName: "NAME", description: "Upgrade this package (may repeat)" },
+    { name: "force-reinstall", type: "boolean", description: "Reinstall every package of the resolution, even at the same version" },
+    { name: "no-deps", type: "boolean", description: "Install the named packages only, not their dependencies" },
+    { name: "pre", type: "boolean", description: "Allow pre-release versions of every package" },
+    { name: "dry-run", type: "boolean", description: "Resolve and report, but install nothing" },
+    { name: "report", type: "string", valueName: "FILE", description: "Write pip's JSON installation report to FILE (- for stdout)" },
+    ...pipIndexOptions,
+    ...pipCommonOptions,
+  ],
+  run: async (context) => runPipInstall(context),
+});
+
+async function runPipInstall(context: CommandContext): Promise<number> {
+  const options = context.arguments.options;
+  const level = quietness(context);
+  const reporter = pipReporter(context.output, { quietness: level, env: context.env });
+  const environment = await openPipEnvironment(context);
+  const wanted = await readPipRequirements(context, (context.arguments.positionals.requirements as string[] | undefined) ?? []);
+  if (wanted.requirements.length === 0) {
+    throw new KilnError("usage", "Nothing to install: give requirements, paths to wheels, or -r FILE", { hint: "kiln pip install pytest  or  kiln pip install -r requirements.txt" });
+  }
+  const { source, session, localFiles } = await pipPackageSource(context, wanted.index, reporter);
+  if (options["dry-run"] !== true) await recoverEnvironment({ scheme: environment.scheme, fs: environment.fs, reporter });
+  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
+  const started = Date.now();
+  const upgradePackages = Array.isArray(options["upgrade-package"]) ? options["upgrade-package"].map(String) : [];
+  const plan = await planInstall(
+    {
+      requirements: wanted.requirements,
+      constraints: wanted.constraints,
+      upgrade: options.upgrade === true,
+      upgradePackages,
+      forceReinstall: options["force-reinstall"] === true,
+      noDeps: options["no-deps"] === true,
+      pre: wanted.pre,
+    },
+    { source, target: environment.target, installed, direct: { session, localFiles }, reporter },
+  );
+  if (plan.kind === "unsatisfiable") {
+    const target = environment.target;
+    throw new KilnError("noSolution", `Cannot install for ${target.platformTags[0]} (Python ${target.pythonVersion}):\n${plan.explanation}`, {
+      ...(plan.hints.length ? { hint: plan.hints.join("\n      ") } : {}),
+    });
+  }
+  reporter.info(`Resolved ${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"} in ${Date.now() - started} ms`);
+  const say = (line: string) => level <= 0 && context.output.line(line);
+  for (const kept of plan.packages.filter((p) => p.action === "keep")) say(`Requirement already satisfied: ${kept.displayName} in ${environment.venv.sitePackages} (${kept.version})`);
+  if (typeof options.report === "string") await writeReport(context, options.report, plan.packages, { environment, source: plan.source });
+  const changing = plan.packages.filter((p) => p.action !== "keep");
+  if (options["dry-run"] === true) {
+    if (changing.length) say(`Would install ${changing.map(nameVersion).join(" ")}`);
+    return 0;
+  }
+  if (changing.length === 0) return 0;
+  const installStarted = Date.now();
+  const result = await applyInstallPlan(plan.packages, { source: plan.source, scheme: environment.scheme, fs: environment.fs, reporter });
+  reporter.info(`Installed ${result.installed.length} package${result.installed.length === 1 ? "" : "s"} in ${Date.now() - installStarted} ms`);
+  for (const removed of result.removed) reporter.debug(`Removed ${removed.name} ${removed.version}`);
+  say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
+  await warnAboutConflicts(environment, new Set(changing.map((p) => p.name)), reporter);
+  return 0;
+}
+
+function nameVersion(planned: PlannedPackage): string {
+  return `${planned.displayName}-${planned.version}`;
+}
+
+async function writeReport(context: CommandContext, file: string, packages: PlannedPackage[], options: { environment: PipEnvironment; source: PackageSource }): Promise<void> {
+  const report = await pipInstallReport(packages, {
+    target: options.environment.target,
+    version: kilnVersion,
+    metadataOf: (planned) => options.source.fetchMetadata(planned.wheel!),
+  });
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  if (file === "-") context.output.stdout.write(text);
+  else await writeFile(resolve(context.cwd, file), text);
+}
+
+/** pip's after-install check: dependency conflicts that involve what was just installed. */
+async function warnAboutConflicts(environment: PipEnvironment, changed: ReadonlySet<string>, reporter: Reporter): Promise<void> {
+  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
+  const broken = checkInstalled(installed, environment.target.markerEnvironment).filter(
+    (problem) => changed.has(normalizeName(problem.name)) || changed.has(normalizeName(problem.dependency)),
+  );
+  for (const problem of broken) reporter.warn(formatBrokenRequirement(problem));
+}

@@ -1,0 +1,98 @@
+import { digestHex } from "../cache/index.js";
+import { KilnError, silentReporter } from "../core/index.js";
+import type { DistributionFile, PackageSource } from "../index/index.js";
+import { installWheels, type InstallOptions, type InstallResult } from "./install-wheels.js";
+import type { PlannedPackage } from "./plan-install.js";
+import type { WheelToInstall } from "./stage-wheel.js";
+
+/** Options for {@link applyInstallPlan}. */
+export interface ApplyInstallPlanOptions extends InstallOptions {
+  /** Where the plan's wheels come from (the plan's own `source`). */
+  source: PackageSource;
+  /**
+   * pip's hash-checking mode: normalized name → allowed `algorithm:hex` digests. When given,
+   * every package to install must have an entry and its wheel must match one of them.
+   */
+  requiredHashes?: ReadonlyMap<string, readonly string[]>;
+  /** How many wheels download at once; default 8. */
+  concurrency?: number;
+}
+
+/**
+ * Downloads the wheels of the packages a plan installs (from the cache when it holds them,
+ * verified against the index's hashes), then installs them all in one transaction: either every
+ * package is installed and replaced versions removed, or nothing changes.
+ *
+ * @example
+ * const plan = await planInstall(request, { source, target, installed });
+ * if (plan.kind === "planned") await applyInstallPlan(plan.packages, { source: plan.source, scheme, fs });
+ */
+export async function applyInstallPlan(packages: readonly PlannedPackage[], options: ApplyInstallPlanOptions): Promise<InstallResult> {
+  const reporter = options.reporter ?? silentReporter;
+  const changing = packages.filter((p) => p.action !== "keep");
+  if (changing.length === 0) return { installed: [], removed: [] };
+  const chosen = changing.map((p) => ({ planned: p, file: chooseWheel(p, options.requiredHashes) }));
+  const task = reporter.startTask("Downloading", chosen.reduce((sum, c) => sum + (c.file.size ?? 0), 0) || undefined);
+  const wheels = await mapLimited(chosen, options.concurrency ?? 8, async ({ planned, file }): Promise<WheelToInstall> => {
+    let reported = 0;
+    const bytes = await options.source.fetchFile(file, {
+      onProgress: (received) => {
+        task.advance(received - reported);
+        reported = received;
+      },
+    });
+    if (reported === 0) task.advance(file.size ?? 0);
+    if (options.requiredHashes) await checkRequiredHash(planned, file, bytes, options.requiredHashes);
+    const wheel: WheelToInstall = { wheel: bytes, filename: file.filename, requested: planned.requested };
+    if (Object.keys(file.hashes).length > 0) wheel.expectedHashes = file.hashes;
+    if (planned.direct) wheel.directUrl = directUrlOf(file, await digestHex("sha256", bytes));
+    return wheel;
+  });
+  task.finish(`Downloaded ${wheels.length} wheel${wheels.length === 1 ? "" : "s"}`);
+  return installWheels(wheels, options);
+}
+
+function chooseWheel(planned: PlannedPackage, required: ReadonlyMap<string, readonly string[]> | undefined): DistributionFile {
+  const allowed = required?.get(planned.name);
+  const files = [planned.wheel!, ...planned.alternatives];
+  if (allowed === undefined) return files[0]!;
+  // As pip does in hash-checking mode: of the candidate files, take one the user's hashes name.
+  return files.find((file) => Object.entries(file.hashes).some(([name, hex]) => allowed.includes(`${name}:${hex}`))) ?? files[0]!;
+}
+
+async function checkRequiredHash(planned: PlannedPackage, file: DistributionFile, bytes: Uint8Array, required: ReadonlyMap<string, readonly string[]>): Promise<void> {
+  const actual = `sha256:${await digestHex("sha256", bytes)}`;
+  const allowed = required.get(planned.name);
+  if (allowed === undefined) {
+    throw new KilnError("hashRequired", `Cannot install ${planned.displayName} ${planned.version} in --require-hashes mode: no --hash is given for it`, {
+      hint: `Pin it in the requirements file: ${planned.name}==${planned.version} --hash=${actual}`,
+    });
+  }
+  const algorithms = new Set(allowed.map((entry) => entry.split(":")[0]!));
+  for (const algorithm of algorithms) {
+    if (algorithm !== "sha256" && algorithm !== "sha384" && algorithm !== "sha512") continue;
+    const digest = `${algorithm}:${algorithm === "sha256" ? actual.slice(7) : await digestHex(algorithm, bytes)}`;
+    if (allowed.includes(digest)) return;
+  }
+  throw new KilnError("hashMismatch", `Cannot install ${file.filename}: its hash ${actual} is not one the requirements allow (${allowed.join(", ")})`, {
+    hint: "The file differs from the one the requirements were pinned against; check where it came from before updating the hash",
+  });
+}
+
+/** PEP 610 data for a wheel given by path or URL, with its hash as pip records it. */
+function directUrlOf(file: DistributionFile, sha256: string): NonNullable<WheelToInstall["directUrl"]> {
+  return { url: file.url, archive_info: { hash: `sha256=${sha256}`, hashes: { sha256 } } };
+}
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}

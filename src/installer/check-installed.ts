@@ -1,0 +1,54 @@
+import { headerValues, parseEmailHeaders } from "../metadata/index.js";
+import { evaluateMarker, normalizeName, tryParseRequirement, type MarkerEnvironment } from "../pep508/index.js";
+import type { InstalledCandidate } from "./installed-source.js";
+
+/** One broken requirement among installed distributions, as `pip check` reports it. */
+export type BrokenRequirement =
+  | { kind: "missing"; name: string; version: string; requirement: string; dependency: string }
+  | { kind: "conflict"; name: string; version: string; requirement: string; dependency: string; installedVersion: string };
+
+/**
+ * `pip check`: every installed distribution's `Requires-Dist` (without extras, markers evaluated
+ * for the environment's target) must be installed in a version the specifier allows
+ * (pre-releases allowed, as pip checks).
+ *
+ * @example
+ * checkInstalled(installed, target.markerEnvironment).map(formatBrokenRequirement);
+ * // ["pytest 9.2.0 requires pluggy, which is not installed."]
+ */
+export function checkInstalled(installed: readonly InstalledCandidate[], environment: MarkerEnvironment): BrokenRequirement[] {
+  const byName = new Map(installed.map((dist) => [normalizeName(dist.name), dist]));
+  const broken: BrokenRequirement[] = [];
+  for (const dist of installed) {
+    for (const text of headerValues(parseEmailHeaders(dist.metadata), "Requires-Dist")) {
+      const requirement = tryParseRequirement(text);
+      if (requirement === undefined) continue;
+      if (requirement.marker && !evaluateMarker(requirement.marker, environment)) continue;
+      const found = byName.get(normalizeName(requirement.name));
+      const base = { name: dist.name, version: dist.version, requirement: text, dependency: requirement.name };
+      if (found === undefined) broken.push({ kind: "missing", ...base });
+      else if (!safeContains(requirement.specifier, found.version)) broken.push({ kind: "conflict", ...base, installedVersion: found.version });
+    }
+  }
+  return broken;
+}
+
+/**
+ * pip's wording for a broken requirement.
+ *
+ * @example
+ * formatBrokenRequirement({ kind: "missing", name: "a", version: "1", requirement: "b", dependency: "b" }); // "a 1 requires b, which is not installed."
+ */
+export function formatBrokenRequirement(broken: BrokenRequirement): string {
+  if (broken.kind === "missing") return `${broken.name} ${broken.version} requires ${broken.dependency}, which is not installed.`;
+  const requirement = broken.requirement.split(";")[0]!.trim();
+  return `${broken.name} ${broken.version} has requirement ${requirement}, but you have ${broken.dependency} ${broken.installedVersion}.`;
+}
+
+function safeContains(specifier: { contains(version: string, options: { prereleases: boolean }): boolean }, version: string): boolean {
+  try {
+    return specifier.contains(version, { prereleases: true });
+  } catch {
+    return false;
+  }
+}

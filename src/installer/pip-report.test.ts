@@ -1,0 +1,46 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { metadataToJson } from "./pip-report.js";
+import { stripRequiresDist } from "./without-dependencies.js";
+import { checkInstalled, formatBrokenRequirement } from "./check-installed.js";
+import { targetForAbi } from "../resolver/index.js";
+
+test("metadataToJson follows PEP 566's JSON form as pip writes it", () => {
+  const text = "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nKeywords: a, b\nClassifier: X\nClassifier: Y\nRequires-Dist: lib>=1\nX-Unknown: dropped\n\nLong text\n";
+  assert.deepEqual(metadataToJson(text), {
+    metadata_version: "2.1",
+    name: "demo",
+    version: "1.0",
+    keywords: ["a", "b"],
+    classifier: ["X", "Y"],
+    requires_dist: ["lib>=1"],
+    description: "Long text\n",
+  });
+  assert.deepEqual(metadataToJson("Name: d\nKeywords: one two\n").keywords, ["one", "two"]);
+});
+
+test("stripRequiresDist drops Requires-Dist and its continuation lines, not the body", () => {
+  const cases: Array<[string, string]> = [
+    ["Name: a\nRequires-Dist: b\nVersion: 1\n\nRequires-Dist: kept in body\n", "Name: a\nVersion: 1\n\nRequires-Dist: kept in body\n"],
+    ["Name: a\nrequires-dist: b;\n  python_version > '3'\nSummary: s\n", "Name: a\nSummary: s\n"],
+    ["Name: a\r\nRequires-Dist: b\r\n\r\n", "Name: a\r\n\r\n"],
+  ];
+  for (const [input, expected] of cases) assert.equal(stripRequiresDist(input), expected);
+});
+
+test("checkInstalled reports missing and conflicting dependencies, with markers for the target", () => {
+  const dist = (name: string, version: string, requires: string[] = []) => ({
+    name,
+    version,
+    metadata: `Name: ${name}\nVersion: ${version}\n${requires.map((r) => `Requires-Dist: ${r}\n`).join("")}\n`,
+  });
+  const installed = [
+    dist("app", "1.0", ["lib>=2", "gone", "winonly; sys_platform == 'win32'", "wasm; sys_platform == 'emscripten'", "opt; extra == 'x'"]),
+    dist("lib", "1.5"),
+    dist("wasm", "1.0rc1", ["lib>=1"]),
+  ];
+  assert.deepEqual(checkInstalled(installed, targetForAbi("2026_0").markerEnvironment).map(formatBrokenRequirement), [
+    "app 1.0 has requirement lib>=2, but you have lib 1.5.",
+    "app 1.0 requires gone, which is not installed.",
+  ]);
+});

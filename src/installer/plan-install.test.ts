@@ -1,0 +1,117 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import type { DistributionFile, PackageSource } from "../index/index.js";
+import { targetForAbi } from "../resolver/index.js";
+import { planInstall, splitDirectReferences, type InstallRequest } from "./plan-install.js";
+import type { InstalledCandidate } from "./installed-source.js";
+
+// name → version → Requires-Dist lines; every file is a py3-none-any wheel.
+const projects: Record<string, Record<string, string[]>> = {
+  app: { "1.0": ["lib>=1"], "2.0": ["lib>=2"] },
+  lib: { "1.0": [], "2.0": [], "2.5": [] },
+  tool: { "1.0": ["lib<2"] },
+};
+
+function fakeSource(log: string[] = []): PackageSource {
+  const metadata = (name: string, version: string) => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n${(projects[name]![version] ?? []).map((r) => `Requires-Dist: ${r}\n`).join("")}\n`;
+  return {
+    name: "fake",
+    url: "https://fake.test/simple/",
+    async listFiles(project) {
+      log.push(project);
+      return Object.keys(projects[project] ?? {}).map(
+        (version): DistributionFile => ({ filename: `${project}-${version}-py3-none-any.whl`, url: `https://fake.test/${project}-${version}.whl`, hashes: {}, indexUrl: "https://fake.test/simple/" }),
+      );
+    },
+    async fetchMetadata(file) {
+      const [name, version] = file.filename.split("-") as [string, string];
+      return metadata(name, version);
+    },
+    async fetchFile() {
+      throw new Error("not in this test");
+    },
+  };
+}
+
+const installedCopy = (name: string, version: string): InstalledCandidate => ({
+  name,
+  version,
+  metadata: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n${(projects[name]![version] ?? []).map((r) => `Requires-Dist: ${r}\n`).join("")}\n`,
+});
+
+const cases: Array<{ title: string; request: InstallRequest; installed?: InstalledCandidate[]; expect: string[]; notAsked?: string[] }> = [
+  { title: "fresh install takes the newest versions", request: { requirements: ["app"] }, expect: ["app 2.0 install", "lib 2.5 install"] },
+  {
+    title: "installed versions that satisfy are kept, and the index is not asked about them",
+    request: { requirements: ["app"] },
+    installed: [installedCopy("app", "1.0"), installedCopy("lib", "1.0")],
+    expect: ["app 1.0 keep", "lib 1.0 keep"],
+    notAsked: ["app", "lib"],
+  },
+  {
+    title: "--upgrade moves the named package; its dependency moves only as needed",
+    request: { requirements: ["app"], upgrade: true },
+    installed: [installedCopy("app", "1.0"), installedCopy("lib", "2.0")],
+    expect: ["app 2.0 upgrade", "lib 2.0 keep"],
+  },
+  {
+    title: "--upgrade-package moves a dependency",
+    request: { requirements: ["app"], upgradePackages: ["LIB"] },
+    installed: [installedCopy("app", "1.0"), installedCopy("lib", "1.0")],
+    expect: ["app 1.0 keep", "lib 2.5 upgrade"],
+  },
+  {
+    title: "a requirement the installed version cannot meet moves it (second attempt with the index)",
+    request: { requirements: ["app>=2"] },
+    installed: [installedCopy("app", "1.0"), installedCopy("lib", "1.0")],
+    expect: ["app 2.0 upgrade", "lib 2.5 upgrade"],
+  },
+  {
+    title: "an installed version the index no longer offers still satisfies",
+    request: { requirements: ["lib"] },
+    installed: [installedCopy("lib", "0.9")],
+    expect: ["lib 0.9 keep"],
+  },
+  { title: "a constraint can move an installed package down", request: { requirements: ["tool"] }, installed: [installedCopy("lib", "2.5")], expect: ["lib 1.0 downgrade", "tool 1.0 install"] },
+  {
+    title: "--force-reinstall reinstalls everything in the resolution",
+    request: { requirements: ["app"], forceReinstall: true },
+    installed: [installedCopy("app", "2.0"), installedCopy("lib", "2.5")],
+    expect: ["app 2.0 reinstall", "lib 2.5 reinstall"],
+  },
+  { title: "--no-deps installs the named package only", request: { requirements: ["app"], noDeps: true }, expect: ["app 2.0 install"] },
+  { title: "constraints narrow dependencies", request: { requirements: ["app"], constraints: ["lib<2.5"] }, expect: ["app 2.0 install", "lib 2.0 install"] },
+];
+
+for (const { title, request, installed = [], expect, notAsked = [] } of cases) {
+  test(`planInstall: ${title}`, async () => {
+    const log: string[] = [];
+    const result = await planInstall(request, { source: fakeSource(log), target: targetForAbi("2026_0"), installed });
+    assert.equal(result.kind, "planned");
+    if (result.kind !== "planned") return;
+    assert.deepEqual(result.packages.map((p) => `${p.name} ${p.version} ${p.action}`), expect);
+    for (const name of notAsked) assert.ok(!log.includes(name), `the index was asked about ${name}`);
+    for (const planned of result.packages) assert.equal(planned.requested, request.requirements.some((r) => r.startsWith(planned.name)));
+  });
+}
+
+test("planInstall: an unsatisfiable request is an explanation, not an exception", async () => {
+  const result = await planInstall({ requirements: ["app>=2", "tool"] }, { source: fakeSource(), target: targetForAbi("2026_0"), installed: [] });
+  assert.equal(result.kind, "unsatisfiable");
+  if (result.kind === "unsatisfiable") assert.match(result.explanation, /tool/);
+});
+
+test("splitDirectReferences pins a wheel URL to its version and keeps extras, markers and hashes", () => {
+  const { requirements, directFiles } = splitDirectReferences([
+    "Demo[x] @ https://h.test/p/demo-1.0-py3-none-any.whl#sha256=ABC ; python_version >= '3'",
+    "plain>=1",
+  ]);
+  assert.deepEqual(requirements, ['Demo[x]==1.0; python_version >= "3"', "plain>=1"]);
+  assert.deepEqual(directFiles.map((f) => [f.filename, f.url, f.hashes]), [["demo-1.0-py3-none-any.whl", "https://h.test/p/demo-1.0-py3-none-any.whl", { sha256: "abc" }]]);
+});
+
+test("splitDirectReferences refuses sdists, VCS URLs and a wheel of another project", () => {
+  for (const text of ["demo @ https://h.test/demo-1.0.tar.gz", "demo @ git+https://h.test/demo.git", "demo @ https://h.test/other-1.0-py3-none-any.whl"]) {
+    assert.throws(() => splitDirectReferences([text]), (error: Error & { code?: string }) => error.code === "invalidRequirement", text);
+  }
+});

@@ -1,0 +1,46 @@
+import type { PackageSource } from "../index/index.js";
+
+/**
+ * A source whose metadata declares no dependencies: how `--no-deps` resolves. The resolver still
+ * picks each named requirement's best version under the constraints, `--pre`, `Requires-Python`
+ * and the target's tags, but follows no `Requires-Dist`.
+ *
+ * @example
+ * await resolveRequirements(["pytest"], { source: withoutDependencies(source), target }); // only pytest
+ */
+export function withoutDependencies(inner: PackageSource): PackageSource {
+  return {
+    name: inner.name,
+    url: inner.url,
+    listFiles: (project, options) => inner.listFiles(project, options),
+    fetchFile: (file, options) => inner.fetchFile(file, options),
+    fetchMetadata: async (file, options) => stripRequiresDist(await inner.fetchMetadata(file, options)),
+  };
+}
+
+/**
+ * Drops `Requires-Dist` headers (with their folded continuation lines) from core metadata text;
+ * the body after the first blank line is left alone.
+ *
+ * @example
+ * stripRequiresDist("Name: a\nRequires-Dist: b\nVersion: 1\n\nbody"); // "Name: a\nVersion: 1\n\nbody"
+ */
+export function stripRequiresDist(text: string): string {
+  const lines = text.split(/(?<=\n)/);
+  const out: string[] = [];
+  let dropping = false;
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line === "\n" || line === "\r\n") {
+      out.push(...lines.slice(index));
+      break;
+    }
+    if (/^[ \t]/.test(line)) {
+      if (!dropping) out.push(line);
+      continue;
+    }
+    dropping = /^requires-dist\s*:/i.test(line);
+    if (!dropping) out.push(line);
+  }
+  return out.join("");
+}

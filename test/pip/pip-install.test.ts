@@ -1,0 +1,194 @@
+// kiln pip install / uninstall / list / freeze / show / check end to end, in process, against a
+// PEP 503 index on loopback and a directory laid out like a kiln venv.
+import { strict as assert } from "node:assert";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fakeVenv, kiln, readText, startTestIndex, type TestIndex } from "./support.js";
+
+let index: TestIndex;
+const roots: string[] = [];
+
+before(async () => {
+  index = await startTestIndex([
+    { name: "app", version: "1.0", requires: ["lib>=2", "winonly; sys_platform == 'win32'"], files: { "app/__init__.py": "" }, entryPoints: "[console_scripts]\napp = app:main\n" },
+    { name: "lib", version: "2.0", files: { "lib/__init__.py": "V = '2.0'\n" } },
+    { name: "lib", version: "2.1", files: { "lib/__init__.py": "V = '2.1'\n" } },
+    { name: "lib", version: "3.0", tag: "cp314-cp314-manylinux_2_17_x86_64", files: { "lib/__init__.py": "" } },
+    { name: "solo", version: "0.5", requires: ["lib"], files: { "solo.py": "" } },
+    { name: "native", version: "1.0", tag: "cp314-cp314-manylinux_2_17_x86_64", files: { "native.py": "" } },
+    { name: "native", version: "1.0", tag: "cp314-cp314-macosx_11_0_arm64", files: { "native.py": "" } },
+    { name: "wasmy", version: "1.0", tag: "cp314-cp314-pyemscripten_2026_0_wasm32", files: { "wasmy.py": "" } },
+  ]);
+});
+
+after(async () => {
+  await index.close();
+  for (const root of roots) rmSync(root, { recursive: true, force: true });
+});
+
+function environment() {
+  const venv = fakeVenv();
+  roots.push(venv.root);
+  const pip = (...args: string[]) => kiln(["pip", ...args], { cwd: venv.root });
+  const installed = () => readdirSync(venv.sitePackages).filter((name) => name.endsWith(".dist-info")).sort();
+  return { ...venv, pip, installed };
+}
+
+test("install resolves for the venv's platform, installs dependencies, marks only the requested one", async () => {
+  const env = environment();
+  const result = await env.pip("install", "app", "--index-url", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Successfully installed app-1\.0 lib-2\.1$/m);
+  assert.deepEqual(env.installed(), ["app-1.0.dist-info", "lib-2.1.dist-info"]);
+  assert.ok(existsSync(join(env.sitePackages, "app-1.0.dist-info", "REQUESTED")));
+  assert.ok(!existsSync(join(env.sitePackages, "lib-2.1.dist-info", "REQUESTED")));
+  assert.equal(readText(env.sitePackages, "app-1.0.dist-info", "INSTALLER").trim(), "kiln");
+  assert.ok(existsSync(join(env.prefix, "bin", "app")));
+});
+
+test("an installed version that satisfies is kept without asking the index; -U and -P upgrade", async () => {
+  const env = environment();
+  writeFileSync(join(env.root, "c.txt"), "lib==2.0\n");
+  assert.equal((await env.pip("install", "app", "-c", "c.txt", "-i", index.url)).code, 0);
+  assert.deepEqual(env.installed(), ["app-1.0.dist-info", "lib-2.0.dist-info"]);
+  const pages = index.server.hits("/simple/lib/");
+  const again = await env.pip("install", "app", "-i", index.url);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /Requirement already satisfied: lib in .* \(2\.0\)/);
+  assert.equal(index.server.hits("/simple/lib/"), pages, "the index was asked about a kept package");
+  assert.deepEqual(env.installed(), ["app-1.0.dist-info", "lib-2.0.dist-info"]);
+  assert.equal((await env.pip("install", "-U", "app", "-i", index.url)).code, 0);
+  assert.deepEqual(env.installed(), ["app-1.0.dist-info", "lib-2.0.dist-info"], "-U upgrades the named package only");
+  const upgraded = await env.pip("install", "app", "-P", "lib", "-i", index.url);
+  assert.equal(upgraded.code, 0, upgraded.stderr);
+  assert.deepEqual(env.installed(), ["app-1.0.dist-info", "lib-2.1.dist-info"]);
+});
+
+test("a requirement the installed version does not satisfy moves it", async () => {
+  const env = environment();
+  assert.equal((await env.pip("install", "lib==2.0", "-i", index.url)).code, 0);
+  const result = await env.pip("install", "lib>2.0", "-i", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(env.installed(), ["lib-2.1.dist-info"]);
+});
+
+test("--no-deps installs only what is named; check then reports the missing dependency", async () => {
+  const env = environment();
+  const result = await env.pip("install", "--no-deps", "solo", "-i", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(env.installed(), ["solo-0.5.dist-info"]);
+  const check = await env.pip("check");
+  assert.equal(check.code, 1);
+  assert.equal(check.stdout, "solo 0.5 requires lib, which is not installed.\n");
+});
+
+test("--force-reinstall reinstalls the same version", async () => {
+  const env = environment();
+  assert.equal((await env.pip("install", "lib==2.0", "-i", index.url)).code, 0);
+  writeFileSync(join(env.sitePackages, "lib", "__init__.py"), "broken\n");
+  const result = await env.pip("install", "lib==2.0", "--force-reinstall", "-i", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(readText(env.sitePackages, "lib", "__init__.py"), "V = '2.0'\n");
+});
+
+test("a local wheel path and a name @ URL install as direct references (PEP 610), and freeze shows them", async () => {
+  const env = environment();
+  const filename = [...index.wheels.keys()].find((name) => name.startsWith("lib-2.0-"))!;
+  writeFileSync(join(env.root, filename), index.wheels.get(filename)!);
+  const local = await env.pip("install", `./${filename}`, "--no-index");
+  assert.equal(local.code, 0, local.stderr);
+  const directUrl = JSON.parse(readText(env.sitePackages, "lib-2.0.dist-info", "direct_url.json"));
+  assert.equal(directUrl.url, `file://${join(env.root, filename)}`);
+  assert.match(directUrl.archive_info.hashes.sha256, /^[0-9a-f]{64}$/);
+  const url = `${index.server.url}/files/${[...index.wheels.keys()].find((name) => name.startsWith("solo-"))}`;
+  const remote = await env.pip("install", `solo @ ${url}`, "-i", index.url);
+  assert.equal(remote.code, 0, remote.stderr);
+  const freeze = await env.pip("freeze");
+  assert.equal(freeze.stdout, `lib @ file://${join(env.root, filename)}\nsolo @ ${url}\n`);
+});
+
+test("--dry-run --report writes pip's installation report and installs nothing", async () => {
+  const env = environment();
+  const result = await env.pip("install", "app", "--dry-run", "--report", "report.json", "-i", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^Would install app-1\.0 lib-2\.1$/m);
+  assert.deepEqual(env.installed(), []);
+  const report = JSON.parse(readText(env.root, "report.json"));
+  assert.equal(report.version, "1");
+  assert.equal(report.environment.sys_platform, "emscripten");
+  assert.equal(report.environment.platform_release, "5.0.3");
+  assert.deepEqual(report.install.map((item: { metadata: { name: string; version: string }; requested: boolean }) => [item.metadata.name, item.metadata.version, item.requested]), [
+    ["app", "1.0", true],
+    ["lib", "2.1", false],
+  ]);
+  const app = report.install[0];
+  assert.match(app.download_info.url, /\/files\/app-1\.0-py3-none-any\.whl$/);
+  assert.match(app.download_info.archive_info.hash, /^sha256=[0-9a-f]{64}$/);
+  assert.equal(app.is_direct, false);
+  assert.deepEqual(app.metadata.requires_dist, ["lib>=2", "winonly; sys_platform == 'win32'"]);
+});
+
+test("a package with only manylinux/macOS wheels fails naming the missing wasm wheel", async () => {
+  const env = environment();
+  const result = await env.pip("install", "native", "-i", index.url);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /no usable version of native exists/);
+  assert.match(result.stderr, /hint: native 1\.0 has wheels only for Linux and macOS; no wheel for pyemscripten_2026_0_wasm32/);
+  assert.deepEqual(env.installed(), []);
+});
+
+test("uninstall -y removes files and scripts; a name not installed is skipped with a warning", async () => {
+  const env = environment();
+  assert.equal((await env.pip("install", "app", "-i", index.url)).code, 0);
+  const result = await env.pip("uninstall", "-y", "app", "nothere");
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Successfully uninstalled app-1\.0/);
+  assert.match(result.stderr, /Skipping nothere as it is not installed/);
+  assert.deepEqual(env.installed(), ["lib-2.1.dist-info"]);
+  assert.ok(!existsSync(join(env.prefix, "bin", "app")));
+  assert.ok(!existsSync(join(env.sitePackages, "app")));
+});
+
+test("list (columns, freeze, json) and show (--files)", async () => {
+  const env = environment();
+  assert.equal((await env.pip("install", "app", "-i", index.url)).code, 0);
+  assert.equal((await env.pip("list")).stdout, "Package Version\n------- -------\napp     1.0\nlib     2.1\n");
+  assert.equal((await env.pip("list", "--format", "freeze")).stdout, "app==1.0\nlib==2.1\n");
+  assert.deepEqual(JSON.parse((await env.pip("list", "--format=json")).stdout), [{ name: "app", version: "1.0" }, { name: "lib", version: "2.1" }]);
+  const show = await env.pip("show", "--files", "lib", "app");
+  assert.equal(show.code, 0);
+  const [lib, app] = show.stdout.split("---\n");
+  assert.match(lib!, /^Name: lib\nVersion: 2\.1\n/);
+  assert.match(lib!, /^Required-by: app$/m);
+  assert.match(app!, /^Requires: lib$/m);
+  assert.match(app!, /^Files:\n(  .*\n)*  \.\.\/\.\.\/\.\.\/bin\/app\n/m);
+  const missing = await env.pip("show", "ghost");
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /Package\(s\) not found: ghost/);
+});
+
+test("--offline installs from the cache a previous install filled", async () => {
+  const first = environment();
+  assert.equal((await first.pip("install", "app", "-i", index.url)).code, 0);
+  const second = environment();
+  const cache = join(first.root, ".kiln-cache");
+  const result = await kiln(["pip", "install", "app", "-i", index.url, "--offline", "--python", second.prefix], { cwd: second.root, env: { KILN_CACHE_DIR: cache } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(second.installed(), ["app-1.0.dist-info", "lib-2.1.dist-info"]);
+});
+
+test("the environment comes from --python (a dir or its bin/python), else VIRTUAL_ENV, else .venv-wasm", async () => {
+  const env = environment();
+  const elsewhere = environment();
+  assert.equal((await kiln(["pip", "install", "lib==2.0", "-i", index.url, "--python", join(elsewhere.prefix, "bin", "python")], { cwd: env.root })).code, 1, "bin/python must exist to be a file");
+  writeFileSync(join(elsewhere.prefix, "bin", "python"), "#!/bin/sh\n");
+  assert.equal((await kiln(["pip", "install", "lib==2.0", "-i", index.url, "--python", join(elsewhere.prefix, "bin", "python")], { cwd: env.root })).code, 0);
+  assert.deepEqual(elsewhere.installed(), ["lib-2.0.dist-info"]);
+  assert.equal((await kiln(["pip", "install", "wasmy", "-i", index.url], { cwd: env.root, env: { VIRTUAL_ENV: elsewhere.prefix } })).code, 0);
+  assert.deepEqual(elsewhere.installed(), ["lib-2.0.dist-info", "wasmy-1.0.dist-info"]);
+  assert.deepEqual(env.installed(), []);
+  const none = await kiln(["pip", "list"], { cwd: join(env.root, ".venv-wasm", "lib") });
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /No environment to work on/);
+});
