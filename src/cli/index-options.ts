@@ -41,20 +41,25 @@ export interface OpenedPackageSource {
  */
 export async function openPackageSource(
   context: CommandContext,
-  options: { reporter?: Reporter; fromRequirementsFile?: { indexUrl?: string; extraIndexUrls?: string[] } } = {},
+  options: {
+    reporter?: Reporter;
+    fromRequirementsFile?: { indexUrl?: string; extraIndexUrls?: string[]; findLinks?: string[]; noIndex?: boolean };
+    /** Include the embedded runtime's Pyodide repository when no `pyodide-base-url` is set; default true. */
+    runtimeRepository?: boolean;
+  } = {},
 ): Promise<OpenedPackageSource> {
   const flags = indexFlags(context, options.fromRequirementsFile);
   const settings = await loadIndexSettings({ env: context.env, cwd: context.cwd, flags });
   const given = context.arguments.options;
   const cacheDir = given["no-cache"] === true ? false : kilnCacheDir(typeof given["cache-dir"] === "string" ? { ...context.env, KILN_CACHE_DIR: given["cache-dir"] } : context.env, { cwd: context.cwd });
   const session = await createNodeHttpSession(settings, { env: context.env, cacheDir, refresh: given.refresh === true, reporter: options.reporter });
-  const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl ? undefined : await nodePyodideRepository();
+  const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl || options.runtimeRepository === false ? undefined : await nodePyodideRepository();
   const source = buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide });
   return { settings, session, source };
 }
 
 /** Flags (and `-i`/`--extra-index-url` lines of a requirements file, which rank as flags in pip). */
-function indexFlags(context: CommandContext, fromFile: { indexUrl?: string; extraIndexUrls?: string[] } = {}): IndexFlags {
+function indexFlags(context: CommandContext, fromFile: { indexUrl?: string; extraIndexUrls?: string[]; findLinks?: string[]; noIndex?: boolean } = {}): IndexFlags {
   const given = context.arguments.options;
   const text = (name: string) => (typeof given[name] === "string" ? (given[name] as string) : undefined);
   const list = (name: string) => (Array.isArray(given[name]) ? (given[name] as string[]) : typeof given[name] === "string" ? [given[name] as string] : []);
@@ -62,8 +67,8 @@ function indexFlags(context: CommandContext, fromFile: { indexUrl?: string; extr
   return {
     indexUrl: text("index-url") ?? fromFile.indexUrl,
     extraIndexUrls: extra.length ? extra : undefined,
-    findLinks: list("find-links").length ? list("find-links") : undefined,
-    noIndex: given["no-index"] === true,
+    findLinks: list("find-links").length ? list("find-links") : fromFile.findLinks?.length ? fromFile.findLinks : undefined,
+    noIndex: given["no-index"] === true || fromFile.noIndex === true,
     pyodideBaseUrl: text("pyodide-base-url"),
     noPyodideIndex: given["no-pyodide-index"] === true,
     indexStrategy: text("index-strategy"),

@@ -32,6 +32,7 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
   const changing = packages.filter((p) => p.action !== "keep");
   if (changing.length === 0) return { installed: [], removed: [] };
   const chosen = changing.map((p) => ({ planned: p, file: chooseWheel(p, options.requiredHashes) }));
+  if (options.requiredHashes) checkHashesGiven(chosen, options.requiredHashes);
   const task = reporter.startTask("Downloading", chosen.reduce((sum, c) => sum + (c.file.size ?? 0), 0) || undefined);
   const wheels = await mapLimited(chosen, options.concurrency ?? 8, async ({ planned, file }): Promise<WheelToInstall> => {
     let reported = 0;
@@ -58,6 +59,16 @@ function chooseWheel(planned: PlannedPackage, required: ReadonlyMap<string, read
   if (allowed === undefined) return files[0]!;
   // As pip does in hash-checking mode: of the candidate files, take one the user's hashes name.
   return files.find((file) => Object.entries(file.hashes).some(([name, hex]) => allowed.includes(`${name}:${hex}`))) ?? files[0]!;
+}
+
+/** pip's first hash-mode check, before any download: every package to install needs a --hash. */
+function checkHashesGiven(chosen: ReadonlyArray<{ planned: PlannedPackage; file: DistributionFile }>, required: ReadonlyMap<string, readonly string[]>): void {
+  const missing = chosen.filter(({ planned }) => !required.has(planned.name));
+  if (missing.length === 0) return;
+  const lines = missing.map(({ planned, file }) => `${planned.name}==${planned.version}${file.hashes.sha256 ? ` --hash=sha256:${file.hashes.sha256}` : ""}`);
+  throw new KilnError("hashRequired", `Cannot install in --require-hashes mode: no --hash is given for ${missing.map(({ planned }) => `${planned.displayName} ${planned.version}`).join(", ")}`, {
+    hint: `Add them to the requirements file (hashes as the index lists them):\n      ${lines.join("\n      ")}`,
+  });
 }
 
 async function checkRequiredHash(planned: PlannedPackage, file: DistributionFile, bytes: Uint8Array, required: ReadonlyMap<string, readonly string[]>): Promise<void> {

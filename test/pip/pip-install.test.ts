@@ -1,6 +1,7 @@
 // kiln pip install / uninstall / list / freeze / show / check end to end, in process, against a
 // PEP 503 index on loopback and a directory laid out like a kiln venv.
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -191,4 +192,48 @@ test("the environment comes from --python (a dir or its bin/python), else VIRTUA
   const none = await kiln(["pip", "list"], { cwd: join(env.root, ".venv-wasm", "lib") });
   assert.equal(none.code, 1);
   assert.match(none.stderr, /No environment to work on/);
+});
+
+test("requirement files: nested -r/-c, options lines, paths; --hash turns on hash-checking mode", async () => {
+  const env = environment();
+  const sha = (prefix: string) => {
+    const name = [...index.wheels.keys()].find((file) => file.startsWith(prefix))!;
+    return `sha256:${createHash("sha256").update(index.wheels.get(name)!).digest("hex")}`;
+  };
+  writeFileSync(join(env.root, "base.txt"), `--index-url ${index.url}\n-c constraints.txt\nlib \\\n  # comment\n`);
+  writeFileSync(join(env.root, "constraints.txt"), "lib==2.0\n");
+  writeFileSync(join(env.root, "req.txt"), "-r base.txt\napp  # the app\n");
+  const nested = await env.pip("install", "-r", "req.txt");
+  assert.equal(nested.code, 0, nested.stderr);
+  assert.deepEqual(env.installed(), ["app-1.0.dist-info", "lib-2.0.dist-info"]);
+
+  const hashed = environment();
+  writeFileSync(join(hashed.root, "ok.txt"), `app==1.0 --hash=${sha("app-1.0")}\nlib==2.1 --hash=sha256:${"0".repeat(64)} --hash=${sha("lib-2.1")}\n`);
+  const ok = await hashed.pip("install", "-r", "ok.txt", "-i", index.url);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.deepEqual(hashed.installed(), ["app-1.0.dist-info", "lib-2.1.dist-info"]);
+
+  const missing = environment();
+  writeFileSync(join(missing.root, "missing.txt"), `app==1.0 --hash=${sha("app-1.0")}\n`);
+  const noHash = await missing.pip("install", "-r", "missing.txt", "-i", index.url);
+  assert.equal(noHash.code, 1);
+  assert.match(noHash.stderr, /no --hash is given for lib 2\.1/);
+  assert.match(noHash.stderr, new RegExp(`lib==2\\.1 --hash=${sha("lib-2.1")}`));
+  writeFileSync(join(missing.root, "wrong.txt"), `app==1.0 --hash=sha256:${"1".repeat(64)}\nlib==2.1 --hash=${sha("lib-2.1")}\n`);
+  const wrong = await missing.pip("install", "-r", "wrong.txt", "-i", index.url);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /is not one the requirements allow/);
+  writeFileSync(join(missing.root, "loose.txt"), "lib>=2\n");
+  const loose = await missing.pip("install", "--require-hashes", "-r", "loose.txt", "-i", index.url);
+  assert.equal(loose.code, 1);
+  assert.match(loose.stderr, /not pinned with ==/);
+  assert.deepEqual(missing.installed(), []);
+});
+
+test("pip's habitual options are accepted; -q silences the summary", async () => {
+  const env = environment();
+  const result = await env.pip("install", "-q", "--disable-pip-version-check", "--no-input", "lib==2.0", "-i", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "");
+  assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
 });

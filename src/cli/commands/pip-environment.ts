@@ -13,6 +13,12 @@ export const pipCommonOptions: OptionDefinition[] = [
   { name: "python", type: "string", valueName: "DIR", description: "The environment: a kiln venv directory or its bin/python (default: VIRTUAL_ENV, else ./.venv-wasm)" },
   { name: "quiet", short: "q", type: "boolean", multiple: true, description: "Less output (repeat for even less)" },
   { name: "verbose", short: "v", type: "boolean", multiple: true, description: "More output" },
+  { name: "no-cache-dir", type: "boolean", description: "Do not read or write the cache (pip's spelling of --no-cache)" },
+  // pip options scripts pass habitually; they change nothing here.
+  ...["disable-pip-version-check", "no-input", "isolated", "no-python-version-warning", "require-virtualenv", "no-color"].map(
+    (name): OptionDefinition => ({ name, type: "boolean", description: "Accepted for pip compatibility; no effect" }),
+  ),
+  { name: "root-user-action", type: "string", valueName: "ACTION", description: "Accepted for pip compatibility; no effect" },
 ];
 
 /** The environment a `kiln pip` command works on. */

@@ -12,11 +12,13 @@ import {
   type PlannedPackage,
 } from "../../installer/index.js";
 import type { PackageSource } from "../../index/index.js";
+import type { RequirementsFileContents } from "../../lock/index.js";
+import { nodeLocalFiles } from "../../platform/node.js";
 import { normalizeName } from "../../pep508/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { kilnVersion } from "../main.js";
 import { openPipEnvironment, pipCommonOptions, quietness, type PipEnvironment } from "./pip-environment.js";
-import { pipIndexOptions, pipPackageSource } from "./pip-index.js";
+import { indexOptions, openPackageSource } from "../index-options.js";
 import { pipReporter } from "./pip-reporter.js";
 import { readPipRequirements } from "./pip-requirements.js";
 
@@ -40,7 +42,8 @@ export const pipInstallCommand = defineCommand({
     { name: "pre", type: "boolean", description: "Allow pre-release versions of every package" },
     { name: "dry-run", type: "boolean", description: "Resolve and report, but install nothing" },
     { name: "report", type: "string", valueName: "FILE", description: "Write pip's JSON installation report to FILE (- for stdout)" },
-    ...pipIndexOptions,
+    { name: "require-hashes", type: "boolean", description: "Require a --hash for every package (on by itself when any requirement has one)" },
+    ...indexOptions,
     ...pipCommonOptions,
   ],
   run: async (context) => runPipInstall(context),
@@ -55,7 +58,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   if (wanted.requirements.length === 0) {
     throw new KilnError("usage", "Nothing to install: give requirements, paths to wheels, or -r FILE", { hint: "kiln pip install pytest  or  kiln pip install -r requirements.txt" });
   }
-  const { source, session, localFiles } = await pipPackageSource(context, wanted.index, reporter);
+  const { source, session } = await openPipPackageSource(context, wanted.contents, reporter);
   if (options["dry-run"] !== true) await recoverEnvironment({ scheme: environment.scheme, fs: environment.fs, reporter });
   const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
   const started = Date.now();
@@ -70,7 +73,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
       noDeps: options["no-deps"] === true,
       pre: wanted.pre,
     },
-    { source, target: environment.target, installed, direct: { session, localFiles }, reporter },
+    { source, target: environment.target, installed, direct: { session, localFiles: nodeLocalFiles }, reporter },
   );
   if (plan.kind === "unsatisfiable") {
     const target = environment.target;
@@ -89,12 +92,35 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   }
   if (changing.length === 0) return 0;
   const installStarted = Date.now();
-  const result = await applyInstallPlan(plan.packages, { source: plan.source, scheme: environment.scheme, fs: environment.fs, reporter });
+  const result = await applyInstallPlan(plan.packages, {
+    source: plan.source,
+    scheme: environment.scheme,
+    fs: environment.fs,
+    reporter,
+    ...(wanted.requiredHashes ? { requiredHashes: wanted.requiredHashes } : {}),
+  });
   reporter.info(`Installed ${result.installed.length} package${result.installed.length === 1 ? "" : "s"} in ${Date.now() - installStarted} ms`);
   for (const removed of result.removed) reporter.debug(`Removed ${removed.name} ${removed.version}`);
   say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
   await warnAboutConflicts(environment, new Set(changing.map((p) => p.name)), reporter);
   return 0;
+}
+
+/**
+ * The package source of a pip command: its index flags over the requirement files' index lines
+ * and the user's configuration. The runtime's Pyodide repository joins only when configured
+ * (`--pyodide-base-url`, `KILN_PYODIDE_BASE_URL`, `[tool.kiln]`): pip installs from PyPI by
+ * default, and the repository's CDN may not be reachable where the install runs.
+ */
+export async function openPipPackageSource(context: CommandContext, contents: RequirementsFileContents, reporter: Reporter) {
+  if (context.arguments.options["no-cache-dir"] === true) context.arguments.options["no-cache"] = true;
+  const fromRequirementsFile = {
+    ...(contents.indexUrl ? { indexUrl: contents.indexUrl } : {}),
+    extraIndexUrls: contents.extraIndexUrls,
+    findLinks: contents.findLinks,
+    noIndex: contents.noIndex,
+  };
+  return openPackageSource(context, { reporter, fromRequirementsFile, runtimeRepository: false });
 }
 
 function nameVersion(planned: PlannedPackage): string {

@@ -26,7 +26,7 @@ export const pipUninstallCommand = defineCommand({
     const { scheme, fs } = await openPipEnvironment(context);
     const input = emptyRequirementsInput();
     const files = Array.isArray(options.requirement) ? options.requirement.map(String) : [];
-    for (const file of files) await readRequirementsFile(resolve(context.cwd, file), input, { kind: "requirements", label: `-r ${file}` });
+    for (const file of files) await readRequirementsFile(resolve(context.cwd, file), input, { kind: "requirements", cwd: context.cwd, env: context.env });
     const texts = [...((context.arguments.positionals.names as string[] | undefined) ?? []), ...input.requirements];
     if (texts.length === 0) throw new KilnError("usage", "Nothing to uninstall: give names or -r FILE", { hint: "kiln pip uninstall -y pytest" });
     const say = (line: string) => level <= 0 && context.output.line(line);
