@@ -1,0 +1,186 @@
+// PEP 440 benchmark: kiln vs packaging (host Python) vs @renovatebot/pep440 on the same inputs.
+//   npm run bench -- pep440
+// Workloads: parse 100 000 real version strings, sort them, and evaluate 100 000 specifier
+// containment checks, both from strings (parse set + parse version + check) and against
+// pre-parsed specifier sets. Python times only its own work, inside its process. The JS libraries
+// get one untimed warm-up pass over 10 000 items, then one timed run.
+import { readFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import * as renovate from "@renovatebot/pep440";
+import { compareVersions, parseSpecifierSet, parseVersion, tryParseSpecifierSet, tryParseVersion, type Version } from "../../src/pep440/index.js";
+import { hostPackageVersion, hostPython, runHostPython } from "../../test/support/host-python.js";
+import { loadCorpus } from "../../test/support/pypi-corpus.js";
+
+const count = 100_000;
+const warmup = 10_000;
+
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const corpus = await loadCorpus();
+const next = random(440);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+
+// 100 000 valid version strings: the corpus as published, then spelling variants of it.
+const realVersions = corpus.versions.filter((text) => tryParseVersion(text) !== undefined);
+const variants = [
+  (text: string) => `v${text}`,
+  (text: string) => text.toUpperCase(),
+  (text: string) => `${text}+build.${Math.floor(next() * 100)}`,
+  (text: string) => `${text}.post${Math.floor(next() * 10)}`,
+  (text: string) => `${text}.dev${Math.floor(next() * 10)}`,
+  (text: string) => `${text}rc${Math.floor(next() * 5)}`,
+  (text: string) => `${text}.${Math.floor(next() * 30)}`,
+  (text: string) => ` ${text}\t`,
+];
+const versions = [...realVersions];
+while (versions.length < count) {
+  const candidate = pick(variants)(pick(realVersions));
+  if (tryParseVersion(candidate) !== undefined) versions.push(candidate);
+}
+versions.length = count;
+
+// 100 000 (specifier set, version) pairs: real Requires-Python and Requires-Dist specifiers plus
+// sets built around real versions.
+const sets: string[] = [...corpus.requiresPython];
+for (const requirement of corpus.requirements) {
+  const match = /^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*\(?([^;()@]*)\)?\s*(?:;|$)/.exec(requirement);
+  const specifiers = match?.[1]?.trim();
+  if (specifiers) sets.push(specifiers);
+}
+while (sets.length < 2_000) {
+  const version = parseVersion(pick(realVersions));
+  const text = pick(realVersions).trim();
+  const major = version.release[0]!;
+  sets.push(
+    pick([
+      `>=${text}`,
+      `<${text}`,
+      `>=${text},<${major + 1}`,
+      `==${major}.*`,
+      `!=${text}`,
+      `~=${major}.${version.release[1] ?? 0}`,
+      `>=${major},!=${text},<${major + 2}`,
+      `>${text}`,
+      `<=${text}`,
+      `==${text}`,
+    ]),
+  );
+}
+const validSets = sets.filter((text) => {
+  const set = tryParseSpecifierSet(text);
+  return set !== undefined && set.specifiers.every((specifier) => specifier.operator !== "===");
+});
+const pairs: [number, string][] = Array.from({ length: count }, () => [Math.floor(next() * validSets.length), pick(realVersions)]);
+
+interface PythonTimes {
+  parse: number;
+  sort: number;
+  containsFromStrings: number;
+  containsPreparsed: number;
+  answers: boolean[];
+}
+
+const pythonProgram = String.raw`
+import json, sys, time
+from packaging.version import Version
+from packaging.specifiers import SpecifierSet
+data = json.load(sys.stdin)
+versions, sets, pairs = data["versions"], data["sets"], data["pairs"]
+t0 = time.perf_counter()
+parsed = [Version(v) for v in versions]
+t1 = time.perf_counter()
+parsed.sort()
+t2 = time.perf_counter()
+answers = [SpecifierSet(sets[i]).contains(v, prereleases=True) for i, v in pairs]
+t3 = time.perf_counter()
+objects = [SpecifierSet(s) for s in sets]
+t4 = time.perf_counter()
+answers2 = [objects[i].contains(v, prereleases=True) for i, v in pairs]
+t5 = time.perf_counter()
+assert answers == answers2
+print(json.dumps({"parse": (t1 - t0) * 1000, "sort": (t2 - t1) * 1000, "containsFromStrings": (t3 - t2) * 1000,
+                  "containsPreparsed": (t5 - t4) * 1000, "answers": answers}))
+`;
+
+function time(run: () => void): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+// kiln
+let kilnParsed: Version[] = [];
+const kilnAnswers: boolean[] = [];
+const kilnSets = validSets.map((text) => parseSpecifierSet(text));
+versions.slice(0, warmup).map(parseVersion).sort(compareVersions);
+for (const [index, version] of pairs.slice(0, warmup)) parseSpecifierSet(validSets[index]!).contains(version, { prereleases: true });
+const kiln = {
+  parse: time(() => {
+    kilnParsed = versions.map(parseVersion);
+  }),
+  sort: time(() => {
+    kilnParsed.sort(compareVersions);
+  }),
+  containsFromStrings: time(() => {
+    for (const [index, version] of pairs) kilnAnswers.push(parseSpecifierSet(validSets[index]!).contains(version, { prereleases: true }));
+  }),
+  containsPreparsed: time(() => {
+    for (const [index, version] of pairs) kilnSets[index]!.contains(version, { prereleases: true });
+  }),
+};
+
+// @renovatebot/pep440: its API takes strings; compare() parses both sides on every call.
+const renovateOptions = { prereleases: true };
+const warmStrings = versions.slice(0, warmup);
+warmStrings.map((text) => renovate.parse(text));
+[...warmStrings].sort(renovate.compare);
+for (const [index, version] of pairs.slice(0, warmup)) renovate.satisfies(version, validSets[index]!, renovateOptions);
+const renovateAnswers: boolean[] = [];
+const renovateStrings = versions.map((text) => text.trim());
+const peer = {
+  parse: time(() => {
+    renovateStrings.map((text) => renovate.parse(text));
+  }),
+  sort: time(() => {
+    [...renovateStrings].sort(renovate.compare);
+  }),
+  containsFromStrings: time(() => {
+    for (const [index, version] of pairs) renovateAnswers.push(renovate.satisfies(version, validSets[index]!, renovateOptions));
+  }),
+};
+
+// packaging
+const python = runHostPython<PythonTimes>(pythonProgram, { versions, sets: validSets, pairs }, { timeoutMs: 1_200_000 });
+
+const agreeWithPackaging = kilnAnswers.filter((answer, index) => answer === python.answers[index]).length;
+const agreeRenovate = renovateAnswers.filter((answer, index) => answer === python.answers[index]).length;
+
+function row(name: string, ours: number, packaging: number, peerTime: number | undefined) {
+  const format = (value: number) => value.toFixed(1).padStart(10);
+  const ratio = (value: number | undefined) => (value === undefined ? "       n/a" : `${(value / ours).toFixed(1)}×`.padStart(10));
+  console.log(`${name.padEnd(34)}${format(ours)}${format(packaging)}${peerTime === undefined ? "       n/a" : format(peerTime)}${ratio(packaging)}${ratio(peerTime)}`);
+}
+
+console.log(`PEP 440 benchmark: ${count} versions (${realVersions.length} distinct real ones from ${corpus.versions.length} corpus strings), ${count} containment checks over ${validSets.length} specifier sets`);
+console.log(`node ${process.version}; ${hostPython} packaging ${hostPackageVersion("packaging")}; @renovatebot/pep440 ${renovateVersion()}`);
+console.log(`${"workload (ms)".padEnd(34)}${"kiln".padStart(10)}${"packaging".padStart(10)}${"renovate".padStart(10)}${"pkg/kiln".padStart(10)}${"ren/kiln".padStart(10)}`);
+row("parse 100k versions", kiln.parse, python.parse, peer.parse);
+row("sort 100k versions", kiln.sort, python.sort, peer.sort);
+row("parse + sort", kiln.parse + kiln.sort, python.parse + python.sort, peer.parse + peer.sort);
+row("100k contains (strings in)", kiln.containsFromStrings, python.containsFromStrings, peer.containsFromStrings);
+row("100k contains (pre-parsed sets)", kiln.containsPreparsed, python.containsPreparsed, undefined);
+console.log(`answers equal to packaging's: kiln ${agreeWithPackaging}/${count}, renovate ${agreeRenovate}/${count}`);
+
+function renovateVersion(): string {
+  const manifest = readFileSync(new URL("../../node_modules/@renovatebot/pep440/package.json", import.meta.url), "utf8");
+  return (JSON.parse(manifest) as { version: string }).version;
+}
