@@ -12,7 +12,8 @@ import { VersionValue, type Version } from "./version.js";
 export function compareVersions(a: Version, b: Version): number {
   const left = VersionValue.keyOf(a);
   const right = VersionValue.keyOf(b);
-  return left < right ? -1 : left > right ? 1 : 0;
+  // Equality first: it is a cheap length check for most pairs, and saves the second comparison.
+  return left === right ? 0 : left < right ? -1 : 1;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { KilnError } from "../core/index.js";
 import { skipPythonWhitespace, trimEndIndex } from "./python-whitespace.js";
-import { scanVersion } from "./scan-version.js";
-import { VersionValue, type Version } from "./version.js";
+import { buildVersion, scanVersion } from "./scan-version.js";
+import type { Version } from "./version.js";
 
 /**
  * Parses and normalizes a PEP 440 version, exactly as `packaging.version.Version` does: case is
@@ -32,9 +32,7 @@ export function tryParseVersion(text: string): Version | undefined {
   if (typeof text !== "string") return undefined;
   const start = skipPythonWhitespace(text, 0);
   const end = trimEndIndex(text, start);
-  const scan = scanVersion(text, start, end, true);
-  if (scan === undefined || scan.end !== end) return undefined;
-  return VersionValue.fromDigits(scan.digits);
+  return scanVersion(text, start, end, true) === end ? buildVersion(text) : undefined;
 }
 
 /** Quotes input for an error message, shortened so a huge input does not flood the terminal. */

@@ -6,6 +6,7 @@ import { compareVersions, versionsEqual } from "./compare-versions.js";
 import { formatVersion } from "./format-version.js";
 import { parseVersion, tryParseVersion } from "./parse-version.js";
 import { parseSpecifier, tryParseSpecifier } from "./specifier.js";
+import { specifierBounds } from "./specifier-bounds.js";
 import { parseSpecifierSet, tryParseSpecifierSet, type SpecifierSet } from "./specifier-set.js";
 import { createVersion, type Version } from "./version.js";
 import { VersionRange } from "./version-range.js";
@@ -53,6 +54,29 @@ test("VersionRange.fromSpecifierSet(s).contains(v) equals s.contains(v, { prerel
       }
     }),
     { numRuns: 3000 },
+  );
+});
+
+test("the fast specifier bounds equal the specifier's intervals", () => {
+  // Numbers around the key encoding's size classes (176, 256, 2^16, 2^48) as well as small ones.
+  const number = fc.oneof(small, fc.constantFrom(175, 176, 255, 256, 65535, 65536, 2 ** 48 - 2, 2 ** 48 - 1, 2 ** 48), fc.integer({ min: 0, max: 2 ** 40 }));
+  const wide = fc
+    .record({
+      release: fc.array(number, { minLength: 2, maxLength: 3 }),
+      pre: fc.option(fc.tuple(fc.constantFrom("a" as const, "b" as const, "rc" as const), number), { nil: undefined }),
+      post: fc.option(number, { nil: undefined }),
+      dev: fc.option(number, { nil: undefined }),
+    })
+    .map((parts) => formatVersion(createVersion({ epoch: 0, ...parts })));
+  const operator = fc.constantFrom("<", "<=", ">", ">=", "==", "!=", "~=");
+  fc.assert(
+    fc.property(fc.oneof(specifierText, fc.tuple(operator, wide).map(([op, version]) => op + version)), (text) => {
+      const specifier = parseSpecifier(text);
+      const expected = specifier.intervals.flatMap((interval) => [interval.lower.key, interval.upper.key]);
+      const bounds = specifierBounds(specifier);
+      if (bounds !== undefined) assert.deepEqual(bounds, expected, text);
+    }),
+    { numRuns: 5000 },
   );
 });
 

@@ -3,6 +3,7 @@ import { formatVersion } from "./format-version.js";
 import { quote, tryParseVersion } from "./parse-version.js";
 import { skipPythonWhitespace, trimEndIndex } from "./python-whitespace.js";
 import { parseSpecifier, parseSpecifierRange, type PrereleaseOptions, type Specifier } from "./specifier.js";
+import { scannedPrerelease, versionKeyOfText } from "./scan-version.js";
 import { digitsOf, formatDigits, VersionValue, type Version } from "./version.js";
 import { isPrerelease } from "./version-kinds.js";
 
@@ -22,7 +23,9 @@ export class SpecifierSet {
 
   constructor(specifiers: readonly Specifier[]) {
     this.specifiers = specifiers;
-    this.#hasArbitrary = specifiers.some((specifier) => specifier.operator === "===");
+    let hasArbitrary = false;
+    for (const specifier of specifiers) if (specifier.operator === "===") hasArbitrary = true;
+    this.#hasArbitrary = hasArbitrary;
   }
 
   /**
@@ -51,8 +54,15 @@ export class SpecifierSet {
    * parseSpecifierSet(">=1.0").contains("2.0a1", { prereleases: false }); // false
    */
   contains(version: Version | string, options: PrereleaseOptions = {}): boolean {
-    const parsed = typeof version === "string" ? tryParseVersion(version) : version;
     const specifiers = this.specifiers;
+    if (typeof version === "string" && specifiers.length > 0 && !this.#hasArbitrary) {
+      // The common case, without creating a version object.
+      const key = versionKeyOfText(version);
+      if (key === undefined || (options.prereleases === false && scannedPrerelease())) return false;
+      for (let index = 0; index < specifiers.length; index++) if (!specifiers[index]!.admitsKey(key)) return false;
+      return true;
+    }
+    const parsed = typeof version === "string" ? tryParseVersion(version) : version;
     if (specifiers.length === 0) return parsed === undefined || !(options.prereleases === false && isPrerelease(parsed));
     if (this.#hasArbitrary) return this.#containsArbitrary(version, parsed, options);
     if (parsed === undefined) return false;

@@ -2,8 +2,9 @@ import { KilnError } from "../core/index.js";
 import { formatVersion } from "./format-version.js";
 import { quote, tryParseVersion } from "./parse-version.js";
 import { isPythonWhitespace, skipPythonWhitespace, trimEndIndex } from "./python-whitespace.js";
+import { specifierBounds } from "./specifier-bounds.js";
 import { specifierIntervals, type Interval } from "./specifier-intervals.js";
-import { scanVersion } from "./scan-version.js";
+import { buildVersion, scannedReleaseLength, scannedSuffix, scanVersion } from "./scan-version.js";
 import { VersionValue, type Version } from "./version.js";
 import { isPrerelease } from "./version-kinds.js";
 
@@ -38,6 +39,7 @@ export class Specifier {
   /** True for `==V.*` and `!=V.*`. */
   readonly wildcard: boolean;
   #intervals: readonly Interval[] | undefined;
+  #bounds: readonly string[] | undefined;
 
   /** @internal Use {@link parseSpecifier}. */
   constructor(operator: SpecifierOperator, version: string, parsedVersion: Version | undefined, wildcard: boolean) {
@@ -88,11 +90,10 @@ export class Specifier {
 
   /** @internal The interval test for a version's sort key (not for `===`). */
   admitsKey(key: string): boolean {
-    const intervals = this.intervals;
-    for (let index = 0; index < intervals.length; index++) {
-      const interval = intervals[index]!;
-      if (key < interval.lower.key) return false;
-      if (key < interval.upper.key) return true;
+    const bounds = (this.#bounds ??= specifierBounds(this) ?? this.intervals.flatMap((interval) => [interval.lower.key, interval.upper.key]));
+    for (let index = 0; index < bounds.length; index += 2) {
+      if (key < bounds[index]!) return false;
+      if (key < bounds[index + 1]!) return true;
     }
     return false;
   }
@@ -146,15 +147,15 @@ export function parseSpecifierRange(text: string, start: number, end: number): S
   const versionText = text.slice(versionStart, end);
   if (operator === "===") return isArbitraryText(versionText) ? new Specifier(operator, versionText, undefined, false) : undefined;
   const equality = operator === "==" || operator === "!=";
-  const scan = scanVersion(text, versionStart, end, equality);
-  if (scan === undefined) return undefined;
+  const scanEnd = scanVersion(text, versionStart, end, equality);
+  if (scanEnd === -1) return undefined;
   let wildcard = false;
-  if (scan.end !== end) {
-    wildcard = equality && !scan.hasSuffix && scan.end + 2 === end && text.endsWith(".*", end);
+  if (scanEnd !== end) {
+    wildcard = equality && !scannedSuffix() && scanEnd + 2 === end && text.endsWith(".*", end);
     if (!wildcard) return undefined;
   }
-  if (operator === "~=" && scan.digits.release.length < 2) return undefined;
-  return new Specifier(operator, versionText, VersionValue.fromDigits(scan.digits), wildcard);
+  if (operator === "~=" && scannedReleaseLength() < 2) return undefined;
+  return new Specifier(operator, versionText, buildVersion(text), wildcard);
 }
 
 function operatorAt(text: string, start: number, end: number): SpecifierOperator | undefined {

@@ -3,15 +3,16 @@
  * PEP 440 ordering, exactly as `packaging` orders versions. Sorting compares keys only, and
  * version ranges are intervals of keys.
  *
- * Layout, field by field (each numeric field is self-delimiting, so fields never run into each
- * other): epoch, release (trailing zeros removed, so `1.0 == 1`), a release terminator, then
+ * Layout, field by field (each field is self-delimiting, so fields never run into each other):
+ * epoch, release (trailing zeros removed, so `1.0 == 1`), a release terminator, then
  * `packaging`'s six-part suffix (pre rank and number, post flag and number, dev flag and number),
  * then the local segments if any (absent sorts first).
  *
- * Numbers are written as digit strings (leading zeros removed) prefixed by a character that
- * encodes their length, so numbers of any size compare exactly: `packaging` uses Python's
- * arbitrary-precision ints and so does this key, while the public `number` fields of a version
- * are only exact up to `Number.MAX_SAFE_INTEGER`.
+ * Numbers: below 176 one character; below 2^48 a character giving the byte count, then the
+ * bytes; beyond that (PEP 440 sets no limit, `packaging` uses Python's unbounded ints) a marker,
+ * the digit count and the digits. So numbers of any size compare exactly, while version objects'
+ * public `number` fields are only exact up to `Number.MAX_SAFE_INTEGER`. Every character is
+ * below U+0100, so keys are compact one-byte strings, built flat in one step.
  */
 
 /** The numeric and textual parts of a version, with every number as a digit string. */
@@ -25,39 +26,174 @@ export interface VersionDigits {
   local?: string[];
 }
 
-const releaseEnd = "\x10";
-const localString = "\x01";
-const localNumber = "\x02";
-/** Length prefixes for short numbers, precomputed because almost every number is short. */
-const lengthPrefix = Array.from({ length: 64 }, (_, length) => String.fromCharCode(0x20 + length));
-const longLength = 0xefe0;
+const releaseEnd = 0x20;
+const localString = 0x01;
+const localNumber = 0x02;
+const smallBase = 0x40;
+const smallLimit = 0xb0;
+const mediumBase = 0xf0;
+const hugeMarker = 0xff;
+/** Numbers at or above this use the digit form (they may not be exact doubles). */
+export const hugeNumber = 2 ** 48;
 
 /**
- * A number's key: its length as one character, then its digits. `digits` has no leading zeros.
- *
- * @example
- * encodeNumber("10") < encodeNumber("9"); // false
+ * Character codes of the key being built, and how many: reused (and only ever grown) so that
+ * building a key allocates nothing but the key.
  */
-export function encodeNumber(digits: string): string {
-  const length = digits.length;
-  if (length < 64) return lengthPrefix[length]! + digits;
-  if (length < longLength) return String.fromCharCode(0x20 + length) + digits;
-  // Absurdly long numbers: a marker above every short prefix, then the length itself encoded.
-  return "\uf000" + encodeNumber(String(length)) + digits;
+const codes: number[] = new Array<number>(64).fill(0);
+let count = 0;
+
+function put(code: number): void {
+  codes[count++] = code;
 }
 
-const zero = encodeNumber("0");
-const preRank = { a: "B", b: "C", rc: "D" } as const;
-/** The suffix of a final release: no pre (rank 3), no post, no dev. */
-const finalSuffix = `E${zero}A${zero}B${zero}`;
+/** Appends the key of a number below {@link hugeNumber}. */
+function pushNumber(value: number): void {
+  if (value < smallLimit) {
+    put(smallBase + value);
+    return;
+  }
+  let bytes = 1;
+  while (bytes < 6 && value >= powers[bytes]!) bytes++;
+  put(mediumBase + bytes);
+  for (let byte = bytes - 1; byte >= 0; byte--) put(Math.floor(value / powers[byte]!) % 256);
+}
 
-/** The key of the epoch and trimmed release, shared by a version and the cuts around it. */
-export function releaseKey(epoch: string, release: readonly string[]): string {
+const powers = [1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 32, 2 ** 40];
+
+/** Appends the key of a number given as digits without leading zeros (any size). */
+function pushDigits(digits: string): void {
+  if (digits.length <= 15) {
+    const value = +digits;
+    if (value < hugeNumber) {
+      pushNumber(value);
+      return;
+    }
+  }
+  put(hugeMarker);
+  pushNumber(digits.length);
+  for (let index = 0; index < digits.length; index++) put(digits.charCodeAt(index));
+}
+
+/**
+ * Appends `packaging`'s six-part suffix `(pre rank, pre number, post flag, post number, dev
+ * flag, dev number)` in a shorter form that orders the same way: the pre rank (dev-only 'A' <
+ * a 'B' < b 'C' < rc 'D' < none 'E'), the pre number only for a/b/rc, 'P' and the number only
+ * for a post-release (absent sorts first because the dev part's 'A'/'B' sort below 'P'), then
+ * 'A' and the number for a dev release or 'B' for none (a dev release sorts first). A final
+ * release's suffix is just "EB". Numbers are values below {@link hugeNumber} or digit strings.
+ */
+function pushSuffix(preRank: number, pre: number | string, post: number | string | undefined, dev: number | string | undefined): void {
+  if (preRank === -1) preRank = post === undefined && dev !== undefined ? rankDevOnly : rankFinal;
+  put(preRank);
+  if (preRank !== rankDevOnly && preRank !== rankFinal) pushEither(pre);
+  if (post !== undefined) {
+    put(postMarker);
+    pushEither(post);
+  }
+  if (dev === undefined) put(noDev);
+  else {
+    put(hasDev);
+    pushEither(dev);
+  }
+}
+
+function pushEither(value: number | string): void {
+  if (typeof value === "number") pushNumber(value);
+  else pushDigits(value);
+}
+
+const rankDevOnly = 0x41;
+const rankFinal = 0x45;
+const postMarker = 0x50;
+const hasDev = 0x41;
+const noDev = 0x42;
+
+/** The pre-release rank character of a letter; -1 lets {@link pushSuffix} decide. */
+function preRankOf(letter: "a" | "b" | "rc" | undefined): number {
+  return letter === undefined ? -1 : letter === "a" ? 0x42 : letter === "b" ? 0x43 : 0x44;
+}
+
+/** Turns the codes appended so far into the key and resets the builder. */
+function finishKey(): string {
+  const key = fromCodes(codes, count);
+  count = 0;
+  return key;
+}
+
+/**
+ * `String.fromCharCode` over `c[0, n)` with the codes as explicit arguments: `apply` with an
+ * array copies the array first, and parsing builds one key per version, so that copy was a
+ * large share of the garbage a parse made. Long keys (many release numbers, long locals) are
+ * built in pieces.
+ */
+function fromCodes(c: readonly number[], n: number): string {
+  switch (n) {
+    case 0:
+      return "";
+    case 1:
+      return String.fromCharCode(c[0]!);
+    case 2:
+      return String.fromCharCode(c[0]!, c[1]!);
+    case 3:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!);
+    case 4:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!);
+    case 5:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!);
+    case 6:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!);
+    case 7:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!);
+    case 8:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!);
+    case 9:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!);
+    case 10:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!);
+    case 11:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!);
+    case 12:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!);
+    case 13:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!);
+    case 14:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!);
+    case 15:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!);
+    case 16:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!);
+    case 17:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!);
+    case 18:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!);
+    case 19:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!);
+    case 20:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!);
+    case 21:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!);
+    case 22:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!);
+    case 23:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!);
+    case 24:
+      return String.fromCharCode(c[0]!, c[1]!, c[2]!, c[3]!, c[4]!, c[5]!, c[6]!, c[7]!, c[8]!, c[9]!, c[10]!, c[11]!, c[12]!, c[13]!, c[14]!, c[15]!, c[16]!, c[17]!, c[18]!, c[19]!, c[20]!, c[21]!, c[22]!, c[23]!);
+    default: {
+      let key = "";
+      for (let start = 0; start < n; start += 8192) key += String.fromCharCode.apply(null, c.slice(start, Math.min(n, start + 8192)));
+      return key;
+    }
+  }
+}
+
+/** Appends epoch, trimmed release and terminator from digit strings. */
+function pushReleaseDigits(epoch: string, release: readonly string[]): void {
   let last = release.length;
   while (last > 0 && release[last - 1] === "0") last--;
-  let key = encodeNumber(epoch);
-  for (let index = 0; index < last; index++) key += encodeNumber(release[index]!);
-  return key + releaseEnd;
+  pushDigits(epoch);
+  for (let index = 0; index < last; index++) pushDigits(release[index]!);
+  put(releaseEnd);
 }
 
 /**
@@ -67,25 +203,66 @@ export function releaseKey(epoch: string, release: readonly string[]): string {
  * versionKey({ epoch: "0", release: ["1", "0"] }) === versionKey({ epoch: "0", release: ["1"] }); // true
  */
 export function versionKey(parts: VersionDigits): string {
-  let key = releaseKey(parts.epoch, parts.release);
-  const { pre, post, dev } = parts;
-  if (pre === undefined && post === undefined && dev === undefined) key += finalSuffix;
-  else {
-    // packaging: a dev-only release sorts before every pre-release of the same release.
-    if (pre !== undefined) key += preRank[pre[0]] + encodeNumber(pre[1]);
-    else key += (post === undefined ? "A" : "E") + zero;
-    key += post === undefined ? `A${zero}` : `B${encodeNumber(post)}`;
-    key += dev === undefined ? `B${zero}` : `A${encodeNumber(dev)}`;
+  pushReleaseDigits(parts.epoch, parts.release);
+  pushSuffix(preRankOf(parts.pre?.[0]), parts.pre?.[1] ?? 0, parts.post, parts.dev);
+  if (parts.local !== undefined) {
+    for (const segment of parts.local) {
+      const numeric = isDigits(segment);
+      put(numeric ? localNumber : localString);
+      if (numeric) pushDigits(segment);
+      else for (let index = 0; index < segment.length; index++) put(segment.charCodeAt(index));
+    }
   }
-  if (parts.local !== undefined) key += localKey(parts.local);
-  return key;
+  return finishKey();
 }
 
-function localKey(local: readonly string[]): string {
-  let key = "";
-  // Strings sort before numbers; a longer local sorts after its prefix.
-  for (const segment of local) key += isDigits(segment) ? localNumber + encodeNumber(segment) : localString + segment;
-  return key;
+/**
+ * The comparison key of a version whose numbers are all below {@link hugeNumber} (the parser's
+ * fast path; `local` holds lower-cased strings and numbers).
+ *
+ * @example
+ * numericVersionKey(0, [1, 0], 2, "rc", 1, undefined, undefined, undefined); // the key of 1.0rc1
+ */
+export function numericVersionKey(
+  epoch: number,
+  release: readonly number[],
+  releaseLength: number,
+  pre: "a" | "b" | "rc" | undefined,
+  preNumber: number,
+  post: number | undefined,
+  dev: number | undefined,
+  local: readonly (string | number)[] | undefined,
+): string {
+  pushNumber(epoch);
+  let last = releaseLength;
+  while (last > 0 && release[last - 1] === 0) last--;
+  for (let index = 0; index < last; index++) pushNumber(release[index]!);
+  put(releaseEnd);
+  pushSuffix(preRankOf(pre), preNumber, post, dev);
+  if (local !== undefined) {
+    for (const segment of local) {
+      if (typeof segment === "number") {
+        put(localNumber);
+        pushNumber(segment);
+      } else {
+        put(localString);
+        for (let index = 0; index < segment.length; index++) put(segment.charCodeAt(index));
+      }
+    }
+  }
+  return finishKey();
+}
+
+/** The key of the cut above every post-release of a final release, from numbers (see {@link keyAfterPostReleases}). */
+export function numericKeyAfterPostReleases(epoch: number, release: readonly number[]): string {
+  pushNumber(epoch);
+  let last = release.length;
+  while (last > 0 && release[last - 1] === 0) last--;
+  for (let index = 0; index < last; index++) pushNumber(release[index]!);
+  put(releaseEnd);
+  put(rankFinal);
+  put(postMarker);
+  return `${finishKey()}\uffff`;
 }
 
 /** True when `text` is non-empty and all ASCII digits. */
@@ -105,8 +282,8 @@ export const minimumKey = versionKey({ epoch: "0", release: ["0"], dev: "0" });
 export const maximumKey = "\uffff";
 
 /**
- * The key of the cut just above `version` and every `version+local` (packaging's AFTER_LOCALS is
- * this cut for a version without a local segment). A version's key never contains `\0`.
+ * The key of the cut just above a version and below everything greater, including its local
+ * versions when it has none (a version's key never contains `\0`).
  */
 export function keyJustAfter(key: string): string {
   return key + "\x00";
@@ -114,8 +291,12 @@ export function keyJustAfter(key: string): string {
 
 /**
  * The key of the cut above every post-release of a final release (and their dev and local
- * versions) and below the next release, such as `1.0.0.1`. `>1.0` starts here.
+ * versions) and below the next release, such as `1.0.0.1`. `>1.0` starts here: after the
+ * post-release marker comes a character above every number's first character.
  */
 export function keyAfterPostReleases(epoch: string, release: readonly string[]): string {
-  return `${releaseKey(epoch, release)}E${zero}B\uffff`;
+  pushReleaseDigits(epoch, release);
+  put(rankFinal);
+  put(postMarker);
+  return `${finishKey()}\uffff`;
 }
