@@ -1,6 +1,8 @@
 // PEP 440 benchmark: kiln vs packaging (host Python) vs @renovatebot/pep440 on the same inputs.
 //   npm run bench -- pep440
-// Workloads: parse 100 000 real version strings, sort them, and evaluate 100 000 specifier
+// Workloads: parse 100 000 real version strings into version objects; sort the parsed versions;
+// sort the 100 000 strings (parse + sort: kiln's sortVersionStrings, Python's
+// sorted(texts, key=Version), renovate's texts.sort(compare)); and evaluate 100 000 specifier
 // containment checks, both from strings (parse set + parse version + check) and against
 // pre-parsed specifier sets. Python times only its own work, inside its process. The JS libraries
 // get an untimed warm-up pass over 10 000 items; every library runs each workload 5 times on the
@@ -8,7 +10,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import * as renovate from "@renovatebot/pep440";
-import { compareVersions, parseSpecifierSet, parseVersion, tryParseSpecifierSet, tryParseVersion, type Version } from "../../src/pep440/index.js";
+import {
+  parseSpecifierSet,
+  parseVersion,
+  sortVersions,
+  sortVersionStrings,
+  tryParseSpecifierSet,
+  tryParseVersion,
+  type Version,
+} from "../../src/pep440/index.js";
 import { hostPackageVersion, hostPython, runHostPython } from "../../test/support/host-python.js";
 import { loadCorpus } from "../../test/support/pypi-corpus.js";
 
@@ -86,6 +96,7 @@ const pairs: [number, string][] = Array.from({ length: count }, () => [Math.floo
 interface PythonTimes {
   parse: number;
   sort: number;
+  sortStrings: number;
   containsFromStrings: number;
   containsPreparsed: number;
   answers: boolean[];
@@ -101,7 +112,7 @@ from packaging.version import Version
 from packaging.specifiers import SpecifierSet
 data = json.load(sys.stdin)
 versions, sets, pairs, repetitions = data["versions"], data["sets"], data["pairs"], data["repetitions"]
-best = {"parse": float("inf"), "sort": float("inf"), "containsFromStrings": float("inf"), "containsPreparsed": float("inf")}
+best = {"parse": float("inf"), "sort": float("inf"), "sortStrings": float("inf"), "containsFromStrings": float("inf"), "containsPreparsed": float("inf")}
 def measure(name, run):
     start = time.perf_counter()
     result = run()
@@ -111,6 +122,7 @@ for _ in range(repetitions):
     parsed = measure("parse", lambda: [Version(v) for v in versions])
     copy = list(parsed)
     measure("sort", copy.sort)
+    measure("sortStrings", lambda: sorted(versions, key=Version))
     answers = measure("containsFromStrings", lambda: [SpecifierSet(sets[i]).contains(v, prereleases=True) for i, v in pairs])
     objects = [SpecifierSet(s) for s in sets]
     answers2 = measure("containsPreparsed", lambda: [objects[i].contains(v, prereleases=True) for i, v in pairs])
@@ -145,13 +157,17 @@ function bestSort<T>(items: readonly T[], sort: (copy: T[]) => void): number {
 let kilnParsed: Version[] = [];
 let kilnAnswers: boolean[] = [];
 const kilnSets = validSets.map((text) => parseSpecifierSet(text));
-versions.slice(0, warmup).map(parseVersion).sort(compareVersions);
+sortVersions(versions.slice(0, warmup).map(parseVersion));
+sortVersionStrings(versions.slice(0, warmup));
 for (const [index, version] of pairs.slice(0, warmup)) parseSpecifierSet(validSets[index]!).contains(version, { prereleases: true });
 const kiln = {
   parse: best(() => {
     kilnParsed = versions.map(parseVersion);
   }),
-  sort: bestSort(kilnParsed, (copy) => copy.sort(compareVersions)),
+  sort: bestSort(kilnParsed, (copy) => sortVersions(copy)),
+  sortStrings: best(() => {
+    sortVersionStrings(versions);
+  }),
   containsFromStrings: best(() => {
     kilnAnswers = pairs.map(([index, version]) => parseSpecifierSet(validSets[index]!).contains(version, { prereleases: true }));
   }),
@@ -171,7 +187,7 @@ const peer = {
   parse: best(() => {
     renovateStrings.map((text) => renovate.parse(text));
   }),
-  sort: bestSort(renovateStrings, (copy) => copy.sort(renovate.compare)),
+  sortStrings: bestSort(renovateStrings, (copy) => copy.sort(renovate.compare)),
   containsFromStrings: best(() => {
     renovateAnswers = pairs.map(([index, version]) => renovate.satisfies(version, validSets[index]!, renovateOptions));
   }),
@@ -193,8 +209,8 @@ console.log(`PEP 440 benchmark: ${count} versions (${realVersions.length} distin
 console.log(`node ${process.version}; ${hostPython} packaging ${hostPackageVersion("packaging")}; @renovatebot/pep440 ${renovateVersion()}`);
 console.log(`${"workload (ms)".padEnd(34)}${"kiln".padStart(10)}${"packaging".padStart(10)}${"renovate".padStart(10)}${"pkg/kiln".padStart(10)}${"ren/kiln".padStart(10)}`);
 row("parse 100k versions", kiln.parse, python.parse, peer.parse);
-row("sort 100k versions", kiln.sort, python.sort, peer.sort);
-row("parse + sort", kiln.parse + kiln.sort, python.parse + python.sort, peer.parse + peer.sort);
+row("sort 100k parsed versions", kiln.sort, python.sort, undefined);
+row("parse + sort 100k version strings", kiln.sortStrings, python.sortStrings, peer.sortStrings);
 row("100k contains (strings in)", kiln.containsFromStrings, python.containsFromStrings, peer.containsFromStrings);
 row("100k contains (pre-parsed sets)", kiln.containsPreparsed, python.containsPreparsed, undefined);
 console.log(`fastest of ${repetitions} runs each; answers equal to packaging's: kiln ${agreeWithPackaging}/${count}, renovate ${agreeRenovate}/${count}`);

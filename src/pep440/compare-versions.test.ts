@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { compareVersions, sortVersions, versionsEqual } from "./compare-versions.js";
+import { compareVersions, versionsEqual } from "./compare-versions.js";
+import { sortVersions, sortVersionStrings } from "./sort-versions.js";
+import { isKilnError } from "../core/index.js";
 import { formatVersion } from "./format-version.js";
 import { parseVersion } from "./parse-version.js";
 import { createVersion } from "./version.js";
@@ -35,6 +37,8 @@ const ordered = [
 test("compareVersions orders PEP 440's example list", () => {
   const shuffled = [...ordered].reverse().map(parseVersion);
   assert.deepEqual(sortVersions(shuffled).map(formatVersion), ordered);
+  assert.deepEqual([...shuffled].sort(compareVersions).map(formatVersion), ordered);
+  assert.deepEqual(sortVersionStrings([...ordered].reverse()), ordered);
   for (let i = 0; i + 1 < ordered.length; i++) {
     const [a, b] = [parseVersion(ordered[i]!), parseVersion(ordered[i + 1]!)];
     assert.ok(compareVersions(a, b) < 0, `${ordered[i]} < ${ordered[i + 1]}`);
@@ -67,4 +71,11 @@ test("compareVersions accepts plain Version objects", () => {
   assert.equal(formatVersion(createVersion({ epoch: 2, release: [1], local: ["Abc", 7] })), "2!1+abc.7");
   assert.throws(() => createVersion({ epoch: -1, release: [1] }), RangeError);
   assert.throws(() => createVersion({ epoch: 0, release: [] }), RangeError);
+});
+
+test("sorting is stable for equal versions and keeps strings as written", () => {
+  assert.deepEqual(sortVersionStrings(["1.0.0", "V1.0", "1", "0.9 ", "1.0+A", "1.0+a"]), ["0.9 ", "1.0.0", "V1.0", "1", "1.0+A", "1.0+a"]);
+  const versions = ["1.0.0", "1.0", "1"].map(parseVersion);
+  assert.deepEqual(sortVersions(versions), versions);
+  assert.throws(() => sortVersionStrings(["1.0", "nope"]), (error: unknown) => isKilnError(error, "invalidVersion") && error.message.includes('"nope"'));
 });

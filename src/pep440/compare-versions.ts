@@ -36,13 +36,3 @@ export function versionsEqual(a: Version, b: Version): boolean {
 export function versionSortKey(version: Version): string {
   return VersionValue.keyOf(version);
 }
-
-/**
- * Sorts versions ascending in a new array.
- *
- * @example
- * sortVersions(["2.0", "1.10", "1.9"].map(parseVersion)).map(formatVersion); // ["1.9", "1.10", "2.0"]
- */
-export function sortVersions<T extends Version>(versions: readonly T[]): T[] {
-  return [...versions].sort(compareVersions);
-}

@@ -23,7 +23,8 @@
 export { type Version, type PreReleaseLetter, createVersion } from "./version.js";
 export { parseVersion, tryParseVersion } from "./parse-version.js";
 export { formatVersion } from "./format-version.js";
-export { compareVersions, versionsEqual, versionSortKey, sortVersions } from "./compare-versions.js";
+export { compareVersions, versionsEqual, versionSortKey } from "./compare-versions.js";
+export { sortVersions, sortVersionStrings } from "./sort-versions.js";
 export { isPrerelease, isDevrelease, isPostrelease } from "./version-kinds.js";
 export { baseVersion, publicVersion } from "./version-projections.js";
 export { Specifier, parseSpecifier, tryParseSpecifier, type SpecifierOperator, type PrereleaseOptions } from "./specifier.js";

@@ -3,6 +3,7 @@ import { before, test } from "node:test";
 import { hostPackageVersion, runHostPython } from "../../test/support/host-python.js";
 import { loadCorpus, type Corpus } from "../../test/support/pypi-corpus.js";
 import { compareVersions } from "./compare-versions.js";
+import { sortVersions, sortVersionStrings } from "./sort-versions.js";
 import { filterVersions } from "./filter-versions.js";
 import { formatVersion } from "./format-version.js";
 import { tryParseVersion } from "./parse-version.js";
@@ -215,11 +216,16 @@ test("version validity and normalization agree with packaging", (t) => {
   assert.deepEqual(mismatches.slice(0, 20), [], `${mismatches.length} of ${inputs.versions.length} versions disagree`);
 });
 
-test("sort order agrees with packaging", () => {
-  const valid = inputs.versions.filter((_, index) => host.versions[index] !== null).map((text) => tryParseVersion(text)!);
+test("sort order agrees with packaging (compareVersions, sortVersions, sortVersionStrings)", () => {
+  const texts = inputs.versions.filter((_, index) => host.versions[index] !== null);
+  const valid = texts.map((text) => tryParseVersion(text)!);
+  const expected = host.sorted.map((index) => texts[index]!);
   const order = valid.map((_, index) => index).sort((a, b) => compareVersions(valid[a]!, valid[b]!));
   const first = order.findIndex((value, index) => value !== host.sorted[index]);
-  assert.equal(first, -1, first === -1 ? "" : `order differs at ${first}: kiln ${formatVersion(valid[order[first]!]!)}, packaging ${formatVersion(valid[host.sorted[first]!]!)}`);
+  assert.equal(first, -1, first === -1 ? "" : `order differs at ${first}: kiln ${texts[order[first]!]}, packaging ${expected[first]}`);
+  const byObjects = sortVersions(valid);
+  assert.ok(byObjects.every((version, index) => version === valid[host.sorted[index]!]), "sortVersions differs from packaging");
+  assert.deepEqual(sortVersionStrings(texts), expected);
 });
 
 test("specifier set validity and formatting agree with packaging", (t) => {

@@ -1,6 +1,6 @@
 import { VersionValue, type PreReleaseLetter } from "./version.js";
 import { skipPythonWhitespace, trimEndIndex } from "./python-whitespace.js";
-import { hugeNumber, numericVersionKey, type VersionDigits } from "./version-key.js";
+import { hugeNumber, numericVersionKey, tagKey, type VersionDigits } from "./version-key.js";
 
 /**
  * What the last {@link scanVersion} read. One shared object, overwritten by every scan, because
@@ -119,14 +119,18 @@ function preTuple(letter: PreReleaseLetter, number: number): readonly [PreReleas
 /**
  * The comparison key of the version in `text` (surrounding whitespace allowed), or undefined
  * when it is not a valid version, without creating a version object: what `contains` needs
- * when given a string. {@link scannedPrerelease} then tells whether it was a pre-release.
+ * when given a string. {@link scannedPrerelease} then tells whether it was a pre-release. With a
+ * `tag`, the key is tagged as by `tagKey`.
  */
-export function versionKeyOfText(text: string): string | undefined {
+export function versionKeyOfText(text: string, tag = -1): string | undefined {
   const start = skipPythonWhitespace(text, 0);
   const end = trimEndIndex(text, start);
   if (scanVersion(text, start, end, true) !== end) return undefined;
-  if (state.huge) return VersionValue.keyOf(buildVersion(text));
-  return numericVersionKey(state.epoch, state.release, state.releaseLength, state.pre, state.preNumber, state.post, state.dev, state.local);
+  if (state.huge) {
+    const key = VersionValue.keyOf(buildVersion(text));
+    return tag >= 0 ? tagKey(key, tag) : key;
+  }
+  return numericVersionKey(state.epoch, state.release, state.releaseLength, state.pre, state.preNumber, state.post, state.dev, state.local, tag);
 }
 
 /** True when the last scanned version is a pre-release (has a pre or dev part). */

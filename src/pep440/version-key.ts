@@ -232,6 +232,7 @@ export function numericVersionKey(
   post: number | undefined,
   dev: number | undefined,
   local: readonly (string | number)[] | undefined,
+  tag = -1,
 ): string {
   pushNumber(epoch);
   let last = releaseLength;
@@ -250,7 +251,34 @@ export function numericVersionKey(
       }
     }
   }
+  if (tag >= 0) pushTag(tag);
   return finishKey();
+}
+
+/** Largest tag {@link tagKey} can add. */
+export const maximumTag = 2 ** 24 - 1;
+
+/**
+ * A key with a tag (such as a position in a list) appended so that tagged keys still sort by
+ * version first, then by tag: the tag follows a `\0`, which is below every character a key can
+ * continue with. Sorting tagged keys with the native string sort is a stable version sort.
+ */
+export function tagKey(key: string, tag: number): string {
+  pushTag(tag);
+  return key + finishKey();
+}
+
+function pushTag(tag: number): void {
+  put(0);
+  put((tag >>> 16) & 0xff);
+  put((tag >>> 8) & 0xff);
+  put(tag & 0xff);
+}
+
+/** The tag {@link tagKey} appended to a key. */
+export function tagOf(key: string): number {
+  const length = key.length;
+  return (key.charCodeAt(length - 3) << 16) | (key.charCodeAt(length - 2) << 8) | key.charCodeAt(length - 1);
 }
 
 /** The key of the cut above every post-release of a final release, from numbers (see {@link keyAfterPostReleases}). */
