@@ -1,25 +1,30 @@
-import { abiForPlatformTag, abiForPyodideVersion, abiForVersion, compatibleTags, platformTagsForAbi, tryParseTag, type PyodideAbi, type Tag } from "../tags/index.js";
+import { isKilnError } from "../core/index.js";
+import { formatVersion } from "../pep440/index.js";
+import {
+  abiForPlatformTag, abiForPyodideVersion, abiForVersion, compatibleTags, formatTag, platformTagsForAbi, tagRanking, wheelTagRank, type PyodideAbi, type Tag,
+} from "../tags/index.js";
+import { parseWheelFilename, type WheelFilename } from "../wheel-name/index.js";
 import type { Finding } from "./finding.js";
 import type { PythonTarget } from "./check-module-shape.js";
 import type { RuntimeManifest } from "./runtime-manifest.js";
 
-/** The parts of a wheel file name (PEP 427). */
+/** The parts of a wheel file name (PEP 427) as the report shows them. */
 export interface WheelName {
   filename: string;
+  /** PEP 503-normalized (`pydantic-core`). */
   name: string;
+  /** PEP 440-normalized. */
   version: string;
   build?: string;
   tags: Tag[];
 }
 
-// PEP 427 / binary distribution format: {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl,
-// with `_` for `-` inside components. Kept to what the audit reports on.
-const filenamePattern = /^([A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-([A-Za-z0-9_.!+]+)(?:-(\d[^-]*))?-([^-]+)-([^-]+)-([^-]+)\.whl$/;
-
 /**
- * Check 1: the wheel's file name is valid (PEP 427), its platform is a PEP 783
- * `pyemscripten_<Y>_<P>_wasm32` tag (a legacy `pyodide_*` or `emscripten_*` tag works in
- * Pyodide but the public index refuses it), and some tag installs on the target runtime.
+ * Check 1: the wheel's file name is valid (PEP 427, parsed by `parseWheelFilename` as packaging
+ * does), its platform is a PEP 783 `pyemscripten_<Y>_<P>_wasm32` tag of a known ABI
+ * (`pyodideAbis`; a legacy `pyodide_*` or `emscripten_*` tag works in Pyodide but the public
+ * index refuses it), and some tag installs on the target runtime (ranked against the runtime's
+ * compatible tags, as the resolver ranks wheels).
  *
  * @example
  * const { wheel, target, findings } = checkWheelName("x-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl", manifest);
@@ -27,24 +32,29 @@ const filenamePattern = /^([A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-([A-Za-z0-
 export function checkWheelName(filename: string, manifest: RuntimeManifest): { wheel?: WheelName; target: PythonTarget; findings: Finding[] } {
   const findings: Finding[] = [];
   const add = (finding: Omit<Finding, "check">) => findings.push({ check: "name", file: filename, ...finding });
-  const match = filenamePattern.exec(filename);
-  const tags = match ? tryParseTag(`${match[4]}-${match[5]}-${match[6]}`) : undefined;
-  if (!match || !tags) {
-    add({ code: "invalidWheelName", severity: "error", effect: "install", message: `"${filename}" is not a valid wheel file name ({name}-{version}(-{build})?-{python}-{abi}-{platform}.whl)` });
+  let parsed: WheelFilename;
+  try {
+    parsed = parseWheelFilename(filename);
+  } catch (error) {
+    if (!isKilnError(error)) throw error;
+    add({ code: "invalidWheelName", severity: "error", effect: "install", message: error.message });
     return { target: { abi3: false }, findings };
   }
-  const wheel: WheelName = { filename, name: match[1]!, version: match[2]!, ...(match[3] ? { build: match[3] } : {}), tags };
+  const { tags } = parsed;
+  const wheel: WheelName = {
+    filename, name: parsed.name, version: formatVersion(parsed.version), tags,
+    ...(parsed.buildTag ? { build: `${parsed.buildTag[0]}${parsed.buildTag[1]}` } : {}),
+  };
   for (const platform of new Set(tags.map((t) => t.platform))) checkPlatform(platform, add);
   const runtimeAbi = runtimeAbiOf(manifest);
   const runtimePython = pythonOf(manifest);
   if (runtimeAbi && runtimePython) {
-    const accepted = compatibleTags({ python: runtimePython, platforms: platformTagsForAbi(runtimeAbi) });
-    const installs = tags.some((t) => accepted.some((a) => a.interpreter === t.interpreter && a.abi === t.abi && a.platform === t.platform));
-    if (!installs) {
+    const ranking = tagRanking(compatibleTags({ python: runtimePython, platforms: platformTagsForAbi(runtimeAbi) }));
+    if (wheelTagRank(tags, ranking) === undefined) {
       add({
         code: "incompatibleWithRuntime", severity: "error", effect: "install",
         message: `No tag of this wheel installs on ${manifest.name} ${manifest.version} (Python ${runtimePython.join(".")}, ${runtimeAbi.platformTag})`,
-        evidence: { wheelTags: tags.map((t) => `${t.interpreter}-${t.abi}-${t.platform}`), runtimePlatforms: platformTagsForAbi(runtimeAbi) },
+        evidence: { wheelTags: tags.map(formatTag), runtimePlatforms: platformTagsForAbi(runtimeAbi) },
       });
     }
   }

@@ -17,6 +17,7 @@ test("a well-formed wheel with a clean side module has no warnings or errors and
   const report = await auditWheel(good, { [so]: extensionModule({ functions: ["PyModule_Create2", "PyLong_FromLong"], data: ["PyExc_TypeError"], functionPointers: ["PyObject_Free"] }), "spam_helpers.py": "" });
   assert.deepEqual(report.findings.filter((f) => f.severity !== "info"), []);
   assert.deepEqual(report.verdict, { installs: true, loads: true, links: true, reasons: [] });
+  assert.deepEqual(report.wheel, { filename: good, name: "spam", version: "1.0", tags: ["cp314-cp314-pyemscripten_2026_0_wasm32"] });
   assert.equal(report.modules.length, 1);
   assert.equal(report.modules[0]!.initFunction, "PyInit_spam");
   assert.deepEqual(report.topLevelModules, ["spam", "spam_helpers"]);
@@ -27,6 +28,8 @@ const wheelCases: { name: string; filename?: string; module?: ExtensionSpec; mod
   { name: "legacy pyodide_ tag", filename: "spam-1.0-cp314-cp314-pyodide_2026_0_wasm32.whl", expect: ["legacyPlatformTag"], loads: true },
   { name: "legacy emscripten_ tag", filename: "spam-1.0-cp314-cp314-emscripten_5_0_3_wasm32.whl", expect: ["legacyPlatformTag"], loads: true },
   { name: "invalid name", filename: "spam-cp314-pyemscripten_2026_0_wasm32.whl", expect: ["invalidWheelName"], loads: false, installs: false },
+  { name: "invalid version in the name", filename: "spam-1.0.x-cp314-cp314-pyemscripten_2026_0_wasm32.whl", expect: ["invalidWheelName"], loads: false, installs: false },
+  { name: "build tag without a digit", filename: "spam-1.0-b1-cp314-cp314-pyemscripten_2026_0_wasm32.whl", expect: ["invalidWheelName"], loads: false, installs: false },
   { name: "not a wasm platform", filename: "spam-1.0-cp314-cp314-linux_x86_64.whl", expect: ["incompatibleWithRuntime", "notWasmPlatform"], loads: false, installs: false },
   { name: "older ABI", filename: "spam-1.0-cp313-cp313-pyemscripten_2025_0_wasm32.whl", moduleName: "spam.cpython-313-wasm32-emscripten.so", expect: ["incompatibleWithRuntime", "suffixRuntimePython"], loads: false, installs: false },
   { name: "planned ABI", filename: "spam-1.0-cp315-cp315-pyemscripten_2026_5_wasm32.whl", moduleName: "spam.cpython-315-wasm32-emscripten.so", expect: ["incompatibleWithRuntime", "plannedAbi", "suffixRuntimePython"], loads: false, installs: false },
@@ -70,6 +73,15 @@ test("each finding is produced by the input made to cause it, and only by it", a
     assert.equal(report.verdict.loads, c.loads, `${c.name}: loads`);
     assert.equal(report.verdict.installs, c.installs ?? true, `${c.name}: installs`);
   }
+});
+
+test("the report's wheel name is normalized as packaging parses it", async () => {
+  const report = await auditWheel("Spam_Eggs-01.0_post1-7a-cp314-cp314-pyemscripten_2026_0_wasm32.whl", { [`spam_eggs/${so}`]: extensionModule() });
+  assert.deepEqual(report.wheel, {
+    filename: "Spam_Eggs-01.0_post1-7a-cp314-cp314-pyemscripten_2026_0_wasm32.whl", name: "spam-eggs", version: "1.0.post1", build: "7a", tags: ["cp314-cp314-pyemscripten_2026_0_wasm32"],
+  });
+  const invalid = (await auditWheel("spam-1.0.x-cp314-cp314-pyemscripten_2026_0_wasm32.whl", {})).findings.find((f) => f.code === "invalidWheelName");
+  assert.match(invalid?.message ?? "", /"1\.0\.x" is not a valid PEP 440 version/);
 });
 
 test("a truncated .so is an error finding naming the offset, not a crash", async () => {
