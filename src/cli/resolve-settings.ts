@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { KilnError } from "../core/index.js";
-import { buildPackageSource, type IndexFlags, type IndexSettings, type PackageSource } from "../index/index.js";
+import { buildPackageSource, type HttpSession, type IndexFlags, type IndexSettings, type PackageSource } from "../index/index.js";
 import { parsePylock } from "../lock/index.js";
 import { normalizeName } from "../pep508/index.js";
 import { createNodeHttpSession, kilnCacheDir, loadIndexSettings, nodeLocalFiles } from "../platform/node.js";
@@ -41,6 +41,7 @@ export const resolveOptions: OptionDefinition[] = [
 export interface ResolveSettings {
   input: RequirementsInput;
   index: IndexSettings;
+  session: HttpSession;
   source: PackageSource;
   target: TargetEnvironment;
 }
@@ -88,7 +89,7 @@ export function indexFlags(options: Record<string, unknown>, input?: Requirement
  * @example
  * const { settings, source } = await packageSourceFor(context, indexFlags(context.arguments.options));
  */
-export async function packageSourceFor(context: CommandContext, flags: IndexFlags): Promise<{ settings: IndexSettings; source: PackageSource }> {
+export async function packageSourceFor(context: CommandContext, flags: IndexFlags): Promise<{ settings: IndexSettings; session: HttpSession; source: PackageSource }> {
   const options = context.arguments.options;
   const settings = await loadIndexSettings({ env: context.env, cwd: context.cwd, flags });
   const cacheDir = first(options["cache-dir"]);
@@ -97,7 +98,7 @@ export async function packageSourceFor(context: CommandContext, flags: IndexFlag
     cacheDir: options["no-cache"] === true ? false : kilnCacheDir(cacheDir ? { ...context.env, KILN_CACHE_DIR: cacheDir } : context.env, { cwd: context.cwd }),
     refresh: options.refresh === true,
   });
-  return { settings, source: buildPackageSource(settings, { session, files: nodeLocalFiles }) };
+  return { settings, session, source: buildPackageSource(settings, { session, files: nodeLocalFiles }) };
 }
 
 /**
@@ -120,8 +121,8 @@ export async function resolveSettings(context: CommandContext, positional: reado
   if (input.requirements.length === 0) {
     throw new KilnError("usage", "Nothing to resolve: give requirements or -r FILE", { hint: "kiln lock requests  or  kiln lock -r requirements.in" });
   }
-  const { settings, source } = await packageSourceFor(context, indexFlags(options, input));
-  return { input, index: settings, source, target: targetForAbi(first(options.runtime)) };
+  const { settings, session, source } = await packageSourceFor(context, indexFlags(options, input));
+  return { input, index: settings, session, source, target: targetForAbi(first(options.runtime)) };
 }
 
 /**

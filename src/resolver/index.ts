@@ -27,3 +27,5 @@ export { resolveRequirements, type ResolveOptions, type ResolveResult, type Reso
 export { failureHints } from "./failure-hints.js";
 export { lockResolution, type LockResolutionOptions } from "./lock-resolution.js";
 export { rootPackage, packageId, parsePackageId, type PackageId } from "./python-packages.js";
+export { wheelImports, importsFromNames } from "./wheel-imports.js";
+export { readImports, type ReadImportsOptions } from "./read-imports.js";

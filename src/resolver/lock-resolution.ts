@@ -9,6 +9,8 @@ export interface LockResolutionOptions {
   createdBy?: string;
   /** Keep every compatible wheel of each version (default), or only the one chosen for the target. */
   wheels?: "compatible" | "chosen";
+  /** Top-level import names by the chosen wheel's URL ({@link readImports}). */
+  imports?: ReadonlyMap<string, string[]>;
 }
 
 /**
@@ -36,6 +38,7 @@ export function lockResolution(packages: readonly ResolvedPackage[], target: Tar
         dependencies: resolved.dependencies,
         ...(first?.requiresPython ? { requiresPython: first.requiresPython } : {}),
         ...(first ? { index: first.indexUrl } : {}),
+        ...(first && options.imports?.has(first.url) ? { imports: options.imports.get(first.url)! } : {}),
         wheels: wheels.map((file) => ({
           filename: file.filename,
           url: file.url,

@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { runCli } from "../../src/cli/main.js";
 import { parsePylock } from "../../src/lock/index.js";
+import { zipSync } from "fflate";
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
 const packages: Record<string, Array<{ version: string; tag: string; requires?: string[]; requiresPython?: string }>> = {
   app: [{ version: "1.0", tag: "py3-none-any", requires: ["lib>=2", "extra-dep; sys_platform == 'win32'"] }],
   lib: [
@@ -21,6 +22,7 @@ const packages: Record<string, Array<{ version: string; tag: string; requires?: 
 };
 
 let server: Server;
+const files = new Map<string, string | Uint8Array>();
 let base: string;
 const work = mkdtempSync(join(tmpdir(), "kiln-lock-cli-"));
 
@@ -29,13 +31,15 @@ function metadata(name: string, version: string, requires: string[] = [], requir
 }
 
 before(async () => {
-  const files = new Map<string, string>();
   const pages = new Map<string, string>();
   for (const [name, versions] of Object.entries(packages)) {
     const links = versions.map(({ version, tag, requires, requiresPython }) => {
       const filename = `${name.replace(/-/g, "_")}-${version}-${tag}.whl`;
       const text = metadata(name, version, requires, requiresPython);
-      files.set(`/files/${filename}`, `wheel bytes of ${filename}`);
+      const module = name.replace(/-/g, "_");
+      const topLevel = name === "tiny-dep" ? { [`${module}-${version}.dist-info/top_level.txt`]: new TextEncoder().encode("tiny_dep\ntiny\n") } : {};
+      const distInfo = `${module}-${version}.dist-info`;
+      files.set(`/files/${filename}`, zipSync({ [`${module}/__init__.py`]: new Uint8Array(), [`${distInfo}/METADATA`]: new TextEncoder().encode(text), ...topLevel }));
       files.set(`/files/${filename}.metadata`, text);
       const attributes = `data-dist-info-metadata="sha256=${sha256(text)}"${requiresPython ? ` data-requires-python="${requiresPython.replace(/>/g, "&gt;")}"` : ""}`;
       return `<a href="../../files/${filename}#sha256=${sha256(files.get(`/files/${filename}`)!)}" ${attributes}>${filename}</a>`;
@@ -84,7 +88,7 @@ test("kiln lock writes a pylock.toml with the target's wheels", async () => {
   const lib = lock.packages.find((p) => p.name === "lib")!;
   assert.deepEqual(lib.dependencies, ["tiny-dep"]);
   assert.equal(lib.wheels[0]!.filename, "lib-2.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl");
-  assert.equal(lib.wheels[0]!.hashes.sha256, sha256("wheel bytes of lib-2.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl"));
+  assert.equal(lib.wheels[0]!.hashes.sha256, sha256(files.get("/files/lib-2.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl")!));
 });
 
 test("kiln lock --format pyodide-lock writes what loadPyodide reads", async () => {
@@ -94,6 +98,8 @@ test("kiln lock --format pyodide-lock writes what loadPyodide reads", async () =
   assert.deepEqual(lock.info, { abi_version: "2026_0", arch: "wasm32", platform: "emscripten_5_0_3", python: "3.14.2" });
   assert.deepEqual(lock.packages.lib.depends, ["tiny-dep"]);
   assert.match(lock.packages.lib.file_name, /^http:\/\/127\.0\.0\.1:\d+\/files\/lib-2\.0-cp314/);
+  assert.deepEqual(lock.packages.lib.imports, ["lib"], "from the wheel's file names");
+  assert.deepEqual(lock.packages["tiny-dep"].imports, ["tiny", "tiny_dep"], "from top_level.txt");
 });
 
 test("kiln pip compile pins with hashes and via comments", async () => {

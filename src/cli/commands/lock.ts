@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { KilnError } from "../../core/index.js";
 import { formatPylock, formatPyodideLock, formatRequirementsFile } from "../../lock/index.js";
 import { abiForPlatformTag, emscriptenPlatformTag } from "../../tags/index.js";
-import { lockResolution } from "../../resolver/index.js";
+import { lockResolution, readImports } from "../../resolver/index.js";
 import { defineCommand, jsonOption, type CommandContext } from "../command.js";
 import { readPreferences, resolveOptions } from "../resolve-settings.js";
 import { resolutionJson, runResolution, type Resolved } from "./run-resolution.js";
@@ -11,8 +11,11 @@ import { resolutionJson, runResolution, type Resolved } from "./run-resolution.j
 type LockFormat = "pylock" | "pyodide-lock" | "requirements";
 const defaultOutput: Record<LockFormat, string> = { pylock: "pylock.toml", "pyodide-lock": "pyodide-lock.json", requirements: "-" };
 
-/** Formats a resolution in one of the lock formats. */
-export function formatLock(resolved: Resolved, format: LockFormat, command: string): string {
+/**
+ * Formats a resolution in one of the lock formats; for `pyodide-lock`, `imports` are read from
+ * each chosen wheel (see readImports).
+ */
+export async function formatLock(resolved: Resolved, format: LockFormat, command: string): Promise<string> {
   if (format === "requirements") {
     return formatRequirementsFile(lockResolution(resolved.packages, resolved.target), { command, direct: resolved.direct });
   }
@@ -20,7 +23,9 @@ export function formatLock(resolved: Resolved, format: LockFormat, command: stri
   const abi = abiForPlatformTag(resolved.target.platformTags[0] ?? "");
   if (!abi) throw new KilnError("usage", `Cannot write pyodide-lock.json for ${resolved.target.platformTags[0]}: not a Pyodide platform`);
   const marker = resolved.target.markerEnvironment;
-  return formatPyodideLock(lockResolution(resolved.packages, resolved.target, { wheels: "chosen" }), {
+  const chosen = resolved.packages.flatMap((p) => p.wheels.slice(0, 1));
+  const imports = await readImports(chosen, { session: resolved.settings.session });
+  return formatPyodideLock(lockResolution(resolved.packages, resolved.target, { wheels: "chosen", imports }), {
     abi_version: abi.abiVersion ?? "",
     arch: marker.platform_machine,
     platform: emscriptenPlatformTag(abi).replace(/_wasm32$/, ""),
@@ -58,7 +63,7 @@ export const lockCommand = defineCommand({
     const preferences = output === "-" ? new Map<string, string>() : await readPreferences(resolve(context.cwd, output), format);
     const positional = (context.arguments.positionals.requirements as string[] | undefined) ?? [];
     const resolved = await runResolution(context, positional, preferences);
-    await writeOutput(context, output, formatLock(resolved, format, `kiln lock --format ${format}`));
+    await writeOutput(context, output, await formatLock(resolved, format, `kiln lock --format ${format}`));
     if (context.arguments.options.json) context.output.json(resolutionJson(resolved, output));
     else if (output !== "-") context.output.note(`Wrote ${output}`);
     return 0;

@@ -32,7 +32,7 @@ const compileCommand = defineCommand({
     const preferences = output === "-" ? new Map<string, string>() : await readPreferences(resolve(context.cwd, output), "requirements");
     const resolved = await runResolution(context, [], preferences);
     const command = ["kiln pip compile", ...files, ...(output === "-" ? [] : ["-o", output])].join(" ");
-    await writeOutput(context, output, formatLock(resolved, "requirements", command));
+    await writeOutput(context, output, await formatLock(resolved, "requirements", command));
     if (options.json) context.output.json(resolutionJson(resolved, output));
     return 0;
   },
