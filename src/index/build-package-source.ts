@@ -25,9 +25,14 @@ export interface BuildPackageSourceOptions {
  * 1. `--find-links` locations (files the user put there on purpose);
  * 2. `--extra-index-url`s, in the order given (private indexes, which a public upload must not
  *    shadow);
- * 3. the Pyodide repository (builds made for the runtime's exact ABI);
- * 4. `--index-url` (PyPI by default).
- * `--no-index` drops 2 and 4; `no-pyodide-index` drops 3.
+ * 3. `--index-url` (PyPI by default);
+ * then, as a fallback for a project none of those has a usable file for, the Pyodide repository
+ * (builds made for the runtime's exact ABI, such as numpy, which PyPI has no wasm wheel of).
+ * It is a fallback rather than a first choice because its lock pins one older build of each
+ * package: `pytest>=9.1` must not fail because Pyodide ships 9.0.2, and PEP 783 wheels on the
+ * index are the primary distribution channel. It is trusted (it is the runtime's own), so it
+ * cannot be used for dependency confusion the way a public index could.
+ * `--no-index` drops 2 and 3; `no-pyodide-index` drops the fallback.
  *
  * @example
  * const source = buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide: { baseUrl: pyodideCdnUrl("314.0.7") } });
@@ -36,11 +41,12 @@ export function buildPackageSource(settings: IndexSettings, options: BuildPackag
   const { session } = options;
   const sources: PackageSource[] = settings.findLinks.map((location) => new FindLinksSource({ location, session, files: options.files }));
   if (!settings.noIndex) sources.push(...settings.extraIndexUrls.map((url) => new SimpleIndexSource({ url, session })));
+  if (!settings.noIndex) sources.push(new SimpleIndexSource({ url: settings.indexUrl, session }));
+  const fallbacks: PackageSource[] = [];
   const pyodideBase = settings.pyodideBaseUrl ?? options.pyodide?.baseUrl;
   if (!settings.noPyodideIndex && pyodideBase) {
     const lockText = settings.pyodideBaseUrl === undefined ? options.pyodide?.lockText : undefined;
-    sources.push(new PyodideLockSource({ baseUrl: pyodideBase, session, lockText }));
+    fallbacks.push(new PyodideLockSource({ baseUrl: pyodideBase, session, lockText }));
   }
-  if (!settings.noIndex) sources.push(new SimpleIndexSource({ url: settings.indexUrl, session }));
-  return combineSources(sources, { strategy: settings.indexStrategy });
+  return combineSources(sources, { strategy: settings.indexStrategy, fallbacks });
 }

@@ -16,10 +16,18 @@ export type IndexStrategy = "first-index" | "unsafe-best-match";
 /** Options for {@link combineSources}. */
 export interface CombineSourcesOptions {
   strategy?: IndexStrategy;
+  /**
+   * Trusted sources consulted for a project only when the primary sources offer no file the
+   * caller can use (`ListFilesOptions.isUsable`; without it, no file at all): the runtime's own
+   * Pyodide repository, which fills in packages the indexes have no wasm wheels for (numpy)
+   * without pinning everything else to its older builds.
+   */
+  fallbacks?: PackageSource[];
 }
 
 /**
- * One {@link PackageSource} over several, in priority order. Files are routed back to the
+ * One {@link PackageSource} over several, in priority order, plus trusted fallbacks for projects
+ * the others cannot serve (see {@link CombineSourcesOptions.fallbacks}). Files are routed back to the
  * source that listed them (by `indexUrl`) for metadata and downloads. A failing source is an
  * error, not a reason to ask the next one: silently falling through to a public index when a
  * private one is down is exactly how dependency confusion happens.
@@ -30,8 +38,10 @@ export interface CombineSourcesOptions {
  */
 export function combineSources(sources: PackageSource[], options: CombineSourcesOptions = {}): PackageSource {
   const strategy = options.strategy ?? "first-index";
+  const fallbacks = options.fallbacks ?? [];
+  const everySource = [...sources, ...fallbacks];
   const owner = (file: DistributionFile): PackageSource => {
-    const found = sources.find((s) => s.url === file.indexUrl);
+    const found = everySource.find((s) => s.url === file.indexUrl);
     if (!found) {
       throw new KilnError("invalidIndexPage", `Cannot fetch ${file.filename}: it comes from ${file.indexUrl}, which is not configured`, {
         hint: "Files must be fetched through the source that listed them",
@@ -39,21 +49,37 @@ export function combineSources(sources: PackageSource[], options: CombineSources
     }
     return found;
   };
+  const listPrimary = async (project: string, rest: ListFilesOptions): Promise<DistributionFile[]> => {
+    const all: DistributionFile[] = [];
+    for (const source of sources) {
+      const files = await source.listFiles(project, rest);
+      if (strategy === "first-index" && files.length > 0) return files;
+      all.push(...files);
+    }
+    return all;
+  };
   return {
-    name: sources.map((s) => s.name).join(", "),
-    url: sources.map((s) => s.url).join(" "),
+    name: [...sources.map((s) => s.name), ...fallbacks.map((s) => `${s.name} (fallback)`)].join(", "),
+    url: everySource.map((s) => s.url).join(" "),
     async listFiles(project: string, listOptions?: ListFilesOptions) {
-      const { pythonVersion, ...rest } = listOptions ?? {};
+      const { pythonVersion, isUsable, ...rest } = listOptions ?? {};
       const filter = (files: DistributionFile[]) => (pythonVersion ? filterRequiresPython(files, pythonVersion) : files);
-      const all: DistributionFile[] = [];
-      for (const source of sources) {
-        const files = await source.listFiles(project, rest);
-        if (strategy === "first-index" && files.length > 0) return filter(files);
-        all.push(...files);
+      const usable = (files: DistributionFile[]) => (isUsable ? hasUsable(filter(files), isUsable) : files.length > 0);
+      const primary = await listPrimary(project, rest);
+      if (fallbacks.length === 0 || usable(primary)) return filter(primary);
+      for (const fallback of fallbacks) {
+        const files = await fallback.listFiles(project, rest);
+        if (usable(files)) return filter(files);
       }
-      return filter(all);
+      return filter(primary);
     },
     fetchMetadata: (file: DistributionFile, fetchOptions?: ListFilesOptions) => owner(file).fetchMetadata(file, fetchOptions),
     fetchFile: (file: DistributionFile, fetchOptions?: FetchFileOptions) => owner(file).fetchFile(file, fetchOptions),
   };
+}
+
+/** Newest files come last on index pages, and they are the likeliest to fit: look from the end. */
+function hasUsable(files: readonly DistributionFile[], isUsable: (file: DistributionFile) => boolean): boolean {
+  for (let index = files.length - 1; index >= 0; index--) if (isUsable(files[index]!)) return true;
+  return false;
 }

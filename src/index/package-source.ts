@@ -10,6 +10,12 @@ export interface ListFilesOptions {
    * index whose files all need another Python still owns the project.
    */
   pythonVersion?: string;
+  /**
+   * Whether the caller could install a file (its tags fit the target). With fallback sources
+   * (see `combineSources`), a project whose primary listing has no usable file is looked up in
+   * the fallbacks instead.
+   */
+  isUsable?: (file: DistributionFile) => boolean;
 }
 
 /** Options for {@link PackageSource.fetchFile}. */

@@ -22,7 +22,7 @@ export { explainFailure, type ExplainOptions, type RootWording } from "./explain
 export { pep440Algebra, rangeOf } from "./pep440-algebra.js";
 export { targetForAbi, targetTags, defaultAbi, type TargetEnvironment } from "./target-environment.js";
 export { PythonProvider, type PythonProviderOptions } from "./python-provider.js";
-export { projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
+export { isUsableWheel, projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
 export { resolveRequirements, type ResolveOptions, type ResolveResult, type ResolvedPackage } from "./resolve-requirements.js";
 export { failureHints } from "./failure-hints.js";
 export { lockResolution, type LockResolutionOptions } from "./lock-resolution.js";

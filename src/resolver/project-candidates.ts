@@ -59,6 +59,19 @@ export function projectCandidates(files: readonly DistributionFile[], options: P
   return candidates.sort((a, b) => compareVersions(b.version, a.version));
 }
 
+/**
+ * Whether a file is a wheel whose tags fit the target: what a source combination asks to decide
+ * whether to fall back to the runtime's Pyodide repository for a project.
+ *
+ * @example
+ * isUsableWheel({ filename: "numpy-2.5.0-cp314-cp314-manylinux_2_28_x86_64.whl", … }, ranking); // false
+ */
+export function isUsableWheel(file: DistributionFile, ranking: TagRanking): boolean {
+  if (!file.filename.endsWith(".whl")) return false;
+  const tags = tryParseWheelFilename(file.filename)?.tags;
+  return tags !== undefined && wheelTagRank(tags, ranking) !== undefined;
+}
+
 function lazyCandidate(text: string, version: Version, files: DistributionFile[], options: ProjectCandidatesOptions): Candidate {
   let judged: { wheels: DistributionFile[]; skip?: SkipReason; yanked?: true | string } | undefined;
   const judge = () => (judged ??= judgeVersion(files, options));

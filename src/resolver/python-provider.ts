@@ -5,7 +5,7 @@ import { formatVersion, parseVersion, tryParseSpecifierSet, VersionRange, type V
 import { evaluateMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
 import { tagRanking, type TagRanking } from "../tags/index.js";
 import { pep440Algebra, rangeOf } from "./pep440-algebra.js";
-import { projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
+import { isUsableWheel, projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
 import { packageId, parsePackageId, rootPackage } from "./python-packages.js";
 import type { Dependencies, DependencyProvider } from "./solve.js";
 import { targetTags, type TargetEnvironment } from "./target-environment.js";
@@ -122,7 +122,7 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   candidates(name: string): Promise<Candidate[]> {
     let listing = this.listings.get(name);
     if (!listing) {
-      listing = this.options.source.listFiles(name).then((files) => {
+      listing = this.options.source.listFiles(name, { isUsable: (file) => isUsableWheel(file, this.ranking) }).then((files) => {
         const candidates = projectCandidates(files, { ranking: this.ranking, pythonVersion: this.pythonVersion });
         this.listed.set(name, candidates);
         return candidates;

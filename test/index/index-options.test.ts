@@ -26,7 +26,7 @@ test("openPackageSource: flags, requirement-file index lines and the runtime's P
   assert.equal(opened.settings.indexStrategy, "unsafe-best-match");
   assert.equal(opened.settings.timeoutMs, 5000);
   assert.deepEqual(opened.settings.findLinks, [pathToFileURL(join(cwd, "wheels")).href]);
-  assert.match(opened.source.name, /^find-links file:.*\/wheels, https:\/\/private\.example\/simple\/, Pyodide repository https:\/\/cdn\.jsdelivr\.net\/pyodide\/v[\d.]+\/full\/pyodide-lock\.json, https:\/\/from-file\.example\/simple\/$/);
+  assert.match(opened.source.name, /^find-links file:.*\/wheels, https:\/\/private\.example\/simple\/, https:\/\/from-file\.example\/simple\/, Pyodide repository https:\/\/cdn\.jsdelivr\.net\/pyodide\/v[\d.]+\/full\/pyodide-lock\.json \(fallback\)$/);
 });
 
 test("openPackageSource: the embedded runtime's lock lists Pyodide's packages without a request", async () => {

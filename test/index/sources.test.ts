@@ -118,7 +118,7 @@ test("find-links page: links relative to the page, hashes checked, combined befo
   assert.equal((await combined.listFiles("pydantic-core"))[0]!.indexUrl, `${server.url}/pyodide/pyodide-lock.json`);
 });
 
-test("buildPackageSource: find-links, then extra indexes, then Pyodide, then the index; --no-index keeps the rest", async () => {
+test("buildPackageSource: find-links, then extra indexes, then the index, Pyodide as the fallback; --no-index keeps the rest", async () => {
   const { buildPackageSource, resolveIndexSettings } = await import("../../src/index/index.js");
   const directory = mkdtempSync(join(tmpdir(), "kiln-links-"));
   writeFileSync(join(directory, "pydantic_core-9.9-py3-none-any.whl"), localWheel());
@@ -131,7 +131,36 @@ test("buildPackageSource: find-links, then extra indexes, then Pyodide, then the
   assert.deepEqual((await source.listFiles("pydantic-core")).map((f) => f.filename), ["pydantic_core-9.9-py3-none-any.whl"]);
   assert.equal((await source.listFiles("numpy"))[0]!.indexUrl, `${server.url}/pyodide/pyodide-lock.json`);
   assert.deepEqual(await source.listFiles("not-anywhere"), []);
-  assert.equal(source.name, `find-links ${pathToFileURL(directory).href}, Pyodide repository ${server.url}/pyodide/pyodide-lock.json, ${server.url}/nothing/`);
+  assert.equal(source.name, `find-links ${pathToFileURL(directory).href}, ${server.url}/nothing/, Pyodide repository ${server.url}/pyodide/pyodide-lock.json (fallback)`);
   const offline = buildPackageSource({ ...settings, noIndex: true, noPyodideIndex: true }, { session: session(), files: nodeLocalFiles });
   assert.equal(offline.name, `find-links ${pathToFileURL(directory).href}`);
+});
+
+test("combineSources: a fallback serves a project only when the primary sources have no usable file", async () => {
+  const wheel = (filename: string, indexUrl: string) => ({ filename, url: `${indexUrl}${filename}`, hashes: {}, indexUrl });
+  const fake = (url: string, files: Record<string, string[]>) => ({
+    name: url,
+    url,
+    listFiles: async (project: string) => (files[project] ?? []).map((name) => wheel(name, url)),
+    fetchMetadata: async () => "",
+    fetchFile: async () => new Uint8Array(),
+  });
+  const index = fake("https://index/", {
+    numpy: ["numpy-2.5.0-cp314-cp314-manylinux_2_28_x86_64.whl"],
+    pytest: ["pytest-9.2.0-py3-none-any.whl"],
+  });
+  const pyodide = fake("https://pyodide/", {
+    numpy: ["numpy-2.4.6-cp314-cp314-pyemscripten_2026_0_wasm32.whl"],
+    pytest: ["pytest-9.0.2-py3-none-any.whl"],
+    "only-pyodide": ["only_pyodide-1.0-py3-none-any.whl"],
+  });
+  const combined = combineSources([index], { fallbacks: [pyodide] });
+  const isUsable = (file: { filename: string }) => !file.filename.includes("manylinux");
+  const names = async (project: string, usable?: typeof isUsable) =>
+    (await combined.listFiles(project, usable ? { isUsable: usable } : {})).map((f) => f.filename);
+  assert.deepEqual(await names("pytest", isUsable), ["pytest-9.2.0-py3-none-any.whl"]);
+  assert.deepEqual(await names("numpy", isUsable), ["numpy-2.4.6-cp314-cp314-pyemscripten_2026_0_wasm32.whl"]);
+  assert.deepEqual(await names("numpy"), ["numpy-2.5.0-cp314-cp314-manylinux_2_28_x86_64.whl"]);
+  assert.deepEqual(await names("only-pyodide", isUsable), ["only_pyodide-1.0-py3-none-any.whl"]);
+  assert.deepEqual(await names("nowhere", isUsable), []);
 });
