@@ -1,13 +1,16 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RandomAccessSource } from "../../src/archive/index.js";
+import { readWheelMetadata } from "../../src/index/index.js";
 
 /**
  * Real-world strings from the public index, for differential tests and benchmarks: every version
  * string in the wheel and sdist filenames of ~300 popular projects (PEP 503 simple pages), the
  * `data-requires-python` values of those pages, and the `Requires-Dist` / `Requires-Python`
- * lines of each project's newest wheel that has a `<wheel-url>.metadata` file (PEP 658 files PyPI serves
- * even though its HTML pages do not advertise them).
+ * lines of each project's newest wheel: from its `<wheel-url>.metadata` file (PEP 658 files PyPI
+ * serves even though its HTML pages do not advertise them), or, where the newest wheels have none,
+ * from the wheel's own `METADATA` read with HTTP range requests.
  *
  * Everything is cached under `.cache/corpus/` (one JSON file per project) and reused; only
  * missing projects are fetched. Set `KILN_CORPUS_REFRESH=1` to fetch everything again.
@@ -88,6 +91,8 @@ interface ProjectEntry {
   /** `.metadata` URLs of the newest wheels, one per version, newest first. */
   metadataCandidates: string[];
   metadataUrl?: string;
+  /** True once the range-request fallback ran (whatever it found). */
+  metadataRangeTried?: boolean;
   requirements: string[];
   metadataRequiresPython: string | undefined;
 }
@@ -120,7 +125,15 @@ async function loadProject(project: string, refresh: boolean): Promise<ProjectEn
   const file = join(cacheDir, `${project}.json`);
   if (!refresh) {
     const cached = await readFile(file, "utf8").catch(() => undefined);
-    if (cached !== undefined) return (JSON.parse(cached) as ProjectEntry | null) ?? undefined;
+    if (cached !== undefined) {
+      const entry = (JSON.parse(cached) as ProjectEntry | null) ?? undefined;
+      // Entries cached before the range-request fallback existed get it now.
+      if (entry === undefined || entry.metadataUrl !== undefined || entry.metadataCandidates.length === 0) return entry;
+      if (entry.metadataRangeTried) return entry;
+      await readMetadataByRanges(entry);
+      await writeAtomically(file, JSON.stringify(entry));
+      return entry;
+    }
   }
   const page = await fetchText(`https://pypi.org/simple/${project}/`);
   if (page === undefined) {
@@ -132,14 +145,44 @@ async function loadProject(project: string, refresh: boolean): Promise<ProjectEn
   for (const url of entry.metadataCandidates) {
     const metadata = await fetchText(url);
     if (metadata === undefined) continue;
-    const headers = parseMetadataHeaders(metadata);
-    entry.metadataUrl = url;
-    entry.requirements = headers.get("requires-dist") ?? [];
-    entry.metadataRequiresPython = headers.get("requires-python")?.[0];
+    useMetadata(entry, url, metadata);
     break;
   }
+  if (entry.metadataUrl === undefined && entry.metadataCandidates.length > 0) await readMetadataByRanges(entry);
   await writeAtomically(file, JSON.stringify(entry));
   return entry;
+}
+
+function useMetadata(entry: ProjectEntry, url: string, metadata: string): void {
+  const headers = parseMetadataHeaders(metadata);
+  entry.metadataUrl = url;
+  entry.requirements = headers.get("requires-dist") ?? [];
+  entry.metadataRequiresPython = headers.get("requires-python")?.[0];
+}
+
+/**
+ * Some wheels on the index have no `.metadata` companion file; read `METADATA` out of the newest
+ * one with HTTP range requests instead (the zip's directory and that one entry, a few KiB).
+ */
+async function readMetadataByRanges(entry: ProjectEntry): Promise<void> {
+  entry.metadataRangeTried = true;
+  const url = entry.metadataCandidates[0]!.replace(/\.metadata$/, "");
+  const head = await fetchWithRetries(url, { method: "HEAD" });
+  const size = Number(head?.headers.get("content-length"));
+  if (head === undefined || !Number.isSafeInteger(size) || size <= 0) return;
+  const source: RandomAccessSource = {
+    size,
+    async read(offset, length) {
+      if (length === 0) return new Uint8Array(0);
+      const response = await fetchWithRetries(url, { headers: { range: `bytes=${offset}-${offset + length - 1}` } });
+      if (response === undefined || response.status !== 206) throw new Error(`GET ${url} bytes ${offset}+${length}: HTTP ${response?.status ?? 404}`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.length !== length) throw new Error(`GET ${url} bytes ${offset}+${length}: got ${bytes.length} bytes`);
+      return bytes;
+    },
+  };
+  const filename = decodeURIComponent(url.slice(url.lastIndexOf("/") + 1));
+  useMetadata(entry, `${url}#range`, await readWheelMetadata(source, filename));
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {
@@ -261,12 +304,18 @@ export function parseMetadataHeaders(text: string): Map<string, string[]> {
 
 /** GET with retries; undefined on 404; throws a clear error when the network is unreachable. */
 async function fetchText(url: string): Promise<string | undefined> {
+  const response = await fetchWithRetries(url);
+  return response === undefined ? undefined : await response.text();
+}
+
+/** A request with retries: the response, undefined on 404, a clear error when the network fails. */
+async function fetchWithRetries(url: string, init: RequestInit = {}): Promise<Response | undefined> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(60_000) });
       if (response.status === 404) return undefined;
-      if (response.ok) return await response.text();
+      if (response.ok) return response;
       lastError = new Error(`HTTP ${response.status}`);
       if (response.status < 500 && response.status !== 429) break;
     } catch (error) {
@@ -276,7 +325,7 @@ async function fetchText(url: string): Promise<string | undefined> {
   }
   const reason = lastError instanceof Error ? `${lastError.message}${causeText(lastError)}` : String(lastError);
   throw new Error(
-    `Cannot fetch the PyPI corpus: GET ${url} failed after ${attempts} attempts (${reason}). ` +
+    `Cannot fetch the PyPI corpus: ${init.method ?? "GET"} ${url} failed after ${attempts} attempts (${reason}). ` +
       `The corpus needs network access to pypi.org and files.pythonhosted.org the first time; ` +
       `it is cached in .cache/corpus/ afterwards.`,
   );
