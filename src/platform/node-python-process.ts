@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
 import { KilnError, isKilnError, type ErrorCode } from "../core/index.js";
 import {
@@ -9,6 +10,8 @@ import {
   type RuntimeSpec,
 } from "../runtime/index.js";
 import { hostModules } from "./node-host-modules.js";
+import { TerminalLineReader } from "./node-line-reader.js";
+import { answerLine, createLineBuffers } from "./node-stdio.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 
 /** Options for {@link runPythonProcess}. */
@@ -85,12 +88,21 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
     cwd: options.cwd ?? process.cwd(),
     env: stringEnv(options.env ?? process.env),
   };
+  const lineBuffers = isatty(0) ? createLineBuffers() : undefined;
+  if (lineBuffers) data.lines = lineBuffers;
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
   const onSigint = () => Atomics.store(new Int32Array(interrupt), 0, 2);
+  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint }) : undefined;
+  worker.on("message", (message: PythonWorkerMessage) => {
+    if (message.kind !== "readline" || !reader || !lineBuffers) return;
+    const buffers = { control: new Int32Array(lineBuffers.control), data: new Uint8Array(lineBuffers.data) };
+    void reader.read(message.prompt).then((answer) => answerLine(buffers, answer));
+  });
   process.on("SIGINT", onSigint);
   return new Promise<number>((resolve, reject) => {
     let settled = false;
-    worker.once("message", (message: PythonWorkerMessage) => {
+    worker.on("message", (message: PythonWorkerMessage) => {
+      if (message.kind === "readline") return;
       settled = true;
       if (message.kind === "exit") resolve(message.code);
       else reject(new KilnError(message.error.code as ErrorCode, message.error.message, message.error.hint ? { hint: message.error.hint } : {}));
@@ -105,7 +117,10 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
     worker.once("exit", (code) => {
       if (!settled) reject(new KilnError("runtimeStart", `The Python worker stopped with status ${code} before Python finished`));
     });
-  }).finally(() => process.off("SIGINT", onSigint));
+  }).finally(() => {
+    process.off("SIGINT", onSigint);
+    reader?.close();
+  });
 }
 
 function stringEnv(env: Record<string, string | undefined>): Record<string, string> {

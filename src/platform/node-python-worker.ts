@@ -8,11 +8,14 @@ import { writeSync } from "node:fs";
 import { isKilnError, type Reporter } from "../core/index.js";
 import { runPythonMain, type PythonMainRequest } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
+import { NodeStdio } from "./node-stdio.js";
 
 /** What the main thread hands the worker. */
 export interface PythonWorkerData {
   request: Omit<PythonMainRequest, "interrupt" | "reporter">;
   interrupt: SharedArrayBuffer;
+  /** Present when stdin is a terminal: the REPL reads lines through the main thread. */
+  lines?: { control: SharedArrayBuffer; data: SharedArrayBuffer };
   cwd: string;
   env: Record<string, string>;
 }
@@ -20,12 +23,16 @@ export interface PythonWorkerData {
 /** What the worker sends back once. */
 export type PythonWorkerMessage =
   | { kind: "exit"; code: number }
+  | { kind: "readline"; prompt: string }
   | { kind: "error"; error: { code: string; message: string; hint?: string } };
 
 const data = workerData as PythonWorkerData;
 let message: PythonWorkerMessage;
 try {
-  const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd });
+  const lines = data.lines
+    ? { control: new Int32Array(data.lines.control), data: new Uint8Array(data.lines.data), post: (message: object) => parentPort!.postMessage(message) }
+    : undefined;
+  const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, ...(lines ? { stdio: new NodeStdio({ lines }) } : {}) });
   const reporter = data.env.KILN_DEBUG ? debugReporter(host.now) : undefined;
   const code = await runPythonMain(host, { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}) });
   message = { kind: "exit", code };

@@ -17,6 +17,8 @@ const runtimeOwned = new Set(["dev", "proc", "sys", "lib"]);
 export interface NodeRuntimeHostOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
+  /** The standard streams; the process's own file descriptors when absent. */
+  stdio?: NodeStdio;
   /** Where kiln caches snapshots and runtimes; {@link kilnCacheDir} when absent. */
   cacheDir?: string;
 }
@@ -39,7 +41,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Run
     checksum: (bytes) => crc32(bytes),
     mounts: hostRootMounts,
     mount: mountNodeFs,
-    stdio: new NodeStdio(),
+    stdio: options.stdio ?? new NodeStdio(),
     env,
     cwd: options.cwd ?? process.cwd(),
     now: () => performance.now(),

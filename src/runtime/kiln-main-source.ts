@@ -56,8 +56,36 @@ def prepare(config):
     sys.dont_write_bytecode = bool(config["dontWriteBytecode"])
     _set_warnings(config["warnOptions"])
     _set_streams(config["isatty"], config["unbuffered"])
+    _make_sleep_interruptible()
     _set_path(config)
     _reset_state()
+
+
+def _make_sleep_interruptible():
+    """time.sleep() in Pyodide blocks without looking at the interrupt buffer, so ^C would wait for
+    the whole sleep; sleeping in short steps and checking the host between them makes it prompt."""
+    take_interrupt = _host_function("take_interrupt")
+    if take_interrupt is None:
+        return
+    import signal
+    import time
+    sleep = getattr(time.sleep, "_kiln_original", time.sleep)
+
+    def interruptible_sleep(seconds):
+        if not isinstance(seconds, (int, float)) or seconds != seconds or seconds <= 0.05:
+            return sleep(seconds)
+        deadline = time.monotonic() + seconds
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            sleep(min(remaining, 0.05))
+            if take_interrupt():
+                signal.raise_signal(signal.SIGINT)
+
+    interruptible_sleep.__doc__ = sleep.__doc__
+    interruptible_sleep._kiln_original = sleep
+    time.sleep = interruptible_sleep
 
 
 def _set_warnings(options):
@@ -281,8 +309,67 @@ def print_exception(error):
 
 
 def _interact(config, banner):
-    from _kiln_repl import interact
-    return interact(config, banner=banner)
+    """The basic REPL, as CPython's when it cannot use its own terminal code: banner and prompts,
+    PYTHONSTARTUP, "<stdin>" tracebacks, ^C cancels the line, ^D or exit() leaves. On a terminal the
+    host reads lines (line editing and history); otherwise prompts go to stderr, as CPython does."""
+    import code
+    import __main__
+    sys.ps1 = getattr(sys, "ps1", ">>> ")
+    sys.ps2 = getattr(sys, "ps2", "... ")
+    terminal = bool(config["isatty"][0])
+    host_readline = _host_function("readline") if terminal else None
+    take_interrupt = _host_function("take_interrupt")
+    if banner and not sys.flags.quiet:
+        sys.stderr.write(f"Python {sys.version} on {sys.platform}\n"
+                         'Type "help", "copyright", "credits" or "license" for more information.\n')
+    startup = os.environ.get("PYTHONSTARTUP") if not sys.flags.ignore_environment else None
+    if banner and startup and os.path.isfile(startup):
+        try:
+            with open(startup, "rb") as file:
+                exec(compile(file.read(), startup, "exec"), __main__.__dict__)
+        except SystemExit as exit:
+            return exit_code(exit)
+        except BaseException as error:
+            print_exception(error)
+
+    class Console(code.InteractiveConsole):
+        def raw_input(self, prompt=""):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            if host_readline is not None:
+                if take_interrupt is not None and take_interrupt():
+                    raise KeyboardInterrupt  # ^C came while the last line ran or compiled
+                line = host_readline(prompt)
+                if line is None:
+                    raise EOFError
+                if line is False:
+                    if take_interrupt is not None:
+                        take_interrupt()  # the host set it too; this ^C is handled here
+                    raise KeyboardInterrupt
+                return line
+            sys.stderr.write(prompt)
+            sys.stderr.flush()
+            line = sys.stdin.readline()
+            if not line:
+                raise EOFError
+            return line[:-1] if line.endswith("\n") else line
+
+    console = Console(__main__.__dict__, filename="<stdin>")
+    try:
+        console.interact(banner="", exitmsg="")
+    except SystemExit as exit:
+        return exit_code(exit)
+    if terminal:
+        sys.stdout.write("\n")
+    return 0
+
+
+def _host_function(name):
+    try:
+        import _kiln_host
+    except ImportError:
+        return None
+    return getattr(_kiln_host, name, None)
 
 
 def finalize(code):

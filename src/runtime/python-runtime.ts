@@ -64,10 +64,23 @@ export class PythonRuntime {
     }
   }
 
-  /** Lets `Atomics.store(buffer, 0, 2)` from another thread raise KeyboardInterrupt in Python. */
-  setInterruptBuffer(buffer: Int32Array | Uint8Array): void {
+  /**
+   * Lets `Atomics.store(buffer, 0, 2)` from another thread raise KeyboardInterrupt in Python, also
+   * during `time.sleep()` (which kiln's driver then sleeps in short steps, checking the buffer).
+   */
+  setInterruptBuffer(buffer: Int32Array): void {
     this.pyodide.setInterruptBuffer(buffer);
+    this.hostFunctions.take_interrupt = () => Atomics.exchange(buffer, 0, 0);
+    this.pyodide.registerJsModule("_kiln_host", this.hostFunctions);
   }
+
+  /** Gives the REPL the host's line editor (see {@link HostStdio.readline}). */
+  setReadline(readline: (prompt: string) => string | undefined | false): void {
+    this.hostFunctions.readline = readline;
+    this.pyodide.registerJsModule("_kiln_host", this.hostFunctions);
+  }
+
+  private readonly hostFunctions: Record<string, unknown> = {};
 
   /**
    * Runs one process's worth of Python (`python3 ARGS`) and returns its exit code, or

@@ -52,6 +52,8 @@ export async function runPythonMain(host: RuntimeHost, request: PythonMainReques
   runtime.connectStdio(host.stdio);
   runtime.mountHostFileSystem(host);
   if (request.interrupt) runtime.setInterruptBuffer(request.interrupt);
+  const readline = host.stdio.readline?.bind(host.stdio);
+  if (readline && host.stdio.isatty(0)) runtime.setReadline(readline);
   if (commandLine.action) return runtime.runProcess(actionConfig(request, host));
   return runtime.runProcess(processConfig(request, host));
 }

@@ -49,8 +49,11 @@ export interface HostStdio {
   /** Writes the bytes and returns how many were written. */
   write(fd: 1 | 2, buffer: Uint8Array): number;
   isatty(fd: 0 | 1 | 2): boolean;
-  /** Reads one line from a terminal with line editing and history; undefined at end of input. */
-  readline?(prompt: string): string | undefined;
+  /**
+   * Reads one line from the terminal with line editing and history, for the REPL: the line
+   * without its newline, undefined at end of input (^D), false when ^C cancelled it.
+   */
+  readline?(prompt: string): string | undefined | false;
   /** The terminal size, for `shutil.get_terminal_size()`. */
   terminalSize?(): { rows: number; columns: number } | undefined;
 }

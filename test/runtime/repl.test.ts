@@ -1,0 +1,116 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { hostPython } from "../support/host-python.js";
+import { baseEnv, kilnBin, runCommand } from "./support.js";
+
+// Drives `kiln run` on a pseudo-terminal (Python's pty module on the host): each step waits for
+// some output, then types keys. What a person at a terminal would see and do.
+const ptyDriver = String.raw`
+import json, os, pty, re, select, sys, time
+argv, steps = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(argv[0], argv)
+out, seen, ok = b"", 0, True
+def screen():
+    # Without carriage returns and readline's cursor movement, as the transcript reads.
+    return re.sub(rb"\x1b\[\d*[GJ]", b"", out).replace(b"\r", b"")
+def wait_for(token, timeout=60):
+    global out, seen
+    end = time.time() + timeout
+    while time.time() < end:
+        at = screen().find(token.encode(), seen)
+        if at != -1:
+            seen = at + len(token)
+            return True
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            out += chunk
+    return False
+for token, keys in steps:
+    if not wait_for(token):
+        ok = False
+        break
+    os.write(fd, keys.encode())
+end = time.time() + 30
+while time.time() < end:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if select.select([fd], [], [], 0.1)[0]:
+        try:
+            out += os.read(fd, 4096)
+        except OSError:
+            pass
+else:
+    os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+print(json.dumps({"ok": ok, "output": out.decode("utf-8", "replace"), "status": os.waitstatus_to_exitcode(status)}))
+`;
+
+function drive(args: string[], steps: Array<[string, string]>) {
+  const result = runCommand(hostPython, ["-c", ptyDriver, JSON.stringify([process.execPath, kilnBin, ...args]), JSON.stringify(steps)], {
+    env: baseEnv({ TERM: "xterm" }),
+    timeoutMs: 300_000,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  const parsed = JSON.parse(result.stdout) as { ok: boolean; output: string; status: number };
+  // Drop readline's cursor movement so the transcript reads as the screen does.
+  parsed.output = parsed.output.replace(/\u001b\[\d*[GJ]/g, "").replaceAll("\r", "");
+  return parsed;
+}
+
+test("the REPL on a terminal: banner, blocks, tracebacks, ^C, history, paste, input(), ^D", () => {
+  const session = drive(["run"], [
+    [">>> ", "for i in range(2):\r"],
+    ["... ", "  print(i)\r"],
+    ["... ", "\r"],
+    ["1\n>>> ", "import sys; sys.stdin.isatty(), sys.stdout.isatty()\r"],
+    ["(True, True)\n>>> ", "abc\u0003"],
+    ["KeyboardInterrupt\n>>> ", "1/0\r"],
+    ["division by zero\n>>> ", "\u001b[A"],
+    ["1/0", "\u001b[A"],
+    ["sys.stdout.isatty()", "\r"],
+    ["(True, True)\n>>> ", "print(1)\rprint(2)\rprint(3)\r"],
+    ["3\n>>> ", 'name = input("who? ")\r'],
+    ["who? ", "kiln\r"],
+    [">>> ", "name\r"],
+    ["'kiln'\n>>> ", "\u0004"],
+  ]);
+  assert.ok(session.ok, session.output);
+  assert.equal(session.status, 0, session.output);
+  assert.match(session.output, /^Python 3\.\d+\.\d+ .* on emscripten\nType "help", "copyright", "credits" or "license" for more information\.\n/);
+  assert.match(session.output, /ZeroDivisionError: division by zero/);
+  assert.match(session.output, /File "<stdin>", line 1, in <module>/);
+  assert.equal(session.output.match(/\(True, True\)/g)?.length, 2, "the history recall ran the line again");
+  assert.match(session.output, /1\n2\n3\n/);
+});
+
+test("exit() leaves the REPL with its status; -q drops the banner; ^C at input() raises KeyboardInterrupt", () => {
+  const session = drive(["run", "-q"], [
+    [">>> ", "input()\r"],
+    ["input()\n", "\u0003"],
+    ["KeyboardInterrupt\n>>> ", "exit(4)\r"],
+  ]);
+  assert.ok(session.ok, session.output);
+  assert.equal(session.status, 4, session.output);
+  assert.doesNotMatch(session.output, /Type "help"/);
+});
+
+test("-i runs the script, then the REPL in its namespace", () => {
+  const session = drive(["run", "-i", "-c", "x = 41"], [[">>> ", "x + 1\r"], ["42\n>>> ", "\u0004"]]);
+  assert.ok(session.ok, session.output);
+  assert.equal(session.status, 0);
+});
+
+test("-i with a non-terminal stdin reads the session from it, prompts on stderr", () => {
+  const result = runCommand(process.execPath, [kilnBin, "run", "-i", "-c", "x = 1"], { env: baseEnv(), input: "print(x + 1)\n" });
+  assert.equal(result.status, 0, result.stderr);
+  assert.equal(result.stdout, "2\n");
+  assert.equal(result.stderr, ">>> >>> \n");
+});
