@@ -1,17 +1,40 @@
-import { HostModuleRegistry } from "../runtime/index.js";
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import { fileURLToPath } from "node:url";
+import { HostModuleRegistry, type HostModuleContext } from "../runtime/index.js";
+
+/** kiln's own command line, which `python -m pip` hands its arguments to. */
+const kilnBin = fileURLToPath(new URL("../../bin/kiln.js", import.meta.url));
 
 /**
  * The modules `python -m NAME` runs on the host rather than in the WASM interpreter, for `kiln run`
  * and venv launchers alike.
  *
- * This is the hook for the installer: register `pip` here (a handler that runs kiln's pip with
- * the context's args, targeting `context.venv`), and `venv/bin/python -m pip ...` and a
- * `venv/bin/pip` launcher (see `writeModuleLauncher`) reach it. Handlers are imported lazily, so
- * plain Python runs pay nothing for them. No module is registered yet.
+ * `pip` is kiln's pip: `venv/bin/python -m pip ARGS` and the venv's `bin/pip` launcher (see
+ * `writeModuleLauncher`) run `kiln pip ARGS` with the launcher's venv as the target
+ * (`VIRTUAL_ENV`; an explicit `--python` still wins). It runs as a child process because the
+ * CLI sits above this layer; handlers start only when asked for, so plain Python runs pay nothing.
  *
  * @example
  * const handler = (await hostModules()).get("pip");
  */
 export async function hostModules(): Promise<HostModuleRegistry> {
-  return new HostModuleRegistry();
+  const modules = new HostModuleRegistry();
+  modules.register("pip", runKilnPip);
+  return modules;
+}
+
+function runKilnPip(context: HostModuleContext): Promise<number> {
+  const env = { ...context.env, ...(context.venv ? { VIRTUAL_ENV: context.venv.prefix } : {}) };
+  // The process's own stdio is passed through, so pip's progress bars see the terminal.
+  const inherit = context.stdout === process.stdout && context.stderr === process.stderr;
+  const child = spawn(process.execPath, [kilnBin, "pip", ...context.args], { cwd: context.cwd, env, stdio: inherit ? "inherit" : ["inherit", "pipe", "pipe"] });
+  child.stdout?.on("data", (chunk: Buffer) => context.stdout.write(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => context.stderr.write(chunk.toString()));
+  const forward = () => undefined; // Ctrl-C reaches the child through the terminal's process group.
+  process.on("SIGINT", forward);
+  return new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 1)));
+  }).finally(() => process.off("SIGINT", forward));
 }

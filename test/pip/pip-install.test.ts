@@ -237,3 +237,16 @@ test("pip's habitual options are accepted; -q silences the summary", async () =>
   assert.equal(result.stdout, "");
   assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
 });
+
+test("pip's general options may come before the subcommand; kiln pip --version names kiln", async () => {
+  const env = environment();
+  const result = await kiln(["pip", "-q", "--python", env.prefix, "install", "lib==2.0", "-i", index.url], { cwd: env.root });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stdout, "");
+  assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
+  const version = await env.pip("--version");
+  assert.match(version.stdout, /^pip \S+ from kiln \S+ \(python 3\.14\)\n$/);
+  const bare = await env.pip();
+  assert.equal(bare.code, 2);
+  assert.match(bare.stderr, /install/);
+});

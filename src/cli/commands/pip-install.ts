@@ -55,6 +55,12 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   const reporter = pipReporter(context.output, { quietness: level, env: context.env });
   const environment = await openPipEnvironment(context);
   const wanted = await readPipRequirements(context, (context.arguments.positionals.requirements as string[] | undefined) ?? []);
+  const withoutPip = wanted.requirements.filter((text) => !/^pip\s*($|[\[<>=!~;@ ])/i.test(text.trim()));
+  if (withoutPip.length < wanted.requirements.length) {
+    reporter.info("pip is provided by kiln in this environment (bin/pip and python -m pip run kiln pip); not installing pip");
+    if (withoutPip.length === 0) return 0;
+    wanted.requirements = withoutPip;
+  }
   if (wanted.requirements.length === 0) {
     throw new KilnError("usage", "Nothing to install: give requirements, paths to wheels, or -r FILE", { hint: "kiln pip install pytest  or  kiln pip install -r requirements.txt" });
   }

@@ -4,6 +4,7 @@ import { readPreferences, resolveOptions } from "../resolve-settings.js";
 import { formatLock, writeOutput } from "./lock.js";
 import { pipCheckCommand } from "./pip-check.js";
 import { pipFreezeCommand } from "./pip-freeze.js";
+import { runPipGlobalOptions } from "./pip-global-options.js";
 import { pipInstallCommand } from "./pip-install.js";
 import { pipListCommand } from "./pip-list.js";
 import { pipShowCommand } from "./pip-show.js";
@@ -43,6 +44,9 @@ export const pipCommand = defineCommand({
   name: "pip",
   summary: "pip for the WASM runtime: install, uninstall, list, freeze, show, check, compile",
   description: "Works on the environment given by --python DIR, else VIRTUAL_ENV, else ./.venv-wasm. A venv's bin/pip and bin/python -m pip run these.",
+  usage: "pip [--version] [pip options] COMMAND [options]",
   options: [],
+  passThrough: true,
   subcommands: [pipInstallCommand, pipUninstallCommand, pipListCommand, pipFreezeCommand, pipShowCommand, pipCheckCommand, compileCommand],
+  run: (context) => runPipGlobalOptions(context, pipCommand),
 });

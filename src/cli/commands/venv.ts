@@ -29,6 +29,8 @@ export const venvCommand = defineCommand({
       ...(parsed.options.clear ? { clear: true } : {}),
       ...(typeof parsed.options.prompt === "string" ? { prompt: parsed.options.prompt } : {}),
     });
+    // bin/pip, as `python -m venv` provides it: a launcher for bin/python -m pip, which is kiln's pip.
+    await (await import("./pip-global-options.js")).writePipLaunchers(venv);
     if (parsed.options.json) {
       output.json({ prefix: venv.prefix, python: `${venv.binDir}/python`, sitePackages: venv.sitePackages, runtime: description });
     } else {
