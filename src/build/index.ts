@@ -26,3 +26,4 @@ export { BuildSession, type BuildSessionOptions, type DistributionKind } from ".
 export { buildDistribution, type BuildDistributionOptions, type BuiltDistribution } from "./build-distribution.js";
 export { extractSdist, type ExtractSdistOptions } from "./extract-sdist.js";
 export { buildSdistWheel, type BuildSdistWheelOptions, type SdistWheel } from "./build-sdist-wheel.js";
+export { prepareSdistMetadata, type PrepareSdistMetadataOptions } from "./prepare-sdist-metadata.js";

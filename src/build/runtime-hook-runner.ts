@@ -43,7 +43,7 @@ export function runtimeHookRunner(options: RuntimeHookRunnerOptions): HookRunner
         env: { ...env, ...request.env },
         isatty: [false, false, false],
         pythonPath: [],
-        dontWriteBytecode: true,
+        dontWriteBytecode: false,
         warnOptions: [],
         unbuffered: true,
         inspect: false,
