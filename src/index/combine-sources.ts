@@ -31,7 +31,9 @@ export interface CombineSourcesOptions {
 export function combineSources(sources: PackageSource[], options: CombineSourcesOptions = {}): PackageSource {
   const strategy = options.strategy ?? "first-index";
   const owner = (file: DistributionFile): PackageSource => {
-    const found = sources.find((s) => s.url === file.indexUrl);
+    // A combined source's url lists its members' urls, space-separated: nested combinations
+    // (a direct-files source over the configured indexes) still route to the member that listed the file.
+    const found = sources.find((s) => s.url === file.indexUrl || s.url.split(" ").includes(file.indexUrl));
     if (!found) {
       throw new KilnError("invalidIndexPage", `Cannot fetch ${file.filename}: it comes from ${file.indexUrl}, which is not configured`, {
         hint: "Files must be fetched through the source that listed them",
