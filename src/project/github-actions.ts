@@ -32,12 +32,13 @@ export function githubAnnotations(result: ProjectTestResult, context: Annotation
 }
 
 function failureAnnotation(failure: TestFailure, result: ProjectTestResult, context: AnnotationContext): string {
-  const properties: Record<string, string> = { title: `${testId(failure.test)} ${failure.kind === "failed" ? "failed" : "errored"} on ${failure.runtime}` };
+  const properties: Record<string, string> = {};
   if (failure.test.file) {
     properties.file = relativeTo(context.workspace, `${result.projectDir}/${failure.test.file}`);
     const line = failingLine(failure) ?? failure.test.line;
     if (line !== undefined) properties.line = String(line);
   }
+  properties.title = `${testId(failure.test)} ${failure.kind === "failed" ? "failed" : "errored"} on ${failure.runtime}`;
   const message = [failure.message, failure.limitation ? `kiln: ${failure.limitation}` : ""].filter(Boolean).join("\n");
   return command("error", properties, message);
 }

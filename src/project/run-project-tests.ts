@@ -157,7 +157,13 @@ async function runOneRuntime(options: RunProjectTestsOptions, run: RuntimeRun): 
   const env = commandEnvironment(options, { environment, config: run.config, junitPath });
   const argv = await commandArgv(host, run.command, environment);
   run.reporter.info(`[${runtime}] Running ${run.command.join(" ")} in ${cwd}`);
-  const exitCode = await host.runCommand({ argv, cwd, env });
+  let exitCode: number;
+  try {
+    exitCode = await host.runCommand({ argv, cwd, env });
+  } catch (error) {
+    if (!isKilnError(error)) throw error;
+    return { runtime, label: environment.label, status: "setup-failed", error, seconds: seconds() };
+  }
   const result: RuntimeTestResult = { runtime, label: environment.label, status: exitCode === 0 ? "passed" : "failed", exitCode, seconds: 0 };
   const text = await host.readText(junitPath);
   if (text !== undefined) {
