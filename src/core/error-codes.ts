@@ -113,6 +113,12 @@ export const errorCodes = {
   buildEnvironmentFailed: "The build environment cannot be set up",
   // end of build
 
+  // project tests
+  invalidTestConfig: "A project's [tool.kiln.test] settings or test requirements cannot be used",
+  invalidTestReport: "A test run's JUnit XML report cannot be read",
+  testSetupFailed: "Setting up a runtime's test environment failed",
+  // end of project tests
+
   // internal
   internal: "An internal error",
 } as const;

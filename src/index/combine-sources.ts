@@ -41,7 +41,9 @@ export function combineSources(sources: PackageSource[], options: CombineSources
   const fallbacks = options.fallbacks ?? [];
   const everySource = [...sources, ...fallbacks];
   const owner = (file: DistributionFile): PackageSource => {
-    const found = everySource.find((s) => s.url === file.indexUrl);
+    // A combined source's url lists its members' urls, space-separated: nested combinations
+    // (a direct-files source over the configured indexes) still route to the member that listed the file.
+    const found = everySource.find((s) => s.url === file.indexUrl || s.url.split(" ").includes(file.indexUrl));
     if (!found) {
       throw new KilnError("invalidIndexPage", `Cannot fetch ${file.filename}: it comes from ${file.indexUrl}, which is not configured`, {
         hint: "Files must be fetched through the source that listed them",

@@ -5,7 +5,8 @@ import { cacheCommand } from "./cache.js";
 import { lockCommand } from "./lock.js";
 import { pipCommand } from "./pip.js";
 import { runCommand } from "./run.js";
+import { testCommand } from "./test.js";
 import { venvCommand } from "./venv.js";
 
 /** Every top-level command, in the order `kiln --help` lists them. */
-export const commands: CommandDefinition[] = [runCommand, venvCommand, lockCommand, pipCommand, auditCommand, cacheCommand, buildCommand];
+export const commands: CommandDefinition[] = [runCommand, venvCommand, testCommand, lockCommand, pipCommand, auditCommand, cacheCommand, buildCommand];

@@ -1,0 +1,221 @@
+import { KilnError, isKilnError, silentReporter, type Reporter } from "../core/index.js";
+import { formatRuntimeSetting, type RuntimeSpec } from "../runtime/index.js";
+import { parseWheelFilename } from "../wheel-name/index.js";
+import { parseJunitReport, type TestReport } from "./junit-report.js";
+import type { ProjectTestHost, TestEnvironment } from "./project-test-host.js";
+import { parseRuntimeMatrix } from "./runtime-matrix.js";
+import { parseTestConfig, type ProjectTestConfig } from "./test-config.js";
+import { testRequirements, type TestRequirements } from "./test-requirements.js";
+
+/** Options for {@link runProjectTests}. */
+export interface RunProjectTestsOptions {
+  /** The project's root directory (absolute): where `pyproject.toml` is. */
+  projectDir: string;
+  /** The runtime matrix; `[tool.kiln.test] runtimes` or the bundled runtime when absent. */
+  runtimes?: RuntimeSpec[];
+  /** A wheel to test instead of building the project (`--wheel`). */
+  wheel?: string;
+  /** The test command, instead of `[tool.kiln.test] command` or `python -m pytest`. */
+  command?: string[];
+  /** Arguments appended to the test command (`kiln test -- ARGS`). */
+  extraArgs?: string[];
+  /** The variables the test command inherits (the process environment). */
+  environment: Record<string, string>;
+  /** Keep one JUnit XML file per runtime in this directory (`--junit-xml DIR`). */
+  junitDir?: string;
+  host: ProjectTestHost;
+  reporter?: Reporter;
+}
+
+/** How one runtime's test run ended. */
+export interface RuntimeTestResult {
+  /** The runtime as given: `bundled`, `pyodide@314.0.7`. */
+  runtime: string;
+  /** `bundled (CPython 3.14.2, Pyodide 314.0.7)`, once the environment exists. */
+  label: string;
+  /** `passed` when the command exited 0; `setup-failed` when the environment or install failed. */
+  status: "passed" | "failed" | "setup-failed";
+  exitCode?: number;
+  /** What pytest's JUnit report says, when the command wrote one. */
+  report?: TestReport;
+  /** Where the report was kept (`--junit-xml DIR`). */
+  junitFile?: string;
+  /** Why setting up failed. */
+  error?: KilnError;
+  /** Wall-clock seconds for this runtime, environment and install included. */
+  seconds: number;
+}
+
+/** The outcome of a whole `kiln test` run. */
+export interface ProjectTestResult {
+  projectDir: string;
+  config: ProjectTestConfig;
+  requirements: TestRequirements;
+  command: string[];
+  results: RuntimeTestResult[];
+  /** True when every runtime passed. */
+  passed: boolean;
+}
+
+/**
+ * Runs a project's test suite on each runtime of the matrix, as CI would: builds the project's
+ * wheel once (or takes `wheel`), then per runtime makes a fresh virtual environment, installs
+ * the wheel with its test extras, the test requirements and pytest, and runs the test command
+ * (default `python -m pytest`) with live output — from a copy of `[tool.kiln.test] sources` when
+ * configured, so the tests import the installed package rather than the source tree. pytest's
+ * JUnit XML report (requested through `PYTEST_ADDOPTS`) gives the counts.
+ *
+ * @example
+ * const result = await runProjectTests({ projectDir: "/src/demo", environment: env, host });
+ * result.results[0]!.report!.passed;
+ */
+export async function runProjectTests(options: RunProjectTestsOptions): Promise<ProjectTestResult> {
+  const { host, projectDir } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const pyprojectPath = `${projectDir}/pyproject.toml`;
+  const config = parseTestConfig(await host.readText(pyprojectPath), pyprojectPath);
+  const runtimes = options.runtimes ?? parseRuntimeMatrix(config.runtimes ?? [], `${pyprojectPath}: [tool.kiln.test] runtimes`);
+  const requirements = testRequirements(config, { where: pyprojectPath });
+  const command = [...(options.command ?? config.command ?? ["python", "-m", "pytest"]), ...(options.extraArgs ?? [])];
+  const scratch = await host.makeScratchDirectory("kiln-test");
+  try {
+    const wheel = await projectWheel(options, { scratch, runtime: runtimes[0]!, reporter });
+    const install = [...requirements.requirements, ...(wheel ? [projectRequirement(wheel, requirements.extras)] : [])];
+    if (!wheel && requirements.extras.length) reporter.warn(`Extras ${requirements.extras.join(", ")} are ignored: there is no project to install them with`);
+    reporter.info(`Test requirements: ${requirements.origin}`);
+    const results: RuntimeTestResult[] = [];
+    for (const [index, runtime] of runtimes.entries()) {
+      const run = { index, runtime, scratch, install, command, config, reporter };
+      results.push(await runOneRuntime(options, run));
+    }
+    return { projectDir, config, requirements, command, results, passed: results.every((r) => r.status === "passed") };
+  } finally {
+    await host.remove(scratch);
+  }
+}
+
+async function projectWheel(
+  options: RunProjectTestsOptions,
+  context: { scratch: string; runtime: RuntimeSpec; reporter: Reporter },
+): Promise<string | undefined> {
+  const { host, projectDir } = options;
+  if (options.wheel) {
+    if (!(await host.exists(options.wheel))) {
+      throw new KilnError("testSetupFailed", `Cannot test the wheel "${options.wheel}": no such file`, { hint: "Build it first (kiln build --wheel), or leave out --wheel" });
+    }
+    return options.wheel;
+  }
+  const buildable = (await host.exists(`${projectDir}/pyproject.toml`)) || (await host.exists(`${projectDir}/setup.py`));
+  if (!buildable) {
+    context.reporter.info(`${projectDir} has no pyproject.toml or setup.py: testing without installing a project`);
+    return undefined;
+  }
+  context.reporter.info(`Building the wheel of ${projectDir}`);
+  return host.buildWheel({ projectDir, outputDir: `${context.scratch}/dist`, runtime: context.runtime });
+}
+
+/** `name[extras] @ file:///…/name-1.0-py3-none-any.whl`. */
+function projectRequirement(wheel: string, extras: string[]): string {
+  const name = parseWheelFilename(wheel.split("/").pop()!).name;
+  const url = new URL("file:///");
+  url.pathname = wheel;
+  return `${name}${extras.length ? `[${extras.join(",")}]` : ""} @ ${url.href}`;
+}
+
+interface RuntimeRun {
+  index: number;
+  runtime: RuntimeSpec;
+  scratch: string;
+  install: string[];
+  command: string[];
+  config: ProjectTestConfig;
+  reporter: Reporter;
+}
+
+async function runOneRuntime(options: RunProjectTestsOptions, run: RuntimeRun): Promise<RuntimeTestResult> {
+  const { host } = options;
+  const started = host.now();
+  const runtime = formatRuntimeSetting(run.runtime);
+  const directory = `${run.scratch}/${run.index + 1}-${runtime.replace(/[^\w.@-]/g, "_")}`;
+  const seconds = () => (host.now() - started) / 1000;
+  let environment: TestEnvironment;
+  let cwd: string;
+  try {
+    run.reporter.info(`[${runtime}] Creating a fresh environment`);
+    environment = await host.createEnvironment({ directory: `${directory}/venv`, runtime: run.runtime });
+    run.reporter.info(`[${runtime}] Installing ${run.install.length} requirement${run.install.length === 1 ? "" : "s"} into ${environment.label}`);
+    await host.install({ environment, requirements: run.install });
+    cwd = await testDirectory(options, run, directory);
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    const kilnError = isKilnError(error)
+      ? error
+      : new KilnError("testSetupFailed", `Cannot set up the test environment for ${runtime}: ${error.message}`, { cause: error });
+    return { runtime, label: runtime, status: "setup-failed", error: kilnError, seconds: seconds() };
+  }
+  const junitPath = `${directory}/junit.xml`;
+  const env = commandEnvironment(options, { environment, config: run.config, junitPath });
+  const argv = await commandArgv(host, run.command, environment);
+  run.reporter.info(`[${runtime}] Running ${run.command.join(" ")} in ${cwd}`);
+  let exitCode: number;
+  try {
+    exitCode = await host.runCommand({ argv, cwd, env });
+  } catch (error) {
+    if (!isKilnError(error)) throw error;
+    return { runtime, label: environment.label, status: "setup-failed", error, seconds: seconds() };
+  }
+  const result: RuntimeTestResult = { runtime, label: environment.label, status: exitCode === 0 ? "passed" : "failed", exitCode, seconds: 0 };
+  const text = await host.readText(junitPath);
+  if (text !== undefined) {
+    result.report = parseJunitReport(text, junitPath);
+    if (options.junitDir) {
+      result.junitFile = `${options.junitDir}/${runtime.replace(/[^\w.@-]/g, "_")}.xml`;
+      await host.copy(junitPath, result.junitFile);
+    }
+  }
+  result.seconds = seconds();
+  return result;
+}
+
+/** Where the command runs: the project, or a fresh copy of the configured test sources. */
+async function testDirectory(options: RunProjectTestsOptions, run: RuntimeRun, directory: string): Promise<string> {
+  const sources = run.config.sources;
+  if (!sources?.length) return options.projectDir;
+  const copy = `${directory}/sources`;
+  // pytest's configuration and root conftest travel with the tests, so rootdir and options match.
+  const configFiles = ["pyproject.toml", "pytest.ini", ".pytest.ini", "tox.ini", "setup.cfg", "conftest.py"];
+  for (const path of [...new Set([...configFiles, ...sources])]) {
+    const from = `${options.projectDir}/${path}`;
+    if (await options.host.exists(from)) await options.host.copy(from, `${copy}/${path}`);
+    else if (sources.includes(path)) throw new KilnError("invalidTestConfig", `[tool.kiln.test] sources names "${path}", which is not in ${options.projectDir}`, { hint: "List paths relative to the project root" });
+  }
+  return copy;
+}
+
+function commandEnvironment(
+  options: RunProjectTestsOptions,
+  context: { environment: TestEnvironment; config: ProjectTestConfig; junitPath: string },
+): Record<string, string> {
+  const base = options.environment;
+  const venv = context.environment.venv;
+  const junit = [`--junit-xml=${context.junitPath}`, "-o", "junit_family=xunit1"].map(shellQuote).join(" ");
+  return {
+    ...base,
+    VIRTUAL_ENV: venv.prefix,
+    PATH: base.PATH ? `${venv.binDir}:${base.PATH}` : venv.binDir,
+    ...context.config.environment,
+    PYTEST_ADDOPTS: [base.PYTEST_ADDOPTS, context.config.environment.PYTEST_ADDOPTS, junit].filter(Boolean).join(" "),
+  };
+}
+
+/** `python` means the environment's Python; other programs are looked up in its `bin` first. */
+async function commandArgv(host: ProjectTestHost, command: string[], environment: TestEnvironment): Promise<string[]> {
+  const [program, ...args] = command as [string, ...string[]];
+  if (/^python(\d(\.\d+)?)?$/.test(program)) return [`${environment.venv.binDir}/python`, ...args];
+  if (!program.includes("/") && (await host.exists(`${environment.venv.binDir}/${program}`))) return [`${environment.venv.binDir}/${program}`, ...args];
+  return [program, ...args];
+}
+
+function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}

@@ -1,0 +1,60 @@
+import { strict as assert } from "node:assert";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { repoRoot, runKiln, summaryRow } from "./support.js";
+
+// Live: builds the sample project with its PEP 517 backend and installs from the public index.
+
+test("the README's first command: kiln test examples/sample-project passes on the embedded runtime", async () => {
+  const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
+  const first = /```sh\n([^\n]*)/.exec(readme)?.[1] ?? "";
+  const kilnPart = /npx kiln ([^#&|;]*)/.exec(first)?.[1]?.trim();
+  assert.equal(kilnPart, "test examples/sample-project", `the README's first command runs kiln test on the sample: ${first}`);
+  const run = await runKiln(kilnPart!.split(/\s+/), { cwd: repoRoot });
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /platform emscripten -- Python 3\.14/, "pytest's live output");
+  assert.deepEqual(summaryRow(run.stdout, "bundled"), { passed: 12, failed: 0, skipped: 1, errors: 0, result: "ok" });
+});
+
+test("a failing test makes kiln test exit non-zero, with JUnit files, GitHub annotations and the WASM limitation named", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kiln-sample-"));
+  try {
+    const project = join(dir, "project");
+    cpSync(join(repoRoot, "examples/sample-project"), project, { recursive: true });
+    writeFileSync(
+      join(project, "tests/test_breaks.py"),
+      [
+        "import subprocess, sys",
+        "from kiln_sample import Inventory",
+        "",
+        "def test_wrong_total(inventory):",
+        "    assert inventory.total() == 1",
+        "",
+        "def test_runs_a_subprocess():",
+        "    subprocess.run([sys.executable, '-c', 'pass'], check=True)",
+        "",
+      ].join("\n"),
+    );
+    const summary = join(dir, "summary.md");
+    const run = await runKiln(["test", project, "--junit-xml", join(dir, "junit"), "--", "-p", "no:cacheprovider"], {
+      cwd: dir,
+      env: { GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary },
+    });
+    assert.equal(run.code, 1, run.stdout + run.stderr);
+    const row = summaryRow(run.stdout, "bundled");
+    assert.deepEqual({ ...row, result: undefined }, { passed: 12, failed: 2, skipped: 1, errors: 0, result: undefined });
+    assert.match(row!.result, /^FAILED \(exit 1\)/);
+    assert.match(run.stdout, /test_breaks\.py::test_runs_a_subprocess \[bundled\]: WASM cannot start subprocesses/);
+    assert.match(run.stdout, /^::error file=project\/tests\/test_breaks\.py,line=5,title=tests\/test_breaks\.py%3A%3Atest_wrong_total failed on bundled::assert 247\.5 == 1/m);
+    assert.match(run.stdout, /^::error file=project\/tests\/test_breaks\.py,line=8,.*%0Akiln: WASM cannot start subprocesses/m);
+    assert.deepEqual(readdirSync(join(dir, "junit")), ["bundled.xml"]);
+    assert.match(readFileSync(join(dir, "junit/bundled.xml"), "utf8"), /<testcase classname="tests.test_breaks" name="test_wrong_total"/);
+    const markdown = readFileSync(summary, "utf8");
+    assert.match(markdown, /\| bundled \(CPython 3\.14\.\d+, Pyodide [\d.]+\) \| 12 \| 2 \| 1 \| 0 \|/);
+    assert.match(markdown, /WASM cannot start subprocesses/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
