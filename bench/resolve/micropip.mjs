@@ -1,7 +1,7 @@
 // Resolution with micropip inside Pyodide (Node): the same requirement set, index and target as
 // bench/resolve/run.mjs. Prints JSON { packages, failed, startupSeconds, resolveSeconds }.
 // Usage: node micropip.mjs MICROPIP_WHEEL REQUIREMENTS_FILE INDEX_URL [REPORT_FILE]
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -14,7 +14,8 @@ const { loadPyodide } = await import(`${pyodideDir}/pyodide.mjs`);
 // requests, …) from Pyodide's lock file without asking the index, and resolves far less than
 // the other tools do.
 const lock = JSON.parse(readFileSync(`${pyodideDir}/pyodide-lock.json`, "utf8"));
-const emptyLock = join(mkdtempSync(join(tmpdir(), "micropip-bench-")), "pyodide-lock.json");
+const lockDirectory = mkdtempSync(join(tmpdir(), "micropip-bench-"));
+const emptyLock = join(lockDirectory, "pyodide-lock.json");
 writeFileSync(emptyLock, JSON.stringify({ ...lock, packages: {} }));
 const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/`, lockFileURL: emptyLock });
 pyodide.FS.writeFile("/tmp/micropip.whl", readFileSync(wheel));
@@ -46,6 +47,7 @@ json.dumps({
 `);
 const resolveSeconds = (performance.now() - resolveStart) / 1000;
 const report = JSON.stringify({ ...JSON.parse(result), startupSeconds, resolveSeconds });
+rmSync(lockDirectory, { recursive: true, force: true });
 if (reportFile) writeFileSync(reportFile, report);
 else console.log(report);
 process.exit(0);
