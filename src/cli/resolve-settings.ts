@@ -7,26 +7,11 @@ import { normalizeName } from "../pep508/index.js";
 import { createNodeHttpSession, kilnCacheDir, loadIndexSettings, nodeLocalFiles } from "../platform/node.js";
 import { targetForAbi, type TargetEnvironment } from "../resolver/index.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
+import { indexOptions } from "./index-options.js";
 import { emptyRequirementsInput, readRequirementsFile, type RequirementsInput } from "./requirements-file.js";
 
-/** Where packages come from: the same flags as pip and uv, merged with their configuration (docs/configuration.md). */
-export const indexOptions: OptionDefinition[] = [
-  { name: "index-url", short: "i", type: "string", valueName: "URL", description: "The package index (default https://pypi.org/simple/)" },
-  { name: "extra-index-url", type: "string", multiple: true, valueName: "URL", description: "Another index, consulted before --index-url" },
-  { name: "find-links", short: "f", type: "string", multiple: true, valueName: "PATH|URL", description: "A directory or page of links to wheels, consulted first" },
-  { name: "no-index", type: "boolean", description: "Ignore --index-url and --extra-index-url" },
-  { name: "pyodide-base-url", type: "string", valueName: "URL", description: "A Pyodide repository (a directory URL with pyodide-lock.json) to consult" },
-  { name: "no-pyodide-index", type: "boolean", description: "Leave the Pyodide repository out" },
-  { name: "index-strategy", type: "string", valueName: "STRATEGY", description: "first-index (default) or unsafe-best-match" },
-  { name: "cert", type: "string", valueName: "FILE", description: "A CA bundle (PEM) for HTTPS" },
-  { name: "proxy", type: "string", valueName: "URL", description: "An HTTP(S) proxy (default HTTPS_PROXY / HTTP_PROXY)" },
-  { name: "timeout", type: "string", valueName: "SECONDS", description: "Idle timeout per request" },
-  { name: "retries", type: "string", valueName: "N", description: "Retries per request" },
-  { name: "offline", type: "boolean", description: "Use only the cache; never touch the network" },
-  { name: "refresh", type: "boolean", description: "Revalidate cached index pages" },
-  { name: "cache-dir", type: "string", valueName: "DIR", description: "Cache directory (default: KILN_CACHE_DIR, else the platform's)" },
-  { name: "no-cache", type: "boolean", description: "Do not read or write the cache" },
-];
+/** Where packages come from: one declaration for every command that fetches packages. */
+export { indexOptions };
 
 /** The options every resolving command shares (`kiln lock`, `kiln pip compile`). */
 export const resolveOptions: OptionDefinition[] = [
