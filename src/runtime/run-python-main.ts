@@ -49,13 +49,17 @@ export async function runPythonMain(host: RuntimeHost, request: PythonMainReques
     reporter: request.reporter ?? silentReporter,
     ...(request.runtime ? { runtime: request.runtime } : {}),
   });
+  const reporter = request.reporter ?? silentReporter;
   runtime.connectStdio(host.stdio);
   runtime.mountHostFileSystem(host);
+  reporter.debug("Connected stdio and mounted the host file system");
   if (request.interrupt) runtime.setInterruptBuffer(request.interrupt);
   const readline = host.stdio.readline?.bind(host.stdio);
   if (readline && host.stdio.isatty(0)) runtime.setReadline(readline);
-  if (commandLine.action) return runtime.runProcess(actionConfig(request, host));
-  return runtime.runProcess(processConfig(request, host));
+  const config = commandLine.action ? actionConfig(request, host) : processConfig(request, host);
+  const code = runtime.runProcess(config);
+  reporter.debug(`Python finished with status ${code}`);
+  return code;
 }
 
 function processConfig(request: PythonMainRequest, host: RuntimeHost): ProcessConfig {
