@@ -1,7 +1,7 @@
 // End-to-end: `kiln audit` on wheels and modules written to a temporary directory; exit codes,
 // formats and --fail-on.
 import { strict as assert } from "node:assert";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -76,6 +76,25 @@ test("a directory holding an unpacked wheel is audited like the wheel", async ()
   assert.equal(report.input.kind, "directory");
   assert.ok(report.findings.some((f: { code: string }) => f.code === "legacyPlatformTag"));
   assert.equal(report.modules.length, 1);
+});
+
+test("--runtime pyodide@0.29.3 is fetched from the npm registry into an empty cache on first use, then reused offline", async () => {
+  const cache = join(mkdtempSync(join(tmpdir(), "kiln-fresh-")), "cache");
+  const audit = async (registry?: string) => {
+    let stdout = "";
+    const code = await runCli(["audit", "--runtime", "pyodide@0.29.3", "--format", "json", clean], {
+      stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, cwd: directory,
+      env: { ...env, KILN_CACHE_DIR: cache, ...(registry ? { npm_config_registry: registry } : {}) },
+    });
+    return { code, report: JSON.parse(stdout).reports[0] };
+  };
+  const first = await audit();
+  assert.equal(first.code, 1);
+  assert.deepEqual([first.report.runtime.version, first.report.runtime.abiVersion], ["0.29.3", "2025_0"]);
+  assert.ok(first.report.findings.some((f: { code: string }) => f.code === "incompatibleWithRuntime"));
+  assert.ok(existsSync(join(cache, "runtimes", "pyodide-0.29.3", "pyodide.asm.wasm")));
+  const offline = await audit("http://127.0.0.1:9/");
+  assert.deepEqual(offline.report.runtime.version, "0.29.3");
 });
 
 test("bad options are usage errors", async () => {

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { join, relative, resolve, sep } from "node:path";
 import {
   atLeast, auditTarget, checkLoad, platformTagsForManifest, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,
@@ -11,10 +10,11 @@ import {
 import { parseWheelFile } from "../../archive/index.js";
 import { KilnError, isKilnError } from "../../core/index.js";
 import { kilnCacheDir } from "../../platform/node.js";
+import { ensureNpmRuntime } from "../../platform/node-npm-runtime.js";
+import { bundledPyodideDir } from "../../platform/node-runtime-host.js";
+import { parseRuntimeSetting } from "../../runtime/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { describeError } from "../output.js";
-
-const require = createRequire(import.meta.url);
 
 export const auditCommand = defineCommand({
   name: "audit",
@@ -32,7 +32,7 @@ export const auditCommand = defineCommand({
   ].join("\n"),
   positionals: [{ name: "inputs", description: "Wheels, .so/.wasm modules or directories", required: true, variadic: true }],
   options: [
-    { name: "runtime", type: "string", valueName: "pyodide@X|DIR", description: "Runtime to check against: pyodide@VERSION, or a directory holding pyodide.asm.wasm (default: the bundled Pyodide)" },
+    { name: "runtime", type: "string", valueName: "pyodide@X|DIR", description: "Runtime to check against: pyodide@VERSION (fetched from the npm registry into kiln's cache on first use), or a directory holding pyodide.asm.wasm (default: the bundled Pyodide)" },
     { name: "format", type: "string", valueName: "text|json|html", description: "Report format (default text); json follows schema kiln.audit.v1 (docs/audit.md)" },
     { name: "fail-on", type: "string", valueName: "warning|error", description: "Exit 1 when a finding is at least this severe (default error)" },
     { name: "load", type: "boolean", description: "Also install each wheel into a temporary venv on the runtime and import its top-level modules" },
@@ -45,7 +45,7 @@ async function runAudit(context: CommandContext): Promise<number> {
   const { output, arguments: args } = context;
   const format = optionChoice(args.options.format, ["text", "json", "html"], "text", "--format");
   const failOn = optionChoice(args.options["fail-on"], ["warning", "error"], "error", "--fail-on") as Severity;
-  const runtimeDirectory = locateRuntime(String(args.options.runtime ?? ""), context);
+  const runtimeDirectory = await locateRuntime(String(args.options.runtime ?? ""), context);
   const manifest = await loadManifest(runtimeDirectory, String(args.options.runtime ?? ""), context);
   const harness = args.options.load ? loadHarness(runtimeDirectory, manifest, context) : undefined;
   const inputs = [args.positionals.inputs ?? []].flat();
@@ -115,7 +115,7 @@ async function unpackedWheelName(root: string, files: string[]): Promise<string 
   }
 }
 
-/** Finds the runtime package (bundled Pyodide, `pyodide@X` in kiln's cache, or a directory) and its cached manifest. */
+/** Reads the runtime package's manifest (what side modules can link against), cached. */
 async function loadManifest(directory: string, runtime: string, context: CommandContext): Promise<RuntimeManifest> {
   const read = async (name: string) => (existsSync(join(directory, name)) ? readFile(join(directory, name)) : undefined);
   const [packageJson, mainModule, loaderModule, loaderScript, lock] = await Promise.all(
@@ -134,18 +134,19 @@ async function loadManifest(directory: string, runtime: string, context: Command
   );
 }
 
-function locateRuntime(runtime: string, context: CommandContext): string {
-  const bundled = join(require.resolve("pyodide/package.json"), "..");
-  if (runtime === "") return bundled;
-  const version = /^pyodide@(.+)$/.exec(runtime)?.[1];
-  if (version === undefined) return resolve(context.cwd, runtime);
+/**
+ * The runtime package to check against: the bundled Pyodide, `pyodide@VERSION` (or a range such
+ * as `0.29.x`) fetched from the npm registry into kiln's cache on first use, or a directory.
+ */
+async function locateRuntime(runtime: string, context: CommandContext): Promise<string> {
+  const bundled = bundledPyodideDir();
+  if (runtime === "" || runtime === "bundled") return bundled;
+  if (!runtime.startsWith("pyodide@")) return resolve(context.cwd, runtime);
+  const spec = parseRuntimeSetting(runtime);
+  if (spec.kind === "bundled") return bundled;
   const bundledVersion = String(JSON.parse(readFileSync(join(bundled, "package.json"), "utf8")).version);
-  if (bundledVersion === version) return bundled;
-  const cached = join(kilnCacheDir(context.env, { cwd: context.cwd }), "runtimes", "pyodide", version);
-  if (existsSync(join(cached, "pyodide.asm.wasm"))) return cached;
-  throw new KilnError("auditRuntime", `Pyodide ${version} is not available: kiln bundles Pyodide ${bundledVersion}`, {
-    hint: `Unpack it (npm pack pyodide@${version}) and pass its package directory: --runtime DIR`,
-  });
+  if (spec.version === bundledVersion) return bundled;
+  return ensureNpmRuntime(spec.version, kilnCacheDir(context.env, { cwd: context.cwd }), context.env);
 }
 
 function manifestCache(cacheRoot: string): ManifestCache {
