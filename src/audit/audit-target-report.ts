@@ -13,7 +13,10 @@ import { sha256Hex, type RuntimeFeatures, type RuntimeManifest } from "./runtime
 
 /** The outcome of `--load`: the wheel installed into a venv on the runtime and its modules imported. */
 export interface LoadResult {
-  /** The reference installer (pip) accepted the wheel for the runtime. */
+  /**
+   * kiln's installer took the wheel: a tag of it is among the runtime's own compatible tags, its
+   * Requires-Python admits the runtime's Python, and it installed (RECORD verified) into a venv.
+   */
   installed: boolean;
   /**
    * Each extension module imported on its own (parent packages stubbed); `missingDependency`
@@ -24,7 +27,7 @@ export interface LoadResult {
   imports: { module: string; ok: boolean; error?: string }[];
   /** Installed, and every extension module loaded (imported, or stopped only at a missing Python dependency). */
   loads: boolean;
-  /** Every extension module imported once the files were in place, whether or not pip accepted the wheel. */
+  /** Every extension module imported once the files were in place, whether or not the installer took the wheel. */
   linked: boolean;
   /** Installer or interpreter output when something failed. */
   detail?: string;

@@ -21,5 +21,6 @@ export { linkImports, collectWheelSymbols, type ImportLinking, type ImportSource
 export { moduleFeatures, type ModuleFeatures } from "./module-features.js";
 export type { ModuleReport } from "./analyze-module.js";
 export { checkLoad, type LoadHarness } from "./load-check.js";
+export { wheelInstallsOn, type InstallDecision } from "./wheel-installs-on.js";
 export { formatAuditText, type Paint } from "./format-audit-text.js";
 export { formatAuditHtml } from "./format-audit-html.js";

@@ -1,45 +1,49 @@
 import type { AuditReport, LoadResult } from "./audit-target-report.js";
 
 /**
- * What `--load` needs from the host: the reference installer's decision, and a fresh runtime
- * with the wheel's files installed in which to run Python. The CLI implements it with pip and
- * the runtime package; tests can implement it with anything.
+ * What `--load` needs from the host: a fresh runtime, a temporary virtual environment on it with
+ * the wheel installed by the installer (which decides whether it installs), and a way to run
+ * Python there. The CLI implements it with kiln's own venv, installer and runtime
+ * (`src/cli/commands/audit-load.ts`); tests can implement it with anything.
  */
 export interface LoadHarness {
-  /** Whether the reference installer (pip) accepts the wheel for the runtime, with its message. */
-  installerAccepts(report: AuditReport): Promise<{ ok: boolean; detail?: string }>;
-  /** Starts a fresh runtime, installs the wheel's files into site-packages, runs `code`, returns what it prints. */
-  runWithWheel(report: AuditReport, code: string): Promise<string>;
+  /**
+   * Installs the wheel into a fresh environment on the runtime, runs `code` there as `python -c`,
+   * and returns the installer's decision and what the program printed. When the installer
+   * refuses the wheel its files must still be put in place, so linking can be tried anyway.
+   */
+  runWithWheel(report: AuditReport, code: string): Promise<{ installed: boolean; detail?: string; output: string }>;
 }
 
 /**
- * Ground truth for the static verdict: asks the reference installer whether it would install
- * the wheel, then, if so, installs it into a fresh runtime and imports each extension module
- * through the normal import system (parent packages are stubbed so their pure-Python
- * dependencies need not be installed; suffix rules still apply, and the module must come from
- * the `.so`, not a same-named namespace directory), loads each shared library with `ctypes`, and
- * imports each top-level module.
- * When pip refuses the wheel its files are still unpacked and the extension modules tried, so
- * `linked` checks the static linking analysis even for a runtime the wheel was not built for.
+ * Ground truth for the static verdict: installs the wheel into a fresh environment on the runtime
+ * and imports each extension module through the normal import system (parent packages are
+ * stubbed so their pure-Python dependencies need not be installed; suffix rules still apply, and
+ * the module must come from the `.so`, not a same-named namespace directory), loads each shared
+ * library with `ctypes`, and, when the installer took the wheel, imports each top-level module.
+ * Extension modules are tried even when the installer refused the wheel, so `linked` checks the
+ * static linking analysis for a runtime the wheel was not built for too.
  *
  * @example
  * report.load = await checkLoad(report, harness);
  */
 export async function checkLoad(report: AuditReport, harness: LoadHarness): Promise<LoadResult> {
-  const install = await harness.installerAccepts(report);
   const extensions = report.modules.flatMap((m) => {
     const name = m.role === "extension" ? moduleName(m.path) : undefined;
     return name ? [{ name, path: m.path }] : [];
   });
   const libraries = report.modules.filter((m) => m.role === "library").map((m) => m.path);
-  const output = await harness.runWithWheel(report, importProgram(extensions, libraries, install.ok ? report.topLevelModules : []));
-  const line = output.split("\n").reverse().find((l) => l.startsWith("KILN-LOAD "));
-  const detail = [install.detail, line ? undefined : output.slice(-2000)].filter(Boolean).join("\n");
+  const run = await harness.runWithWheel(report, importProgram(extensions, libraries, report.topLevelModules));
+  const line = run.output.split("\n").reverse().find((l) => l.startsWith("KILN-LOAD "));
+  const detail = [run.detail, line ? undefined : run.output.slice(-2000)].filter(Boolean).join("\n");
   const result = line ? (JSON.parse(line.slice(10)) as { extensions: LoadResult["extensions"]; imports: LoadResult["imports"] }) : { extensions: [], imports: [] };
   // A module whose initialisation ran but stopped at a missing Python dependency was loaded and
   // linked: that is what the static verdict speaks about.
   const linked = line !== undefined && result.extensions.every((e) => e.ok || e.missingDependency !== undefined);
-  return { installed: install.ok, extensions: result.extensions, imports: result.imports, loads: install.ok && linked, linked, ...(detail ? { detail } : {}) };
+  return {
+    installed: run.installed, extensions: result.extensions, imports: run.installed ? result.imports : [],
+    loads: run.installed && linked, linked, ...(detail ? { detail } : {}),
+  };
 }
 
 /** `pkg/sub/_core.cpython-314-wasm32-emscripten.so` → `pkg.sub._core`. */
@@ -54,7 +58,6 @@ function moduleName(path: string): string | undefined {
 function importProgram(extensions: { name: string; path: string }[], libraries: string[], topLevel: string[]): string {
   return `
 import importlib, json, sys, types, os, sysconfig, ctypes
-site_packages = sysconfig.get_paths()["purelib"]
 def missing_dependency(error, name):
     seen = set()
     while error is not None and id(error) not in seen:
@@ -88,7 +91,10 @@ def attempt(name, stub_parents, expected_file=None):
         return result
 def load_library(path):
     try:
-        ctypes.CDLL(os.path.join(site_packages, path))
+        found = [os.path.join(p, path) for p in sys.path if os.path.isfile(os.path.join(p, path))]
+        if not found:
+            raise FileNotFoundError(f"{path} is not on sys.path")
+        ctypes.CDLL(found[0])
         return {"module": path, "ok": True}
     except BaseException as error:
         return {"module": path, "ok": False, "error": f"{type(error).__name__}: {error}"[:500]}

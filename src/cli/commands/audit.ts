@@ -1,18 +1,18 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import {
-  atLeast, auditTarget, checkLoad, platformTagsForManifest, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,
-  type AuditFile, type AuditReport, type LoadHarness, type AuditTarget, type ManifestCache, type RuntimeManifest, type Severity,
+  atLeast, auditTarget, checkLoad, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,
+  type AuditFile, type AuditReport, type AuditTarget, type ManifestCache, type RuntimeManifest, type Severity,
 } from "../../audit/index.js";
 import { parseWheelFile } from "../../archive/index.js";
 import { KilnError, isKilnError } from "../../core/index.js";
 import { kilnCacheDir } from "../../platform/node.js";
 import { ensureNpmRuntime } from "../../platform/node-npm-runtime.js";
-import { bundledPyodideDir } from "../../platform/node-runtime-host.js";
 import { parseRuntimeSetting } from "../../runtime/index.js";
+import { bundledPyodideDir, createNodeRuntimeHost } from "../../platform/node-runtime-host.js";
+import { kilnVersion } from "../main.js";
+import { kilnLoadHarness, type LoadRuntime } from "./audit-load.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { describeError } from "../output.js";
 
@@ -45,9 +45,9 @@ async function runAudit(context: CommandContext): Promise<number> {
   const { output, arguments: args } = context;
   const format = optionChoice(args.options.format, ["text", "json", "html"], "text", "--format");
   const failOn = optionChoice(args.options["fail-on"], ["warning", "error"], "error", "--fail-on") as Severity;
-  const runtimeDirectory = await locateRuntime(String(args.options.runtime ?? ""), context);
-  const manifest = await loadManifest(runtimeDirectory, String(args.options.runtime ?? ""), context);
-  const harness = args.options.load ? loadHarness(runtimeDirectory, manifest, context) : undefined;
+  const runtime = await locateRuntime(String(args.options.runtime ?? ""), context);
+  const manifest = await loadManifest(runtime.directory, String(args.options.runtime ?? ""), context);
+  const harness = args.options.load ? kilnLoadHarness({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd }), runtime: runtime.load, cwd: context.cwd, kilnVersion }) : undefined;
   const inputs = [args.positionals.inputs ?? []].flat();
   const reports: AuditReport[] = [];
   const errors: ReturnType<typeof describeError>[] = [];
@@ -138,15 +138,20 @@ async function loadManifest(directory: string, runtime: string, context: Command
  * The runtime package to check against: the bundled Pyodide, `pyodide@VERSION` (or a range such
  * as `0.29.x`) fetched from the npm registry into kiln's cache on first use, or a directory.
  */
-async function locateRuntime(runtime: string, context: CommandContext): Promise<string> {
+async function locateRuntime(runtime: string, context: CommandContext): Promise<{ directory: string; load: LoadRuntime }> {
   const bundled = bundledPyodideDir();
-  if (runtime === "" || runtime === "bundled") return bundled;
-  if (!runtime.startsWith("pyodide@")) return resolve(context.cwd, runtime);
+  if (runtime === "" || runtime === "bundled") return { directory: bundled, load: { spec: { kind: "bundled" } } };
+  if (!runtime.startsWith("pyodide@")) {
+    const directory = resolve(context.cwd, runtime);
+    return { directory, load: { directory } };
+  }
   const spec = parseRuntimeSetting(runtime);
-  if (spec.kind === "bundled") return bundled;
+  if (spec.kind === "bundled") return { directory: bundled, load: { spec } };
   const bundledVersion = String(JSON.parse(readFileSync(join(bundled, "package.json"), "utf8")).version);
-  if (spec.version === bundledVersion) return bundled;
-  return ensureNpmRuntime(spec.version, kilnCacheDir(context.env, { cwd: context.cwd }), context.env);
+  if (spec.version === bundledVersion) return { directory: bundled, load: { spec: { kind: "bundled" } } };
+  const directory = await ensureNpmRuntime(spec.version, kilnCacheDir(context.env, { cwd: context.cwd }), context.env);
+  const version = String(JSON.parse(readFileSync(join(directory, "package.json"), "utf8")).version);
+  return { directory, load: { spec: { kind: "npm", version } } };
 }
 
 function manifestCache(cacheRoot: string): ManifestCache {
@@ -162,56 +167,4 @@ function manifestCache(cacheRoot: string): ManifestCache {
       }
     },
   };
-}
-
-/**
- * `--load` on Node: pip (the reference installer, on the host) decides whether the wheel
- * installs for the runtime's tags; a child process starts the runtime package with
- * `loadPyodide`, unpacks the wheel into site-packages and runs the import program.
- */
-function loadHarness(runtimeDirectory: string, manifest: RuntimeManifest, context: CommandContext): LoadHarness {
-  const python = context.env.KILN_HOST_PYTHON ?? "python3";
-  const wheelPath = (report: AuditReport) => resolve(context.cwd, report.input.path);
-  return {
-    async installerAccepts(report) {
-      const [major, minor] = (manifest.python ?? "").split(".");
-      const target = mkdtempSync(join(tmpdir(), "kiln-load-"));
-      try {
-        const args = ["-m", "pip", "install", "--dry-run", "--no-deps", "--no-index", "--only-binary=:all:", "--disable-pip-version-check", "--target", target,
-          ...platformTagsForManifest(manifest).flatMap((p) => ["--platform", p]), "--python-version", `${major}.${minor}`, "--implementation", "cp",
-          "--abi", `cp${major}${minor}`, "--abi", "abi3", "--abi", "none", wheelPath(report)];
-        const result = await run(python, args, "");
-        return { ok: result.code === 0, ...(result.code === 0 ? {} : { detail: result.stderr.trim().split("\n").slice(-3).join("\n") }) };
-      } finally {
-        rmSync(target, { recursive: true, force: true });
-      }
-    },
-    async runWithWheel(report, code) {
-      const script = [
-        'import { readFileSync } from "node:fs"; import { pathToFileURL } from "node:url";',
-        'const { dir, wheel, code } = JSON.parse(readFileSync(0, "utf8"));',
-        'const { loadPyodide } = await import(pathToFileURL(dir + "/pyodide.mjs").href);',
-        'let out = ""; const py = await loadPyodide({ indexURL: dir + "/", stdout: (s) => { out += s + "\\n"; }, stderr: () => {} });',
-        'const extractDir = py.runPython("import sysconfig; sysconfig.get_paths()[\\"purelib\\"]");',
-        'await py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel", { extractDir });',
-        "py.runPython(code); process.stdout.write(out);",
-      ].join("\n");
-      const input = JSON.stringify({ dir: runtimeDirectory, wheel: wheelPath(report), code });
-      const result = await run(process.execPath, ["--input-type=module", "-e", script], input);
-      return `${result.stdout}\n${result.stderr}`;
-    },
-  };
-}
-
-function run(command: string, args: string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], timeout: 600_000 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", (error) => fail(new KilnError("auditRuntime", `Cannot run ${command} for --load: ${error.message}`, { hint: "--load needs python3 with pip on PATH (or KILN_HOST_PYTHON)" })));
-    child.on("close", (code) => done({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(input);
-  });
 }
