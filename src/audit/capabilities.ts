@@ -10,9 +10,20 @@ export const capabilityTitles: Record<Capability, string> = {
   dynamicLoading: "dynamic loading",
 };
 
-// Emscripten's syscall layer and libc entry points (exported by the runtime's main module to
-// side modules) grouped by what they reach. Names are matched exactly; the prefixes catch
-// families such as emscripten_websocket_* and _emval_*.
+// Imported symbols grouped by what they reach, curated by hand (names matched exactly; the
+// prefixes below catch families). Where the names come from:
+// - `__syscall_*`: Emscripten's syscall layer, `src/lib/libsyscall.js` (the JavaScript side of
+//   `system/lib/libc/musl/arch/emscripten/syscall_arch.h`);
+// - `fd_*`, `path_open`, `proc_exit`: WASI preview 1 as Emscripten implements it (`src/lib/libwasi.js`);
+// - plain libc names (`open`, `socket`, `system`, `dlopen`, …): POSIX functions of musl that a side
+//   module imports from the main module when it does not link its own copy;
+// - `emscripten_run_script*`, `emscripten_asm_const_*`, `_emscripten_system`: `src/lib/library.js`
+//   and `emscripten.h`; `emscripten_fetch*`/`emscripten_*wget*`: `src/lib/libfetch.js` and
+//   `library_wget.js`; `emscripten_websocket_*`: `src/lib/libwebsocket.js`; `_emscripten_lookup_name`:
+//   `src/lib/libsockfs.js`; `_emval_*`: embind's `src/lib/libemval.js`; `_dlopen_js`, `_dlsym_js`,
+//   `emscripten_dlopen`: `src/lib/libdylink.js`;
+// - `run_js`, `raw_call_js`: Pyodide's own JavaScript helpers for C code (`src/core/` of Pyodide).
+// An import found in none of these lists counts as plain computation in the report.
 const exact: Record<Capability, string[]> = {
   javascript: [
     "emscripten_run_script", "emscripten_run_script_int", "emscripten_run_script_string", "emscripten_asm_const_int",

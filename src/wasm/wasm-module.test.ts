@@ -104,6 +104,36 @@ test("EM_JS and EM_ASM text is found through exported globals and data segments"
   ]);
 });
 
+test("EM_JS and EM_ASM text in passive segments (shared-memory builds) is found where memory.init puts it", () => {
+  const emJs = "(void)<::>{ navigator.sendBeacon('https://example.com'); }";
+  const asm = "postMessage($0)";
+  // wasm-ld's __wasm_init_memory: i32.const DEST, global.get __memory_base, i32.add (either order,
+  // or no base at all), i32.const SRC, i32.const SIZE, memory.init SEG 0, data.drop SEG.
+  const destinations: [string, (dest: number) => number[]][] = [
+    ["const + base", (dest) => [0x41, ...signed(dest), 0x23, 0x00, 0x6a]],
+    ["base + const", (dest) => [0x23, 0x00, 0x41, ...signed(dest), 0x6a]],
+  ];
+  for (const [order, destination] of destinations) {
+    const w = new WasmWriter();
+    w.importGlobal("env", "__memory_base");
+    const sig = w.type([], []);
+    w.passiveData(new TextEncoder().encode("padding that is not copied\0"));
+    const first = w.passiveData(new TextEncoder().encode(`xx${emJs}\0`));
+    const second = w.passiveData(new TextEncoder().encode(`${asm}\0`));
+    const init = (segment: number, dest: number, source: number, size: number) => [
+      ...destination(dest), 0x41, ...signed(source), 0x41, ...signed(size), 0xfc, 0x08, segment, 0x00, 0xfc, 0x09, segment,
+    ];
+    w.function(sig, [...init(first, 1024, 2, emJs.length + 1), ...init(second, 4096, 0, asm.length + 1), 0x0b]);
+    w.exportGlobal("__em_js__beacon", w.global("i32", false, [0x41, ...signed(1024)]));
+    w.exportGlobal("__start_em_asm", w.global("i32", false, [0x41, ...signed(4096)]));
+    w.exportGlobal("__stop_em_asm", w.global("i32", false, [0x41, ...signed(4096 + asm.length + 1)]));
+    assert.deepEqual(extractEmbeddedJavaScript(readWasmModule(w.bytes())), [
+      { kind: "EM_JS", name: "beacon", signature: "(void)", body: "{ navigator.sendBeacon('https://example.com'); }" },
+      { kind: "EM_ASM", address: 4096, body: asm },
+    ], order);
+  }
+});
+
 test("broken binaries fail with a WasmFormatError naming the offset", () => {
   const cases: { name: string; bytes: number[]; offset: number; message: RegExp }[] = [
     { name: "empty", bytes: [], offset: 0, message: /magic/ },

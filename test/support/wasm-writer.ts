@@ -88,6 +88,12 @@ export class WasmWriter {
     this.data.push([0x00, ...offset, 0x0b, ...unsigned(bytes.length), ...bytes]);
   }
 
+  /** A passive data segment (copied by `memory.init`, as shared-memory builds do); returns its index. */
+  passiveData(bytes: Uint8Array | number[]): number {
+    this.data.push([0x01, ...unsigned(bytes.length), ...bytes]);
+    return this.data.length - 1;
+  }
+
   custom(name: string, payload: Uint8Array | number[]): void {
     this.customs.push({ name, payload: [...payload] });
   }
