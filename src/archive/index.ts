@@ -15,7 +15,7 @@
  * checksums may have been summed as signed bytes; the two zero blocks at the end are often missing.
  */
 export { bytesSource, type RandomAccessSource } from "./random-access-source.js";
-export { openZip, type OpenZipOptions, type ZipArchive } from "./open-zip.js";
+export { openZip, type OpenZipOptions, type ZipArchive, type ZipCodecs } from "./open-zip.js";
 export type { ZipEntry, ZipCompressionMethod } from "./zip-entry.js";
 export { crc32 } from "./crc32.js";
 export { safeEntryPath } from "./safe-entry-path.js";

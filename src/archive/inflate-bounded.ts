@@ -42,12 +42,19 @@ let native: boolean | undefined;
  * Inflates raw deflate data to exactly `expectedSize` bytes, stopping as soon as the output
  * exceeds it. Large entries use the web-standard `DecompressionStream` (native zlib in Node and
  * browsers, about twice as fast as fflate), read chunk by chunk so a bomb is cancelled early;
- * small ones, and platforms without `deflate-raw`, use fflate.
+ * small ones, and platforms without `deflate-raw`, use fflate. A platform inflater given as
+ * `inflateRaw` (Node's synchronous zlib, faster than either) is used for every entry instead.
  *
  * @example
  * await inflateEntry(deflateSync(bytes), bytes.length, "a.txt");
  */
-export async function inflateEntry(compressed: Uint8Array, expectedSize: number, name: string): Promise<Uint8Array> {
+export async function inflateEntry(
+  compressed: Uint8Array,
+  expectedSize: number,
+  name: string,
+  inflateRaw?: (compressed: Uint8Array, maxOutputLength: number) => Uint8Array,
+): Promise<Uint8Array> {
+  if (inflateRaw && expectedSize > 0) return inflateWith(inflateRaw, compressed, expectedSize, name);
   native ??= nativeInflaterAvailable();
   if (!native || compressed.length < nativeThreshold) return inflateBounded(compressed, expectedSize, name);
   const output = new Uint8Array(expectedSize);
@@ -69,6 +76,19 @@ export async function inflateEntry(compressed: Uint8Array, expectedSize: number,
     throw corruptError(name, error);
   }
   if (written !== expectedSize) throw wrongSizeError(name, expectedSize, written);
+  return output;
+}
+
+/** A platform inflater that throws past `maxOutputLength`; its errors become KilnErrors. */
+function inflateWith(inflateRaw: (compressed: Uint8Array, maxOutputLength: number) => Uint8Array, compressed: Uint8Array, expectedSize: number, name: string): Uint8Array {
+  let output: Uint8Array;
+  try {
+    output = inflateRaw(compressed, expectedSize);
+  } catch (error) {
+    if (error instanceof RangeError) throw tooLargeError(name, expectedSize);
+    throw corruptError(name, error);
+  }
+  if (output.length !== expectedSize) throw wrongSizeError(name, expectedSize, output.length);
   return output;
 }
 

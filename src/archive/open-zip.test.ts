@@ -8,6 +8,7 @@ import { runHostPython } from "../../test/support/host-python.js";
 import { makeZipWithPython } from "../../test/support/python-zip.js";
 import { allRealWheels, realWheel } from "../../test/support/real-wheels.js";
 import { buildZip } from "../../test/support/zip-builder.js";
+import { nodeZipCodecs } from "../platform/node-zip-codecs.js";
 import { openZip } from "./open-zip.js";
 import { bytesSource, type RandomAccessSource } from "./random-access-source.js";
 
@@ -190,6 +191,26 @@ for (const [label, bytes, code, options] of hostile) {
     assert.equal(await failure(bytes, undefined, options), code);
   });
 }
+
+// Node's zlib as the platform codecs (src/platform): the same refusals, with the same codes.
+const nodeCodecs = nodeZipCodecs;
+
+for (const [label, bytes, code, options] of hostile) {
+  test(`refuses a hostile zip with the platform's codecs: ${label}`, async () => {
+    assert.equal(await failure(bytes, undefined, { ...options, codecs: nodeCodecs }), code);
+  });
+}
+
+test("the platform's codecs read real wheels to the same bytes", async () => {
+  for (const wheel of allRealWheels().slice(0, 6)) {
+    const bytes = new Uint8Array(readFileSync(wheel));
+    const portable = await openZip(bytesSource(bytes));
+    const native = await openZip(bytesSource(bytes), { codecs: nodeCodecs });
+    for (const entry of portable.entries) {
+      if (!entry.isDirectory) assert.equal(sha256(await native.readEntry(entry.name)), sha256(await portable.readEntry(entry)), `${basename(wheel)}: ${entry.name}`);
+    }
+  }
+});
 
 test("a valid archive built by the test builder reads back", async () => {
   assert.equal(await failure(good), "ok");

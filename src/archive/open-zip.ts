@@ -11,6 +11,18 @@ export interface OpenZipOptions {
   maxEntrySize?: number;
   /** Most entries an archive may have; default 1,000,000. */
   maxEntries?: number;
+  /**
+   * Native codecs of the platform, when it has faster ones than the portable code (Node's
+   * `zlib.crc32` and `zlib.inflateRawSync`). `inflateRaw` must stop at `maxOutputLength` bytes
+   * (throwing beyond it), so a lying size still cannot make kiln allocate without bound.
+   */
+  codecs?: ZipCodecs;
+}
+
+/** Platform-provided checksum and inflater for {@link OpenZipOptions.codecs}. */
+export interface ZipCodecs {
+  crc32?: (bytes: Uint8Array) => number;
+  inflateRaw?: (compressed: Uint8Array, maxOutputLength: number) => Uint8Array;
 }
 
 /** An opened zip archive: its entries, and a way to read each. */
@@ -78,13 +90,14 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
         const name = typeof entryOrName === "string" ? entryOrName : entryOrName.name;
         throw new KilnError("zipEntryNotFound", `Cannot read zip entry "${name}": no such entry in the archive`);
       }
-      return readDirectoryEntry(source, item, maxEntrySize);
+      return readDirectoryEntry(source, item, { maxEntrySize, codecs: options.codecs ?? {} });
     },
   };
 }
 
-async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEntry, maxEntrySize: number): Promise<Uint8Array> {
+async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEntry, limits: { maxEntrySize: number; codecs: ZipCodecs }): Promise<Uint8Array> {
   const { entry } = item;
+  const { maxEntrySize, codecs } = limits;
   if (entry.method !== 0 && entry.method !== 8) {
     throw new KilnError("unsupportedZip", `Cannot read zip entry "${entry.name}": compression method ${entry.method} is not supported`, {
       hint: "kiln reads stored (0) and deflate (8) entries, as wheels use",
@@ -121,8 +134,8 @@ async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEnt
     chunk = await readRange(source, entry.offset, dataEnd, `zip entry "${entry.name}"`);
   }
   const compressed = chunk.subarray(dataStart, dataEnd);
-  const bytes = entry.method === 0 ? storedBytes(compressed, entry) : await inflateEntry(compressed, entry.uncompressedSize, entry.name);
-  if (crc32(bytes) !== entry.crc32) {
+  const bytes = entry.method === 0 ? storedBytes(compressed, entry) : await inflateEntry(compressed, entry.uncompressedSize, entry.name, codecs.inflateRaw);
+  if ((codecs.crc32 ?? crc32)(bytes) !== entry.crc32) {
     throw new KilnError("corruptZipEntry", `Cannot read zip entry "${entry.name}": CRC-32 mismatch`, {
       hint: "The archive is corrupt; download it again",
     });

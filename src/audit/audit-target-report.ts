@@ -71,6 +71,8 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
   const { manifest } = options;
   const reporter = options.reporter ?? silentReporter;
   const findings: Finding[] = [...target.findings];
+  // The whole input's hash runs off the main thread while the files are checked.
+  const inputSha256 = target.bytes ? sha256Hex(target.bytes) : undefined;
   let wheel: WheelName | undefined;
   let python: PythonTarget = { abi3: false };
   if (target.wheelFilename) {
@@ -105,7 +107,7 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
   const sorted = sortFindings(findings);
   return {
     schema: "kiln.audit.v1",
-    input: { path: target.input, kind: target.kind, ...(target.bytes ? { size: target.bytes.length, sha256: await sha256Hex(target.bytes) } : {}) },
+    input: { path: target.input, kind: target.kind, ...(target.bytes && inputSha256 ? { size: target.bytes.length, sha256: await inputSha256 } : {}) },
     ...(wheel ? { wheel: { filename: wheel.filename, name: wheel.name, version: wheel.version, ...(wheel.build ? { build: wheel.build } : {}), tags: wheel.tags.map(formatTag) } } : {}),
     runtime: {
       name: manifest.name, version: manifest.version,

@@ -1,5 +1,5 @@
 import { KilnError, isKilnError } from "../core/index.js";
-import { bytesSource, openZip, safeEntryPath } from "../archive/index.js";
+import { bytesSource, openZip, safeEntryPath, type ZipCodecs } from "../archive/index.js";
 import { isWasm } from "../wasm/index.js";
 import type { Finding } from "./finding.js";
 
@@ -30,13 +30,15 @@ export interface AuditTarget {
  * kept out of the file list and become error findings; a zip that cannot be read at all is a
  * `KilnError` (`auditInput`), since nothing can be audited.
  *
+ * `codecs` are the platform's native CRC-32 and inflater, when it has them.
+ *
  * @example
  * const target = await openWheelTarget("dist/x-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl", bytes);
  */
-export async function openWheelTarget(input: string, bytes: Uint8Array): Promise<AuditTarget> {
+export async function openWheelTarget(input: string, bytes: Uint8Array, options: { codecs?: ZipCodecs } = {}): Promise<AuditTarget> {
   let archive;
   try {
-    archive = await openZip(bytesSource(bytes));
+    archive = await openZip(bytesSource(bytes), options.codecs ? { codecs: options.codecs } : {});
   } catch (error) {
     if (!isKilnError(error)) throw error;
     throw new KilnError("auditInput", `Cannot audit "${input}": it is not a readable wheel (${error.message})`, {

@@ -18,11 +18,15 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   const findings: Finding[] = [];
   const digests: FileDigests = new Map();
   const contents = new Map<string, Uint8Array>();
+  // Every digest is started before any is awaited: crypto.subtle hashes off the main thread, so
+  // hashing overlaps with inflating the next files.
+  const pending: Promise<void>[] = [];
   for (const file of files) {
     const bytes = await file.read();
     contents.set(file.path, bytes);
-    digests.set(file.path, hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>))));
+    pending.push(crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>).then((digest) => void digests.set(file.path, hex(new Uint8Array(digest)))));
   }
+  await Promise.all(pending);
   if (!options.wheel) return { findings, digests };
   const recordPath = files.map((f) => f.path).find((p) => /^[^/]+\.dist-info\/RECORD$/.test(p));
   if (!recordPath) {
@@ -81,8 +85,12 @@ async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPat
   return findings;
 }
 
+const hexDigits = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
 function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  let text = "";
+  for (const byte of bytes) text += hexDigits[byte];
+  return text;
 }
 
 function fromHex(text: string): Uint8Array {

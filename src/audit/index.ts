@@ -14,7 +14,7 @@ export { openWheelTarget, moduleTarget, isModulePath, type AuditFile, type Audit
 export { atLeast, sortFindings, type CheckName, type Finding, type Severity } from "./finding.js";
 export { platformTagsForManifest, runtimeAbiOf } from "./check-wheel-name.js";
 export { computeRuntimeManifest, sha256Hex, type RuntimeFeatures, type RuntimeManifest, type RuntimePackageFiles, type UnwindingMode } from "./runtime-manifest.js";
-export { cachedRuntimeManifest, type ManifestCache } from "./cached-runtime-manifest.js";
+export { cachedRuntimeManifest, type ManifestCache, type RuntimePackageIdentity } from "./cached-runtime-manifest.js";
 export { readLoaderSymbols, type LoaderSymbols } from "./loader-symbols.js";
 export { classifyImport, capabilityTitles, type Capability } from "./capabilities.js";
 export { linkImports, collectWheelSymbols, type ImportLinking, type ImportSource, type UnresolvedImport, type WheelSymbols } from "./link-imports.js";

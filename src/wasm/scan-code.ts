@@ -1,6 +1,4 @@
-import { ByteReader } from "./byte-reader.js";
 import type { FunctionBody } from "./decode-sections.js";
-import { readValueType } from "./read-types.js";
 import { WasmFormatError } from "./wasm-format-error.js";
 
 /** What the instructions of a module use, found by decoding every function body. */
@@ -25,17 +23,13 @@ export interface CodeFeatures {
   unknownInstructions: { offset: number; opcode: string }[];
 }
 
-class UnknownInstruction {
-  constructor(readonly offset: number, readonly opcode: string) {}
-}
-
 // Immediate shapes of the one-byte opcodes: 0 none, 1 one LEB, 2 two LEBs, 3 memarg, 4 block type,
-// 5 br_table, 6 select t*, 7 try_table, 8 f32, 9 f64, 10 heap type, 11 prefix, 12 unknown.
+// 5 br_table, 6 select t*, 7 try_table, 8 f32, 9 f64, 11 prefix, 12 unknown.
 const shapes = new Uint8Array(256).fill(12);
 const set = (shape: number, ...opcodes: number[]) => opcodes.forEach((o) => (shapes[o] = shape));
 set(0, 0x00, 0x01, 0x05, 0x0a, 0x0b, 0x0f, 0x19, 0x1a, 0x1b, 0xd1, 0xd3, 0xd4);
 for (let o = 0x45; o <= 0xc4; o++) shapes[o] = 0;
-set(1, 0x07, 0x08, 0x09, 0x0c, 0x0d, 0x10, 0x12, 0x14, 0x15, 0x18, 0x3f, 0x40, 0x41, 0x42, 0xd2, 0xd5, 0xd6);
+set(1, 0x07, 0x08, 0x09, 0x0c, 0x0d, 0x10, 0x12, 0x14, 0x15, 0x18, 0x3f, 0x40, 0x41, 0x42, 0xd0, 0xd2, 0xd5, 0xd6);
 for (let o = 0x20; o <= 0x26; o++) shapes[o] = 1;
 set(2, 0x11, 0x13);
 for (let o = 0x28; o <= 0x3e; o++) shapes[o] = 3;
@@ -45,10 +39,16 @@ set(6, 0x1c);
 set(7, 0x1f);
 set(8, 0x43);
 set(9, 0x44);
-set(10, 0xd0);
 set(11, 0xfc, 0xfd, 0xfe);
 
-const legacyOpcodes = new Set([0x06, 0x07, 0x09, 0x18, 0x19]);
+// The feature bits each one-byte opcode sets.
+const legacy = 1, exnref = 2, throws = 4, atomics = 8, simd = 16, bulk = 32, tail = 64;
+const flagsOf = new Uint8Array(256);
+for (const o of [0x06, 0x07, 0x09, 0x18, 0x19]) flagsOf[o] = legacy;
+flagsOf[0x08] = throws;
+flagsOf[0x0a] = exnref;
+flagsOf[0x1f] = exnref;
+for (const o of [0x12, 0x13, 0x15]) flagsOf[o] = tail;
 const miscellaneousImmediates = [0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1];
 
 /**
@@ -61,135 +61,161 @@ const miscellaneousImmediates = [0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 2, 1, 2, 1,
  * if (features.legacyExceptions) …
  */
 export function scanCode(bytes: Uint8Array, bodies: FunctionBody[], source: string): CodeFeatures {
-  const features: CodeFeatures = {
-    legacyExceptions: false, exnrefExceptions: false, throws: false, atomics: false, simd: false,
-    bulkMemory: false, tailCalls: false, functions: 0, unknownInstructions: [],
-  };
+  const unknownInstructions: CodeFeatures["unknownInstructions"] = [];
+  let flags = 0;
   for (const body of bodies) {
-    const reader = new ByteReader(bytes, { source, start: body.offset, end: body.offset + body.size });
-    reader.vector((r) => {
-      r.u32();
-      readValueType(r);
-    }, 2);
-    try {
-      new Scanner(bytes, reader.offset, reader.end, source).run(features);
-    } catch (error) {
-      if (!(error instanceof UnknownInstruction)) throw error;
-      features.unknownInstructions.push({ offset: error.offset, opcode: error.opcode });
+    const end = body.offset + body.size;
+    const result = scanBody(bytes, skipLocals(bytes, body.offset, end, source), end, source);
+    if (typeof result === "number") flags |= result;
+    else {
+      flags |= result.flags;
+      unknownInstructions.push({ offset: result.offset, opcode: result.opcode });
     }
-    features.functions++;
   }
-  return features;
+  return {
+    legacyExceptions: (flags & legacy) !== 0, exnrefExceptions: (flags & exnref) !== 0, throws: (flags & throws) !== 0,
+    atomics: (flags & atomics) !== 0, simd: (flags & simd) !== 0, bulkMemory: (flags & bulk) !== 0, tailCalls: (flags & tail) !== 0,
+    functions: bodies.length, unknownInstructions,
+  };
+}
+
+function fail(source: string, offset: number, problem: string): never {
+  throw new WasmFormatError({ source, offset, problem });
 }
 
 /**
- * A tight cursor over one body: immediates are skipped, not decoded, and every read is checked
- * against the body's end (the hot loop avoids the general reader's per-call overhead).
+ * One body in a tight loop over local variables: immediates are skipped, not decoded (a LEB128
+ * number is skipped by its continuation bits), and the position is checked against the body's
+ * end after each instruction, so a truncated body fails instead of reading on. Returns the
+ * feature bits, or where an unknown instruction stopped the scan.
  */
-class Scanner {
-  constructor(private readonly bytes: Uint8Array, private position: number, private readonly end: number, private readonly source: string) {}
-
-  private fail(problem: string, offset = this.position): never {
-    throw new WasmFormatError({ source: this.source, offset, problem });
-  }
-
-  private byte(): number {
-    if (this.position >= this.end) this.fail("unexpected end of function body");
-    return this.bytes[this.position++]!;
-  }
-
-  /** Skips one LEB128 number of at most `maxBytes` bytes; returns its low 28 bits (enough for sub-opcodes and counts). */
-  private leb(maxBytes = 10): number {
-    const start = this.position;
-    let value = 0;
-    for (let index = 0; index < maxBytes; index++) {
-      const byte = this.byte();
-      if (index < 4) value |= (byte & 0x7f) << (7 * index);
-      if ((byte & 0x80) === 0) return value >>> 0;
-    }
-    return this.fail(`LEB128 number is longer than ${maxBytes} bytes`, start);
-  }
-
-  private skip(count: number): void {
-    if (this.position + count > this.end) this.fail(`${count} bytes needed but only ${this.end - this.position} remain`);
-    this.position += count;
-  }
-
-  private memoryArgument(): void {
-    const align = this.leb(5);
-    if (align & 0x40) this.leb(5);
-    this.leb(10);
-  }
-
-  private valueType(): void {
-    const code = this.byte();
-    if (code === 0x63 || code === 0x64) this.leb(5);
-    else if (!((code >= 0x69 && code <= 0x74) || (code >= 0x7b && code <= 0x7f))) this.fail(`unknown value type 0x${code.toString(16)}`, this.position - 1);
-  }
-
-  private blockType(): void {
-    const code = this.bytes[this.position];
-    if (code === 0x63 || code === 0x64) this.valueType();
-    else this.leb(5);
-  }
-
-  run(features: CodeFeatures): void {
-    while (this.position < this.end) {
-      const start = this.position;
-      const opcode = this.bytes[this.position++]!;
-      switch (shapes[opcode]) {
-        case 0: if (opcode === 0x0a) features.exnrefExceptions = true; else if (opcode === 0x19) features.legacyExceptions = true; break;
-        case 1:
-          if (opcode === 0x08) features.throws = true;
-          else if (opcode === 0x12 || opcode === 0x15) features.tailCalls = true;
-          else if (legacyOpcodes.has(opcode)) features.legacyExceptions = true;
-          this.leb();
+function scanBody(bytes: Uint8Array, start: number, end: number, source: string): number | { flags: number; offset: number; opcode: string } {
+  let p = start;
+  let flags = 0;
+  while (p < end) {
+    const at = p;
+    const opcode = bytes[p++]!;
+    flags |= flagsOf[opcode]!;
+    const shape = shapes[opcode]!;
+    if (shape === 1) {
+      while (bytes[p++]! & 0x80);
+    } else if (shape === 0) {
+      continue;
+    } else if (shape === 3) {
+      p = skipMemoryArgument(bytes, p);
+    } else {
+      switch (shape) {
+        case 2: while (bytes[p++]! & 0x80); while (bytes[p++]! & 0x80); break;
+        case 4: p = skipBlockType(bytes, p); break;
+        case 5: {
+          const [count, next] = readU32(bytes, p);
+          p = next;
+          for (let index = 0; index <= count && p <= end; index++) while (bytes[p++]! & 0x80);
           break;
-        case 2: if (opcode === 0x13) features.tailCalls = true; this.leb(5); this.leb(5); break;
-        case 3: this.memoryArgument(); break;
-        case 4: if (opcode === 0x06) features.legacyExceptions = true; this.blockType(); break;
-        case 5: for (let count = this.leb(5); count >= 0; count--) this.leb(5); break;
-        case 6: for (let count = this.leb(5); count > 0; count--) this.valueType(); break;
-        case 7: features.exnrefExceptions = true; this.blockType(); this.catchClauses(); break;
-        case 8: this.skip(4); break;
-        case 9: this.skip(8); break;
-        case 10: this.leb(5); break;
-        case 11: this.prefixed(opcode, start, features); break;
-        default: throw new UnknownInstruction(start, `0x${opcode.toString(16)}`);
+        }
+        case 6: {
+          const [count, next] = readU32(bytes, p);
+          p = next;
+          for (let index = 0; index < count && p <= end; index++) p = skipValueType(bytes, p, source);
+          break;
+        }
+        case 7: p = skipCatchClauses(bytes, skipBlockType(bytes, p), end, source); break;
+        case 8: p += 4; break;
+        case 9: p += 8; break;
+        case 11: {
+          const [sub, next] = readU32(bytes, p);
+          p = next;
+          const after = prefixed(bytes, opcode, sub, p);
+          if (after < 0) return { flags, offset: at, opcode: `0x${opcode.toString(16)} ${sub}` };
+          if (opcode === 0xfd) flags |= simd;
+          else if (opcode === 0xfe) flags |= atomics;
+          else if (sub >= 8) flags |= bulk;
+          p = after;
+          break;
+        }
+        default: return { flags, offset: at, opcode: `0x${opcode.toString(16)}` };
       }
     }
+    if (p > end) fail(source, at, shape === 8 || shape === 9 || shape === 11 ? `${p - at - 1} bytes needed but only ${end - at - 1} remain` : "unexpected end of function body");
   }
+  return flags;
+}
 
-  private catchClauses(): void {
-    for (let count = this.leb(5); count > 0; count--) {
-      const kind = this.byte();
-      if (kind > 3) this.fail(`unknown catch clause kind ${kind}`, this.position - 1);
-      if (kind < 2) this.leb(5);
-      this.leb(5);
-    }
+/** Skips a body's local declarations (a vector of count and value type). */
+function skipLocals(bytes: Uint8Array, p: number, end: number, source: string): number {
+  const [groups, next] = readU32(bytes, p);
+  p = next;
+  for (let index = 0; index < groups && p <= end; index++) {
+    while (bytes[p++]! & 0x80);
+    p = skipValueType(bytes, p, source);
   }
+  if (p > end) fail(source, end, "unexpected end of function body in its locals");
+  return p;
+}
 
-  private prefixed(prefix: number, start: number, features: CodeFeatures): void {
-    const sub = this.leb(5);
-    if (prefix === 0xfc) {
-      const immediates = miscellaneousImmediates[sub];
-      if (immediates === undefined) throw new UnknownInstruction(start, `0xfc ${sub}`);
-      if (sub >= 8) features.bulkMemory = true;
-      for (let index = 0; index < immediates; index++) this.leb(5);
-    } else if (prefix === 0xfd) {
-      features.simd = true;
-      if (sub <= 11 || sub === 92 || sub === 93) this.memoryArgument();
-      else if (sub === 12 || sub === 13) this.skip(16);
-      else if (sub >= 21 && sub <= 34) this.skip(1);
-      else if (sub >= 84 && sub <= 91) {
-        this.memoryArgument();
-        this.skip(1);
-      } else if (sub > 0x113) throw new UnknownInstruction(start, `0xfd ${sub}`);
-    } else {
-      features.atomics = true;
-      if (sub === 3) this.skip(1);
-      else if (sub > 0x4e || (sub > 3 && sub < 0x10)) throw new UnknownInstruction(start, `0xfe ${sub}`);
-      else this.memoryArgument();
-    }
+/** Reads a LEB128 u32 (enough for counts and sub-opcodes); returns the value and the next position. */
+function readU32(bytes: Uint8Array, p: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  let byte;
+  do {
+    byte = bytes[p++] ?? 0;
+    if (shift < 32) value |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte & 0x80);
+  return [value >>> 0, p];
+}
+
+function skipMemoryArgument(bytes: Uint8Array, p: number): number {
+  // The alignment's bit 6 (a memory index follows) is in its first byte.
+  const first = bytes[p++]!;
+  if (first & 0x80) while (bytes[p++]! & 0x80);
+  if (first & 0x40) while (bytes[p++]! & 0x80);
+  while (bytes[p++]! & 0x80);
+  return p;
+}
+
+function skipBlockType(bytes: Uint8Array, p: number): number {
+  if (bytes[p] === 0x63 || bytes[p] === 0x64) p++;
+  while (bytes[p++]! & 0x80);
+  return p;
+}
+
+function skipValueType(bytes: Uint8Array, p: number, source: string): number {
+  const code = bytes[p++]!;
+  if (code === 0x63 || code === 0x64) while (bytes[p++]! & 0x80);
+  else if (!((code >= 0x69 && code <= 0x74) || (code >= 0x7b && code <= 0x7f))) fail(source, p - 1, `unknown value type 0x${(code ?? 0).toString(16)}`);
+  return p;
+}
+
+function skipCatchClauses(bytes: Uint8Array, p: number, end: number, source: string): number {
+  const [count, next] = readU32(bytes, p);
+  p = next;
+  for (let index = 0; index < count && p <= end; index++) {
+    const kind = bytes[p++]!;
+    if (kind > 3) fail(source, p - 1, `unknown catch clause kind ${kind}`);
+    if (kind < 2) while (bytes[p++]! & 0x80);
+    while (bytes[p++]! & 0x80);
   }
+  return p;
+}
+
+/** Skips the immediates of a 0xfc/0xfd/0xfe instruction; -1 for a sub-opcode kiln does not know. */
+function prefixed(bytes: Uint8Array, prefix: number, sub: number, p: number): number {
+  if (prefix === 0xfc) {
+    const immediates = miscellaneousImmediates[sub];
+    if (immediates === undefined) return -1;
+    for (let index = 0; index < immediates; index++) while (bytes[p++]! & 0x80);
+    return p;
+  }
+  if (prefix === 0xfd) {
+    if (sub <= 11 || sub === 92 || sub === 93) return skipMemoryArgument(bytes, p);
+    if (sub === 12 || sub === 13) return p + 16;
+    if (sub >= 21 && sub <= 34) return p + 1;
+    if (sub >= 84 && sub <= 91) return skipMemoryArgument(bytes, p) + 1;
+    return sub > 0x113 ? -1 : p;
+  }
+  if (sub === 3) return p + 1;
+  if (sub > 0x4e || (sub > 3 && sub < 0x10)) return -1;
+  return skipMemoryArgument(bytes, p);
 }

@@ -8,11 +8,11 @@ import {
 import { parseWheelFile } from "../../archive/index.js";
 import { KilnError, isKilnError } from "../../core/index.js";
 import { kilnCacheDir } from "../../platform/node.js";
-import { ensureNpmRuntime } from "../../platform/node-npm-runtime.js";
+import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
 import { parseRuntimeSetting } from "../../runtime/index.js";
 import { bundledPyodideDir, createNodeRuntimeHost } from "../../platform/node-runtime-host.js";
 import { kilnVersion } from "../main.js";
-import { kilnLoadHarness, type LoadRuntime } from "./audit-load.js";
+import type { LoadRuntime } from "./audit-load.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { describeError } from "../output.js";
 
@@ -47,7 +47,8 @@ async function runAudit(context: CommandContext): Promise<number> {
   const failOn = optionChoice(args.options["fail-on"], ["warning", "error"], "error", "--fail-on") as Severity;
   const runtime = await locateRuntime(String(args.options.runtime ?? ""), context);
   const manifest = await loadManifest(runtime.directory, String(args.options.runtime ?? ""), context);
-  const harness = args.options.load ? kilnLoadHarness({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd }), runtime: runtime.load, cwd: context.cwd, kilnVersion }) : undefined;
+  // The runtime, venv and installer code is only loaded for --load.
+  const harness = args.options.load ? (await import("./audit-load.js")).kilnLoadHarness({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd }), runtime: runtime.load, cwd: context.cwd, kilnVersion }) : undefined;
   const inputs = [args.positionals.inputs ?? []].flat();
   const reports: AuditReport[] = [];
   const errors: ReturnType<typeof describeError>[] = [];
@@ -84,12 +85,12 @@ async function openTargets(path: string, input: string): Promise<AuditTarget[]> 
   });
   if (info.isFile()) {
     const bytes = new Uint8Array(await readFile(path));
-    return [path.endsWith(".whl") ? await openWheelTarget(input, bytes) : moduleTarget(input, bytes)];
+    return [path.endsWith(".whl") ? await openWheelTarget(input, bytes, { codecs: nodeZipCodecs }) : moduleTarget(input, bytes)];
   }
   const files = await listFiles(path);
   const wheels = files.filter((f) => f.endsWith(".whl") && !f.includes("/"));
   if (wheels.length && !files.some((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f))) {
-    return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), new Uint8Array(await readFile(join(path, w))))));
+    return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), new Uint8Array(await readFile(join(path, w))), { codecs: nodeZipCodecs })));
   }
   const auditFiles: AuditFile[] = await Promise.all(files.map(async (f) => ({ path: f, size: (await stat(join(path, f))).size, read: async () => new Uint8Array(await readFile(join(path, f))) })));
   const wheelFilename = await unpackedWheelName(path, files);
@@ -115,23 +116,22 @@ async function unpackedWheelName(root: string, files: string[]): Promise<string 
   }
 }
 
-/** Reads the runtime package's manifest (what side modules can link against), cached. */
+/** Reads the runtime package's manifest (what side modules can link against), cached by the package's identity. */
 async function loadManifest(directory: string, runtime: string, context: CommandContext): Promise<RuntimeManifest> {
-  const read = async (name: string) => (existsSync(join(directory, name)) ? readFile(join(directory, name)) : undefined);
-  const [packageJson, mainModule, loaderModule, loaderScript, lock] = await Promise.all(
-    ["package.json", "pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.asm.js", "pyodide-lock.json"].map(read),
-  );
-  const loader = loaderModule ?? loaderScript;
-  if (!mainModule || !loader) {
+  const path = (name: string) => join(directory, name);
+  const loaderName = ["pyodide.asm.mjs", "pyodide.asm.js"].find((name) => existsSync(path(name)));
+  if (!existsSync(path("pyodide.asm.wasm")) || !loaderName) {
     throw new KilnError("auditRuntime", `Cannot read the runtime in ${directory}: pyodide.asm.wasm or its loader script is missing`, {
       hint: "--runtime takes pyodide@VERSION or a directory with pyodide.asm.wasm and pyodide.asm.mjs (or .js)",
     });
   }
-  const version = packageJson ? String(JSON.parse(packageJson.toString("utf8")).version) : runtime.replace(/^pyodide@/, "");
-  return cachedRuntimeManifest(
-    { name: "pyodide", version, mainModule: new Uint8Array(mainModule), loader: loader.toString("utf8"), ...(lock ? { lock: JSON.parse(lock.toString("utf8")) } : {}) },
-    manifestCache(kilnCacheDir(context.env, { cwd: context.cwd })),
-  );
+  const version = existsSync(path("package.json")) ? String(JSON.parse(await readFile(path("package.json"), "utf8")).version) : runtime.replace(/^pyodide@/, "");
+  const identity = { name: "pyodide", version, mainModuleSize: (await stat(path("pyodide.asm.wasm"))).size, loaderSize: (await stat(path(loaderName))).size };
+  const load = async () => {
+    const lock = existsSync(path("pyodide-lock.json")) ? JSON.parse(await readFile(path("pyodide-lock.json"), "utf8")) : undefined;
+    return { name: "pyodide", version, mainModule: new Uint8Array(await readFile(path("pyodide.asm.wasm"))), loader: await readFile(path(loaderName), "utf8"), ...(lock ? { lock } : {}) };
+  };
+  return cachedRuntimeManifest(identity, load, manifestCache(kilnCacheDir(context.env, { cwd: context.cwd })));
 }
 
 /**
@@ -149,6 +149,7 @@ async function locateRuntime(runtime: string, context: CommandContext): Promise<
   if (spec.kind === "bundled") return { directory: bundled, load: { spec } };
   const bundledVersion = String(JSON.parse(readFileSync(join(bundled, "package.json"), "utf8")).version);
   if (spec.version === bundledVersion) return { directory: bundled, load: { spec: { kind: "bundled" } } };
+  const { ensureNpmRuntime } = await import("../../platform/node-npm-runtime.js");
   const directory = await ensureNpmRuntime(spec.version, kilnCacheDir(context.env, { cwd: context.cwd }), context.env);
   const version = String(JSON.parse(readFileSync(join(directory, "package.json"), "utf8")).version);
   return { directory, load: { spec: { kind: "npm", version } } };
