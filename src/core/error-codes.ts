@@ -98,6 +98,7 @@ export const errorCodes = {
   invalidInstallScheme: "The install scheme is not usable",
   hashRequired: "Hash-checking mode is on and a requirement has no --hash or is not pinned",
   noEnvironment: "No virtual environment to install into was found",
+  noCompatibleWheel: "A locked package has no wheel for the environment's platform",
   // end of installer
 
   // audit

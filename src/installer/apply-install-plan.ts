@@ -44,8 +44,9 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
     });
     if (reported === 0) task.advance(file.size ?? 0);
     if (options.requiredHashes) await checkRequiredHash(planned, file, bytes, options.requiredHashes);
+    // PackageSource.fetchFile returns bytes already checked against the file's listed hashes, so
+    // they are not passed again as expectedHashes (one hash pass over each wheel, not two).
     const wheel: WheelToInstall = { wheel: bytes, filename: file.filename, requested: planned.requested };
-    if (Object.keys(file.hashes).length > 0) wheel.expectedHashes = file.hashes;
     if (planned.direct) wheel.directUrl = directUrlOf(file, await digestHex("sha256", bytes));
     return wheel;
   });

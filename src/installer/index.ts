@@ -45,3 +45,5 @@ export {
 export { applyInstallPlan, type ApplyInstallPlanOptions } from "./apply-install-plan.js";
 export { pipInstallReport, metadataToJson, type PipReport, type PipReportItem } from "./pip-report.js";
 export { checkInstalled, formatBrokenRequirement, type BrokenRequirement } from "./check-installed.js";
+export { planLockSync, lockedSourceUrl, type SyncPlan } from "./plan-sync.js";
+export { latestCompatible } from "./latest-compatible.js";

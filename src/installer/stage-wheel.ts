@@ -7,6 +7,7 @@ import {
   recordHash,
   safeEntryPath,
   type RandomAccessSource,
+  type RecordHash,
   type RecordRow,
   type ZipArchive,
 } from "../archive/index.js";
@@ -130,10 +131,10 @@ export async function stageWheel(
   const libDirectory = joinPath(wheelFile.rootIsPurelib ? scheme.purelib : scheme.platlib);
   const where = { scheme, dataDirectory: `${distInfo.slice(0, -".dist-info".length)}.data`, libDirectory, name, filename };
   const installed: RecordRow[] = [];
-  const stage = async (target: string, data: Uint8Array, mode: number) => {
+  const stage = async (target: string, data: Uint8Array, mode: number, knownHash?: RecordHash) => {
     if (!isInside(scheme.prefix, target)) throw new KilnError("unsafeEntryPath", `Cannot install ${filename}: "${target}" is outside the environment`);
     await transaction.stageFile(target, data, mode);
-    installed.push({ path: relativePath(libDirectory, target), hash: await recordHash(data), size: data.length });
+    installed.push({ path: relativePath(libDirectory, target), hash: knownHash ?? (await recordHash(data)), size: data.length });
   };
   const seen = new Set<string>();
   for (const entry of archive.entries) {
@@ -144,11 +145,13 @@ export async function stageWheel(
     const isGenerated = path.startsWith(`${distInfo}/`) && generatedFiles.has(path.slice(distInfo.length + 1));
     if (path === `${distInfo}/RECORD` || path === `${distInfo}/RECORD.jws` || path === `${distInfo}/RECORD.p7s`) continue;
     const data = await archive.readEntry(entry);
-    await checkRecordRow(record.get(path), data, path, filename);
+    const verified = await checkRecordRow(record.get(path), data, path, filename);
     if (isGenerated) continue;
     const { target, script } = destination(path, where);
     const executable = script || ((entry.unixMode ?? 0) & 0o111) !== 0;
-    await stage(target, script ? rewritePythonShebang(data, scheme.python) : data, executable ? 0o755 : 0o644);
+    const staged = script ? rewritePythonShebang(data, scheme.python) : data;
+    // The RECORD row just checked is the new row's hash too, unless the file was rewritten.
+    await stage(target, staged, executable ? 0o755 : 0o644, staged === data && verified.algorithm === "sha256" ? verified : undefined);
   }
   for (const path of record.keys()) {
     if (!seen.has(path)) throw invalid(filename, `RECORD lists "${path}" but the wheel does not contain it`);
@@ -172,7 +175,7 @@ export async function stageWheel(
   return { name, version, distInfo: distInfoTarget, filename };
 }
 
-async function checkRecordRow(row: RecordRow | undefined, data: Uint8Array, path: string, filename: string): Promise<void> {
+async function checkRecordRow(row: RecordRow | undefined, data: Uint8Array, path: string, filename: string): Promise<RecordHash> {
   if (row?.hash === undefined) throw invalid(filename, `"${path}" is not listed in RECORD with a hash`);
   if (!strongRecordHashes.has(row.hash.algorithm)) {
     throw invalid(filename, `RECORD hashes "${path}" with ${row.hash.algorithm}; the wheel spec requires sha256 or stronger`);
@@ -188,6 +191,7 @@ async function checkRecordRow(row: RecordRow | undefined, data: Uint8Array, path
       hint: "The wheel was modified after it was built; do not install it",
     });
   }
+  return actual;
 }
 
 /** The wheel's METADATA must describe the project and version its file name claims, as pip checks. */

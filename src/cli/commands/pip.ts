@@ -3,6 +3,8 @@ import { defineCommand, jsonOption } from "../command.js";
 import { readPreferences, resolveOptions } from "../resolve-settings.js";
 import { formatLock, writeOutput } from "./lock.js";
 import { pipCheckCommand } from "./pip-check.js";
+import { pipDownloadCommand } from "./pip-download.js";
+import { pipSyncCommand } from "./pip-sync.js";
 import { pipFreezeCommand } from "./pip-freeze.js";
 import { runPipGlobalOptions } from "./pip-global-options.js";
 import { pipInstallCommand } from "./pip-install.js";
@@ -42,11 +44,11 @@ const compileCommand = defineCommand({
 /** `kiln pip …`: pip-compatible commands for the WASM platform. */
 export const pipCommand = defineCommand({
   name: "pip",
-  summary: "pip for the WASM runtime: install, uninstall, list, freeze, show, check, compile",
+  summary: "pip for the WASM runtime: install, uninstall, list, freeze, show, check, download, sync, compile",
   description: "Works on the environment given by --python DIR, else VIRTUAL_ENV, else ./.venv-wasm. A venv's bin/pip and bin/python -m pip run these.",
   usage: "pip [--version] [pip options] COMMAND [options]",
   options: [],
   passThrough: true,
-  subcommands: [pipInstallCommand, pipUninstallCommand, pipListCommand, pipFreezeCommand, pipShowCommand, pipCheckCommand, compileCommand],
+  subcommands: [pipInstallCommand, pipUninstallCommand, pipListCommand, pipFreezeCommand, pipShowCommand, pipCheckCommand, pipDownloadCommand, pipSyncCommand, compileCommand],
   run: (context) => runPipGlobalOptions(context, pipCommand),
 });

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Install benchmark: a real set of 31 packages (requirements.in with its dependencies, pytest and
+// pydantic among them) into a fresh environment, all tools installing the same wheel files from one
+// local directory with their caches warm, alternating tools in each round, same machine, same run:
+//   kiln  pip install into a fresh `kiln venv` (a copy of a template venv, made before timing)
+//   uv    pip install --target (uv has no pyemscripten_2026_0 platform, so it cannot install the
+//         WASM wheels of the set, pydantic-core and charset-normalizer; the "common" set, which every
+//         tool installs, is the set's pure-Python wheels with --no-deps, since requests and pydantic
+//         need the WASM ones)
+//   pip   install --target --platform pyemscripten_2026_0_wasm32 --only-binary=:all: --no-compile
+//   micropip.install inside Pyodide (the bundled runtime), interpreter start-up not counted
+// Usage: npm run build && node bench/install/run.mjs [ROUNDS]
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const kiln = join(here, "../../bin/kiln.js");
+const rounds = Number(process.argv[2] ?? 5);
+const python = process.env.KILN_BENCH_PYTHON ?? "python3";
+const work = mkdtempSync(join(tmpdir(), "bench-install-"));
+const cache = join(work, "kiln-cache");
+const env = { ...process.env, KILN_CACHE_DIR: cache, PIP_CONFIG_FILE: "/dev/null", CI: "true" };
+
+function run(command, args, options = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024, ...options });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${(result.stderr ?? "").slice(-3000)}`);
+  return { seconds, stdout: result.stdout };
+}
+
+// Setup (not timed): resolve once with kiln from the public index, download the wheels, make a venv.
+const pinned = join(work, "pinned.txt");
+const wheels = join(work, "wheels");
+run(process.execPath, [kiln, "lock", "-r", join(here, "requirements.in"), "--format", "requirements", "--no-pyodide-index", "-o", pinned]);
+run(process.execPath, [kiln, "pip", "download", "-q", "-r", pinned, "-d", wheels, "--no-pyodide-index"]);
+run(process.execPath, [kiln, "pip", "download", "-q", "micropip==0.11.1", "--no-deps", "-d", join(work, "micropip"), "--no-pyodide-index"]);
+const template = join(work, "template-venv");
+run(process.execPath, [kiln, "venv", template]);
+const allWheels = readdirSync(wheels).filter((name) => name.endsWith(".whl")).sort();
+const commonWheels = allWheels.filter((name) => name.endsWith("-none-any.whl"));
+const commonNames = new Set(commonWheels.map((name) => name.split("-")[0].toLowerCase().replace(/_/g, "-")));
+const pinnedCommon = join(work, "pinned-common.txt");
+const blocks = readFileSync(pinned, "utf8").split(/\n(?=[A-Za-z0-9])/);
+writeFileSync(pinnedCommon, blocks.filter((block) => commonNames.has(block.split("==")[0].toLowerCase().replace(/[_.]/g, "-"))).join("\n") + "\n");
+const wasmPlatform = ["--platform", "pyemscripten_2026_0_wasm32", "--python-version", "3.14", "--implementation", "cp", "--abi", "cp314", "--only-binary=:all:"];
+
+let serial = 0;
+const fresh = (name) => join(work, `${name}-${serial++}`);
+const tools = {
+  kiln: (requirements, noDeps) => {
+    const venv = fresh("kiln-venv");
+    cpSync(template, venv, { recursive: true, verbatimSymlinks: true });
+    return [process.execPath, [kiln, "pip", "install", "-q", "--python", venv, "--no-index", "-f", wheels, "--no-pyodide-index", "-r", requirements, ...noDeps]];
+  },
+  uv: (requirements, noDeps) => ["uv", ["pip", "install", "-q", "--target", fresh("uv-target"), "--python-version", "3.14", "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "uv-cache"), ...noDeps]],
+  pip: (requirements, noDeps) => [python, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile", "--target", fresh("pip-target"), ...wasmPlatform, "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "pip-cache"), ...noDeps]],
+};
+const micropip = (names) => {
+  const { stdout } = run(process.execPath, [join(here, "micropip-install.mjs"), wheels, join(work, "micropip", "micropip-0.11.1-py3-none-any.whl"), join(wheels, allWheels.find((n) => n.startsWith("packaging-"))), JSON.stringify(names)]);
+  return JSON.parse(stdout.trim().split("\n").at(-1)).seconds;
+};
+
+const sets = {
+  all: { requirements: pinned, names: allWheels, tools: ["kiln", "pip", "micropip"], noDeps: [] },
+  common: { requirements: pinnedCommon, names: commonWheels, tools: ["kiln", "uv", "pip", "micropip"], noDeps: ["--no-deps"] },
+};
+const times = {};
+for (const [set, { requirements, names, tools: used, noDeps }] of Object.entries(sets)) {
+  for (const tool of used) if (tool !== "micropip") run(...tools[tool](requirements, noDeps)); // warm the caches
+  for (let round = 0; round < rounds; round++) {
+    for (const tool of used) {
+      const seconds = tool === "micropip" ? micropip(names) : run(...tools[tool](requirements, noDeps)).seconds;
+      (times[`${set}/${tool}`] ??= []).push(seconds);
+    }
+  }
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+console.log(`packages: ${allWheels.length} (common set, pure-Python wheels only: ${commonWheels.length}); rounds: ${rounds}; medians in seconds`);
+for (const [set, { tools: used }] of Object.entries(sets)) {
+  const kilnTime = median(times[`${set}/kiln`]);
+  for (const tool of used) {
+    const value = median(times[`${set}/${tool}`]);
+    const ratio = tool === "kiln" ? "" : tool === "uv" ? `  kiln/uv = ${(kilnTime / value).toFixed(2)}×` : `  ${tool}/kiln = ${(value / kilnTime).toFixed(2)}×`;
+    console.log(`${set.padEnd(6)} ${tool.padEnd(8)} ${value.toFixed(3)} s  (min ${Math.min(...times[`${set}/${tool}`]).toFixed(3)})${ratio}`);
+  }
+}
+if (!process.env.KILN_BENCH_KEEP) rmSync(work, { recursive: true, force: true });
