@@ -38,6 +38,7 @@ export interface NodeProjectTestHostOptions {
 export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): ProjectTestHost {
   return {
     readText: (path) => readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "EISDIR" ? undefined : Promise.reject(error))),
+    readBytes: async (path) => new Uint8Array(await readFile(path)),
     exists: (path) => access(path).then(() => true, () => false),
     writeText: async (path, text) => {
       await mkdir(dirname(path), { recursive: true });

@@ -21,7 +21,8 @@ export { testRequirements, type TestRequirements } from "./test-requirements.js"
 export { parseRuntimeMatrix } from "./runtime-matrix.js";
 export { readXml, type XmlElement } from "./read-xml.js";
 export { parseJunitReport, type TestCaseResult, type TestOutcome, type TestProblem, type TestReport } from "./junit-report.js";
-export { wasmLimitationOf, type WasmLimitation } from "./wasm-limitation.js";
+export { wasmLimitationOf, wasmLimitationRules, type WasmLimitation } from "./wasm-limitation.js";
+export { pytestHintPluginName, pytestHintPluginSource } from "./pytest-hint-plugin.js";
 export type { ProjectTestHost, TestEnvironment } from "./project-test-host.js";
 export {
   runProjectTests,

@@ -15,6 +15,8 @@ export interface TestEnvironment {
 export interface ProjectTestHost {
   /** A file's text, or undefined when it does not exist. */
   readText(path: string): Promise<string | undefined>;
+  /** A file's bytes. */
+  readBytes(path: string): Promise<Uint8Array>;
   /** True when the path exists (file or directory). */
   exists(path: string): Promise<boolean>;
   writeText(path: string, text: string): Promise<void>;

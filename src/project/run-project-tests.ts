@@ -3,9 +3,11 @@ import { formatRuntimeSetting, type RuntimeSpec } from "../runtime/index.js";
 import { parseWheelFilename } from "../wheel-name/index.js";
 import { parseJunitReport, type TestReport } from "./junit-report.js";
 import type { ProjectTestHost, TestEnvironment } from "./project-test-host.js";
+import { pytestHintPluginName, pytestHintPluginSource } from "./pytest-hint-plugin.js";
 import { parseRuntimeMatrix } from "./runtime-matrix.js";
 import { parseTestConfig, type ProjectTestConfig } from "./test-config.js";
 import { testRequirements, type TestRequirements } from "./test-requirements.js";
+import { wheelExtras } from "./wheel-extras.js";
 
 /** Options for {@link runProjectTests}. */
 export interface RunProjectTestsOptions {
@@ -63,7 +65,8 @@ export interface ProjectTestResult {
  * the wheel with its test extras, the test requirements and pytest, and runs the test command
  * (default `python -m pytest`) with live output — from a copy of `[tool.kiln.test] sources` when
  * configured, so the tests import the installed package rather than the source tree. pytest's
- * JUnit XML report (requested through `PYTEST_ADDOPTS`) gives the counts.
+ * JUnit XML report (requested through `PYTEST_ADDOPTS`) gives the counts, and a small pytest
+ * plugin ({@link pytestHintPluginSource}) names the WASM limitation in each failure it explains.
  *
  * @example
  * const result = await runProjectTests({ projectDir: "/src/demo", environment: env, host });
@@ -72,14 +75,20 @@ export interface ProjectTestResult {
 export async function runProjectTests(options: RunProjectTestsOptions): Promise<ProjectTestResult> {
   const { host, projectDir } = options;
   const reporter = options.reporter ?? silentReporter;
+  if (!(await host.exists(projectDir))) {
+    throw new KilnError("invalidTestConfig", `Cannot test "${projectDir}": no such directory`, { hint: "Give the project's root directory (where pyproject.toml is), or run kiln test there" });
+  }
   const pyprojectPath = `${projectDir}/pyproject.toml`;
   const config = parseTestConfig(await host.readText(pyprojectPath), pyprojectPath);
   const runtimes = options.runtimes ?? parseRuntimeMatrix(config.runtimes ?? [], `${pyprojectPath}: [tool.kiln.test] runtimes`);
-  const requirements = testRequirements(config, { where: pyprojectPath });
   const command = [...(options.command ?? config.command ?? ["python", "-m", "pytest"]), ...(options.extraArgs ?? [])];
   const scratch = await host.makeScratchDirectory("kiln-test");
   try {
     const wheel = await projectWheel(options, { scratch, runtime: runtimes[0]!, reporter });
+    // Extras a setup.py or dynamic metadata declares are known from the built wheel only.
+    const staticExtras = config.name !== undefined && !config.dynamicOptionalDependencies;
+    const extrasOfWheel = wheel && !staticExtras ? await wheelExtras(await host.readBytes(wheel), wheel.split("/").pop()!) : [];
+    const requirements = testRequirements(config, { where: pyprojectPath, wheelExtras: extrasOfWheel });
     const install = [...requirements.requirements, ...(wheel ? [projectRequirement(wheel, requirements.extras)] : [])];
     if (!wheel && requirements.extras.length) reporter.warn(`Extras ${requirements.extras.join(", ")} are ignored: there is no project to install them with`);
     reporter.info(`Test requirements: ${requirements.origin}`);
@@ -154,7 +163,9 @@ async function runOneRuntime(options: RunProjectTestsOptions, run: RuntimeRun): 
     return { runtime, label: runtime, status: "setup-failed", error: kilnError, seconds: seconds() };
   }
   const junitPath = `${directory}/junit.xml`;
-  const env = commandEnvironment(options, { environment, config: run.config, junitPath });
+  const pluginDir = `${directory}/pytest-plugins`;
+  await host.writeText(`${pluginDir}/${pytestHintPluginName}.py`, pytestHintPluginSource());
+  const env = commandEnvironment(options, { environment, config: run.config, junitPath, pluginDir });
   const argv = await commandArgv(host, run.command, environment);
   run.reporter.info(`[${runtime}] Running ${run.command.join(" ")} in ${cwd}`);
   let exitCode: number;
@@ -167,7 +178,13 @@ async function runOneRuntime(options: RunProjectTestsOptions, run: RuntimeRun): 
   const result: RuntimeTestResult = { runtime, label: environment.label, status: exitCode === 0 ? "passed" : "failed", exitCode, seconds: 0 };
   const text = await host.readText(junitPath);
   if (text !== undefined) {
-    result.report = parseJunitReport(text, junitPath);
+    try {
+      result.report = parseJunitReport(text, junitPath);
+    } catch (error) {
+      // A run stopped while pytest wrote its report fails on its exit code alone.
+      if (!isKilnError(error, "invalidTestReport")) throw error;
+      run.reporter.warn(`[${runtime}] ${error.message}`);
+    }
     if (options.junitDir) {
       result.junitFile = `${options.junitDir}/${runtime.replace(/[^\w.@-]/g, "_")}.xml`;
       await host.copy(junitPath, result.junitFile);
@@ -194,17 +211,17 @@ async function testDirectory(options: RunProjectTestsOptions, run: RuntimeRun, d
 
 function commandEnvironment(
   options: RunProjectTestsOptions,
-  context: { environment: TestEnvironment; config: ProjectTestConfig; junitPath: string },
+  context: { environment: TestEnvironment; config: ProjectTestConfig; junitPath: string; pluginDir: string },
 ): Record<string, string> {
-  const base = options.environment;
+  const base = { ...options.environment, ...context.config.environment };
   const venv = context.environment.venv;
-  const junit = [`--junit-xml=${context.junitPath}`, "-o", "junit_family=xunit1"].map(shellQuote).join(" ");
+  const ours = [`--junit-xml=${context.junitPath}`, "-o", "junit_family=xunit1", "-p", pytestHintPluginName].map(shellQuote).join(" ");
   return {
     ...base,
     VIRTUAL_ENV: venv.prefix,
     PATH: base.PATH ? `${venv.binDir}:${base.PATH}` : venv.binDir,
-    ...context.config.environment,
-    PYTEST_ADDOPTS: [base.PYTEST_ADDOPTS, context.config.environment.PYTEST_ADDOPTS, junit].filter(Boolean).join(" "),
+    PYTHONPATH: base.PYTHONPATH ? `${context.pluginDir}:${base.PYTHONPATH}` : context.pluginDir,
+    PYTEST_ADDOPTS: [base.PYTEST_ADDOPTS, ours].filter(Boolean).join(" "),
   };
 }
 

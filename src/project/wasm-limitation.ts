@@ -66,6 +66,17 @@ const rules: Rule[] = [
 ];
 
 /**
+ * The recognition rules as data (`patterns` in the regular-expression syntax JavaScript and
+ * Python's `re` share), for the pytest plugin that adds the same hints to pytest's own output.
+ *
+ * @example
+ * wasmLimitationRules()[0]!.feature; // "multiprocessing"
+ */
+export function wasmLimitationRules(): Array<{ feature: string; explanation: string; patterns: string[] }> {
+  return rules.map((rule) => ({ feature: rule.feature, explanation: rule.explanation, patterns: [rule.pattern].flat().map((pattern) => pattern.source) }));
+}
+
+/**
  * Recognizes a test failure caused by something WebAssembly cannot do (subprocesses, threads,
  * sockets, signals, native libraries), from the error message and traceback, so the report can
  * say so instead of leaving the user to decode `OSError: [Errno 138]`.

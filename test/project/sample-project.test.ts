@@ -47,6 +47,8 @@ test("a failing test makes kiln test exit non-zero, with JUnit files, GitHub ann
     assert.deepEqual({ ...row, result: undefined }, { passed: 12, failed: 2, skipped: 1, errors: 0, result: undefined });
     assert.match(row!.result, /^FAILED \(exit 1\)/);
     assert.match(run.stdout, /test_breaks\.py::test_runs_a_subprocess \[bundled\]: WASM cannot start subprocesses/);
+    assert.match(run.stdout, /_ test_runs_a_subprocess _[\s\S]*-+ kiln: WebAssembly limitation -+\nWASM cannot start subprocesses/, "pytest's own failure report says so");
+    assert.doesNotMatch(run.stdout.slice(0, run.stdout.indexOf("_ test_runs_a_subprocess _")), /kiln: WebAssembly limitation/, "not on the plain assertion failure");
     assert.match(run.stdout, /^::error file=project\/tests\/test_breaks\.py,line=5,title=tests\/test_breaks\.py%3A%3Atest_wrong_total failed on bundled::assert 247\.5 == 1/m);
     assert.match(run.stdout, /^::error file=project\/tests\/test_breaks\.py,line=8,.*%0Akiln: WASM cannot start subprocesses/m);
     assert.deepEqual(readdirSync(join(dir, "junit")), ["bundled.xml"]);

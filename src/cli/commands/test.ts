@@ -21,7 +21,7 @@ import { createTestWorkflows } from "./test-workflows.js";
 export const testCommand = defineCommand({
   name: "test",
   summary: "Run a project's test suite on WebAssembly runtimes, as CI would",
-  usage: "test [DIR] [--runtime pyodide@A,pyodide@B] [--wheel dist/x.whl] [--junit-xml DIR] [-- pytest args]",
+  usage: "[DIR] [--runtime pyodide@A,pyodide@B] [--wheel dist/x.whl] [--junit-xml DIR] [-- pytest args]",
   description:
     "Per runtime: a fresh virtual environment; the project's wheel (built with its PEP 517 backend, or --wheel), its test\n" +
     "requirements ([tool.kiln.test] requires, else an extra test/tests/testing, else the dependency group test/dev) and\n" +
