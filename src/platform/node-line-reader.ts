@@ -8,7 +8,9 @@ export type LineAnswer = { kind: "line"; line: string } | { kind: "eof" } | { ki
  * (line editing, history) kept for the whole process. Lines typed or pasted before Python asks
  * for them are queued, as a terminal's type-ahead is. The terminal is in raw mode while the
  * interface is open, so ^C arrives as a key: it calls `onInterrupt` (which raises KeyboardInterrupt
- * in Python) and, at a prompt, also cancels the line.
+ * in Python) and, at a prompt, also cancels the line. A ^C typed while Python runs, which Python
+ * has not taken yet when it next asks for a line (`interruptPending`), answers that request at
+ * once, as CPython raises KeyboardInterrupt before `input()` would block.
  *
  * @example
  * const reader = new TerminalLineReader({ onInterrupt: () => Atomics.store(buffer, 0, 2) });
@@ -21,14 +23,17 @@ export class TerminalLineReader {
   private readonly queued: LineAnswer[] = [];
   private waiting: ((answer: LineAnswer) => void) | undefined;
   private readonly onInterrupt: () => void;
+  private readonly interruptPending: () => boolean;
 
-  constructor(options: { onInterrupt: () => void }) {
+  constructor(options: { onInterrupt: () => void; interruptPending?: () => boolean }) {
     this.onInterrupt = options.onInterrupt;
+    this.interruptPending = options.interruptPending ?? (() => false);
   }
 
   read(prompt: string): Promise<LineAnswer> {
     const queued = this.queued.shift();
     if (queued !== undefined) return Promise.resolve(queued);
+    if (this.interruptPending()) return Promise.resolve({ kind: "interrupt" });
     const rl = this.open();
     return new Promise((resolve) => {
       this.waiting = resolve;

@@ -92,7 +92,8 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
   if (lineBuffers) data.lines = lineBuffers;
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
   const onSigint = () => Atomics.store(new Int32Array(interrupt), 0, 2);
-  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint }) : undefined;
+  const interruptPending = () => Atomics.load(new Int32Array(interrupt), 0) === 2;
+  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint, interruptPending }) : undefined;
   worker.on("message", (message: PythonWorkerMessage) => {
     if (message.kind !== "readline" || !reader || !lineBuffers) return;
     const buffers = { control: new Int32Array(lineBuffers.control), data: new Uint8Array(lineBuffers.data) };
