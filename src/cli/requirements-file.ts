@@ -39,7 +39,7 @@ export interface ReadRequirementsFileOptions {
 export async function readRequirementsFile(path: string, into: RequirementsInput, options: ReadRequirementsFileOptions): Promise<void> {
   const location = /^https?:\/\//i.test(path) ? path : pathToFileURL(path).href;
   const before = { requirements: into.contents.requirements.length, constraints: into.contents.constraints.length };
-  await parseRequirementsFile(location, { read: readLocation, env: options.env, kind: options.kind, into: into.contents });
+  await parseRequirementsFile(location, { read: readRequirementsLocation, env: options.env, kind: options.kind, into: into.contents });
   const refused = into.contents.noBinary.find((value) => value !== ":none:");
   if (refused !== undefined) {
     throw new KilnError("invalidRequirementsFile", `Cannot honour --no-binary ${refused} in ${path}: kiln installs wheels only and builds no source distributions`, {
@@ -70,7 +70,13 @@ function display(location: string, cwd: string): string {
   return inside && !inside.startsWith("..") && !isAbsolute(inside) ? inside : location;
 }
 
-async function readLocation(location: string): Promise<string> {
+/**
+ * Reads a requirements file named by a `file:` URL or an http(s) URL, as `-r`/`-c` allow.
+ *
+ * @example
+ * const text = await readRequirementsLocation(pathToFileURL("requirements.txt").href);
+ */
+export async function readRequirementsLocation(location: string): Promise<string> {
   try {
     if (location.startsWith("file:")) return await readFile(fileURLToPath(location), "utf8");
     const response = await fetch(location);

@@ -6,23 +6,10 @@
  * so formatting reproduces the author's grouping.
  */
 
+import { markerEnvironmentKeys } from "./marker-environment.js";
+
 /** Every environment marker variable, in its canonical spelling. */
-export const markerVariableNames = [
-  "implementation_name",
-  "implementation_version",
-  "os_name",
-  "platform_machine",
-  "platform_python_implementation",
-  "platform_release",
-  "platform_system",
-  "platform_version",
-  "python_full_version",
-  "python_version",
-  "sys_platform",
-  "extra",
-  "extras",
-  "dependency_groups",
-] as const;
+export const markerVariableNames = [...markerEnvironmentKeys, "extra", "extras", "dependency_groups"] as const;
 
 /** A marker variable such as `python_version` or `extra`. */
 export type MarkerVariableName = (typeof markerVariableNames)[number];

@@ -1,12 +1,12 @@
-import { readFile } from "node:fs/promises";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { KilnError } from "../../core/index.js";
 import { emptyRequirementsFileContents, parseRequirementsFile, type RequirementsFileContents, type RequirementsFileEntry } from "../../lock/index.js";
 import { normalizeName, parseRequirement, tryParseRequirement } from "../../pep508/index.js";
 import { parseWheelFilename } from "../../wheel-name/index.js";
 import type { CommandContext } from "../command.js";
+import { readRequirementsLocation } from "../requirements-file.js";
 
 /** What a `pip install` command line and its requirement files ask for. */
 export interface PipRequirements {
@@ -37,7 +37,7 @@ export async function readPipRequirements(context: CommandContext, positionals: 
   for (const [flag, kind] of [["requirement", "requirements"], ["constraint", "constraints"]] as const) {
     for (const file of strings(options[flag])) {
       const location = /^https?:\/\//i.test(file) ? file : pathToFileURL(resolve(context.cwd, file)).href;
-      await parseRequirementsFile(location, { read: readLocation, env: context.env, kind, into: contents });
+      await parseRequirementsFile(location, { read: readRequirementsLocation, env: context.env, kind, into: contents });
     }
   }
   const fromFiles = contents.requirements.map((entry) => entryRequirement(entry, context.cwd));
@@ -78,21 +78,6 @@ function entryRequirement(entry: RequirementsFileEntry, cwd: string): string {
     });
   }
   return entry.kind === "requirement" ? entry.text : requirementFromArgument(entry.text, cwd);
-}
-
-async function readLocation(location: string): Promise<string> {
-  try {
-    if (location.startsWith("file:")) return await readFile(fileURLToPath(location), "utf8");
-    const response = await fetch(location);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return await response.text();
-  } catch (error) {
-    const shown = location.startsWith("file:") ? fileURLToPath(location) : location;
-    throw new KilnError("invalidRequirementsFile", `Cannot read requirements file "${shown}": ${(error as Error).message}`, {
-      cause: error,
-      hint: "Check the path given to -r/-c or in the including file",
-    });
-  }
 }
 
 /**
