@@ -35,6 +35,14 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
   if (options.requiredHashes) checkHashesGiven(chosen, options.requiredHashes);
   const task = reporter.startTask("Downloading", chosen.reduce((sum, c) => sum + (c.file.size ?? 0), 0) || undefined);
   const wheels = await mapLimited(chosen, options.concurrency ?? 8, async ({ planned, file }): Promise<WheelToInstall> => {
+    const fetch = () => options.source.fetchFile(file);
+    const listed = file.hashes.sha256?.toLowerCase();
+    if (listed && (await isCachedAndAllowed(listed, planned, options))) {
+      // The cache holds this exact file, verified and unpacked: it is fetched only if that
+      // entry turns out to be damaged.
+      task.advance(file.size ?? 0);
+      return wheelToInstall(planned, file, fetch, listed);
+    }
     let reported = 0;
     const bytes = await options.source.fetchFile(file, {
       onProgress: (received) => {
@@ -43,15 +51,26 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
       },
     });
     if (reported === 0) task.advance(file.size ?? 0);
-    if (options.requiredHashes) await checkRequiredHash(planned, file, bytes, options.requiredHashes);
+    const sha256 = await digestHex("sha256", bytes);
+    if (options.requiredHashes) await checkRequiredHash(planned, file, { bytes, sha256 }, options.requiredHashes);
     // PackageSource.fetchFile returns bytes already checked against the file's listed hashes, so
     // they are not passed again as expectedHashes (one hash pass over each wheel, not two).
-    const wheel: WheelToInstall = { wheel: bytes, filename: file.filename, requested: planned.requested };
-    if (planned.direct) wheel.directUrl = directUrlOf(file, await digestHex("sha256", bytes));
-    return wheel;
+    return wheelToInstall(planned, file, bytes, sha256);
   });
   task.finish(`Downloaded ${wheels.length} wheel${wheels.length === 1 ? "" : "s"}`);
   return installWheels(wheels, options);
+}
+
+function wheelToInstall(planned: PlannedPackage, file: DistributionFile, wheel: WheelToInstall["wheel"], sha256: string): WheelToInstall {
+  const result: WheelToInstall = { wheel, sha256, filename: file.filename, requested: planned.requested };
+  if (planned.direct) result.directUrl = directUrlOf(file, sha256);
+  return result;
+}
+
+/** True when the wheel cache has the file with this sha256, and hash-checking mode (if on) allows that sha256. */
+async function isCachedAndAllowed(sha256: string, planned: PlannedPackage, options: ApplyInstallPlanOptions): Promise<boolean> {
+  if (!options.wheelCache || !(await options.wheelCache.has(sha256))) return false;
+  return !options.requiredHashes || (options.requiredHashes.get(planned.name) ?? []).includes(`sha256:${sha256}`);
 }
 
 function chooseWheel(planned: PlannedPackage, required: ReadonlyMap<string, readonly string[]> | undefined): DistributionFile {
@@ -72,8 +91,13 @@ function checkHashesGiven(chosen: ReadonlyArray<{ planned: PlannedPackage; file:
   });
 }
 
-async function checkRequiredHash(planned: PlannedPackage, file: DistributionFile, bytes: Uint8Array, required: ReadonlyMap<string, readonly string[]>): Promise<void> {
-  const actual = `sha256:${await digestHex("sha256", bytes)}`;
+async function checkRequiredHash(
+  planned: PlannedPackage,
+  file: DistributionFile,
+  { bytes, sha256 }: { bytes: Uint8Array; sha256: string },
+  required: ReadonlyMap<string, readonly string[]>,
+): Promise<void> {
+  const actual = `sha256:${sha256}`;
   const allowed = required.get(planned.name);
   if (allowed === undefined) {
     throw new KilnError("hashRequired", `Cannot install ${planned.displayName} ${planned.version} in --require-hashes mode: no --hash is given for it`, {

@@ -9,7 +9,10 @@
  * name portably); `.data/headers` goes to `headers/<name>`; INSTALLER, REQUESTED and
  * direct_url.json shipped inside a wheel are replaced by the installer's own. Every install and
  * uninstall is one transaction, staged inside the environment and committed by renames with a
- * journal (see transaction.ts), under a lock file in `<prefix>/.kiln-install/`.
+ * journal (see transaction.ts), under a lock file in `<prefix>/.kiln-install/`. As uv does, a wheel
+ * is verified and unpacked once into a cache keyed by its sha256 (unpacked-wheel-cache.ts) and
+ * installed from there by hard links (`LinkMode` `copy` for independent files): installed files
+ * then share inodes with the cache.
  *
  * On top of the engine, pip's workflows: `planInstall` follows pip's "only-if-needed" upgrade
  * strategy (installed versions that satisfy are kept, and the index is not asked about them),
@@ -19,6 +22,10 @@
  */
 export { installWheel, installWheels, type InstallOptions, type InstallResult } from "./install-wheels.js";
 export type { DirectUrl, StagedWheel, WheelToInstall } from "./stage-wheel.js";
+export { UnpackedWheelCache, type CachedWheel } from "./unpacked-wheel-cache.js";
+export { unpackWheel, type UnpackedFile, type UnpackedWheel, type UnpackWheelOptions } from "./unpack-wheel.js";
+export { parseLinkMode, linkModes, type LinkMode } from "./link-mode.js";
+export { limitConcurrency, mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 export { uninstallDistribution, recoverEnvironment, type UninstallResult } from "./uninstall-distribution.js";
 export { listInstalled, findInstalled, readInstalledDistribution, type InstalledDistribution } from "./installed-distributions.js";
 export { venvScheme, type InstallScheme } from "./install-scheme.js";

@@ -37,6 +37,14 @@ export interface InstallFileSystem {
   writeFile(path: string, data: Uint8Array, options?: WriteFileOptions): Promise<void>;
   /** Creates a directory and its missing parents; an existing directory is fine. */
   mkdir(path: string): Promise<void>;
+  /**
+   * Makes `to` a hard link to the existing file `from` (both then share one inode). Fails with
+   * the platform's code where links are impossible: `EXDEV` across devices, `EPERM`, `EMLINK`,
+   * `ENOTSUP`; `EEXIST` when `to` exists.
+   */
+  link(from: string, to: string): Promise<void>;
+  /** Copies the file `from` to `to` with its permission bits (a reflink where the platform can). */
+  copyFile(from: string, to: string): Promise<void>;
   /** Atomically renames a file or directory, replacing a file at `to`. */
   rename(from: string, to: string): Promise<void>;
   /** Removes a file, or a directory (only if empty, unless `recursive`); a missing path is fine. */

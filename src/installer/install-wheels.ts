@@ -5,7 +5,12 @@ import type { InstallFileSystem } from "./install-file-system.js";
 import { checkInstallScheme, type InstallScheme } from "./install-scheme.js";
 import { findInstalled } from "./installed-distributions.js";
 import { planRemoval } from "./plan-removal.js";
-import { stageWheel, type StagedWheel, type WheelToInstall } from "./stage-wheel.js";
+import type { ZipCodecs } from "../archive/index.js";
+import { tryParseWheelFilename } from "../wheel-name/index.js";
+import { limitConcurrency } from "./concurrency-limit.js";
+import type { LinkMode } from "./link-mode.js";
+import { stageWheel, type StageContext, type StagedWheel, type WheelToInstall } from "./stage-wheel.js";
+import type { UnpackedWheelCache } from "./unpacked-wheel-cache.js";
 import { recoverTransactions, Transaction } from "./transaction.js";
 
 /** Where and how to install. */
@@ -17,6 +22,18 @@ export interface InstallOptions {
   lockTimeoutMs?: number;
   /** Largest single file a wheel may contain, uncompressed; default 1 GiB. */
   maxEntrySize?: number;
+  /**
+   * Verified, unpacked wheels to install from (see {@link UnpackedWheelCache}): each wheel is
+   * unpacked into it once and its files are linked from there. Without it every wheel is
+   * unpacked in memory and written out.
+   */
+  wheelCache?: UnpackedWheelCache;
+  /** How files come from `wheelCache`: hard links (default) or copies. */
+  linkMode?: LinkMode;
+  /** The platform's native zip codecs, when faster than the portable ones. */
+  codecs?: ZipCodecs;
+  /** File operations in flight at once; default 16. */
+  concurrency?: number;
 }
 
 /** What an installation changed. */
@@ -77,16 +94,31 @@ export async function inTransaction<T>(
  */
 export async function installWheels(wheels: readonly WheelToInstall[], options: InstallOptions): Promise<InstallResult> {
   const names = wheels.map((wheel) => wheel.filename).join(", ");
+  checkNoTwins(wheels);
   return inTransaction(`install ${names}`, options, async (transaction, reporter) => {
-    const installed: StagedWheel[] = [];
     const task = reporter.startTask("Installing", wheels.length);
-    for (const wheel of wheels) {
-      const staged = await stageWheel(wheel, { transaction, scheme: options.scheme, reporter, ...(options.maxEntrySize === undefined ? {} : { maxEntrySize: options.maxEntrySize }) });
-      const twin = installed.find((other) => normalizeName(other.name) === normalizeName(staged.name));
-      if (twin) throw new KilnError("installConflict", `Cannot install both ${twin.filename} and ${staged.filename}: they are the same distribution`);
-      installed.push(staged);
-      task.advance(1);
-    }
+    const context: StageContext = {
+      transaction,
+      scheme: options.scheme,
+      reporter,
+      limit: limitConcurrency(options.concurrency ?? 16),
+      linking: { mode: options.linkMode ?? "hardlink" },
+      ...(options.wheelCache ? { cache: options.wheelCache } : {}),
+      ...(options.maxEntrySize === undefined ? {} : { maxEntrySize: options.maxEntrySize }),
+      ...(options.codecs ? { codecs: options.codecs } : {}),
+    };
+    // Wheels stage side by side (their file operations share one bound); every one settles
+    // before a failure propagates, so nothing still writes into staging while it is discarded.
+    const settled = await Promise.allSettled(
+      wheels.map(async (wheel) => {
+        const staged = await stageWheel(wheel, context);
+        task.advance(1);
+        return staged;
+      }),
+    );
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed) throw failed.reason;
+    const installed = settled.map((result) => (result as PromiseFulfilledResult<StagedWheel>).value);
     const removed: InstallResult["removed"] = [];
     for (const staged of installed) {
       for (const dist of await findInstalled(staged.name, options.scheme, options.fs)) {
@@ -97,6 +129,17 @@ export async function installWheels(wheels: readonly WheelToInstall[], options: 
     task.finish(`Installed ${installed.map((wheel) => `${wheel.name} ${wheel.version}`).join(", ")}`);
     return { installed, removed };
   });
+}
+
+/** Two wheels of one distribution in one installation are refused before anything is staged. */
+function checkNoTwins(wheels: readonly WheelToInstall[]): void {
+  const seen = new Map<string, string>();
+  for (const { filename } of wheels) {
+    const name = normalizeName(tryParseWheelFilename(filename)?.name ?? filename);
+    const twin = seen.get(name);
+    if (twin !== undefined) throw new KilnError("installConflict", `Cannot install both ${twin} and ${filename}: they are the same distribution`);
+    seen.set(name, filename);
+  }
 }
 
 /**

@@ -9,6 +9,8 @@ export interface MemoryFileSystemOptions {
   capacity?: number;
   /** The lock owner this file system reports as itself. */
   owner?: LockOwner;
+  /** Make every `link` fail with this code (`EXDEV`, …), as across devices. */
+  linkError?: string;
   /** Owners considered alive; default: only `owner`. */
   isAlive?: (owner: LockOwner) => boolean | undefined;
 }
@@ -46,6 +48,7 @@ function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<str
     if (node === undefined) fail("ENOENT", path);
     if (node.kind !== "directory") fail("ENOTDIR", path);
   };
+  const linkedElsewhere = (node: Node, except?: string) => [...nodes].some(([path, other]) => other === node && path !== except);
   const children = (path: string) => [...nodes.keys()].filter((key) => key !== path && parentPath(key) === path);
   const fs: MemoryFileSystem = {
     async readFile(path) {
@@ -63,7 +66,25 @@ function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<str
       const freed = existing?.kind === "file" ? existing.data.length : 0;
       if (options.capacity !== undefined && used - freed + data.length > options.capacity) fail("ENOSPC", path);
       used += data.length - freed;
-      nodes.set(target, { kind: "file", data: data.slice(), mode: writeOptions.mode ?? 0o644 });
+      // Writing an existing file writes through to its inode, hard links included, as POSIX does.
+      if (existing?.kind === "file") Object.assign(existing, { data: data.slice(), mode: writeOptions.mode ?? 0o644 });
+      else nodes.set(target, { kind: "file", data: data.slice(), mode: writeOptions.mode ?? 0o644 });
+    },
+    async link(from, to) {
+      const node = nodes.get(joinPath(from));
+      if (node === undefined) fail("ENOENT", from);
+      if (node.kind !== "file") fail("EPERM", from);
+      directory(parentPath(joinPath(to)));
+      if (nodes.has(joinPath(to))) fail("EEXIST", to);
+      if (options.linkError) fail(options.linkError, to);
+      // The same node object under two paths: one "inode", as a hard link is.
+      nodes.set(joinPath(to), node);
+    },
+    async copyFile(from, to) {
+      const node = nodes.get(joinPath(from));
+      if (node === undefined) fail("ENOENT", from);
+      if (node.kind !== "file") fail("EISDIR", from);
+      await fs.writeFile(to, node.data, { mode: node.mode, exclusive: true });
     },
     async mkdir(path) {
       const target = joinPath(path);
@@ -83,7 +104,7 @@ function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<str
       const existing = nodes.get(target);
       if (existing?.kind === "directory" && (node.kind !== "directory" || children(target).length > 0)) fail("ENOTEMPTY", to);
       if (existing?.kind === "file" && node.kind === "directory") fail("ENOTDIR", to);
-      if (existing?.kind === "file") used -= existing.data.length;
+      if (existing?.kind === "file" && !linkedElsewhere(existing, target)) used -= existing.data.length;
       for (const key of [...nodes.keys()]) {
         if (key === source || key.startsWith(`${source}/`)) {
           const moved = nodes.get(key)!;
@@ -100,8 +121,8 @@ function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<str
       for (const key of [...nodes.keys()]) {
         if (key === target || key.startsWith(`${target}/`)) {
           const removed = nodes.get(key)!;
-          if (removed.kind === "file") used -= removed.data.length;
           nodes.delete(key);
+          if (removed.kind === "file" && !linkedElsewhere(removed)) used -= removed.data.length;
         }
       }
     },

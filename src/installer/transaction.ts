@@ -1,6 +1,7 @@
 import { KilnError } from "../core/index.js";
 import { installStateDirectory } from "./environment-lock.js";
 import { errorCode, type InstallFileSystem } from "./install-file-system.js";
+import { shouldCopyInstead } from "./link-mode.js";
 import { isInside, joinPath, parentPath } from "./paths.js";
 
 /**
@@ -10,6 +11,14 @@ import { isInside, joinPath, parentPath } from "./paths.js";
 interface Operation {
   target: string;
   install: boolean;
+  /** A whole directory tree staged under `new/<n>`, for a directory the environment lacks. */
+  directory?: boolean;
+}
+
+/** A directory the environment lacks, staged as a whole and moved in with one rename. */
+interface DirectoryUnit {
+  target: string;
+  staging: string;
 }
 
 /** The journal, written before the first change to the environment. */
@@ -30,7 +39,10 @@ const encoder = new TextEncoder();
  *
  * How: files are first written (and verified by the caller) under
  * `<prefix>/.kiln-install/tx-<id>/new/<n>`, on the same file system as their targets, so moving
- * them in is an atomic rename. `commit` writes the journal `plan.json` (fsynced), then for each
+ * them in is an atomic rename. A file whose directory the environment lacks goes into a staged
+ * copy of the topmost missing directory instead (`new/<n>/a/b.py` for `<root>/pkg/a/b.py`), and
+ * that whole tree is one operation: a fresh install moves each new package directory in with one
+ * rename, not one per file. Staging calls may run concurrently. `commit` writes the journal `plan.json` (fsynced), then for each
  * operation renames the old file to `old/<n>` and the new one into place, then writes the marker
  * `committed`, then deletes the backups. An interrupted transaction is repaired by
  * {@link recoverTransactions}, which every write operation runs first under the install lock:
@@ -51,6 +63,13 @@ export class Transaction {
   readonly #roots: string[];
   readonly #operations = new Map<string, Operation & { index: number }>();
   readonly #cleanup = new Set<string>();
+  /** Every file target staged, in a directory unit or not: two files for one path conflict. */
+  readonly #staged = new Set<string>();
+  /** Directory → the unit it lies in (undefined: it exists in the environment), memoized. */
+  readonly #units = new Map<string, Promise<DirectoryUnit | undefined>>();
+  /** Directories created inside units' staging trees. */
+  readonly #stagingDirectories = new Map<string, Promise<void>>();
+  #nextIndex = 0;
   #finished = false;
 
   private constructor(fs: InstallFileSystem, directory: string, roots: string[]) {
@@ -69,30 +88,93 @@ export class Transaction {
 
   /** True when `target` is already installed or removed by this transaction. */
   has(target: string): boolean {
-    return this.#operations.has(joinPath(target));
+    const key = joinPath(target);
+    return this.#staged.has(key) || this.#operations.has(key);
   }
 
   /** Writes `data` to staging, to be moved to `target` on commit. */
   async stageFile(target: string, data: Uint8Array, mode: number): Promise<void> {
-    const key = joinPath(target);
-    const existing = this.#operations.get(key);
-    if (existing?.install) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
-    const index = existing?.index ?? this.#operations.size;
-    await this.#fs.writeFile(joinPath(this.#directory, "new", String(index)), data, { mode });
-    this.#operations.set(key, { target: key, install: true, index });
+    await this.#fs.writeFile(await this.#stagingPathFor(target), data, { mode });
+  }
+
+  /**
+   * Stages the existing file `source` for `target` without reading it: as a hard link when
+   * `hardlink` is true and the file system allows one, else as a copy. Returns whether it linked.
+   */
+  async stageLink(target: string, source: string, options: { hardlink: boolean }): Promise<boolean> {
+    const path = await this.#stagingPathFor(target);
+    if (options.hardlink) {
+      try {
+        await this.#fs.link(source, path);
+        return true;
+      } catch (error) {
+        if (!shouldCopyInstead(error)) throw error;
+      }
+    }
+    await this.#fs.copyFile(source, path);
+    return false;
   }
 
   /** Marks `target` for removal on commit (a staged file for the same target wins). */
   removeFile(target: string): void {
     const key = joinPath(target);
     this.#cleanup.add(parentPath(key));
-    if (!this.#operations.has(key)) this.#operations.set(key, { target: key, install: false, index: this.#operations.size });
+    if (!this.#staged.has(key) && !this.#operations.has(key)) this.#operations.set(key, { target: key, install: false, index: this.#nextIndex++ });
+  }
+
+  /** Claims `target` (synchronously, so concurrent calls see each other) and returns where to stage it. */
+  async #stagingPathFor(target: string): Promise<string> {
+    const key = joinPath(target);
+    if (this.#staged.has(key)) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
+    this.#staged.add(key);
+    const unit = await this.#unitOf(parentPath(key));
+    if (unit !== undefined) {
+      const path = joinPath(unit.staging, key.slice(unit.target.length + 1));
+      await this.#stagingDirectory(parentPath(path));
+      return path;
+    }
+    const existing = this.#operations.get(key);
+    const index = existing?.index ?? this.#nextIndex++;
+    this.#operations.set(key, { target: key, install: true, index });
+    return joinPath(this.#directory, "new", String(index));
+  }
+
+  /** The unit `directory` lies in, or undefined when it exists (or is a root or outside them). */
+  #unitOf(directory: string): Promise<DirectoryUnit | undefined> {
+    let unit = this.#units.get(directory);
+    if (unit === undefined) {
+      unit = (async () => {
+        if (!this.#roots.some((root) => root !== directory && isInside(root, directory))) return undefined;
+        if ((await this.#fs.stat(directory)) !== undefined) return undefined;
+        const outer = await this.#unitOf(parentPath(directory));
+        if (outer !== undefined) return outer;
+        const index = this.#nextIndex++;
+        this.#operations.set(directory, { target: directory, install: true, directory: true, index });
+        const staging = joinPath(this.#directory, "new", String(index));
+        this.#stagingDirectories.set(staging, this.#fs.mkdir(staging));
+        return { target: directory, staging };
+      })();
+      this.#units.set(directory, unit);
+    }
+    return unit;
+  }
+
+  /** Creates a directory inside a unit's staging tree once, however many files go there. */
+  #stagingDirectory(path: string): Promise<void> {
+    let created = this.#stagingDirectories.get(path);
+    if (created === undefined) {
+      created = this.#fs.mkdir(path);
+      this.#stagingDirectories.set(path, created);
+    }
+    return created;
   }
 
   /** Applies every operation, or none: on failure the environment is rolled back and the error rethrown. */
   async commit(): Promise<void> {
     this.#assertOpen();
-    const operations = [...this.#operations.values()].sort((a, b) => a.index - b.index).map(({ target, install }) => ({ target, install }));
+    const operations = [...this.#operations.values()]
+      .sort((a, b) => a.index - b.index)
+      .map(({ target, install, directory }): Operation => (directory ? { target, install, directory } : { target, install }));
     const plan: Plan = {
       version: 1,
       operations,
@@ -152,6 +234,11 @@ async function applyOperation(fs: InstallFileSystem, directory: string, index: n
   const staged = joinPath(directory, "new", String(index));
   const backup = joinPath(directory, "old", String(index));
   const existing = await fs.stat(operation.target);
+  if (operation.directory && existing !== undefined) {
+    throw new KilnError("installConflict", `Cannot install "${operation.target}": it appeared while the installation was being prepared`, {
+      hint: "Another program changed the environment; run the installation again",
+    });
+  }
   if (existing?.kind === "directory") {
     throw new KilnError("installConflict", `Cannot install "${operation.target}": a directory is in the way`, {
       hint: "Remove the directory, or uninstall the distribution that created it",

@@ -95,12 +95,23 @@ export class NodeCacheStore implements CacheStore {
   /** Marks the root as a cache (CACHEDIR.TAG), so backup tools skip it and `clean` knows it. */
   private async tagRoot(): Promise<void> {
     if (this.tagged) return;
-    await mkdir(this.root, { recursive: true });
-    await writeFile(join(this.root, "CACHEDIR.TAG"), tag, { flag: "wx" }).catch((error) => {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    });
+    await tagKilnCacheDirectory(this.root);
     this.tagged = true;
   }
+}
+
+/**
+ * Creates `root` if needed and marks it as kiln's cache (CACHEDIR.TAG), so backup tools skip it
+ * and `kiln cache clean` knows it may delete it.
+ *
+ * @example
+ * await tagKilnCacheDirectory(kilnCacheDir(process.env));
+ */
+export async function tagKilnCacheDirectory(root: string): Promise<void> {
+  await mkdir(root, { recursive: true });
+  await writeFile(join(root, "CACHEDIR.TAG"), tag, { flag: "wx" }).catch((error) => {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
+import { chmod, copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";
 
@@ -18,6 +18,12 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
+function currentUmask(): number {
+  const mask = process.umask(0o022);
+  process.umask(mask);
+  return mask;
+}
+
 /**
  * The Node.js {@link InstallFileSystem}: real files, `O_EXCL` for lock files, fsync for the
  * journal, and process liveness from `kill(pid, 0)` for locks taken on this host.
@@ -27,6 +33,8 @@ function processIsAlive(pid: number): boolean {
  */
 export function nodeFileSystem(): InstallFileSystem {
   const owner: LockOwner = { pid: process.pid, hostname: hostname() };
+  // Read once: process.umask() with no argument is deprecated, and the mask does not change.
+  const umask = currentUmask();
   return {
     readFile: async (path) => new Uint8Array(await readFile(path)),
     async writeFile(path, data, options = {}) {
@@ -40,8 +48,11 @@ export function nodeFileSystem(): InstallFileSystem {
         await handle.close();
       }
       // open() applies the umask; wheels expect their recorded modes.
-      await chmod(path, mode);
+      if ((mode & ~umask) !== mode) await chmod(path, mode);
     },
+    link: (from, to) => link(from, to),
+    // A reflink (copy-on-write clone) where the file system has them, else a plain copy.
+    copyFile: (from, to) => copyFile(from, to, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL),
     mkdir: async (path) => void (await mkdir(path, { recursive: true })),
     rename: (from, to) => rename(from, to),
     async remove(path, options = {}) {

@@ -3,7 +3,8 @@
  * With platform/browser.ts, the only files that touch node:* or DOM APIs.
  */
 export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
-export { NodeCacheStore, isKilnCacheDirectory } from "./node-cache-store.js";
+export { NodeCacheStore, isKilnCacheDirectory, tagKilnCacheDirectory } from "./node-cache-store.js";
+export { nodeUnpackedWheelCache, unpackedWheelsFolder } from "./node-wheel-cache.js";
 export { nodeLocalFiles } from "./node-local-files.js";
 export { loadIndexSettings, pipConfigPaths, type LoadIndexSettingsOptions } from "./node-index-settings.js";
 export { nodeHttpClient, type NodeHttpClientOptions } from "./node-http.js";

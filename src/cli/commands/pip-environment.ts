@@ -1,7 +1,11 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isKilnError, KilnError } from "../../core/index.js";
-import { targetForVenv, venvScheme, type InstallFileSystem, type InstallScheme } from "../../installer/index.js";
+import { linkModes, parseLinkMode, targetForVenv, venvScheme, type InstallFileSystem, type InstallScheme, type LinkMode, type UnpackedWheelCache } from "../../installer/index.js";
+import type { ZipCodecs } from "../../archive/index.js";
+import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
+import { nodeUnpackedWheelCache } from "../../platform/node-wheel-cache.js";
+import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { nodeVenvFileSystem } from "../../platform/node-venv-file-system.js";
 import type { TargetEnvironment } from "../../resolver/index.js";
@@ -77,4 +81,42 @@ function exists(path: string): boolean {
 export function quietness(context: CommandContext): number {
   const count = (value: unknown) => (typeof value === "number" ? value : value === true ? 1 : 0);
   return count(context.arguments.options.quiet) - count(context.arguments.options.verbose);
+}
+
+/** The options of the pip commands that install files: how they come from the wheel cache. */
+export const pipLinkOptions: OptionDefinition[] = [
+  {
+    name: "link-mode",
+    type: "string",
+    valueName: "MODE",
+    description: `How files come from kiln's cache of unpacked wheels: ${linkModes.join(" or ")} (default: KILN_LINK_MODE, else hardlink; installed files then share inodes with the cache)`,
+  },
+];
+
+/** How a pip command installs: the unpacked-wheel cache (unless --no-cache), link mode, zip codecs. */
+export interface PipInstallSettings {
+  wheelCache?: UnpackedWheelCache;
+  linkMode: LinkMode;
+  codecs: ZipCodecs;
+}
+
+/**
+ * The install settings of a pip command: `--link-mode`, else `KILN_LINK_MODE`, else hard links;
+ * the unpacked-wheel cache in kiln's cache directory (`--cache-dir`, `KILN_CACHE_DIR`, …) unless
+ * `--no-cache`/`--no-cache-dir` is given.
+ *
+ * @example
+ * await applyInstallPlan(plan.packages, { source, scheme, fs, ...(await pipInstallSettings(context)) });
+ */
+export async function pipInstallSettings(context: CommandContext): Promise<PipInstallSettings> {
+  const options = context.arguments.options;
+  const flag = options["link-mode"];
+  const linkMode =
+    typeof flag === "string" ? parseLinkMode(flag, "--link-mode") : context.env.KILN_LINK_MODE ? parseLinkMode(context.env.KILN_LINK_MODE, "KILN_LINK_MODE") : "hardlink";
+  const settings: PipInstallSettings = { linkMode, codecs: nodeZipCodecs };
+  if (options["no-cache"] === true || options["no-cache-dir"] === true) return settings;
+  const given = options["cache-dir"];
+  const cacheDir = kilnCacheDir(typeof given === "string" ? { ...context.env, KILN_CACHE_DIR: given } : context.env, { cwd: context.cwd });
+  settings.wheelCache = await nodeUnpackedWheelCache(cacheDir);
+  return settings;
 }

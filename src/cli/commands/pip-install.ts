@@ -17,7 +17,7 @@ import { nodeLocalFiles } from "../../platform/node.js";
 import { normalizeName } from "../../pep508/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { kilnVersion } from "../main.js";
-import { openPipEnvironment, pipCommonOptions, quietness, type PipEnvironment } from "./pip-environment.js";
+import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment } from "./pip-environment.js";
 import { indexOptions, openPackageSource } from "../index-options.js";
 import { pipReporter } from "./pip-reporter.js";
 import { readPipRequirements } from "./pip-requirements.js";
@@ -45,6 +45,7 @@ export const pipInstallCommand = defineCommand({
     { name: "require-hashes", type: "boolean", description: "Require a --hash for every package (on by itself when any requirement has one)" },
     ...indexOptions,
     ...pipCommonOptions,
+    ...pipLinkOptions,
   ],
   run: async (context) => runPipInstall(context),
 });
@@ -103,6 +104,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
     scheme: environment.scheme,
     fs: environment.fs,
     reporter,
+    ...(await pipInstallSettings(context)),
     ...(wanted.requiredHashes ? { requiredHashes: wanted.requiredHashes } : {}),
   });
   reporter.info(`Installed ${result.installed.length} package${result.installed.length === 1 ? "" : "s"} in ${Date.now() - installStarted} ms`);

@@ -18,7 +18,7 @@ import { normalizeName, parseRequirement } from "../../pep508/index.js";
 import { nodeLocalFiles } from "../../platform/node.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { indexOptions } from "../index-options.js";
-import { openPipEnvironment, pipCommonOptions, quietness, type PipEnvironment } from "./pip-environment.js";
+import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment } from "./pip-environment.js";
 import { openPipPackageSource } from "./pip-install.js";
 import { pipReporter } from "./pip-reporter.js";
 import { readPipRequirements } from "./pip-requirements.js";
@@ -40,6 +40,7 @@ export const pipSyncCommand = defineCommand({
     { name: "require-hashes", type: "boolean", description: "Require a --hash for every package of a requirements file" },
     ...indexOptions,
     ...pipCommonOptions,
+    ...pipLinkOptions,
   ],
   run: async (context) => {
     const level = quietness(context);
@@ -113,7 +114,14 @@ async function applySync(context: CommandContext, plan: Planned & { environment:
   }
   const { scheme, fs } = plan.environment;
   if (changing.length) {
-    const result = await applyInstallPlan(plan.packages, { source: plan.source, scheme, fs, reporter: plan.reporter, ...(plan.requiredHashes ? { requiredHashes: plan.requiredHashes } : {}) });
+    const result = await applyInstallPlan(plan.packages, {
+      source: plan.source,
+      scheme,
+      fs,
+      reporter: plan.reporter,
+      ...(await pipInstallSettings(context)),
+      ...(plan.requiredHashes ? { requiredHashes: plan.requiredHashes } : {}),
+    });
     say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
   }
   for (const dist of plan.extraneous) {

@@ -1,0 +1,217 @@
+import { errorCode, type InstallFileSystem } from "./install-file-system.js";
+import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
+import { joinPath, parentPath } from "./paths.js";
+import type { UnpackedFile, UnpackedWheel } from "./unpack-wheel.js";
+
+/** A complete entry of the {@link UnpackedWheelCache}: a verified wheel whose files are on disk. */
+export interface CachedWheel extends UnpackedWheel {
+  /** The directory holding the wheel's files under their paths inside the wheel. */
+  directory: string;
+}
+
+/** The manifest's name inside an entry, written before the entry is moved into place. */
+const manifestName = "entry.json";
+const manifestKind = "kiln-unpacked-wheel";
+/** Temporary directories older than this are left over by killed processes. */
+const staleTemporaryMs = 3_600_000;
+const encoder = new TextEncoder();
+
+interface Manifest {
+  kind: typeof manifestKind;
+  version: 1;
+  sha256: string;
+  filename: string;
+  name: string;
+  version_: string;
+  distInfo: string;
+  rootIsPurelib: boolean;
+  wheelVersion: [number, number];
+  entryPoints?: string;
+  /** path, size, executable (1/0), sha256 digest (RECORD's urlsafe base64). */
+  files: [string, number, number, string][];
+}
+
+/**
+ * uv's cache of unpacked wheels, for kiln: each wheel is verified (every RECORD hash) and unpacked
+ * once, into `<root>/sha256/<ab>/<sha256>/` (its files under `files/`, its manifest `entry.json`);
+ * installs then link or copy the files from there instead of inflating and hashing again.
+ *
+ * Keyed by the sha256 of the wheel file, so an entry can only ever hold that wheel. An entry is
+ * built in `<root>/tmp/` and renamed into place whole, so a reader sees a complete entry or none,
+ * also with two kiln processes at once (the loser of the rename uses the winner's entry). Opening
+ * an entry checks that every file of its manifest is there with its size (a stat per file, no
+ * reading); a damaged or partial entry is moved aside, deleted and rebuilt.
+ *
+ * @example
+ * const cache = new UnpackedWheelCache({ fs: nodeFileSystem(), root: "/home/me/.cache/kiln/unpacked-v1" });
+ * const entry = (await cache.open(sha256, limit)) ?? (await cache.store(sha256, await unpackWheel(bytes, filename, options), limit));
+ */
+export class UnpackedWheelCache {
+  readonly fs: InstallFileSystem;
+  readonly root: string;
+  #cleanedTemporary = false;
+
+  constructor(options: { fs: InstallFileSystem; root: string }) {
+    this.fs = options.fs;
+    this.root = joinPath(options.root);
+  }
+
+  /** The directory of the entry for a wheel with this sha256. */
+  entryDirectory(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new RangeError(`Not a sha256 hex digest: "${sha256}"`);
+    return joinPath(this.root, "sha256", sha256.slice(0, 2), sha256);
+  }
+
+  /** Where a file of an entry is, by its path inside the wheel. */
+  static filePath(entry: CachedWheel, file: UnpackedFile): string {
+    return joinPath(entry.directory, file.path);
+  }
+
+  /** True when an entry for `sha256` is in place (not checked for damage: {@link open} does that). */
+  has(sha256: string): Promise<boolean> {
+    return this.fs.exists(joinPath(this.entryDirectory(sha256), manifestName));
+  }
+
+  /**
+   * The complete entry for `sha256`, or undefined when there is none. A damaged entry (unreadable
+   * manifest, a file missing or of the wrong size) is discarded and reported as missing.
+   */
+  async open(sha256: string, limit: ConcurrencyLimit): Promise<CachedWheel | undefined> {
+    const directory = this.entryDirectory(sha256);
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.fs.readFile(joinPath(directory, manifestName));
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT" && errorCode(error) !== "ENOTDIR") throw error;
+      if (await this.fs.exists(directory)) await this.discard(directory);
+      return undefined;
+    }
+    const entry = decodeManifest(bytes, sha256, joinPath(directory, "files"));
+    if (entry === undefined || !(await this.#isComplete(entry, limit))) {
+      await this.discard(directory);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /**
+   * Writes an unpacked wheel (its files' `data` must be present) as the entry for `sha256` and
+   * returns the entry. When another process stored the same wheel first, its entry is returned.
+   */
+  async store(sha256: string, unpacked: UnpackedWheel, limit: ConcurrencyLimit): Promise<CachedWheel> {
+    const final = this.entryDirectory(sha256);
+    await this.#removeStaleTemporary();
+    const temporary = joinPath(this.root, "tmp", `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    try {
+      const files = joinPath(temporary, "files");
+      const directories = new Map<string, Promise<void>>();
+      const mkdir = (path: string) => {
+        let made = directories.get(path);
+        if (made === undefined) directories.set(path, (made = this.fs.mkdir(path)));
+        return made;
+      };
+      await mkdir(files);
+      await mapWithLimit(unpacked.files, limit, async (file) => {
+        if (file.data === undefined) throw new TypeError(`${unpacked.filename}: "${file.path}" has no data to cache`);
+        const path = joinPath(files, file.path);
+        await mkdir(parentPath(path));
+        await this.fs.writeFile(path, file.data, { mode: file.executable ? 0o755 : 0o644, exclusive: true });
+      });
+      await this.fs.writeFile(joinPath(temporary, manifestName), encoder.encode(JSON.stringify(encodeManifest(sha256, unpacked))), { durable: true });
+      await this.fs.mkdir(parentPath(final));
+      try {
+        await this.fs.rename(temporary, final);
+      } catch (error) {
+        // Another process stored it first (a directory rename never replaces a non-empty one).
+        if (!["EEXIST", "ENOTEMPTY", "EISDIR", "ENOTDIR"].includes(errorCode(error) ?? "")) throw error;
+        const theirs = await this.open(sha256, limit);
+        if (theirs) return theirs;
+        await this.fs.rename(temporary, final);
+      }
+    } finally {
+      await this.fs.remove(temporary, { recursive: true }).catch(() => undefined);
+    }
+    return { ...unpacked, files: unpacked.files.map(({ data: _data, ...file }) => file), directory: joinPath(final, "files") };
+  }
+
+  /** Moves a damaged entry out of the way (atomically), then deletes it. */
+  async discard(directory: string): Promise<void> {
+    const aside = joinPath(this.root, "tmp", `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}-damaged`);
+    await this.fs.mkdir(parentPath(aside));
+    try {
+      await this.fs.rename(directory, aside);
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return;
+      throw error;
+    }
+    await this.fs.remove(aside, { recursive: true });
+  }
+
+  async #isComplete(entry: CachedWheel, limit: ConcurrencyLimit): Promise<boolean> {
+    const checks = await mapWithLimit(entry.files, limit, async (file) => {
+      const stat = await this.fs.stat(UnpackedWheelCache.filePath(entry, file));
+      return stat?.kind === "file" && stat.size === file.size;
+    });
+    return checks.every(Boolean);
+  }
+
+  /** Deletes temporary directories of builds that a killed process left, once per cache object. */
+  async #removeStaleTemporary(): Promise<void> {
+    if (this.#cleanedTemporary) return;
+    this.#cleanedTemporary = true;
+    const directory = joinPath(this.root, "tmp");
+    const names = (await this.fs.exists(directory)) ? await this.fs.list(directory) : [];
+    for (const name of names) {
+      const started = Number.parseInt(name.split("-")[0]!, 36);
+      if (Number.isFinite(started) && Date.now() - started > staleTemporaryMs) await this.fs.remove(joinPath(directory, name), { recursive: true });
+    }
+  }
+}
+
+function encodeManifest(sha256: string, unpacked: UnpackedWheel): Manifest {
+  return {
+    kind: manifestKind,
+    version: 1,
+    sha256,
+    filename: unpacked.filename,
+    name: unpacked.name,
+    version_: unpacked.version,
+    distInfo: unpacked.distInfo,
+    rootIsPurelib: unpacked.rootIsPurelib,
+    wheelVersion: [unpacked.wheelVersion[0], unpacked.wheelVersion[1]],
+    ...(unpacked.entryPoints === undefined ? {} : { entryPoints: unpacked.entryPoints }),
+    files: unpacked.files.map((file) => [file.path, file.size, file.executable ? 1 : 0, file.hash.digest]),
+  };
+}
+
+/** The entry a manifest describes, or undefined when it is not one this version of kiln wrote for `sha256`. */
+function decodeManifest(bytes: Uint8Array, sha256: string, directory: string): CachedWheel | undefined {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(bytes)) as Manifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest?.kind !== manifestKind || manifest.version !== 1 || manifest.sha256 !== sha256 || !Array.isArray(manifest.files)) return undefined;
+  const { filename, name, version_: version, distInfo, rootIsPurelib, wheelVersion, entryPoints } = manifest;
+  const strings = [filename, name, version, distInfo];
+  if (!strings.every((value) => typeof value === "string") || typeof rootIsPurelib !== "boolean" || !Array.isArray(wheelVersion)) return undefined;
+  const files: UnpackedFile[] = [];
+  for (const row of manifest.files) {
+    if (!Array.isArray(row) || typeof row[0] !== "string" || typeof row[1] !== "number" || typeof row[3] !== "string") return undefined;
+    // Paths were checked when the wheel was unpacked; a manifest edited to escape is refused again.
+    if (row[0].startsWith("/") || row[0].split("/").some((segment) => segment === ".." || segment === "." || segment === "")) return undefined;
+    files.push({ path: row[0], size: row[1], executable: row[2] === 1, hash: { algorithm: "sha256", digest: row[3] } });
+  }
+  return {
+    filename,
+    name,
+    version,
+    distInfo,
+    rootIsPurelib,
+    wheelVersion: [Number(wheelVersion[0]), Number(wheelVersion[1])],
+    ...(typeof entryPoints === "string" ? { entryPoints } : {}),
+    files,
+    directory,
+  };
+}
