@@ -135,3 +135,36 @@ test("an aborted transaction never touches the environment", async () => {
   assert.deepEqual(view(fs), before);
   assert.deepEqual(await fs.list(`${prefix}/${installStateDirectory}`), []);
 });
+
+test("files of a directory the environment lacks are staged as one tree and moved in with one rename", async () => {
+  const fs = await oldEnvironment();
+  const renames: string[] = [];
+  const counting: InstallFileSystem = { ...fs, rename: (from, to) => (renames.push(to), fs.rename(from, to)) };
+  const transaction = await Transaction.begin(counting, prefix, roots);
+  await Promise.all(
+    ["new/a.py", "new/deep/b.py", "new/deep/c.py", "old/c.py"].map((path) => transaction.stageFile(`/env/lib/site-packages/${path}`, encoder.encode(path), 0o644)),
+  );
+  await transaction.commit();
+  const moved = renames.filter((to) => !to.includes(installStateDirectory));
+  assert.deepEqual(moved.sort(), ["/env/lib/site-packages/new", "/env/lib/site-packages/old/c.py"]);
+  assert.equal(view(fs)["/env/lib/site-packages/new/deep/c.py"], "new/deep/c.py");
+});
+
+test("a directory that appears between staging and commit fails the commit and changes nothing", async () => {
+  const fs = await oldEnvironment();
+  const before = view(fs);
+  const transaction = await Transaction.begin(fs, prefix, roots);
+  await transaction.stageFile("/env/lib/site-packages/new/a.py", encoder.encode("a"), 0o644);
+  await transaction.stageFile("/env/lib/site-packages/old/a.py", encoder.encode("new a"), 0o644);
+  await fs.mkdir("/env/lib/site-packages/new");
+  await assert.rejects(transaction.commit(), { code: "installConflict" });
+  assert.deepEqual(view(fs), before);
+  assert.deepEqual(await leftovers(fs), []);
+});
+
+test("concurrent staging of one path is a conflict", async () => {
+  const fs = await oldEnvironment();
+  const transaction = await Transaction.begin(fs, prefix, roots);
+  const results = await Promise.allSettled([1, 2].map((n) => transaction.stageFile("/env/lib/site-packages/new/x.py", encoder.encode(String(n)), 0o644)));
+  assert.deepEqual(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
+});

@@ -3,7 +3,7 @@
 // install interrupted at any point leaves the environment recoverable. Not a test file itself.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { installWheels, venvScheme, type InstallFileSystem } from "../../src/installer/index.js";
+import { installWheels, UnpackedWheelCache, venvScheme, type InstallFileSystem } from "../../src/installer/index.js";
 import { nodeFileSystem } from "../../src/platform/node-file-system.js";
 
 interface ChildOptions {
@@ -11,12 +11,14 @@ interface ChildOptions {
   wheels: string[];
   /** SIGKILL this process before the Nth mutating call (1-based). */
   killBeforeOperation?: number;
+  /** Install through an unpacked-wheel cache in this directory. */
+  cacheRoot?: string;
 }
 
 const options = JSON.parse(process.argv[2]!) as ChildOptions;
 const inner = nodeFileSystem();
 let operations = 0;
-const mutating = new Set(["writeFile", "mkdir", "rename", "remove"]);
+const mutating = new Set(["writeFile", "mkdir", "rename", "remove", "link", "copyFile"]);
 const fs = new Proxy(inner, {
   get(target, key, receiver) {
     const value = Reflect.get(target, key, receiver);
@@ -31,5 +33,6 @@ const fs = new Proxy(inner, {
 
 const wheels = options.wheels.map((path) => ({ wheel: new Uint8Array(readFileSync(path)), filename: basename(path), requested: true }));
 process.stdout.write("start\n");
-await installWheels(wheels, { scheme: venvScheme(options.prefix, "3.14"), fs, lockTimeoutMs: 10_000 });
+const wheelCache = options.cacheRoot ? { wheelCache: new UnpackedWheelCache({ fs, root: options.cacheRoot }) } : {};
+await installWheels(wheels, { scheme: venvScheme(options.prefix, "3.14"), fs, lockTimeoutMs: 10_000, ...wheelCache });
 process.stdout.write(`done ${operations}\n`);

@@ -37,7 +37,7 @@ interface ChildResult {
 }
 
 /** Runs the installer in a child; kills it `killAfterMs` after it starts installing, if given. */
-function runChild(options: { prefix: string; wheels: string[]; killBeforeOperation?: number }, killAfterMs?: number): Promise<ChildResult> {
+function runChild(options: { prefix: string; wheels: string[]; killBeforeOperation?: number; cacheRoot?: string }, killAfterMs?: number): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const process_ = spawn(process.execPath, ["--import", "tsx", child, JSON.stringify(options)], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -85,11 +85,14 @@ test(`an install killed at random points (${runs} runs) always recovers to the o
     restore();
     // Alternate: a kill from outside after a random delay, and a kill at a random file-system step.
     const byStep = run % 2 === 1;
+    // Half the runs install through an unpacked-wheel cache (cold the first time, so a kill can
+    // land while an entry is built, warm after): linking must keep the same guarantees.
+    const cached = run % 4 >= 2 ? { cacheRoot: join(temporary, "wheel-cache") } : {};
     const step = 1 + Math.floor(Math.random() * totalOperations);
     const result = byStep
-      ? await runChild({ prefix, wheels: newWheels, killBeforeOperation: step })
-      : await runChild({ prefix, wheels: newWheels }, Math.random() * duration);
-    const label = byStep ? `run ${run} (killed before step ${step} of ${totalOperations})` : `run ${run} (killed by timer)`;
+      ? await runChild({ prefix, wheels: newWheels, killBeforeOperation: step, ...cached })
+      : await runChild({ prefix, wheels: newWheels, ...cached }, Math.random() * duration);
+    const label = `run ${run}${cached.cacheRoot ? " with a wheel cache" : ""} ${byStep ? `(killed before step ${step} of ${totalOperations})` : "(killed by timer)"}`;
     if (result.signal !== "SIGKILL") {
       assert.equal(result.code, 0, `${label}: ${result.stderr}`);
     }
@@ -105,7 +108,7 @@ test(`an install killed at random points (${runs} runs) always recovers to the o
     else assert.fail(`${label}: the environment is neither the old nor the new state`);
     assert.deepEqual(readdirSync(state), [], `${label}: nothing is left in the state directory`);
     // And the next install succeeds.
-    const again = await runChild({ prefix, wheels: newWheels });
+    const again = await runChild({ prefix, wheels: newWheels, ...cached });
     assert.equal(again.code, 0, `${label}, reinstall: ${again.stderr}`);
     assert.deepEqual(environmentSnapshot(prefix), newState, `${label}: reinstall gives the new state`);
   }

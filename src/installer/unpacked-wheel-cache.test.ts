@@ -1,0 +1,141 @@
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { test } from "node:test";
+import { makeWheel } from "../../test/installer/make-wheel.js";
+import { limitConcurrency } from "./concurrency-limit.js";
+import { installWheels } from "./install-wheels.js";
+import { venvScheme } from "./install-scheme.js";
+import { memoryFileSystem, type MemoryFileSystem } from "./memory-file-system.js";
+import { unpackWheel } from "./unpack-wheel.js";
+import { UnpackedWheelCache } from "./unpacked-wheel-cache.js";
+import type { WheelToInstall } from "./stage-wheel.js";
+
+const decoder = new TextDecoder();
+const limit = limitConcurrency(4);
+const cacheRoot = "/cache/unpacked-v1";
+const scheme = venvScheme("/env", "3.14");
+const sha256Of = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+function demoWheel(version = "1.0") {
+  return makeWheel({
+    name: "demo",
+    version,
+    files: { "demo/__init__.py": `VERSION = "${version}"\n`, "demo/sub/data.txt": "data\n", "demo-1.0.data/scripts/run": "#!python\nprint(1)\n" },
+    entryPoints: "[console_scripts]\ndemo = demo:main\n",
+  });
+}
+
+function wheelInput(wheel: { bytes: Uint8Array; filename: string }, extra: Partial<WheelToInstall> = {}): WheelToInstall {
+  return { wheel: wheel.bytes, filename: wheel.filename, requested: true, ...extra };
+}
+
+/** Paths (inside the environment) and contents of the installed files, without kiln's state. */
+function installed(fs: MemoryFileSystem): Record<string, string> {
+  return Object.fromEntries([...fs.snapshot()].filter(([path]) => path.startsWith("/env/") && !path.includes(".kiln-install")).map(([path, data]) => [path, decoder.decode(data)]));
+}
+
+test("a wheel is unpacked into the cache once, then installed from it with the same result as without a cache", async () => {
+  const wheel = demoWheel();
+  const plain = memoryFileSystem();
+  await installWheels([wheelInput(wheel)], { scheme, fs: plain });
+  const fs = memoryFileSystem();
+  const cache = new UnpackedWheelCache({ fs, root: cacheRoot });
+  await installWheels([wheelInput(wheel)], { scheme, fs, wheelCache: cache });
+  const sha256 = sha256Of(wheel.bytes);
+  assert.equal(await cache.has(sha256), true);
+  assert.deepEqual(installed(fs), installed(plain));
+  // A second environment from the same entry: the wheel's bytes are never needed.
+  const again = await installWheels([{ wheel: () => Promise.reject(new Error("must not fetch")), sha256, filename: wheel.filename, requested: true }], {
+    scheme: venvScheme("/env2", "3.14"),
+    fs,
+    wheelCache: cache,
+  });
+  assert.equal(again.installed[0]!.version, "1.0");
+  assert.equal(decoder.decode(await fs.readFile("/env2/lib/python3.14/site-packages/demo/sub/data.txt")), "data\n");
+});
+
+test("hard links share the cached file; copy mode and a failing link give independent files", async (t) => {
+  const wheel = demoWheel();
+  const sha256 = sha256Of(wheel.bytes);
+  const cached = (fs: MemoryFileSystem) => `${new UnpackedWheelCache({ fs, root: cacheRoot }).entryDirectory(sha256)}/files/demo/__init__.py`;
+  const installedFile = "/env/lib/python3.14/site-packages/demo/__init__.py";
+  const cases = [
+    { name: "hardlink", linkMode: "hardlink" as const, linkError: undefined, shared: true, warnings: 0 },
+    { name: "copy", linkMode: "copy" as const, linkError: undefined, shared: false, warnings: 0 },
+    { name: "hardlink across devices falls back to copies, with one warning", linkMode: "hardlink" as const, linkError: "EXDEV", shared: false, warnings: 1 },
+  ];
+  for (const { name, linkMode, linkError, shared, warnings } of cases) {
+    await t.test(name, async () => {
+      const fs = memoryFileSystem(linkError ? { linkError } : {});
+      const warned: string[] = [];
+      const reporter = { info() {}, debug() {}, warn: (message: string) => warned.push(message), startTask: () => ({ advance() {}, finish() {} }) };
+      await installWheels([wheelInput(wheel)], { scheme, fs, wheelCache: new UnpackedWheelCache({ fs, root: cacheRoot }), linkMode, reporter });
+      // Writing through one path shows whether the other is the same file.
+      await fs.writeFile(installedFile, new TextEncoder().encode("edited"));
+      assert.equal(decoder.decode(await fs.readFile(cached(fs))) === "edited", shared);
+      assert.equal(warned.length, warnings, warned.join("\n"));
+    });
+  }
+});
+
+test("a damaged or partial entry is detected, discarded and rebuilt", async (t) => {
+  const wheel = demoWheel();
+  const sha256 = sha256Of(wheel.bytes);
+  const damages: { name: string; damage: (fs: MemoryFileSystem, entry: string) => Promise<void> }[] = [
+    { name: "a file is missing", damage: (fs, entry) => fs.remove(`${entry}/files/demo/__init__.py`) },
+    { name: "a file is truncated", damage: (fs, entry) => fs.writeFile(`${entry}/files/demo/sub/data.txt`, new Uint8Array()) },
+    { name: "the manifest is missing (a partial entry)", damage: (fs, entry) => fs.remove(`${entry}/entry.json`) },
+    { name: "the manifest is not JSON", damage: (fs, entry) => fs.writeFile(`${entry}/entry.json`, new TextEncoder().encode("{")) },
+    {
+      name: "the manifest names a path outside the entry",
+      damage: async (fs, entry) => {
+        const manifest = JSON.parse(decoder.decode(await fs.readFile(`${entry}/entry.json`)));
+        manifest.files[0][0] = "../../../../etc/passwd";
+        await fs.writeFile(`${entry}/entry.json`, new TextEncoder().encode(JSON.stringify(manifest)));
+      },
+    },
+  ];
+  for (const { name, damage } of damages) {
+    await t.test(name, async () => {
+      const fs = memoryFileSystem();
+      const cache = new UnpackedWheelCache({ fs, root: cacheRoot });
+      await installWheels([wheelInput(wheel)], { scheme: venvScheme("/first", "3.14"), fs, wheelCache: cache });
+      await damage(fs, cache.entryDirectory(sha256));
+      assert.equal(await cache.open(sha256, limit), undefined);
+      assert.equal(await fs.exists(cache.entryDirectory(sha256)), false);
+      await installWheels([wheelInput(wheel)], { scheme, fs, wheelCache: cache });
+      assert.ok(await cache.open(sha256, limit));
+      assert.equal(decoder.decode(await fs.readFile("/env/lib/python3.14/site-packages/demo/__init__.py")), 'VERSION = "1.0"\n');
+    });
+  }
+});
+
+test("two stores of one wheel at once both succeed and leave one complete entry", async () => {
+  const wheel = demoWheel();
+  const sha256 = sha256Of(wheel.bytes);
+  const fs = memoryFileSystem();
+  const caches = [new UnpackedWheelCache({ fs, root: cacheRoot }), new UnpackedWheelCache({ fs, root: cacheRoot })];
+  const entries = await Promise.all(caches.map(async (cache) => cache.store(sha256, await unpackWheel(wheel.bytes, wheel.filename, { limit }), limit)));
+  assert.equal(entries[0]!.directory, entries[1]!.directory);
+  assert.ok(await caches[0]!.open(sha256, limit));
+  assert.deepEqual(await fs.list(`${cacheRoot}/tmp`), []);
+});
+
+test("bytes that do not match the sha256 they were given are refused, and nothing is cached", async () => {
+  const wheel = demoWheel();
+  const fs = memoryFileSystem();
+  const cache = new UnpackedWheelCache({ fs, root: cacheRoot });
+  const wrong = sha256Of(demoWheel("2.0").bytes);
+  await assert.rejects(installWheels([wheelInput(wheel, { sha256: wrong })], { scheme, fs, wheelCache: cache }), { code: "hashMismatch" });
+  assert.equal(await cache.has(wrong), false);
+  assert.equal(await fs.exists("/env/lib"), false);
+});
+
+test("a wheel whose RECORD does not match is refused before anything is cached", async () => {
+  const wheel = makeWheel({ name: "demo", version: "1.0", files: { "demo/__init__.py": "x = 1\n" }, editRecord: (record) => record.replace(/sha256=[^,]+/, "sha256=AAAA") });
+  const fs = memoryFileSystem();
+  const cache = new UnpackedWheelCache({ fs, root: cacheRoot });
+  await assert.rejects(installWheels([wheelInput(wheel)], { scheme, fs, wheelCache: cache }), { code: "hashMismatch" });
+  assert.equal(await cache.has(sha256Of(wheel.bytes)), false);
+  assert.equal(await fs.exists(`${cacheRoot}/sha256`), false);
+});
