@@ -1,6 +1,9 @@
 // POSIX path helpers for the isomorphic installer: environment paths are absolute and
 // `/`-separated on every host kiln's installer targets (Node on POSIX, Emscripten's FS).
 
+/** `.` or `..` segments, doubled slashes, or a trailing slash. */
+const needsNormalizing = /(?:^|\/)\.{1,2}(?:\/|$)|\/\/|.\/$/;
+
 /**
  * Joins and normalizes path parts, resolving `.` and `..` lexically.
  *
@@ -8,7 +11,9 @@
  * joinPath("/env/lib", "../bin", "tool"); // "/env/bin/tool"
  */
 export function joinPath(...parts: string[]): string {
-  const joined = parts.filter((part) => part !== "").join("/");
+  const joined = parts.length === 1 ? parts[0]! : parts.filter((part) => part !== "").join("/");
+  // Most paths are already normal; an install joins thousands of them.
+  if (joined !== "" && !needsNormalizing.test(joined)) return joined;
   const absolute = joined.startsWith("/");
   const segments: string[] = [];
   for (const segment of joined.split("/")) {
@@ -63,6 +68,9 @@ export function isInside(root: string, path: string): boolean {
  * relativePath("/env/lib/python3.14/site-packages", "/env/bin/pytest"); // "../../../bin/pytest"
  */
 export function relativePath(from: string, to: string): string {
+  const base = joinPath(from);
+  const target = joinPath(to);
+  if (target.startsWith(`${base}/`) && base !== "/") return target.slice(base.length + 1);
   const a = joinPath(from).split("/").filter(Boolean);
   const b = joinPath(to).split("/").filter(Boolean);
   let common = 0;

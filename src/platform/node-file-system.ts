@@ -1,5 +1,5 @@
-import { constants } from "node:fs";
-import { chmod, copyFile, link, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
+import { chmodSync, closeSync, constants, openSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { copyFile, open, readFile, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";
 
@@ -18,6 +18,9 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
+/** Writes up to this size are made synchronously (see {@link nodeFileSystem}). */
+const smallWrite = 64 * 1024;
+
 function currentUmask(): number {
   const mask = process.umask(0o022);
   process.umask(mask);
@@ -35,53 +38,66 @@ export function nodeFileSystem(): InstallFileSystem {
   const owner: LockOwner = { pid: process.pid, hostname: hostname() };
   // Read once: process.umask() with no argument is deprecated, and the mask does not change.
   const umask = currentUmask();
+  // Metadata calls (stat, link, rename, mkdir) and small writes are made synchronously: each is a
+  // few microseconds in the kernel, far less than a round trip through libuv's thread pool, and an
+  // install makes thousands of them. File contents of any size go through the pool.
   return {
     readFile: async (path) => new Uint8Array(await readFile(path)),
     async writeFile(path, data, options = {}) {
       const flags = constants.O_WRONLY | constants.O_CREAT | (options.exclusive ? constants.O_EXCL : constants.O_TRUNC);
       const mode = options.mode ?? 0o644;
-      const handle = await open(path, flags, mode);
-      try {
-        await handle.writeFile(data);
-        if (options.durable) await handle.sync();
-      } finally {
-        await handle.close();
+      if (data.length <= smallWrite && !options.durable) {
+        const descriptor = openSync(path, flags, mode);
+        try {
+          writeFileSync(descriptor, data);
+        } finally {
+          closeSync(descriptor);
+        }
+      } else {
+        const handle = await open(path, flags, mode);
+        try {
+          await handle.writeFile(data);
+          if (options.durable) await handle.sync();
+        } finally {
+          await handle.close();
+        }
       }
       // open() applies the umask; wheels expect their recorded modes.
-      if ((mode & ~umask) !== mode) await chmod(path, mode);
+      if ((mode & ~umask) !== mode) chmodSync(path, mode);
     },
-    link: (from, to) => link(from, to),
+    link: async (from, to) => linkSync(from, to),
     // A reflink (copy-on-write clone) where the file system has them, else a plain copy.
     copyFile: (from, to) => copyFile(from, to, constants.COPYFILE_FICLONE | constants.COPYFILE_EXCL),
-    mkdir: async (path) => void (await mkdir(path, { recursive: true })),
-    rename: (from, to) => rename(from, to),
+    mkdir: async (path) => void mkdirSync(path, { recursive: true }),
+    rename: async (from, to) => renameSync(from, to),
     async remove(path, options = {}) {
-      const stat = await lstat(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT") return undefined;
-        throw error;
-      });
+      const stat = lstatSync(path, { throwIfNoEntry: false });
       if (stat === undefined) return;
       if (stat.isDirectory()) {
         if (options.recursive) await rm(path, { recursive: true, force: true });
-        else await rmdir(path);
+        else rmdirSync(path);
       } else {
-        await unlink(path).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== "ENOENT") throw error;
-        });
+        try {
+          unlinkSync(path);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        }
       }
     },
-    list: (path) => readdir(path),
+    list: async (path) => readdirSync(path),
     async stat(path): Promise<FileStat | undefined> {
+      const stat = lstatSync(path, { throwIfNoEntry: false });
+      if (stat === undefined) return undefined;
+      const kind = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
+      return { kind, size: stat.size, mode: stat.mode & 0o7777 };
+    },
+    exists: async (path) => {
       try {
-        const stat = await lstat(path);
-        const kind = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
-        return { kind, size: stat.size, mode: stat.mode & 0o7777 };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw error;
+        return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+      } catch {
+        return false;
       }
     },
-    exists: async (path) => (await lstat(path).catch(() => undefined)) !== undefined,
     lockOwner: () => owner,
     isAlive: (other) => (other.hostname === owner.hostname ? processIsAlive(other.pid) : undefined),
   };
