@@ -3,7 +3,7 @@ import { normalizeName } from "../pep508/index.js";
 import { withEnvironmentLock } from "./environment-lock.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import { checkInstallScheme, type InstallScheme } from "./install-scheme.js";
-import { findInstalled } from "./installed-distributions.js";
+import { listInstalled, readInstalledDistribution } from "./installed-distributions.js";
 import { planRemoval } from "./plan-removal.js";
 import type { ZipCodecs } from "../archive/index.js";
 import { tryParseWheelFilename } from "../wheel-name/index.js";
@@ -120,11 +120,13 @@ export async function installWheels(wheels: readonly WheelToInstall[], options: 
     if (failed) throw failed.reason;
     const installed = settled.map((result) => (result as PromiseFulfilledResult<StagedWheel>).value);
     const removed: InstallResult["removed"] = [];
-    for (const staged of installed) {
-      for (const dist of await findInstalled(staged.name, options.scheme, options.fs)) {
-        await planRemoval(dist, { transaction, scheme: options.scheme, fs: options.fs, reporter });
-        removed.push({ name: dist.name, version: dist.version });
-      }
+    // One listing (without RECORD) for all wheels; RECORD is read only for what is replaced.
+    const replacing = new Set(installed.map((staged) => normalizeName(staged.name)));
+    for (const listed of await listInstalled(options.scheme, options.fs, { record: false })) {
+      if (!replacing.has(normalizeName(listed.name))) continue;
+      const dist = await readInstalledDistribution(options.fs, listed.distInfo);
+      await planRemoval(dist, { transaction, scheme: options.scheme, fs: options.fs, reporter });
+      removed.push({ name: dist.name, version: dist.version });
     }
     task.finish(`Installed ${installed.map((wheel) => `${wheel.name} ${wheel.version}`).join(", ")}`);
     return { installed, removed };

@@ -1,6 +1,6 @@
 import type { InstallFileSystem } from "./install-file-system.js";
 import type { InstallScheme } from "./install-scheme.js";
-import { listInstalled, type InstalledDistribution } from "./installed-distributions.js";
+import { listDistInfos, type InstalledDistribution, type ReadInstalledOptions } from "./installed-distributions.js";
 import type { InstalledCandidate } from "./installed-source.js";
 import { joinPath } from "./paths.js";
 import type { DirectUrl } from "./stage-wheel.js";
@@ -10,20 +10,13 @@ export type InstalledWithMetadata = InstalledDistribution & InstalledCandidate;
 
 /**
  * Every installed distribution with its core metadata text (empty when METADATA is missing), as
- * the planner and `pip check` / `pip show` need them.
+ * the planner and `pip check` / `pip show` need them; `{ record: false }` skips reading RECORD.
  *
  * @example
  * const installed = await readInstalledWithMetadata(scheme, fs);
  */
-export async function readInstalledWithMetadata(scheme: InstallScheme, fs: InstallFileSystem): Promise<InstalledWithMetadata[]> {
-  const decoder = new TextDecoder();
-  const result: InstalledWithMetadata[] = [];
-  for (const dist of await listInstalled(scheme, fs)) {
-    const path = joinPath(dist.distInfo, "METADATA");
-    const metadata = (await fs.stat(path))?.kind === "file" ? decoder.decode(await fs.readFile(path)) : "";
-    result.push({ ...dist, metadata });
-  }
-  return result;
+export async function readInstalledWithMetadata(scheme: InstallScheme, fs: InstallFileSystem, options: ReadInstalledOptions = {}): Promise<InstalledWithMetadata[]> {
+  return (await listDistInfos(scheme, fs, options)).map(({ distribution, metadata }) => ({ ...distribution, metadata: metadata ?? "" }));
 }
 
 /**

@@ -42,11 +42,23 @@ async function readOptional(fs: InstallFileSystem, path: string): Promise<string
   return (await fs.stat(path))?.kind === "file" ? decoder.decode(await fs.readFile(path)) : undefined;
 }
 
+/** What to read of each `.dist-info` directory. */
+export interface ReadInstalledOptions {
+  /** Read and parse RECORD into `files` (uninstalling and `pip show --files` need it); default true. */
+  record?: boolean;
+}
+
 /** Reads one `.dist-info` directory. */
-export async function readInstalledDistribution(fs: InstallFileSystem, distInfo: string): Promise<InstalledDistribution> {
+export async function readInstalledDistribution(fs: InstallFileSystem, distInfo: string, options: ReadInstalledOptions = {}): Promise<InstalledDistribution> {
+  return (await readDistInfo(fs, distInfo, options)).distribution;
+}
+
+/** Reads one `.dist-info` directory, keeping the METADATA text read for its name and version. */
+async function readDistInfo(fs: InstallFileSystem, distInfo: string, options: ReadInstalledOptions): Promise<DistInfoContents> {
   const directoryName = distInfo.split("/").at(-1)!.replace(/\.dist-info$/, "");
   const [fallbackName = directoryName, fallbackVersion = ""] = directoryName.split("-");
-  const metadata = readNameAndVersion((await readOptional(fs, joinPath(distInfo, "METADATA"))) ?? "");
+  const text = await readOptional(fs, joinPath(distInfo, "METADATA"));
+  const metadata = readNameAndVersion(text ?? "");
   const result: InstalledDistribution = {
     name: metadata.name ?? fallbackName,
     version: metadata.version ?? fallbackVersion,
@@ -55,9 +67,17 @@ export async function readInstalledDistribution(fs: InstallFileSystem, distInfo:
   };
   const installer = await readOptional(fs, joinPath(distInfo, "INSTALLER"));
   if (installer !== undefined) result.installer = installer.trim();
-  const record = await readOptional(fs, joinPath(distInfo, "RECORD"));
-  if (record !== undefined) result.files = parseRecord(record);
-  return result;
+  if (options.record !== false) {
+    const record = await readOptional(fs, joinPath(distInfo, "RECORD"));
+    if (record !== undefined) result.files = parseRecord(record);
+  }
+  return { distribution: result, metadata: text };
+}
+
+/** A distribution and the METADATA text it was read from (undefined when there is none). */
+export interface DistInfoContents {
+  distribution: InstalledDistribution;
+  metadata: string | undefined;
 }
 
 /**
@@ -66,16 +86,27 @@ export async function readInstalledDistribution(fs: InstallFileSystem, distInfo:
  * @example
  * for (const dist of await listInstalled(venvScheme("/work/.venv", "3.14"), fs)) console.log(dist.name, dist.version);
  */
-export async function listInstalled(scheme: InstallScheme, fs: InstallFileSystem): Promise<InstalledDistribution[]> {
-  const result: InstalledDistribution[] = [];
+export async function listInstalled(scheme: InstallScheme, fs: InstallFileSystem, options: ReadInstalledOptions = {}): Promise<InstalledDistribution[]> {
+  return (await listDistInfos(scheme, fs, options)).map(({ distribution }) => distribution);
+}
+
+/**
+ * {@link listInstalled}, with each distribution's METADATA text.
+ *
+ * @example
+ * const [first] = await listDistInfos(scheme, fs, { record: false }); // { distribution, metadata }
+ */
+export async function listDistInfos(scheme: InstallScheme, fs: InstallFileSystem, options: ReadInstalledOptions = {}): Promise<DistInfoContents[]> {
+  const paths: string[] = [];
   for (const directory of new Set([joinPath(scheme.purelib), joinPath(scheme.platlib)])) {
     if ((await fs.stat(directory))?.kind !== "directory") continue;
     for (const name of (await fs.list(directory)).sort()) {
       const path = joinPath(directory, name);
-      if (name.endsWith(".dist-info") && (await fs.stat(path))?.kind === "directory") result.push(await readInstalledDistribution(fs, path));
+      if (name.endsWith(".dist-info") && (await fs.stat(path))?.kind === "directory") paths.push(path);
     }
   }
-  return result.sort((a, b) => normalizeName(a.name).localeCompare(normalizeName(b.name)));
+  const result = await Promise.all(paths.map((path) => readDistInfo(fs, path, options)));
+  return result.sort((a, b) => normalizeName(a.distribution.name).localeCompare(normalizeName(b.distribution.name)));
 }
 
 /**
@@ -86,5 +117,6 @@ export async function listInstalled(scheme: InstallScheme, fs: InstallFileSystem
  */
 export async function findInstalled(name: string, scheme: InstallScheme, fs: InstallFileSystem): Promise<InstalledDistribution[]> {
   const wanted = normalizeName(name);
-  return (await listInstalled(scheme, fs)).filter((dist) => normalizeName(dist.name) === wanted);
+  const matching = (await listInstalled(scheme, fs, { record: false })).filter((dist) => normalizeName(dist.name) === wanted);
+  return Promise.all(matching.map((dist) => readInstalledDistribution(fs, dist.distInfo)));
 }

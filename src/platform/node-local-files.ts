@@ -1,4 +1,5 @@
-import { open, readdir, readFile, stat } from "node:fs/promises";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { RandomAccessSource } from "../archive/index.js";
 import { KilnError } from "../core/index.js";
@@ -36,24 +37,28 @@ export const nodeLocalFiles: LocalFiles = {
   },
 };
 
-/** Reads ranges with positioned reads; the handle closes after each read, so nothing leaks. */
+/**
+ * Reads ranges with positioned reads; the handle closes after each read, so nothing leaks. The
+ * reads are synchronous: resolving from a directory of wheels reads a few small ranges of each
+ * (the zip directory, METADATA), where a thread-pool round trip costs more than the read.
+ */
 async function fileSource(path: string): Promise<RandomAccessSource> {
-  const { size } = await stat(path);
+  const { size } = statSync(path);
   return {
     size,
     async read(offset, length) {
-      const handle = await open(path, "r");
+      const descriptor = openSync(path, "r");
       try {
         const buffer = new Uint8Array(length);
         let done = 0;
         while (done < length) {
-          const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
+          const bytesRead = readSync(descriptor, buffer, done, length - done, offset + done);
           if (bytesRead === 0) break;
           done += bytesRead;
         }
         return done === length ? buffer : buffer.subarray(0, done);
       } finally {
-        await handle.close();
+        closeSync(descriptor);
       }
     },
   };

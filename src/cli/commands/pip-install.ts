@@ -67,7 +67,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   }
   const { source, session } = await openPipPackageSource(context, wanted.contents, reporter);
   if (options["dry-run"] !== true) await recoverEnvironment({ scheme: environment.scheme, fs: environment.fs, reporter });
-  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
+  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false });
   const started = Date.now();
   const upgradePackages = Array.isArray(options["upgrade-package"]) ? options["upgrade-package"].map(String) : [];
   const plan = await planInstall(
@@ -148,7 +148,7 @@ async function writeReport(context: CommandContext, file: string, packages: Plan
 
 /** pip's after-install check: dependency conflicts that involve what was just installed. */
 async function warnAboutConflicts(environment: PipEnvironment, changed: ReadonlySet<string>, reporter: Reporter): Promise<void> {
-  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
+  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false });
   const broken = checkInstalled(installed, environment.target.markerEnvironment).filter(
     (problem) => changed.has(normalizeName(problem.name)) || changed.has(normalizeName(problem.dependency)),
   );
