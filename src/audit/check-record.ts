@@ -6,15 +6,26 @@ import type { Finding } from "./finding.js";
 /** The sha256 (hex) of every file, computed while checking RECORD. */
 export type FileDigests = Map<string, string>;
 
+/** What {@link checkRecord} found, with what it read on the way. */
+export interface RecordCheck {
+  findings: Finding[];
+  digests: FileDigests;
+  /**
+   * Every file's bytes as read for hashing, so later checks do not read (inflate and CRC-check)
+   * the same entries a second time.
+   */
+  contents: Map<string, Uint8Array>;
+}
+
 /**
  * Check 2: RECORD integrity. Every file listed must exist with the recorded hash and size,
  * every file present must be listed (signatures `RECORD.jws`/`RECORD.p7s` excepted), and the
  * hash algorithm must be sha256 or stronger. Also returns each file's sha256 for provenance.
  *
  * @example
- * const { findings, digests } = await checkRecord(target.files);
+ * const { findings, digests } = await checkRecord(target.files, { wheel: true });
  */
-export async function checkRecord(files: readonly AuditFile[], options: { wheel: boolean }): Promise<{ findings: Finding[]; digests: FileDigests }> {
+export async function checkRecord(files: readonly AuditFile[], options: { wheel: boolean }): Promise<RecordCheck> {
   const findings: Finding[] = [];
   const digests: FileDigests = new Map();
   const contents = new Map<string, Uint8Array>();
@@ -27,11 +38,11 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
     pending.push(crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>).then((digest) => void digests.set(file.path, hex(new Uint8Array(digest)))));
   }
   await Promise.all(pending);
-  if (!options.wheel) return { findings, digests };
+  if (!options.wheel) return { findings, digests, contents };
   const recordPath = files.map((f) => f.path).find((p) => /^[^/]+\.dist-info\/RECORD$/.test(p));
   if (!recordPath) {
     findings.push({ code: "recordMissing", check: "record", severity: "error", effect: "install", message: "The wheel has no .dist-info/RECORD file; installers refuse it" });
-    return { findings, digests };
+    return { findings, digests, contents };
   }
   let rows: RecordRow[];
   try {
@@ -39,7 +50,7 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   } catch (error) {
     if (!isKilnError(error)) throw error;
     findings.push({ code: "recordUnreadable", check: "record", severity: "error", effect: "install", file: recordPath, message: error.message });
-    return { findings, digests };
+    return { findings, digests, contents };
   }
   const listed = new Set<string>();
   for (const row of rows) {
@@ -51,7 +62,7 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   for (const file of unlisted) {
     findings.push({ code: "recordUnlisted", check: "record", severity: "error", effect: "install", file: file.path, message: `${file.path} is in the wheel but not in RECORD` });
   }
-  return { findings, digests };
+  return { findings, digests, contents };
 }
 
 async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPath: string, sha256?: string): Promise<Finding[]> {
