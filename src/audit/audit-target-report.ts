@@ -88,7 +88,7 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
   const parsed: [string, WasmModule][] = [];
   // Identical files (libfoo.so and libfoo.so.1) are parsed and scanned once.
   const byDigest = new Map<string, ReturnType<typeof parseModule>>();
-  for (const file of target.files.filter((f) => isModulePath(f.path))) {
+  for (const file of target.files.filter((f) => isModulePath(f.path) && !record.unreadable.has(f.path))) {
     reporter.debug(`Reading ${file.path}`);
     const digest = record.digests.get(file.path);
     const result = (digest ? byDigest.get(digest) : undefined) ?? parseModule(file.path, await read(file));
@@ -117,7 +117,7 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
     },
     modules,
     files: target.files.map((f) => ({ path: f.path, size: f.size, sha256: record.digests.get(f.path) ?? "" })),
-    topLevelModules: await topLevelModules(target, read),
+    topLevelModules: await topLevelModules(target, read, record.unreadable),
     findings: sorted,
     summary: { error: count(sorted, "error"), warning: count(sorted, "warning"), info: count(sorted, "info") },
     verdict: verdictOf(sorted),
@@ -158,9 +158,9 @@ async function checkWheelMetadata(target: AuditTarget, wheel: WheelName, read: (
 }
 
 /** Names `import` would find: top_level.txt when present, else packages and modules at the root. */
-async function topLevelModules(target: AuditTarget, read: (file: AuditFile) => Promise<Uint8Array>): Promise<string[]> {
+async function topLevelModules(target: AuditTarget, read: (file: AuditFile) => Promise<Uint8Array>, unreadable: ReadonlySet<string>): Promise<string[]> {
   const listed = target.files.find((f) => /^[^/]+\.dist-info\/top_level\.txt$/.test(f.path));
-  if (listed) {
+  if (listed && !unreadable.has(listed.path)) {
     const names = new TextDecoder().decode(await read(listed)).split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[A-Za-z_][\w]*$/.test(l));
     if (names.length) return [...new Set(names)].sort();
   }

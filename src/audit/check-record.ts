@@ -15,6 +15,8 @@ export interface RecordCheck {
    * the same entries a second time.
    */
   contents: Map<string, Uint8Array>;
+  /** Files that could not be read (a corrupt or lying zip entry): each is an `unreadableEntry` finding. */
+  unreadable: Set<string>;
 }
 
 /**
@@ -29,20 +31,31 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   const findings: Finding[] = [];
   const digests: FileDigests = new Map();
   const contents = new Map<string, Uint8Array>();
+  const unreadable = new Set<string>();
   // Every digest is started before any is awaited: crypto.subtle hashes off the main thread, so
   // hashing overlaps with inflating the next files.
   const pending: Promise<void>[] = [];
   for (const file of files) {
-    const bytes = await file.read();
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.read();
+    } catch (error) {
+      // One corrupt entry (CRC-32 mismatch, bad deflate data, a size that lies) is a finding:
+      // installers refuse the wheel, and the rest of it can still be audited.
+      if (!isKilnError(error)) throw error;
+      unreadable.add(file.path);
+      findings.push({ code: "unreadableEntry", check: "record", severity: "error", effect: "install", file: file.path, message: error.message });
+      continue;
+    }
     contents.set(file.path, bytes);
     pending.push(crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>).then((digest) => void digests.set(file.path, hex(new Uint8Array(digest)))));
   }
   await Promise.all(pending);
-  if (!options.wheel) return { findings, digests, contents };
+  if (!options.wheel) return { findings, digests, contents, unreadable };
   const recordPath = files.map((f) => f.path).find((p) => /^[^/]+\.dist-info\/RECORD$/.test(p));
   if (!recordPath) {
     findings.push({ code: "recordMissing", check: "record", severity: "error", effect: "install", message: "The wheel has no .dist-info/RECORD file; installers refuse it" });
-    return { findings, digests, contents };
+    return { findings, digests, contents, unreadable };
   }
   let rows: RecordRow[];
   try {
@@ -50,11 +63,12 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   } catch (error) {
     if (!isKilnError(error)) throw error;
     findings.push({ code: "recordUnreadable", check: "record", severity: "error", effect: "install", file: recordPath, message: error.message });
-    return { findings, digests, contents };
+    return { findings, digests, contents, unreadable };
   }
   const listed = new Set<string>();
   for (const row of rows) {
     listed.add(row.path);
+    if (unreadable.has(row.path)) continue;
     findings.push(...(await checkRow(row, contents.get(row.path), recordPath, digests.get(row.path))));
   }
   const dist = recordPath.slice(0, recordPath.lastIndexOf("/") + 1);
@@ -62,7 +76,7 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   for (const file of unlisted) {
     findings.push({ code: "recordUnlisted", check: "record", severity: "error", effect: "install", file: file.path, message: `${file.path} is in the wheel but not in RECORD` });
   }
-  return { findings, digests, contents };
+  return { findings, digests, contents, unreadable };
 }
 
 async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPath: string, sha256?: string): Promise<Finding[]> {
