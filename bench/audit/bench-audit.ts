@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { auditTarget, openWheelTarget } from "../../src/audit/index.js";
+import { nodeSha256Hex } from "../../src/cli/commands/audit.js";
 import { nodeZipCodecs } from "../../src/platform/node-zip-codecs.js";
 import { bundledManifest } from "../../test/audit/support.js";
 import { downloadWasmWheel, type WasmWheelRequest } from "../../test/support/wasm-wheels.js";
@@ -84,11 +85,11 @@ for (const wheel of wheels) {
   const bytes = readFileSync(wheel);
   // The library as the CLI runs it on Node: Node's zlib for CRC-32 and inflate.
   const open = () => openWheelTarget(wheel, bytes, { codecs: nodeZipCodecs });
-  await auditTarget(await open(), { manifest });
+  await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
-    await auditTarget(await open(), { manifest });
+    await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
     times.push(performance.now() - start);
   }
   const kilnLib = median(times);
