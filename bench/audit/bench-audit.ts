@@ -1,12 +1,17 @@
 // kiln audit vs auditwheel-emscripten (show + imports + exports) on the real wheels of
-// wheels.json, same run. Two levels: the command line as a user runs it (median of process wall
-// times), and the libraries in a warm process (median per wheel).
+// wheels.json, same run. Two levels: the command line as a user runs it (`kiln audit X.whl`
+// against the peer's three commands for the same wheel, timed by hyperfine: median wall time and
+// mean CPU time, user + system, which a loaded machine disturbs less), and the libraries in a warm
+// process (median per wheel).
 // Usage: npm run build && node --import tsx bench/audit/bench-audit.ts [RUNS]
 //   with auditwheel-emscripten installed in .cache/bench-venv (see docs/benchmarks.md).
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { auditTarget, openWheelTarget } from "../../src/audit/index.js";
+import { nodeSha256Hex } from "../../src/cli/commands/audit.js";
 import { nodeZipCodecs } from "../../src/platform/node-zip-codecs.js";
 import { bundledManifest } from "../../test/audit/support.js";
 import { downloadWasmWheel, type WasmWheelRequest } from "../../test/support/wasm-wheels.js";
@@ -17,18 +22,34 @@ const runs = Number(process.argv[2] ?? 5);
 // auditwheel-emscripten unpacks wheels by running the `wheel` command from its own venv.
 const peerEnv = { ...process.env, PATH: `${venv}:${process.env.PATH ?? ""}` };
 const wheels = (JSON.parse(readFileSync(new URL("wheels.json", import.meta.url), "utf8")) as WasmWheelRequest[]).map(downloadWasmWheel);
+const scratch = mkdtempSync(join(tmpdir(), "kiln-bench-audit-"));
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function timeProcess(command: string, args: string[]): number {
-  const start = performance.now();
-  const result = spawnSync(command, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 30, env: peerEnv });
-  const elapsed = performance.now() - start;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr.slice(-500)}`);
-  return elapsed;
+interface Timing {
+  /** Median wall time, ms. */
+  wall: number;
+  /** Mean CPU time (user + system) of the process tree, ms. */
+  cpu: number;
+}
+
+const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
+
+/** Times commands with hyperfine (each `--runs` times, one after the other); exit codes 0 and 1 are both results. */
+function hyperfine(commands: string[]): Timing[] {
+  const exported = join(scratch, "hyperfine.json");
+  const result = spawnSync("hyperfine", ["-N", "-i", "--warmup", "1", "--runs", String(runs), "--export-json", exported, ...commands], {
+    cwd: root, encoding: "utf8", env: peerEnv, maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`hyperfine failed: ${result.stderr.slice(-800)}`);
+  const parsed = JSON.parse(readFileSync(exported, "utf8")) as { results: { median: number; user: number; system: number; exit_codes: number[] }[] };
+  return parsed.results.map((r, index) => {
+    if (r.exit_codes.some((code) => code !== 0 && code !== 1)) throw new Error(`${commands[index]} exited with ${r.exit_codes.join(",")}`);
+    return { wall: r.median * 1000, cpu: (r.user + r.system) * 1000 };
+  });
 }
 
 const peerLibrary = `
@@ -47,32 +68,36 @@ print(json.dumps(out))
 `;
 
 const shortName = (path: string) => path.split("/").pop()!.replace(/\.whl$/, "");
+const ratio = (peer: number, kiln: number) => `${(peer / kiln).toFixed(1)}×`;
+const kilnCommand = (paths: string[]) => `${process.execPath} bin/kiln.js audit ${paths.map(quote).join(" ")}`;
+const peerCommand = (path: string) => `sh -c ${quote(["show", "imports", "exports"].map((verb) => `${venv}/pyodide auditwheel ${verb} ${quote(path)} >/dev/null`).join("; "))}`;
+
 const manifest = await bundledManifest();
 spawnSync(process.execPath, ["bin/kiln.js", "audit", wheels[0]!], { cwd: root }); // fill the manifest cache
 const peerWarm = JSON.parse(spawnSync(`${venv}/python`, ["-c", peerLibrary, String(runs), ...wheels], { encoding: "utf8", maxBuffer: 1 << 30, env: peerEnv }).stdout) as Record<string, number>;
 
-console.log(`runs per figure: ${runs}; median wall time in ms\n`);
-console.log("| wheel | size MB | kiln audit (CLI) | auditwheel-emscripten show+imports+exports (CLI) | ratio | kiln audit (library, warm) | auditwheel-emscripten (library, warm) | ratio |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-const totals = { kilnCli: 0, peerCli: 0, kilnLib: 0, peerLib: 0 };
+console.log(`runs per figure: ${runs}; CLI: median wall ms and mean CPU ms (user + system) from hyperfine; library: median wall ms\n`);
+console.log("| wheel | size MB | kiln audit X.whl: wall | peer show+imports+exports: wall | ratio | kiln: CPU | peer: CPU | ratio | kiln library (warm) | peer library (warm) | ratio |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+const totals = { kilnWall: 0, peerWall: 0, kilnCpu: 0, peerCpu: 0, kilnLib: 0, peerLib: 0 };
 for (const wheel of wheels) {
-  const kilnCli = median(Array.from({ length: runs }, () => timeProcess(process.execPath, ["bin/kiln.js", "audit", "--format", "json", wheel])));
-  const peerCli = median(Array.from({ length: runs }, () => ["show", "imports", "exports"].reduce((sum, verb) => sum + timeProcess(`${venv}/pyodide`, ["auditwheel", verb, wheel]), 0)));
+  const [kiln, peer] = hyperfine([kilnCommand([wheel]), peerCommand(wheel)]) as [Timing, Timing];
   const bytes = readFileSync(wheel);
   // The library as the CLI runs it on Node: Node's zlib for CRC-32 and inflate.
   const open = () => openWheelTarget(wheel, bytes, { codecs: nodeZipCodecs });
-  await auditTarget(await open(), { manifest });
+  await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
-    await auditTarget(await open(), { manifest });
+    await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
     times.push(performance.now() - start);
   }
   const kilnLib = median(times);
   const peerLib = peerWarm[wheel]!;
-  totals.kilnCli += kilnCli; totals.peerCli += peerCli; totals.kilnLib += kilnLib; totals.peerLib += peerLib;
-  console.log(`| ${shortName(wheel)} | ${(bytes.length / 1e6).toFixed(1)} | ${kilnCli.toFixed(0)} | ${peerCli.toFixed(0)} | ${(peerCli / kilnCli).toFixed(1)}× | ${kilnLib.toFixed(0)} | ${peerLib.toFixed(0)} | ${(peerLib / kilnLib).toFixed(1)}× |`);
+  totals.kilnWall += kiln.wall; totals.peerWall += peer.wall; totals.kilnCpu += kiln.cpu; totals.peerCpu += peer.cpu; totals.kilnLib += kilnLib; totals.peerLib += peerLib;
+  console.log(`| ${shortName(wheel)} | ${(bytes.length / 1e6).toFixed(1)} | ${kiln.wall.toFixed(0)} | ${peer.wall.toFixed(0)} | ${ratio(peer.wall, kiln.wall)} | ${kiln.cpu.toFixed(0)} | ${peer.cpu.toFixed(0)} | ${ratio(peer.cpu, kiln.cpu)} | ${kilnLib.toFixed(0)} | ${peerLib.toFixed(0)} | ${ratio(peerLib, kilnLib)} |`);
 }
-const kilnAll = median(Array.from({ length: runs }, () => timeProcess(process.execPath, ["bin/kiln.js", "audit", "--format", "json", ...wheels])));
-console.log(`| **all ${wheels.length} wheels, one kiln invocation** | | ${kilnAll.toFixed(0)} | ${totals.peerCli.toFixed(0)} | ${(totals.peerCli / kilnAll).toFixed(1)}× | | | |`);
-console.log(`| **total** | | ${totals.kilnCli.toFixed(0)} | ${totals.peerCli.toFixed(0)} | ${(totals.peerCli / totals.kilnCli).toFixed(1)}× | ${totals.kilnLib.toFixed(0)} | ${totals.peerLib.toFixed(0)} | ${(totals.peerLib / totals.kilnLib).toFixed(1)}× |`);
+const [all] = hyperfine([kilnCommand(wheels)]) as [Timing];
+console.log(`| **all ${wheels.length} wheels, one kiln invocation** vs the peer's ${wheels.length * 3} | | ${all.wall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, all.wall)} | ${all.cpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, all.cpu)} | | | |`);
+console.log(`| **total, one invocation per wheel** | | ${totals.kilnWall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, totals.kilnWall)} | ${totals.kilnCpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, totals.kilnCpu)} | ${totals.kilnLib.toFixed(0)} | ${totals.peerLib.toFixed(0)} | ${ratio(totals.peerLib, totals.kilnLib)} |`);
+rmSync(scratch, { recursive: true, force: true });

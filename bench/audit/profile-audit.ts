@@ -3,13 +3,14 @@
 //   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/audit/profile-audit.ts WHEEL...
 import { readFileSync } from "node:fs";
 import { auditTarget, openWheelTarget } from "../../src/audit/index.js";
+import { nodeSha256Hex } from "../../src/cli/commands/audit.js";
 import { nodeZipCodecs } from "../../src/platform/node-zip-codecs.js";
 import { bundledManifest } from "../../test/audit/support.js";
 
 const manifest = await bundledManifest();
 for (const wheel of process.argv.slice(2)) {
   const bytes = readFileSync(wheel);
-  const audit = async () => auditTarget(await openWheelTarget(wheel, bytes, { codecs: nodeZipCodecs }), { manifest });
+  const audit = async () => auditTarget(await openWheelTarget(wheel, bytes, { codecs: nodeZipCodecs }), { manifest, sha256Hex: nodeSha256Hex });
   await audit();
   const times: number[] = [];
   for (let run = 0; run < 3; run++) {

@@ -3,7 +3,7 @@ import { parseWheelFile } from "../archive/index.js";
 import { formatTag } from "../tags/index.js";
 import type { WasmModule } from "../wasm/index.js";
 import { analyzeModule, parseModule, type ModuleReport } from "./analyze-module.js";
-import { isModulePath, type AuditTarget } from "./audit-target.js";
+import { isModulePath, type AuditFile, type AuditTarget } from "./audit-target.js";
 import { checkRecord } from "./check-record.js";
 import { checkWheelName, pythonOf, type WheelName } from "./check-wheel-name.js";
 import type { PythonTarget } from "./check-module-shape.js";
@@ -56,6 +56,11 @@ export interface AuditReport {
 /** Options for {@link auditTarget}. */
 export interface AuditOptions {
   manifest: RuntimeManifest;
+  /**
+   * The platform's synchronous native sha256 (hex), e.g. Node's `createHash`: it costs less CPU
+   * than `crypto.subtle` (no copy of each file for a background job). Default: `crypto.subtle`.
+   */
+  sha256Hex?: (bytes: Uint8Array) => string;
   reporter?: Reporter;
 }
 
@@ -71,8 +76,8 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
   const { manifest } = options;
   const reporter = options.reporter ?? silentReporter;
   const findings: Finding[] = [...target.findings];
-  // The whole input's hash runs off the main thread while the files are checked.
-  const inputSha256 = target.bytes ? sha256Hex(target.bytes) : undefined;
+  // With crypto.subtle, the whole input's hash runs off the main thread while the files are checked.
+  const inputSha256 = target.bytes ? (options.sha256Hex ? Promise.resolve(options.sha256Hex(target.bytes)) : sha256Hex(target.bytes)) : undefined;
   let wheel: WheelName | undefined;
   let python: PythonTarget = { abi3: false };
   if (target.wheelFilename) {
@@ -81,16 +86,17 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
     python = named.target;
     findings.push(...named.findings);
   }
-  const record = await checkRecord(target.files, { wheel: target.kind === "wheel" });
+  const record = await checkRecord(target.files, { wheel: target.kind === "wheel", ...(options.sha256Hex ? { sha256Hex: options.sha256Hex } : {}) });
   findings.push(...record.findings);
-  if (wheel) findings.push(...(await checkWheelMetadata(target, wheel)));
+  const read = async (file: AuditFile) => record.contents.get(file.path) ?? file.read();
+  if (wheel) findings.push(...(await checkWheelMetadata(target, wheel, read)));
   const parsed: [string, WasmModule][] = [];
   // Identical files (libfoo.so and libfoo.so.1) are parsed and scanned once.
   const byDigest = new Map<string, ReturnType<typeof parseModule>>();
-  for (const file of target.files.filter((f) => isModulePath(f.path))) {
+  for (const file of target.files.filter((f) => isModulePath(f.path) && !record.unreadable.has(f.path))) {
     reporter.debug(`Reading ${file.path}`);
     const digest = record.digests.get(file.path);
-    const result = (digest ? byDigest.get(digest) : undefined) ?? parseModule(file.path, await file.read());
+    const result = (digest ? byDigest.get(digest) : undefined) ?? parseModule(file.path, await read(file));
     if (digest) byDigest.set(digest, result);
     if ("finding" in result) findings.push({ ...result.finding, file: file.path });
     else parsed.push([file.path, result.module]);
@@ -116,7 +122,7 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
     },
     modules,
     files: target.files.map((f) => ({ path: f.path, size: f.size, sha256: record.digests.get(f.path) ?? "" })),
-    topLevelModules: await topLevelModules(target),
+    topLevelModules: await topLevelModules(target, read, record.unreadable),
     findings: sorted,
     summary: { error: count(sorted, "error"), warning: count(sorted, "warning"), info: count(sorted, "info") },
     verdict: verdictOf(sorted),
@@ -140,11 +146,11 @@ function verdictOf(findings: Finding[]): AuditReport["verdict"] {
   };
 }
 
-async function checkWheelMetadata(target: AuditTarget, wheel: WheelName): Promise<Finding[]> {
+async function checkWheelMetadata(target: AuditTarget, wheel: WheelName, read: (file: AuditFile) => Promise<Uint8Array>): Promise<Finding[]> {
   const file = target.files.find((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f.path));
   if (!file) return [{ code: "wheelFileMissing", check: "name", severity: "error", effect: "install", message: "The wheel has no .dist-info/WHEEL file" }];
   try {
-    const declared = parseWheelFile(new TextDecoder().decode(await file.read())).tags.map((t) => t.toLowerCase()).sort();
+    const declared = parseWheelFile(new TextDecoder().decode(await read(file))).tags.map((t) => t.toLowerCase()).sort();
     const named = wheel.tags.map(formatTag).sort();
     if (declared.join() !== named.join()) {
       return [{ code: "wheelTagsDisagree", check: "name", severity: "warning", file: file.path, message: "The Tag lines of WHEEL disagree with the file name", evidence: { wheelFile: declared, filename: named } }];
@@ -157,10 +163,10 @@ async function checkWheelMetadata(target: AuditTarget, wheel: WheelName): Promis
 }
 
 /** Names `import` would find: top_level.txt when present, else packages and modules at the root. */
-async function topLevelModules(target: AuditTarget): Promise<string[]> {
+async function topLevelModules(target: AuditTarget, read: (file: AuditFile) => Promise<Uint8Array>, unreadable: ReadonlySet<string>): Promise<string[]> {
   const listed = target.files.find((f) => /^[^/]+\.dist-info\/top_level\.txt$/.test(f.path));
-  if (listed) {
-    const names = new TextDecoder().decode(await listed.read()).split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[A-Za-z_][\w]*$/.test(l));
+  if (listed && !unreadable.has(listed.path)) {
+    const names = new TextDecoder().decode(await read(listed)).split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[A-Za-z_][\w]*$/.test(l));
     if (names.length) return [...new Set(names)].sort();
   }
   const names = new Set<string>();

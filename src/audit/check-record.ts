@@ -6,32 +6,69 @@ import type { Finding } from "./finding.js";
 /** The sha256 (hex) of every file, computed while checking RECORD. */
 export type FileDigests = Map<string, string>;
 
+/** What {@link checkRecord} found, with what it read on the way. */
+export interface RecordCheck {
+  findings: Finding[];
+  digests: FileDigests;
+  /**
+   * Every file's bytes as read for hashing, so later checks do not read (inflate and CRC-check)
+   * the same entries a second time.
+   */
+  contents: Map<string, Uint8Array>;
+  /** Files that could not be read (a corrupt or lying zip entry): each is an `unreadableEntry` finding. */
+  unreadable: Set<string>;
+}
+
+/** Options for {@link checkRecord}. */
+export interface RecordCheckOptions {
+  /** Check RECORD (a wheel); otherwise only hash the files (a module, a directory). */
+  wheel: boolean;
+  /**
+   * A synchronous native sha256 (hex) of the platform, when it has one: each file is hashed
+   * right after it is read, while its bytes are in cache. Without it, `crypto.subtle` hashes
+   * every file off the main thread.
+   */
+  sha256Hex?: (bytes: Uint8Array) => string;
+}
+
 /**
  * Check 2: RECORD integrity. Every file listed must exist with the recorded hash and size,
  * every file present must be listed (signatures `RECORD.jws`/`RECORD.p7s` excepted), and the
  * hash algorithm must be sha256 or stronger. Also returns each file's sha256 for provenance.
  *
  * @example
- * const { findings, digests } = await checkRecord(target.files);
+ * const { findings, digests } = await checkRecord(target.files, { wheel: true });
  */
-export async function checkRecord(files: readonly AuditFile[], options: { wheel: boolean }): Promise<{ findings: Finding[]; digests: FileDigests }> {
+export async function checkRecord(files: readonly AuditFile[], options: RecordCheckOptions): Promise<RecordCheck> {
   const findings: Finding[] = [];
   const digests: FileDigests = new Map();
   const contents = new Map<string, Uint8Array>();
-  // Every digest is started before any is awaited: crypto.subtle hashes off the main thread, so
-  // hashing overlaps with inflating the next files.
+  const unreadable = new Set<string>();
+  // Every crypto.subtle digest is started before any is awaited: it hashes off the main thread,
+  // so hashing overlaps with inflating the next files.
   const pending: Promise<void>[] = [];
   for (const file of files) {
-    const bytes = await file.read();
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.read();
+    } catch (error) {
+      // One corrupt entry (CRC-32 mismatch, bad deflate data, a size that lies) is a finding:
+      // installers refuse the wheel, and the rest of it can still be audited.
+      if (!isKilnError(error)) throw error;
+      unreadable.add(file.path);
+      findings.push({ code: "unreadableEntry", check: "record", severity: "error", effect: "install", file: file.path, message: error.message });
+      continue;
+    }
     contents.set(file.path, bytes);
-    pending.push(crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>).then((digest) => void digests.set(file.path, hex(new Uint8Array(digest)))));
+    if (options.sha256Hex) digests.set(file.path, options.sha256Hex(bytes));
+    else pending.push(crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>).then((digest) => void digests.set(file.path, hex(new Uint8Array(digest)))));
   }
   await Promise.all(pending);
-  if (!options.wheel) return { findings, digests };
+  if (!options.wheel) return { findings, digests, contents, unreadable };
   const recordPath = files.map((f) => f.path).find((p) => /^[^/]+\.dist-info\/RECORD$/.test(p));
   if (!recordPath) {
     findings.push({ code: "recordMissing", check: "record", severity: "error", effect: "install", message: "The wheel has no .dist-info/RECORD file; installers refuse it" });
-    return { findings, digests };
+    return { findings, digests, contents, unreadable };
   }
   let rows: RecordRow[];
   try {
@@ -39,11 +76,12 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   } catch (error) {
     if (!isKilnError(error)) throw error;
     findings.push({ code: "recordUnreadable", check: "record", severity: "error", effect: "install", file: recordPath, message: error.message });
-    return { findings, digests };
+    return { findings, digests, contents, unreadable };
   }
   const listed = new Set<string>();
   for (const row of rows) {
     listed.add(row.path);
+    if (unreadable.has(row.path)) continue;
     findings.push(...(await checkRow(row, contents.get(row.path), recordPath, digests.get(row.path))));
   }
   const dist = recordPath.slice(0, recordPath.lastIndexOf("/") + 1);
@@ -51,7 +89,7 @@ export async function checkRecord(files: readonly AuditFile[], options: { wheel:
   for (const file of unlisted) {
     findings.push({ code: "recordUnlisted", check: "record", severity: "error", effect: "install", file: file.path, message: `${file.path} is in the wheel but not in RECORD` });
   }
-  return { findings, digests };
+  return { findings, digests, contents, unreadable };
 }
 
 async function checkRow(row: RecordRow, bytes: Uint8Array | undefined, recordPath: string, sha256?: string): Promise<Finding[]> {

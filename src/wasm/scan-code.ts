@@ -1,4 +1,4 @@
-import type { FunctionBody } from "./decode-sections.js";
+import { ByteReader } from "./byte-reader.js";
 import { WasmFormatError } from "./wasm-format-error.js";
 
 /** What the instructions of a module use, found by decoding every function body. */
@@ -49,34 +49,52 @@ flagsOf[0x08] = throws;
 flagsOf[0x0a] = exnref;
 flagsOf[0x1f] = exnref;
 for (const o of [0x12, 0x13, 0x15]) flagsOf[o] = tail;
+// Opcodes that set a feature bit are marked in their shape, so the common instructions skip the flag lookup.
+const flagged = 16;
+for (let o = 0; o < 256; o++) if (flagsOf[o]) shapes[o]! |= flagged;
 const miscellaneousImmediates = [0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1];
 
 /**
- * Decodes every function body and records which instruction families appear. A body with an
- * unknown instruction is reported and skipped (its size is known), so one exotic function does
- * not hide the rest; malformed immediates still throw a {@link WasmFormatError}.
+ * Decodes every function body of a code section in one pass (no list of bodies is built) and
+ * records which instruction families appear. A body with an unknown instruction is reported and
+ * skipped (its size is known), so one exotic function does not hide the rest; a malformed
+ * section or immediate throws a {@link WasmFormatError} naming the offset.
  *
  * @example
- * const features = scanCode(bytes, module.functionBodies(), "m.so");
+ * const features = scanCode(bytes, module.section("code")!, "m.so");
  * if (features.legacyExceptions) …
  */
-export function scanCode(bytes: Uint8Array, bodies: FunctionBody[], source: string): CodeFeatures {
+export function scanCode(bytes: Uint8Array, section: { offset: number; size: number }, source: string): CodeFeatures {
   const unknownInstructions: CodeFeatures["unknownInstructions"] = [];
+  const reader = new ByteReader(bytes, { source, start: section.offset, end: section.offset + section.size });
+  const start = reader.offset;
+  const count = reader.u32();
+  // Every body takes at least one byte (its size), so a hostile count cannot loop for long.
+  if (count > reader.remaining) reader.fail(`vector of ${count} elements cannot fit in ${reader.remaining} bytes`, start);
   let flags = 0;
-  for (const body of bodies) {
-    const end = body.offset + body.size;
-    const result = scanBody(bytes, skipLocals(bytes, body.offset, end, source), end, source);
+  for (let index = 0; index < count; index++) {
+    const size = reader.u32();
+    const offset = reader.offset;
+    reader.skip(size);
+    const end = offset + size;
+    const result = scanBody(bytes, skipLocals(bytes, offset, end, source), end, source);
     if (typeof result === "number") flags |= result;
     else {
       flags |= result.flags;
       unknownInstructions.push({ offset: result.offset, opcode: result.opcode });
     }
   }
+  reader.expectEnd("code section");
   return {
     legacyExceptions: (flags & legacy) !== 0, exnrefExceptions: (flags & exnref) !== 0, throws: (flags & throws) !== 0,
     atomics: (flags & atomics) !== 0, simd: (flags & simd) !== 0, bulkMemory: (flags & bulk) !== 0, tailCalls: (flags & tail) !== 0,
-    functions: bodies.length, unknownInstructions,
+    functions: count, unknownInstructions,
   };
+}
+
+/** The features of a module without a code section. */
+export function noCode(): CodeFeatures {
+  return { legacyExceptions: false, exnrefExceptions: false, throws: false, atomics: false, simd: false, bulkMemory: false, tailCalls: false, functions: 0, unknownInstructions: [] };
 }
 
 function fail(source: string, offset: number, problem: string): never {
@@ -95,46 +113,51 @@ function scanBody(bytes: Uint8Array, start: number, end: number, source: string)
   while (p < end) {
     const at = p;
     const opcode = bytes[p++]!;
-    flags |= flagsOf[opcode]!;
-    const shape = shapes[opcode]!;
+    let shape = shapes[opcode]!;
+    // The two commonest shapes first: no immediate (p <= end holds), and one LEB.
+    if (shape === 0) continue;
     if (shape === 1) {
       while (bytes[p++]! & 0x80);
-    } else if (shape === 0) {
+      if (p > end) fail(source, at, "unexpected end of function body");
       continue;
-    } else if (shape === 3) {
-      p = skipMemoryArgument(bytes, p);
-    } else {
-      switch (shape) {
-        case 2: while (bytes[p++]! & 0x80); while (bytes[p++]! & 0x80); break;
-        case 4: p = skipBlockType(bytes, p); break;
-        case 5: {
-          const [count, next] = readU32(bytes, p);
-          p = next;
-          for (let index = 0; index <= count && p <= end; index++) while (bytes[p++]! & 0x80);
-          break;
-        }
-        case 6: {
-          const [count, next] = readU32(bytes, p);
-          p = next;
-          for (let index = 0; index < count && p <= end; index++) p = skipValueType(bytes, p, source);
-          break;
-        }
-        case 7: p = skipCatchClauses(bytes, skipBlockType(bytes, p), end, source); break;
-        case 8: p += 4; break;
-        case 9: p += 8; break;
-        case 11: {
-          const [sub, next] = readU32(bytes, p);
-          p = next;
-          const after = prefixed(bytes, opcode, sub, p);
-          if (after < 0) return { flags, offset: at, opcode: `0x${opcode.toString(16)} ${sub}` };
-          if (opcode === 0xfd) flags |= simd;
-          else if (opcode === 0xfe) flags |= atomics;
-          else if (sub >= 8) flags |= bulk;
-          p = after;
-          break;
-        }
-        default: return { flags, offset: at, opcode: `0x${opcode.toString(16)}` };
+    }
+    if (shape >= flagged) {
+      flags |= flagsOf[opcode]!;
+      shape -= flagged;
+    }
+    switch (shape) {
+      case 0: break;
+      case 1: while (bytes[p++]! & 0x80); break;
+      case 2: while (bytes[p++]! & 0x80); while (bytes[p++]! & 0x80); break;
+      case 3: p = skipMemoryArgument(bytes, p); break;
+      case 4: p = skipBlockType(bytes, p); break;
+      case 5: {
+        const [count, next] = readU32(bytes, p);
+        p = next;
+        for (let index = 0; index <= count && p <= end; index++) while (bytes[p++]! & 0x80);
+        break;
       }
+      case 6: {
+        const [count, next] = readU32(bytes, p);
+        p = next;
+        for (let index = 0; index < count && p <= end; index++) p = skipValueType(bytes, p, source);
+        break;
+      }
+      case 7: p = skipCatchClauses(bytes, skipBlockType(bytes, p), end, source); break;
+      case 8: p += 4; break;
+      case 9: p += 8; break;
+      case 11: {
+        const [sub, next] = readU32(bytes, p);
+        p = next;
+        const after = prefixed(bytes, opcode, sub, p);
+        if (after < 0) return { flags, offset: at, opcode: `0x${opcode.toString(16)} ${sub}` };
+        if (opcode === 0xfd) flags |= simd;
+        else if (opcode === 0xfe) flags |= atomics;
+        else if (sub >= 8) flags |= bulk;
+        p = after;
+        break;
+      }
+      default: return { flags, offset: at, opcode: `0x${opcode.toString(16)}` };
     }
     if (p > end) fail(source, at, shape === 8 || shape === 9 || shape === 11 ? `${p - at - 1} bytes needed but only ${end - at - 1} remain` : "unexpected end of function body");
   }

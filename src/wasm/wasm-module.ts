@@ -5,7 +5,7 @@ import {
   decodeCodeSection, decodeDataSection, decodeExportSection, decodeFunctionSection, decodeGlobalSection,
   decodeImportSection, decodeMemorySection, decodeTableSection, decodeTagSection, decodeTypeSection, type FunctionBody,
 } from "./decode-sections.js";
-import { scanCode, type CodeFeatures } from "./scan-code.js";
+import { noCode, scanCode, type CodeFeatures } from "./scan-code.js";
 import type { DataSegment, Export, FunctionType, Global, Import, Limits, Section, TableType } from "./wasm-types.js";
 
 const sectionNames = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount", "tag"];
@@ -103,11 +103,12 @@ export class WasmModule {
   producers(): Producers | undefined { return this.decode("producers", undefined, decodeProducers); }
   targetFeatures(): TargetFeature[] | undefined { return this.decode("target_features", undefined, decodeTargetFeatures); }
 
-  /** Decodes every function body once and reports which instruction families it uses. */
+  /** Decodes every function body once, in one pass, and reports which instruction families it uses. */
   codeFeatures(): CodeFeatures {
     const cached = this.cache.get("#code-features") as CodeFeatures | undefined;
     if (cached) return cached;
-    const features = scanCode(this.bytes, this.functionBodies(), this.source);
+    const code = this.section("code");
+    const features = code ? scanCode(this.bytes, code, this.source) : noCode();
     this.cache.set("#code-features", features);
     return features;
   }

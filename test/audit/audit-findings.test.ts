@@ -3,7 +3,8 @@
 // manifest (or a variant of it for ABI mismatches).
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import type { AuditReport } from "../../src/audit/index.js";
+import { auditTarget, openWheelTarget, type AuditReport } from "../../src/audit/index.js";
+import { buildWheel } from "../support/wheel-builder.js";
 import { auditModule, auditWheel, bundledManifest, extensionModule, type ExtensionSpec } from "./support.js";
 
 const good = "spam-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl";
@@ -92,6 +93,35 @@ test("a truncated .so is an error finding naming the offset, not a crash", async
   assert.match(finding.message, /offset 0x[0-9a-f]+/);
   assert.equal(report.verdict.loads, false);
 });
+
+test("a corrupt entry (CRC-32 of a .so or a file wrong) is an error finding; the rest of the wheel is still audited", async () => {
+  for (const victim of [`spam/${so}`, "spam/util.py"]) {
+    const bytes = buildWheel(good, { [`spam/${so}`]: extensionModule(), "spam/__init__.py": "", "spam/util.py": "x = 1\n" });
+    corruptCentralCrc(bytes, victim);
+    const report = await auditTarget(await openWheelTarget(good, bytes), { manifest: await bundledManifest() });
+    const finding = report.findings.find((f) => f.code === "unreadableEntry");
+    assert.equal(finding?.file, victim);
+    assert.match(finding?.message ?? "", /CRC-32 mismatch/);
+    assert.deepEqual(codes(report).filter((c) => !c.startsWith("capability")), ["unreadableEntry"], victim);
+    assert.equal(report.verdict.installs, false);
+    assert.equal(report.files.length, 6);
+    assert.equal(report.modules.length, victim.endsWith(".so") ? 0 : 1);
+  }
+});
+
+/** Flips the CRC-32 recorded for `name` in the zip's central directory. */
+function corruptCentralCrc(zip: Uint8Array, name: string): void {
+  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const encoded = new TextEncoder().encode(name);
+  for (let at = 0; at + 46 <= zip.length; at++) {
+    if (view.getUint32(at, true) !== 0x02014b50 || view.getUint16(at + 28, true) !== encoded.length) continue;
+    if (encoded.every((byte, index) => zip[at + 46 + index] === byte)) {
+      view.setUint32(at + 16, view.getUint32(at + 16, true) ^ 1, true);
+      return;
+    }
+  }
+  throw new Error(`no central directory entry for ${name}`);
+}
 
 test("embedded JavaScript is extracted as text", async () => {
   const text = "(int x)<::>{ return eval('1+' + x); }";

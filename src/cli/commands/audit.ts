@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
@@ -7,10 +8,12 @@ import {
 } from "../../audit/index.js";
 import { parseWheelFile } from "../../archive/index.js";
 import { KilnError, isKilnError } from "../../core/index.js";
-import { kilnCacheDir } from "../../platform/node.js";
+// Only what every audit needs is imported here: the runtime, venv and index code behind
+// `--runtime pyodide@X` and `--load` is imported when those are used, so `kiln audit X.whl`
+// loads a small module graph.
+import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
 import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
-import { parseRuntimeSetting } from "../../runtime/index.js";
-import { bundledPyodideDir, createNodeRuntimeHost } from "../../platform/node-runtime-host.js";
+import { bundledPyodideDir } from "../../platform/node-runtime-host.js";
 import { kilnVersion } from "../main.js";
 import type { LoadRuntime } from "./audit-load.js";
 import { defineCommand, type CommandContext } from "../command.js";
@@ -48,14 +51,14 @@ async function runAudit(context: CommandContext): Promise<number> {
   const runtime = await locateRuntime(String(args.options.runtime ?? ""), context);
   const manifest = await loadManifest(runtime.directory, String(args.options.runtime ?? ""), context);
   // The runtime, venv and installer code is only loaded for --load.
-  const harness = args.options.load ? (await import("./audit-load.js")).kilnLoadHarness({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd }), runtime: runtime.load, cwd: context.cwd, kilnVersion }) : undefined;
+  const harness = args.options.load ? await loadHarness(runtime.load, context) : undefined;
   const inputs = [args.positionals.inputs ?? []].flat();
   const reports: AuditReport[] = [];
   const errors: ReturnType<typeof describeError>[] = [];
   for (const input of inputs) {
     try {
       for (const target of await openTargets(resolve(context.cwd, input), input)) {
-        const report = await auditTarget(target, { manifest });
+        const report = await auditTarget(target, { manifest, sha256Hex: nodeSha256Hex });
         if (harness && target.kind === "wheel") report.load = await checkLoad(report, harness);
         reports.push(report);
       }
@@ -70,6 +73,16 @@ async function runAudit(context: CommandContext): Promise<number> {
   else for (const report of reports) output.stdout.write(`${formatAuditText(report, { paint: (s, t) => output.paint(s, t), verbose: Boolean(args.options.verbose) })}\n`);
   if (errors.length) return 2;
   return reports.some((r) => r.findings.some((f) => atLeast(f.severity, failOn))) ? 1 : 0;
+}
+
+/** Node's native sha256: less CPU per file than crypto.subtle, which copies each file for its background job. */
+export function nodeSha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+async function loadHarness(runtime: LoadRuntime, context: CommandContext) {
+  const [{ kilnLoadHarness }, { createNodeRuntimeHost }] = await Promise.all([import("./audit-load.js"), import("../../platform/node-runtime-host.js")]);
+  return kilnLoadHarness({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd }), runtime, cwd: context.cwd, kilnVersion });
 }
 
 function optionChoice(value: unknown, choices: string[], fallback: string, name: string): string {
@@ -145,6 +158,7 @@ async function locateRuntime(runtime: string, context: CommandContext): Promise<
     const directory = resolve(context.cwd, runtime);
     return { directory, load: { directory } };
   }
+  const { parseRuntimeSetting } = await import("../../runtime/index.js");
   const spec = parseRuntimeSetting(runtime);
   if (spec.kind === "bundled") return { directory: bundled, load: { spec } };
   const bundledVersion = String(JSON.parse(readFileSync(join(bundled, "package.json"), "utf8")).version);
