@@ -16,6 +16,13 @@ export interface ListFilesOptions {
    * the fallbacks instead.
    */
   isUsable?: (file: DistributionFile) => boolean;
+  /**
+   * Called at most once, before the listing settles, with the files of a cached copy that the
+   * source is revalidating (HTTP says it is stale): a hint to start prefetching what the listing
+   * will probably lead to, while the request is under way. Never an answer: the listing itself
+   * is the revalidated one. Sources without an HTTP cache never call it.
+   */
+  onStaleFiles?: (files: DistributionFile[]) => void;
 }
 
 /** Options for {@link PackageSource.fetchFile}. */
