@@ -17,6 +17,8 @@ export interface BuildPackageSourceOptions {
    * for the runtime's version) and, when at hand, the lock file's text.
    */
   pyodide?: { baseUrl: string; lockText?: string };
+  /** The target's ABI (`2026_0`); a Pyodide repository for another ABI then offers nothing. */
+  targetAbi?: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export function buildPackageSource(settings: IndexSettings, options: BuildPackag
   const pyodideBase = settings.pyodideBaseUrl ?? options.pyodide?.baseUrl;
   if (!settings.noPyodideIndex && pyodideBase) {
     const lockText = settings.pyodideBaseUrl === undefined ? options.pyodide?.lockText : undefined;
-    fallbacks.push(new PyodideLockSource({ baseUrl: pyodideBase, session, lockText }));
+    fallbacks.push(new PyodideLockSource({ baseUrl: pyodideBase, session, lockText, ...(options.targetAbi ? { abiVersion: options.targetAbi } : {}) }));
   }
   return combineSources(sources, { strategy: settings.indexStrategy, fallbacks });
 }

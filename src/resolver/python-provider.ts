@@ -1,5 +1,5 @@
 import { isKilnError, silentReporter, type Reporter } from "../core/index.js";
-import type { DistributionFile, PackageSource } from "../index/index.js";
+import type { DistributionFile, PackageSource, PyodidePackageInfo } from "../index/index.js";
 import { parseCoreMetadata } from "../metadata/index.js";
 import { formatVersion, parseVersion, tryParseSpecifierSet, VersionRange, type Version } from "../pep440/index.js";
 import { evaluateMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
@@ -244,7 +244,9 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     const key = `${wheel.url} ${wheel.hashes.sha256 ?? ""}`;
     let pending = this.wheelMetadata.get(key);
     if (!pending) {
-      pending = this.limited(() => this.options.source.fetchMetadata(wheel)).then((text) => readMetadata(text, name, `METADATA of ${wheel.filename}`));
+      pending = wheel.pyodide
+        ? Promise.resolve(pyodideMetadata(wheel.pyodide))
+        : this.limited(() => this.options.source.fetchMetadata(wheel)).then((text) => readMetadata(text, name, `METADATA of ${wheel.filename}`));
       this.wheelMetadata.set(key, pending);
     }
     return pending;
@@ -325,6 +327,15 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       this.waiting.shift()?.();
     }
   }
+}
+
+/**
+ * What the runtime's Pyodide repository says a package needs: its lock file's `depends`, as
+ * Pyodide's loader and micropip read them (any version; the repository's builds go together).
+ * Nothing is fetched, so a lock that uses the repository needs no access to its base URL.
+ */
+function pyodideMetadata(info: PyodidePackageInfo): VersionMetadata {
+  return { requiresDist: info.depends.map((name) => parseRequirement(name)), extras: new Set(), displayName: info.name, version: parseVersion(info.version) };
 }
 
 function readMetadata(text: string, name: string, source: string): VersionMetadata {
