@@ -33,7 +33,7 @@ function micropipWheel() {
 
 const wheel = micropipWheel();
 const tools = {
-  kiln: (cache, out) => [process.execPath, [kiln, "lock", "-r", requirements, "--format", "requirements", "-o", join(out, "kiln.txt"), "--cache-dir", cache, "--index-url", indexUrl, "--no-pyodide-index"]],
+  kiln: (cache, out) => [process.execPath, [kiln, "lock", "-r", requirements, "--format", "requirements", "-o", join(out, "kiln.txt"), "--cache-dir", cache, "--index-url", indexUrl]],
   pip: (cache, out) => [python, ["-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed", "--report", join(out, "pip.json"), "--target", join(out, "pip-target"),
     "--only-binary=:all:", "--platform", "pyemscripten_2026_0_wasm32", "--python-version", "3.14", "--implementation", "cp", "--abi", "cp314", "--cache-dir", cache, "-i", indexUrl, "-r", requirements]],
   // uv has no pyemscripten_2026_0 platform; wasm32-pyodide2025 is the nearest it knows.

@@ -57,7 +57,8 @@ export async function openPackageSource(
 
 /**
  * The one policy for the runtime's Pyodide repository, the same for every command: it is a
- * fallback after `--find-links` and the indexes, on unless `no-pyodide-index` is set. Without a
+ * fallback after `--find-links` and the indexes, on unless `no-pyodide-index` is set, and the
+ * resolver uses it only when those alone cannot satisfy the requirements. Without a
  * `pyodide-base-url` it is the embedded runtime's: its `pyodide-lock.json` is read from the
  * `pyodide` npm package (no request), and the resolver takes dependencies from the lock's
  * `depends`, so resolving never needs Pyodide's CDN; only downloading one of its files does.

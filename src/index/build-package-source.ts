@@ -34,7 +34,9 @@ export interface BuildPackageSourceOptions {
  * package: `pytest>=9.1` must not fail because Pyodide ships 9.0.2, and PEP 783 wheels on the
  * index are the primary distribution channel. It is trusted (it is the runtime's own), so it
  * cannot be used for dependency confusion the way a public index could.
- * `--no-index` drops 2 and 3; `no-pyodide-index` drops the fallback.
+ * `--no-index` drops 2 and 3; `no-pyodide-index` drops the fallback. The combination's
+ * `withoutFallbacks()` is what the resolver tries first: the fallback joins only when the other
+ * sources cannot satisfy the requirements.
  *
  * @example
  * const source = buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide: { baseUrl: pyodideCdnUrl("314.0.7") } });

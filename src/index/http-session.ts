@@ -69,6 +69,21 @@ function needsRenewal(meta: HttpCacheMeta, response: HttpResponse): boolean {
   return significant(fresh) !== significant(meta.headers);
 }
 
+/** Options for {@link HttpSession.getPage}. */
+export interface GetPageOptions<T> {
+  accept: string;
+  parse: (page: FetchedPage) => T;
+  signal?: AbortSignal;
+  /** Cache the parsed value (see {@link PageCodec}); such pages are also fetched once per session. */
+  codec?: PageCodec<T>;
+  /**
+   * Called at most once, with a codec only, with the decoded cached copy of a page that is
+   * being revalidated (stale by HTTP's rules, or `--refresh`), while the request is under
+   * way: a hint for prefetching, never an answer. Errors it throws are ignored.
+   */
+  onStale?: (value: T) => void;
+}
+
 /** A page as {@link HttpSession.getPage} hands it to its parser. */
 export interface FetchedPage {
   /** The final URL, after redirects. */
@@ -99,6 +114,7 @@ export class HttpSession {
   private readonly blobs: BlobCache | undefined;
   private readonly credentialsFor: ((url: URL) => Credentials | undefined) | undefined;
   private readonly knownCredentials = new Map<string, Credentials>();
+  private readonly pages = new Map<string, Promise<unknown>>();
 
   constructor(options: HttpSessionOptions) {
     this.http = options.http;
@@ -151,19 +167,24 @@ export class HttpSession {
    */
   async getPage<T>(
     url: string,
-    options: {
-      accept: string;
-      parse: (page: FetchedPage) => T;
-      signal?: AbortSignal;
-      codec?: PageCodec<T>;
-      /**
-       * Called at most once, with a codec only, with the decoded cached copy of a page that is
-       * being revalidated (stale by HTTP's rules, or `--refresh`), while the request is under
-       * way: a hint for prefetching, never an answer. Errors it throws are ignored.
-       */
-      onStale?: (value: T) => void;
-    },
+    options: GetPageOptions<T>,
   ): Promise<T | undefined> {
+    const { codec } = options;
+    if (!codec) return this.fetchPage(url, options);
+    // One answer per page for the whole session: a command that resolves twice (with and
+    // without fallbacks, or keeping installed versions) asks the server once, and concurrent
+    // requests for one page share it.
+    const identity = `${options.accept}\n${url}\n${codec.name}`;
+    let pending = this.pages.get(identity) as Promise<T | undefined> | undefined;
+    if (!pending) {
+      pending = this.fetchPage(url, options);
+      this.pages.set(identity, pending);
+      pending.catch(() => this.pages.delete(identity));
+    }
+    return pending;
+  }
+
+  private async fetchPage<T>(url: string, options: GetPageOptions<T>): Promise<T | undefined> {
     const { codec } = options;
     const key = this.cache ? await this.pageKey(url, options.accept, codec) : undefined;
     const cached = key ? await readCacheRecord<StoredPageMeta>(this.cache!, key) : undefined;

@@ -62,4 +62,9 @@ export interface PackageSource {
   fetchMetadata(file: DistributionFile, options?: ListFilesOptions): Promise<string>;
   /** The file's bytes, verified against its listed hashes (the strongest one given). */
   fetchFile(file: DistributionFile, options?: FetchFileOptions): Promise<Uint8Array>;
+  /**
+   * The same source without its fallback sources (the runtime's Pyodide repository), present
+   * only when it has some: the resolver first tries the requirements without them.
+   */
+  withoutFallbacks?(): PackageSource;
 }

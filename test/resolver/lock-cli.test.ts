@@ -20,6 +20,10 @@ const packages: Record<string, Array<{ version: string; tag: string; requires?: 
   ],
   "tiny-dep": [{ version: "0.1", tag: "py3-none-any" }],
   "uses-numpy": [{ version: "1.0", tag: "py3-none-any", requires: ["numpy>=2", "tiny-dep"] }],
+  "needs-rpds": [
+    { version: "1.0", tag: "py3-none-any" },
+    { version: "2.0", tag: "py3-none-any", requires: ["rpds-py"] },
+  ],
 };
 
 let server: Server;
@@ -172,4 +176,14 @@ test("shared libraries of the Pyodide repository are locked with their type: dyn
   assert.equal(toml.code, 0, toml.stderr);
   assert.match(toml.stdout, /^archive = \{ url = "https:\/\/cdn\.jsdelivr\.net\/pyodide\/v[\d.]+\/full\/libgeos-[\d.]+\.zip", hashes = \{ sha256 = "[0-9a-f]{64}" \} \}$/m);
   assert.doesNotMatch(toml.stdout, /wheels = \[\s*\{ name = "libg/);
+});
+
+test("the Pyodide repository joins only when the index alone cannot satisfy the requirements", async () => {
+  const alone = await kiln("lock", "needs-rpds", "--index-url", base, "--format", "requirements", "-o", "-");
+  assert.equal(alone.code, 0, alone.stderr);
+  assert.match(alone.stdout, /^needs-rpds==1\.0 /m, "the index-only solution wins over a newer one that needs the repository");
+  assert.doesNotMatch(alone.stdout, /rpds-py/);
+  const needed = await kiln("lock", "needs-rpds>=2", "--index-url", base, "--format", "requirements", "-o", "-");
+  assert.equal(needed.code, 0, needed.stderr);
+  assert.match(needed.stdout, /^rpds-py==[\d.]+ \\\n    --hash=sha256:[0-9a-f]{64}$/m);
 });
