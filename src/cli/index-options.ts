@@ -33,8 +33,7 @@ export interface OpenedPackageSource {
 /**
  * Builds the package source a command uses from its {@link indexOptions} flags, requirement-file
  * index lines, the environment, pip's configuration files and `[tool.kiln]` (precedence in
- * docs/configuration.md). The runtime's Pyodide repository is included unless
- * `--no-pyodide-index` (or the configuration) leaves it out.
+ * docs/configuration.md), with the runtime's Pyodide repository as {@link packageSourceOf} adds it.
  *
  * @example
  * const { source } = await openPackageSource(context, { reporter });
@@ -44,8 +43,8 @@ export async function openPackageSource(
   options: {
     reporter?: Reporter;
     fromRequirementsFile?: { indexUrl?: string; extraIndexUrls?: string[]; findLinks?: string[]; noIndex?: boolean };
-    /** Include the embedded runtime's Pyodide repository when no `pyodide-base-url` is set; default true. */
-    runtimeRepository?: boolean;
+    /** The target's ABI (`2026_0`), when the command knows it. */
+    targetAbi?: string;
   } = {},
 ): Promise<OpenedPackageSource> {
   const flags = indexFlags(context, options.fromRequirementsFile);
@@ -53,9 +52,25 @@ export async function openPackageSource(
   const given = context.arguments.options;
   const cacheDir = given["no-cache"] === true ? false : kilnCacheDir(typeof given["cache-dir"] === "string" ? { ...context.env, KILN_CACHE_DIR: given["cache-dir"] } : context.env, { cwd: context.cwd });
   const session = await createNodeHttpSession(settings, { env: context.env, cacheDir, refresh: given.refresh === true, reporter: options.reporter });
-  const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl || options.runtimeRepository === false ? undefined : await nodePyodideRepository();
-  const source = buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide });
-  return { settings, session, source };
+  return { settings, session, source: await packageSourceOf(settings, session, options.targetAbi) };
+}
+
+/**
+ * The one policy for the runtime's Pyodide repository, the same for every command: it is a
+ * fallback after `--find-links` and the indexes, on unless `no-pyodide-index` is set, and the
+ * resolver uses it only when those alone cannot satisfy the requirements. Without a
+ * `pyodide-base-url` it is the embedded runtime's: its `pyodide-lock.json` is read from the
+ * `pyodide` npm package (no request), and the resolver takes dependencies from the lock's
+ * `depends`, so resolving never needs Pyodide's CDN; only downloading one of its files does.
+ * With a `pyodide-base-url`, the lock file is fetched from there (through the cache) when a
+ * project first falls back to it.
+ *
+ * @example
+ * const source = await packageSourceOf(settings, session, "2026_0");
+ */
+export async function packageSourceOf(settings: IndexSettings, session: HttpSession, targetAbi?: string): Promise<PackageSource> {
+  const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl ? undefined : await nodePyodideRepository();
+  return buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide, ...(targetAbi ? { targetAbi } : {}) });
 }
 
 /** Flags (and `-i`/`--extra-index-url` lines of a requirements file, which rank as flags in pip). */

@@ -1,13 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { KilnError } from "../core/index.js";
-import { buildPackageSource, type HttpSession, type IndexFlags, type IndexSettings, type PackageSource } from "../index/index.js";
+import type { HttpSession, IndexFlags, IndexSettings, PackageSource } from "../index/index.js";
 import { parsePylock } from "../lock/index.js";
 import { normalizeName } from "../pep508/index.js";
-import { createNodeHttpSession, kilnCacheDir, loadIndexSettings, nodeLocalFiles } from "../platform/node.js";
+import { createNodeHttpSession, kilnCacheDir, loadIndexSettings } from "../platform/node.js";
+import { abiForPlatformTag } from "../tags/index.js";
 import { targetForAbi, type TargetEnvironment } from "../resolver/index.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
-import { indexOptions } from "./index-options.js";
+import { indexOptions, packageSourceOf } from "./index-options.js";
 import { emptyRequirementsInput, readRequirementsFile, type RequirementsInput } from "./requirements-file.js";
 
 /** Where packages come from: one declaration for every command that fetches packages. */
@@ -74,7 +75,7 @@ export function indexFlags(options: Record<string, unknown>, input?: Requirement
  * @example
  * const { settings, source } = await packageSourceFor(context, indexFlags(context.arguments.options));
  */
-export async function packageSourceFor(context: CommandContext, flags: IndexFlags): Promise<{ settings: IndexSettings; session: HttpSession; source: PackageSource }> {
+export async function packageSourceFor(context: CommandContext, flags: IndexFlags, targetAbi?: string): Promise<{ settings: IndexSettings; session: HttpSession; source: PackageSource }> {
   const options = context.arguments.options;
   const settings = await loadIndexSettings({ env: context.env, cwd: context.cwd, flags });
   const cacheDir = first(options["cache-dir"]);
@@ -83,7 +84,7 @@ export async function packageSourceFor(context: CommandContext, flags: IndexFlag
     cacheDir: options["no-cache"] === true ? false : kilnCacheDir(cacheDir ? { ...context.env, KILN_CACHE_DIR: cacheDir } : context.env, { cwd: context.cwd }),
     refresh: options.refresh === true,
   });
-  return { settings, session, source: buildPackageSource(settings, { session, files: nodeLocalFiles }) };
+  return { settings, session, source: await packageSourceOf(settings, session, targetAbi) };
 }
 
 /**
@@ -106,8 +107,9 @@ export async function resolveSettings(context: CommandContext, positional: reado
   if (input.requirements.length === 0) {
     throw new KilnError("usage", "Nothing to resolve: give requirements or -r FILE", { hint: "kiln lock requests  or  kiln lock -r requirements.in" });
   }
-  const { settings, session, source } = await packageSourceFor(context, indexFlags(options, input));
-  return { input, index: settings, session, source, target: targetForAbi(first(options.runtime)) };
+  const target = targetForAbi(first(options.runtime));
+  const { settings, session, source } = await packageSourceFor(context, indexFlags(options, input), abiForPlatformTag(target.platformTags[0] ?? "")?.abiVersion);
+  return { input, index: settings, session, source, target };
 }
 
 /**

@@ -17,6 +17,8 @@ export interface BuildPackageSourceOptions {
    * for the runtime's version) and, when at hand, the lock file's text.
    */
   pyodide?: { baseUrl: string; lockText?: string };
+  /** The target's ABI (`2026_0`); a Pyodide repository for another ABI then offers nothing. */
+  targetAbi?: string;
 }
 
 /**
@@ -32,7 +34,9 @@ export interface BuildPackageSourceOptions {
  * package: `pytest>=9.1` must not fail because Pyodide ships 9.0.2, and PEP 783 wheels on the
  * index are the primary distribution channel. It is trusted (it is the runtime's own), so it
  * cannot be used for dependency confusion the way a public index could.
- * `--no-index` drops 2 and 3; `no-pyodide-index` drops the fallback.
+ * `--no-index` drops 2 and 3; `no-pyodide-index` drops the fallback. The combination's
+ * `withoutFallbacks()` is what the resolver tries first: the fallback joins only when the other
+ * sources cannot satisfy the requirements.
  *
  * @example
  * const source = buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide: { baseUrl: pyodideCdnUrl("314.0.7") } });
@@ -46,7 +50,7 @@ export function buildPackageSource(settings: IndexSettings, options: BuildPackag
   const pyodideBase = settings.pyodideBaseUrl ?? options.pyodide?.baseUrl;
   if (!settings.noPyodideIndex && pyodideBase) {
     const lockText = settings.pyodideBaseUrl === undefined ? options.pyodide?.lockText : undefined;
-    fallbacks.push(new PyodideLockSource({ baseUrl: pyodideBase, session, lockText }));
+    fallbacks.push(new PyodideLockSource({ baseUrl: pyodideBase, session, lockText, ...(options.targetAbi ? { abiVersion: options.targetAbi } : {}) }));
   }
   return combineSources(sources, { strategy: settings.indexStrategy, fallbacks });
 }

@@ -60,7 +60,9 @@ export function combineSources(sources: PackageSource[], options: CombineSources
     }
     return all;
   };
+  const withFallbacks = fallbacks.length > 0 || sources.some((s) => s.withoutFallbacks);
   return {
+    ...(withFallbacks ? { withoutFallbacks: () => combineSources(sources.map((s) => s.withoutFallbacks?.() ?? s), { strategy }) } : {}),
     name: [...sources.map((s) => s.name), ...fallbacks.map((s) => `${s.name} (fallback)`)].join(", "),
     url: everySource.map((s) => s.url).join(" "),
     async listFiles(project: string, listOptions?: ListFilesOptions) {

@@ -69,6 +69,21 @@ function needsRenewal(meta: HttpCacheMeta, response: HttpResponse): boolean {
   return significant(fresh) !== significant(meta.headers);
 }
 
+/** Options for {@link HttpSession.getPage}. */
+export interface GetPageOptions<T> {
+  accept: string;
+  parse: (page: FetchedPage) => T;
+  signal?: AbortSignal;
+  /** Cache the parsed value (see {@link PageCodec}); such pages are also fetched once per session. */
+  codec?: PageCodec<T>;
+  /**
+   * Called at most once, with a codec only, with the decoded cached copy of a page that is
+   * being revalidated (stale by HTTP's rules, or `--refresh`), while the request is under
+   * way: a hint for prefetching, never an answer. Errors it throws are ignored.
+   */
+  onStale?: (value: T) => void;
+}
+
 /** A page as {@link HttpSession.getPage} hands it to its parser. */
 export interface FetchedPage {
   /** The final URL, after redirects. */
@@ -99,6 +114,7 @@ export class HttpSession {
   private readonly blobs: BlobCache | undefined;
   private readonly credentialsFor: ((url: URL) => Credentials | undefined) | undefined;
   private readonly knownCredentials = new Map<string, Credentials>();
+  private readonly pages = new Map<string, Promise<unknown>>();
 
   constructor(options: HttpSessionOptions) {
     this.http = options.http;
@@ -151,8 +167,24 @@ export class HttpSession {
    */
   async getPage<T>(
     url: string,
-    options: { accept: string; parse: (page: FetchedPage) => T; signal?: AbortSignal; codec?: PageCodec<T> },
+    options: GetPageOptions<T>,
   ): Promise<T | undefined> {
+    const { codec } = options;
+    if (!codec) return this.fetchPage(url, options);
+    // One answer per page for the whole session: a command that resolves twice (with and
+    // without fallbacks, or keeping installed versions) asks the server once, and concurrent
+    // requests for one page share it.
+    const identity = `${options.accept}\n${url}\n${codec.name}`;
+    let pending = this.pages.get(identity) as Promise<T | undefined> | undefined;
+    if (!pending) {
+      pending = this.fetchPage(url, options);
+      this.pages.set(identity, pending);
+      pending.catch(() => this.pages.delete(identity));
+    }
+    return pending;
+  }
+
+  private async fetchPage<T>(url: string, options: GetPageOptions<T>): Promise<T | undefined> {
     const { codec } = options;
     const key = this.cache ? await this.pageKey(url, options.accept, codec) : undefined;
     const cached = key ? await readCacheRecord<StoredPageMeta>(this.cache!, key) : undefined;
@@ -163,7 +195,10 @@ export class HttpSession {
       if (parsed.ok) return parsed.value;
     }
     if (this.offline) throw this.offlineError(url);
-    return withRetries(
+    // The stale copy is decoded at most once: for the hint now, and as the answer if unchanged.
+    let staleDecoded: { ok: true; value: T } | { ok: false } | undefined;
+    const decodeStale = () => (staleDecoded ??= this.tryParseCached(() => codec!.decode(cached!.body)));
+    const revalidation = withRetries(
       async () => {
         const headers: Record<string, string> = { accept: options.accept };
         if (cached) Object.assign(headers, revalidationHeaders(cached.meta));
@@ -171,7 +206,8 @@ export class HttpSession {
         if (response.status === 304 && cached) {
           response.cancel();
           const meta = renewCacheMeta(cached.meta, response.headers, this.now());
-          const value = fromCache(meta, cached.body);
+          const early = codec ? decodeStale() : undefined;
+          const value = early?.ok ? early.value : fromCache(meta, cached.body);
           await writeCacheRecord(this.cache!, key!, meta, cached.body);
           return value;
         }
@@ -183,7 +219,7 @@ export class HttpSession {
         const body = await readBody(response, { maxBytes: this.maxPageBytes });
         const pageSha256 = codec && key ? await digestHex("sha256", body) : undefined;
         if (cached && pageSha256 !== undefined && cached.meta.pageSha256 === pageSha256 && cached.meta.finalUrl === response.url) {
-          const unchanged = this.tryParseCached(() => codec!.decode(cached.body));
+          const unchanged = decodeStale();
           if (unchanged.ok) {
             if (needsRenewal(cached.meta, response)) await this.storePage(key, url, response, cached.body, pageSha256);
             return unchanged.value;
@@ -195,6 +231,17 @@ export class HttpSession {
       },
       this.retryOptions(url, options.signal),
     );
+    if (cached && codec && options.onStale) {
+      const stale = decodeStale();
+      if (stale.ok) {
+        try {
+          options.onStale(stale.value);
+        } catch {
+          // A hint that fails only loses the head start.
+        }
+      }
+    }
+    return revalidation;
   }
 
   /**

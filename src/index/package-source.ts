@@ -16,6 +16,13 @@ export interface ListFilesOptions {
    * the fallbacks instead.
    */
   isUsable?: (file: DistributionFile) => boolean;
+  /**
+   * Called at most once, before the listing settles, with the files of a cached copy that the
+   * source is revalidating (HTTP says it is stale): a hint to start prefetching what the listing
+   * will probably lead to, while the request is under way. Never an answer: the listing itself
+   * is the revalidated one. Sources without an HTTP cache never call it.
+   */
+  onStaleFiles?: (files: DistributionFile[]) => void;
 }
 
 /** Options for {@link PackageSource.fetchFile}. */
@@ -55,4 +62,9 @@ export interface PackageSource {
   fetchMetadata(file: DistributionFile, options?: ListFilesOptions): Promise<string>;
   /** The file's bytes, verified against its listed hashes (the strongest one given). */
   fetchFile(file: DistributionFile, options?: FetchFileOptions): Promise<Uint8Array>;
+  /**
+   * The same source without its fallback sources (the runtime's Pyodide repository), present
+   * only when it has some: the resolver first tries the requirements without them.
+   */
+  withoutFallbacks?(): PackageSource;
 }

@@ -1,4 +1,4 @@
-import { KilnError } from "../core/index.js";
+import { KilnError, isKilnError } from "../core/index.js";
 import { parseName } from "../pep508/index.js";
 import type { DistributionFile } from "./distribution-file.js";
 import { fetchCoreMetadata } from "./fetch-core-metadata.js";
@@ -18,6 +18,11 @@ export interface PyodideLockSourceOptions {
   session: HttpSession;
   /** The lock file's text when already at hand (the `pyodide` npm package ships it). */
   lockText?: string;
+  /**
+   * The target's ABI (`2026_0`): a lock for another ABI (`info.abi_version`) offers no files,
+   * since its builds would not load in the target runtime.
+   */
+  abiVersion?: string;
 }
 
 /**
@@ -45,6 +50,7 @@ export class PyodideLockSource implements PackageSource {
   readonly name: string;
   private readonly session: HttpSession;
   private readonly lockText: string | undefined;
+  private readonly abiVersion: string | undefined;
   private loading: Promise<{ lock: PyodideLock; base: string }> | undefined;
 
   constructor(options: PyodideLockSourceOptions) {
@@ -53,6 +59,7 @@ export class PyodideLockSource implements PackageSource {
     this.url = new URL("pyodide-lock.json", base.endsWith("/") ? base : `${base}/`).href;
     this.name = `Pyodide repository ${this.url}`;
     this.lockText = options.lockText;
+    this.abiVersion = options.abiVersion;
   }
 
   /** The parsed lock file, fetched once (through the HTTP cache). */
@@ -70,6 +77,7 @@ export class PyodideLockSource implements PackageSource {
 
   async listFiles(project: string, options: ListFilesOptions = {}): Promise<DistributionFile[]> {
     const { lock, base } = await this.loaded(options);
+    if (this.abiVersion !== undefined && lock.info.abiVersion !== this.abiVersion) return [];
     const entry = lock.packages.get(parseName(project));
     if (!entry) return [];
     return [
@@ -99,8 +107,17 @@ export class PyodideLockSource implements PackageSource {
     return fetchCoreMetadata(this.session, file, options);
   }
 
-  fetchFile(file: DistributionFile, options: FetchFileOptions = {}): Promise<Uint8Array> {
-    return this.session.getFile(file.url, { hashes: file.hashes, signal: options.signal, onProgress: options.onProgress });
+  async fetchFile(file: DistributionFile, options: FetchFileOptions = {}): Promise<Uint8Array> {
+    try {
+      return await this.session.getFile(file.url, { hashes: file.hashes, signal: options.signal, onProgress: options.onProgress });
+    } catch (error) {
+      if (!isKilnError(error) || !["networkError", "httpTimeout", "httpStatus"].includes(error.code)) throw error;
+      // Resolving never needs this repository's server; downloading does, so say how to avoid it.
+      throw new KilnError(error.code, error.message, {
+        cause: error,
+        hint: `${file.filename} comes from the runtime's Pyodide repository (${redactUrl(this.url)}): set --pyodide-base-url to a reachable copy, or pass --no-pyodide-index to use the indexes alone`,
+      });
+    }
   }
 
   /** Files resolve against the lock file's final URL, after redirects. */

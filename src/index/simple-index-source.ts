@@ -51,6 +51,7 @@ export class SimpleIndexSource implements PackageSource {
       signal: options.signal,
       parse: (fetched) => parseProjectPage(fetched.body, fetched.contentType, { url: fetched.url, indexUrl: this.url }),
       codec: projectPageCodec,
+      onStale: options.onStaleFiles && ((stale) => options.onStaleFiles!(options.pythonVersion ? filterRequiresPython(stale.files, options.pythonVersion) : stale.files)),
     });
     for (const warning of page?.warnings ?? []) this.session.reporter.debug(warning);
     return page;

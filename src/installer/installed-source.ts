@@ -49,6 +49,7 @@ export function preferInstalled(inner: PackageSource, options: PreferInstalledOp
     indexUrl: installedSourceUrl,
   });
   return {
+    ...(inner.withoutFallbacks ? { withoutFallbacks: () => preferInstalled(inner.withoutFallbacks!(), options) } : {}),
     name: inner.name,
     url: inner.url,
     async listFiles(project: string, listOptions?: ListFilesOptions) {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import type { DistributionFile, PackageSource } from "../index/index.js";
+import { combineSources, type DistributionFile, type PackageSource } from "../index/index.js";
 import { targetForAbi } from "../resolver/index.js";
 import { planInstall, splitDirectReferences, type InstallRequest } from "./plan-install.js";
 import type { InstalledCandidate } from "./installed-source.js";
@@ -114,4 +114,41 @@ test("splitDirectReferences refuses sdists, VCS URLs and a wheel of another proj
   for (const text of ["demo @ https://h.test/demo-1.0.tar.gz", "demo @ git+https://h.test/demo.git", "demo @ https://h.test/other-1.0-py3-none-any.whl"]) {
     assert.throws(() => splitDirectReferences([text]), (error: Error & { code?: string }) => error.code === "invalidRequirement", text);
   }
+});
+
+// The runtime's Pyodide repository as a fallback: its packages carry their dependencies as
+// `depends`, and it joins only when the index alone cannot satisfy the request.
+function pyodideRepository(): PackageSource {
+  const url = "https://cdn.test/pyodide-lock.json";
+  const entries: Record<string, { version: string; depends: string[] }> = { wasmonly: { version: "3.0", depends: ["lib"] }, lib: { version: "0.9", depends: [] } };
+  return {
+    name: "pyodide",
+    url,
+    async listFiles(project) {
+      const entry = entries[project];
+      if (!entry) return [];
+      const filename = `${project}-${entry.version}-cp314-cp314-pyemscripten_2026_0_wasm32.whl`;
+      const pyodide = { name: project, version: entry.version, depends: entry.depends, imports: [project], packageType: "package", installDir: "site" };
+      return [{ filename, url: `https://cdn.test/${filename}`, hashes: { sha256: "0".repeat(64) }, indexUrl: url, pyodide }];
+    },
+    async fetchMetadata() {
+      throw new Error("the resolver reads depends, not the repository's metadata");
+    },
+    async fetchFile() {
+      throw new Error("not in this test");
+    },
+  };
+}
+
+test("planInstall: the Pyodide repository fills in what the index lacks, with its depends; --no-deps drops them", async () => {
+  const source = combineSources([fakeSource()], { fallbacks: [pyodideRepository()] });
+  const target = targetForAbi("2026_0");
+  const planned = async (request: InstallRequest) => {
+    const result = await planInstall(request, { source, target, installed: [] });
+    assert.equal(result.kind, "planned");
+    return result.kind === "planned" ? result.packages.map((p) => `${p.name} ${p.version}`) : [];
+  };
+  assert.deepEqual(await planned({ requirements: ["wasmonly"] }), ["lib 2.5", "wasmonly 3.0"], "lib from the index, which comes first");
+  assert.deepEqual(await planned({ requirements: ["wasmonly"], noDeps: true }), ["wasmonly 3.0"]);
+  assert.deepEqual(await planned({ requirements: ["app"] }), ["app 2.0", "lib 2.5"]);
 });

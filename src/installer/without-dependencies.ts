@@ -10,9 +10,11 @@ import type { PackageSource } from "../index/index.js";
  */
 export function withoutDependencies(inner: PackageSource): PackageSource {
   return {
+    ...(inner.withoutFallbacks ? { withoutFallbacks: () => withoutDependencies(inner.withoutFallbacks!()) } : {}),
     name: inner.name,
     url: inner.url,
-    listFiles: (project, options) => inner.listFiles(project, options),
+    // The Pyodide repository's files carry their dependencies as `depends`.
+    listFiles: async (project, options) => (await inner.listFiles(project, options)).map((file) => (file.pyodide ? { ...file, pyodide: { ...file.pyodide, depends: [] } } : file)),
     fetchFile: (file, options) => inner.fetchFile(file, options),
     fetchMetadata: async (file, options) => stripRequiresDist(await inner.fetchMetadata(file, options)),
   };

@@ -29,16 +29,23 @@ function packageLines(lockedPackage: LockedPackage): string[] {
     lines.push(`dependencies = [${dependencies.join(", ")}]`);
   }
   if (lockedPackage.index) lines.push(`index = ${tomlString(lockedPackage.index)}`);
-  lines.push(`wheels = [`, ...lockedPackage.wheels.map((wheel) => `  ${wheelTable(wheel)},`), `]`);
+  const archive = lockedPackage.pyodide && lockedPackage.pyodide.packageType !== "package" ? lockedPackage.wheels[0] : undefined;
+  // A shared library of the Pyodide repository is a zip, not a wheel: PEP 751's `archive`.
+  if (archive) lines.push(`archive = ${fileTable(archive, false)}`);
+  else lines.push(`wheels = [`, ...lockedPackage.wheels.map((wheel) => `  ${wheelTable(wheel)},`), `]`);
   return lines;
 }
 
 function wheelTable(wheel: LockedWheel): string {
+  return fileTable(wheel, true);
+}
+
+function fileTable(wheel: LockedWheel, named: boolean): string {
   const hashes = Object.keys(wheel.hashes)
     .sort()
     .map((algorithm): [string, string] => [algorithm, tomlString(wheel.hashes[algorithm]!)]);
   return tomlInlineTable([
-    ["name", tomlString(wheel.filename)],
+    ["name", named ? tomlString(wheel.filename) : undefined],
     ["upload-time", wheel.uploadTime === undefined ? undefined : tomlDateTime(wheel.uploadTime)],
     ["url", tomlString(wheel.url)],
     ["size", wheel.size === undefined ? undefined : String(wheel.size)],

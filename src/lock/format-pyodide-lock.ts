@@ -20,9 +20,9 @@ export interface PyodideLockPackage {
   name: string;
   version: string;
   file_name: string;
-  install_dir: "site";
+  install_dir: string;
   sha256: string;
-  package_type: "package";
+  package_type: string;
   imports: string[];
   depends: string[];
   unvendored_tests: false;
@@ -58,9 +58,9 @@ export function formatPyodideLock(lock: LockedSet, info: PyodideLockInfo): strin
       name: lockedPackage.displayName ?? lockedPackage.name,
       version: lockedPackage.version,
       file_name: wheel.url,
-      install_dir: "site",
+      install_dir: lockedPackage.pyodide?.installDir ?? "site",
       sha256,
-      package_type: "package",
+      package_type: lockedPackage.pyodide?.packageType ?? "package",
       imports: lockedPackage.imports ?? [],
       depends: [...lockedPackage.dependencies],
       unvendored_tests: false,

@@ -35,6 +35,12 @@ export interface LockedPackage {
   index?: string;
   /** Top-level import names, when known (pyodide-lock.json's `imports`). */
   imports?: string[];
+  /**
+   * For packages from the runtime's Pyodide repository: its `package_type` (`package`, or
+   * `shared_library` for a zip of libraries that is not a wheel) and `install_dir` (`site` or
+   * `dynlib`). Absent means a wheel for site-packages.
+   */
+  pyodide?: { packageType: string; installDir: string };
 }
 
 /**

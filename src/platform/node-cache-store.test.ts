@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, utimesSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, statSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -67,4 +67,19 @@ test("isKilnCacheDirectory refuses a directory kiln did not create", async () =>
   assert.ok(await isKilnCacheDirectory(join(root, "missing")));
   writeFileSync(join(root, "precious.txt"), "x");
   assert.equal(await isKilnCacheDirectory(root), false);
+});
+
+test("NodeCacheStore: a read refreshes an entry's time for prune, unless it was used within the hour", async () => {
+  const root = temporaryRoot();
+  const store = new NodeCacheStore(root);
+  await store.write("http/v1/old", new Uint8Array([1]));
+  await store.write("http/v1/recent", new Uint8Array([2]));
+  const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  const tenMinutesAgo = new Date(Date.now() - 10 * 60 * 1000);
+  utimesSync(join(root, "http", "v1", "old"), twoDaysAgo, twoDaysAgo);
+  utimesSync(join(root, "http", "v1", "recent"), tenMinutesAgo, tenMinutesAgo);
+  assert.deepEqual(await store.read("http/v1/old"), new Uint8Array([1]));
+  assert.deepEqual(await store.read("http/v1/recent"), new Uint8Array([2]));
+  assert.ok(Date.now() - statSync(join(root, "http", "v1", "old")).mtimeMs < 60_000, "the old entry was touched");
+  assert.equal(Math.round(statSync(join(root, "http", "v1", "recent")).mtimeMs), tenMinutesAgo.getTime(), "the recent one was left alone");
 });

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, utimes, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { checkCacheKey, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
 import { KilnError } from "../core/index.js";
 
 const temporaryPrefix = ".tmp-";
+/** How old an entry's time must be before a read refreshes it (for `kiln cache prune`). */
+const touchIntervalMs = 60 * 60 * 1000;
 const tag = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kiln.\n# For information about cache directory tags see https://bford.info/cachedir/\n";
 
 /**
@@ -26,10 +28,16 @@ export class NodeCacheStore implements CacheStore {
   async read(key: string): Promise<Uint8Array | undefined> {
     const path = this.pathOf(key);
     try {
-      const bytes = await readFile(path);
-      const now = new Date();
-      await utimes(path, now, now).catch(() => {});
-      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const file = await open(path, "r");
+      try {
+        const [bytes, info] = await Promise.all([file.readFile(), file.stat()]);
+        // Prune works in days: touching an entry used within the last hour again only costs I/O.
+        const now = new Date();
+        if (now.getTime() - info.mtimeMs > touchIntervalMs) await file.utimes(now, now).catch(() => {});
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      } finally {
+        await file.close();
+      }
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw ioError("read", path, error);

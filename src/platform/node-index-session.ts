@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { silentReporter, KilnError, type Reporter } from "../core/index.js";
@@ -28,7 +28,7 @@ export interface NodeHttpSessionOptions {
  */
 export async function createNodeHttpSession(settings: IndexSettings, options: NodeHttpSessionOptions): Promise<HttpSession> {
   const { env } = options;
-  const ca = settings.cert ? await readCaBundle(settings.cert, settings.origins.cert) : undefined;
+  const ca = settings.cert && !(await trustedByNode(settings.cert)) ? await readCaBundle(settings.cert, settings.origins.cert) : undefined;
   const netrc = await readNetrc(env);
   return new HttpSession({
     http: nodeHttpClient({ env, proxy: settings.proxy, ca }),
@@ -40,6 +40,19 @@ export async function createNodeHttpSession(settings: IndexSettings, options: No
     reporter: options.reporter ?? silentReporter,
     credentialsFor: netrc ? (url) => netrcCredentials(netrc, url) : undefined,
   });
+}
+
+/**
+ * Whether the bundle is the file `NODE_EXTRA_CA_CERTS` names, which Node already adds to its
+ * roots at start-up: a second copy would only cost parsing a few hundred certificates into a
+ * custom TLS context (PIP_CERT and NODE_EXTRA_CA_CERTS often name the system bundle both).
+ */
+async function trustedByNode(path: string): Promise<boolean> {
+  // The variable as this process started with it: Node read it then, not from a command's env.
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (!extra) return false;
+  const [a, b] = await Promise.all([realpath(path).catch(() => undefined), realpath(extra).catch(() => undefined)]);
+  return a !== undefined && a === b;
 }
 
 async function readCaBundle(path: string, origin: string | undefined): Promise<string> {

@@ -39,6 +39,7 @@ export function lockResolution(packages: readonly ResolvedPackage[], target: Tar
         ...(first?.requiresPython ? { requiresPython: first.requiresPython } : {}),
         ...(first ? { index: first.indexUrl } : {}),
         ...(first && options.imports?.has(first.url) ? { imports: options.imports.get(first.url)! } : {}),
+        ...(first?.pyodide ? { pyodide: { packageType: first.pyodide.packageType, installDir: first.pyodide.installDir } } : {}),
         wheels: wheels.map((file) => ({
           filename: file.filename,
           url: file.url,

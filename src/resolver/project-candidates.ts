@@ -40,7 +40,7 @@ export interface ProjectCandidatesOptions {
 export function projectCandidates(files: readonly DistributionFile[], options: ProjectCandidatesOptions): Candidate[] {
   const byVersionText = new Map<string, DistributionFile[]>();
   for (const file of files) {
-    const text = versionTextOf(file.filename);
+    const text = file.pyodide?.version ?? versionTextOf(file.filename);
     if (text === undefined) continue;
     const list = byVersionText.get(text);
     if (list) list.push(file);
@@ -67,6 +67,7 @@ export function projectCandidates(files: readonly DistributionFile[], options: P
  * isUsableWheel({ filename: "numpy-2.5.0-cp314-cp314-manylinux_2_28_x86_64.whl", … }, ranking); // false
  */
 export function isUsableWheel(file: DistributionFile, ranking: TagRanking): boolean {
+  if (isPyodideLibrary(file)) return true;
   if (!file.filename.endsWith(".whl")) return false;
   const tags = tryParseWheelFilename(file.filename)?.tags;
   return tags !== undefined && wheelTagRank(tags, ranking) !== undefined;
@@ -96,6 +97,10 @@ function judgeVersion(files: readonly DistributionFile[], options: ProjectCandid
   const platforms = new Set<string>();
   let requiresPython: string | undefined;
   files.forEach((file, order) => {
+    if (isPyodideLibrary(file)) {
+      wheels.push({ file, rank: 0, order });
+      return;
+    }
     if (!file.filename.endsWith(".whl")) return;
     const tags = tryParseWheelFilename(file.filename)?.tags;
     if (!tags) return;
@@ -116,6 +121,14 @@ function judgeVersion(files: readonly DistributionFile[], options: ProjectCandid
   const unyanked = sorted.filter((w) => !w.yanked);
   if (unyanked.length > 0) return { wheels: unyanked };
   return { wheels: sorted, yanked: typeof sorted[0]!.yanked === "string" ? sorted[0]!.yanked : true };
+}
+
+/**
+ * A shared library (or another non-wheel package) of the runtime's Pyodide repository: a zip
+ * built for the runtime's exact ABI, which Pyodide loads from its lock file's `depends`.
+ */
+function isPyodideLibrary(file: DistributionFile): boolean {
+  return file.pyodide !== undefined && file.pyodide.packageType !== "package";
 }
 
 /** The version text of a wheel or sdist filename, unparsed: a cheap split to group files by version. */

@@ -1,5 +1,5 @@
 import { isKilnError, silentReporter, type Reporter } from "../core/index.js";
-import type { DistributionFile, PackageSource } from "../index/index.js";
+import type { DistributionFile, PackageSource, PyodidePackageInfo } from "../index/index.js";
 import { parseCoreMetadata } from "../metadata/index.js";
 import { formatVersion, parseVersion, tryParseSpecifierSet, VersionRange, type Version } from "../pep440/index.js";
 import { evaluateMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
@@ -50,8 +50,12 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   private readonly ranking: TagRanking;
   private readonly pythonVersion: Version;
   private readonly listings = new Map<string, Promise<Candidate[]>>();
+  /** Candidates from a cached listing being revalidated, or undefined when there is none (see {@link prefetch}). */
+  private readonly staleListings = new Map<string, Promise<Candidate[] | undefined>>();
   private readonly listed = new Map<string, Candidate[]>();
   private readonly metadata = new Map<string, Promise<VersionMetadata>>();
+  /** Metadata by wheel (URL and sha256): a file's metadata never changes, whichever listing named it. */
+  private readonly wheelMetadata = new Map<string, Promise<VersionMetadata>>();
   private readonly constraints = new Map<string, VersionRange>();
   private readonly explicitPrereleases = new Set<string>();
   private readonly pinned = new Map<string, Set<string>>();
@@ -122,11 +126,23 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   candidates(name: string): Promise<Candidate[]> {
     let listing = this.listings.get(name);
     if (!listing) {
-      listing = this.options.source.listFiles(name, { isUsable: (file) => isUsableWheel(file, this.ranking) }).then((files) => {
-        const candidates = projectCandidates(files, { ranking: this.ranking, pythonVersion: this.pythonVersion });
-        this.listed.set(name, candidates);
-        return candidates;
-      });
+      let settleStale: (candidates: Candidate[] | undefined) => void = () => {};
+      this.staleListings.set(name, new Promise((resolve) => (settleStale = resolve)));
+      const options = { ranking: this.ranking, pythonVersion: this.pythonVersion };
+      let stale: { files: DistributionFile[]; candidates: Candidate[] } | undefined;
+      const onStaleFiles = (files: DistributionFile[]) => {
+        stale = { files, candidates: projectCandidates(files, options) };
+        settleStale(stale.candidates);
+      };
+      listing = this.options.source
+        .listFiles(name, { isUsable: (file) => isUsableWheel(file, this.ranking), onStaleFiles })
+        .then((files) => {
+          // A revalidated page that did not change comes back as the very same list.
+          const candidates = files === stale?.files ? stale.candidates : projectCandidates(files, options);
+          this.listed.set(name, candidates);
+          return candidates;
+        })
+        .finally(() => settleStale(undefined));
       this.listings.set(name, listing);
     }
     return listing;
@@ -218,9 +234,20 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     const key = `${name}==${candidate.text}`;
     let pending = this.metadata.get(key);
     if (!pending) {
-      const wheel = candidate.wheels[0]!;
-      pending = this.limited(() => this.options.source.fetchMetadata(wheel)).then((text) => readMetadata(text, name, `METADATA of ${wheel.filename}`));
+      pending = this.wheelMetadataOf(name, candidate.wheels[0]!);
       this.metadata.set(key, pending);
+    }
+    return pending;
+  }
+
+  private wheelMetadataOf(name: string, wheel: DistributionFile): Promise<VersionMetadata> {
+    const key = `${wheel.url} ${wheel.hashes.sha256 ?? ""}`;
+    let pending = this.wheelMetadata.get(key);
+    if (!pending) {
+      pending = wheel.pyodide
+        ? Promise.resolve(pyodideMetadata(wheel.pyodide))
+        : this.limited(() => this.options.source.fetchMetadata(wheel)).then((text) => readMetadata(text, name, `METADATA of ${wheel.filename}`));
+      this.wheelMetadata.set(key, pending);
     }
     return pending;
   }
@@ -262,23 +289,30 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   /**
    * Starts listing the dependencies and reading the metadata of the versions likely to be picked,
    * and follows their dependencies in turn, so the index is read breadth-first in parallel
-   * instead of one solver step at a time.
+   * instead of one solver step at a time. A cached listing that is being revalidated is followed
+   * at once too: the pages its likely versions lead to are requested while its own request is
+   * under way, instead of one dependency level per round trip. What the solver decides still
+   * comes from the revalidated listings only.
    */
   private prefetch(dependencies: ReadonlyMap<string, VersionRange>): void {
     for (const [id, range] of dependencies) {
       const { name, extra } = parsePackageId(id);
-      this.candidates(name)
-        .then(async (candidates) => {
-          const allowPre = this.allowsPrereleases(name, candidates);
-          const likely = candidates.find((c) => (allowPre || !c.prerelease) && range.contains(c.version) && !c.skip && !c.yanked);
-          if (!likely) return;
-          const key = `${id}==${likely.text}`;
-          if (this.prefetched.has(key)) return;
-          this.prefetched.add(key);
-          const metadata = await this.metadataOf(name, likely);
-          this.prefetch(this.edges(metadata.requiresDist, extra === undefined ? [] : [extra]));
-        })
-        .catch((error: unknown) => this.reporter.debug(`Prefetching ${name} failed: ${String(error)}`));
+      const follow = async (candidates: Candidate[] | undefined) => {
+        if (!candidates) return;
+        const allowPre = this.allowsPrereleases(name, candidates);
+        const likely = candidates.find((c) => (allowPre || !c.prerelease) && range.contains(c.version) && !c.skip && !c.yanked);
+        if (!likely) return;
+        const wheel = likely.wheels[0]!;
+        const key = `${id} ${wheel.url} ${wheel.hashes.sha256 ?? ""}`;
+        if (this.prefetched.has(key)) return;
+        this.prefetched.add(key);
+        const metadata = await this.wheelMetadataOf(name, wheel);
+        this.prefetch(this.edges(metadata.requiresDist, extra === undefined ? [] : [extra]));
+      };
+      const failed = (error: unknown) => this.reporter.debug(`Prefetching ${name} failed: ${String(error)}`);
+      const listing = this.candidates(name);
+      void this.staleListings.get(name)!.then(follow).catch(failed);
+      listing.then(follow).catch(failed);
     }
   }
 
@@ -293,6 +327,15 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       this.waiting.shift()?.();
     }
   }
+}
+
+/**
+ * What the runtime's Pyodide repository says a package needs: its lock file's `depends`, as
+ * Pyodide's loader and micropip read them (any version; the repository's builds go together).
+ * Nothing is fetched, so a lock that uses the repository needs no access to its base URL.
+ */
+function pyodideMetadata(info: PyodidePackageInfo): VersionMetadata {
+  return { requiresDist: info.depends.map((name) => parseRequirement(name)), extras: new Set(), displayName: info.name, version: parseVersion(info.version) };
 }
 
 function readMetadata(text: string, name: string, source: string): VersionMetadata {

@@ -47,13 +47,26 @@ export type ResolveResult =
  * Resolves requirements for one target environment: which wheel of which version of every
  * package to install. A resolution that cannot succeed is returned as an explanation in plain
  * words plus hints (versions passed over for lack of a wheel, for `Requires-Python`, as yanked or
- * as pre-releases); I/O failures throw.
+ * as pre-releases); I/O failures throw. A source with fallbacks
+ * (`PackageSource.withoutFallbacks`) is first tried without them.
  *
  * @example
  * const result = await resolveRequirements(["pytest"], { source });
  * if (result.kind === "resolved") for (const p of result.packages) console.log(p.name, formatVersion(p.version));
  */
 export async function resolveRequirements(requirements: readonly string[], options: ResolveOptions): Promise<ResolveResult> {
+  // Fallback sources (the runtime's Pyodide repository) are for what the indexes cannot serve:
+  // they join only when the requirements cannot be met without them, so they never replace a
+  // working index-only resolution with older builds, or with files from a server out of reach.
+  const primary = options.source.withoutFallbacks?.();
+  if (primary) {
+    const first = await resolveFrom(requirements, { ...options, source: primary });
+    if (first.kind === "resolved") return first;
+  }
+  return resolveFrom(requirements, options);
+}
+
+async function resolveFrom(requirements: readonly string[], options: ResolveOptions): Promise<ResolveResult> {
   const target = options.target ?? targetForAbi();
   const provider = new PythonProvider({ ...options, target, requirements });
   const result = await solve({ algebra: pep440Algebra, provider, rootPackage, rootVersion: parseVersion("0") });

@@ -8,6 +8,7 @@ import { serveBytes, startLoopbackServer, type LoopbackServer } from "./loopback
 
 const wheel = makeWheel({ name: "demo", version: "1.0", padding: 2048 });
 const page = `<a href="/files/demo-1.0-py3-none-any.whl#sha256=${sha256(wheel)}">demo-1.0-py3-none-any.whl</a>`;
+const newerPage = `${page}<a href="/files/demo-2.0-py3-none-any.whl#sha256=${"0".repeat(64)}">demo-2.0-py3-none-any.whl</a>`;
 let server: LoopbackServer;
 let now = Date.parse("2025-01-01T00:00:00Z");
 
@@ -25,6 +26,7 @@ before(async () => {
     },
     "/nostore/demo/": (_q, r) => r.writeHead(200, { "content-type": "text/html", "cache-control": "no-store" }).end(page),
     "/files/demo-1.0-py3-none-any.whl": serveBytes(wheel),
+    "/changing/demo/": (_q, r) => r.writeHead(200, { "content-type": "text/html" }).end(server.hits("/changing/demo/") === 1 ? page : newerPage),
   });
 });
 
@@ -93,4 +95,18 @@ test("a corrupt cache entry is detected and refetched", async () => {
   assert.deepEqual(await index(cache, "/fresh/").fetchFile(again!), wheel);
   assert.equal(server.hits("/fresh/demo/"), pageHits + 1);
   assert.equal(server.hits("/files/demo-1.0-py3-none-any.whl"), fileHits + 1);
+});
+
+test("a stale cached page is offered as a prefetch hint while it is revalidated; the answer is the new page", async () => {
+  const cache = new MemoryCacheStore();
+  const hints: string[][] = [];
+  const onStaleFiles = (files: { filename: string }[]) => hints.push(files.map((f) => f.filename));
+  await index(cache, "/changing/").listFiles("demo", { onStaleFiles });
+  assert.deepEqual(hints, [], "nothing cached yet: no hint");
+  const files = await index(cache, "/changing/").listFiles("demo", { onStaleFiles });
+  assert.deepEqual(hints, [["demo-1.0-py3-none-any.whl"]]);
+  assert.deepEqual(files.map((f) => f.filename), ["demo-1.0-py3-none-any.whl", "demo-2.0-py3-none-any.whl"]);
+  await index(cache, "/fresh/").listFiles("demo", { onStaleFiles });
+  await index(cache, "/fresh/").listFiles("demo", { onStaleFiles });
+  assert.equal(hints.length, 1, "a fresh page is an answer, not a hint");
 });

@@ -19,6 +19,11 @@ const packages: Record<string, Array<{ version: string; tag: string; requires?: 
     { version: "3.0", tag: "py3-none-any", requiresPython: ">=3.15" },
   ],
   "tiny-dep": [{ version: "0.1", tag: "py3-none-any" }],
+  "uses-numpy": [{ version: "1.0", tag: "py3-none-any", requires: ["numpy>=2", "tiny-dep"] }],
+  "needs-rpds": [
+    { version: "1.0", tag: "py3-none-any" },
+    { version: "2.0", tag: "py3-none-any", requires: ["rpds-py"] },
+  ],
 };
 
 let server: Server;
@@ -134,4 +139,51 @@ test("kiln lock refuses an editable requirement with its file and line", async (
   const { code, stderr } = await kiln("lock", "-r", "editable.in", "--index-url", base, "-o", "-");
   assert.equal(code, 1);
   assert.match(stderr, /editable\.in:2: "\.\/project" is an editable requirement/);
+});
+
+// The runtime's Pyodide repository: on by default for kiln lock as for every command, read from
+// the embedded runtime's pyodide-lock.json. This index has no numpy, and Pyodide's CDN is not
+// reachable from the tests, so these pass only if resolving makes no request to it.
+test("kiln lock takes what the index lacks from the runtime's Pyodide repository, with its depends, without a request", async () => {
+  const embedded = JSON.parse(readFileSync(new URL("../../node_modules/pyodide/pyodide-lock.json", import.meta.url), "utf8"));
+  const { code, stderr } = await kiln("lock", "uses-numpy", "shapely", "--index-url", base, "--format", "pyodide-lock", "-o", "pyodide-numpy.json");
+  assert.equal(code, 0, stderr);
+  const lock = JSON.parse(readFileSync(join(work, "pyodide-numpy.json"), "utf8"));
+  assert.deepEqual(Object.keys(lock.packages).sort(), ["numpy", "shapely", "tiny-dep", "uses-numpy"]);
+  assert.equal(lock.packages.numpy.version, embedded.packages.numpy.version);
+  assert.equal(lock.packages.numpy.sha256, embedded.packages.numpy.sha256);
+  assert.match(lock.packages.numpy.file_name, /^https:\/\/cdn\.jsdelivr\.net\/pyodide\/v[\d.]+\/full\/numpy-[\d.]+-cp314-cp314-pyemscripten_2026_0_wasm32\.whl$/);
+  assert.deepEqual(lock.packages.numpy.imports, ["numpy"]);
+  assert.deepEqual(lock.packages.shapely.depends, ["numpy"], "the lock's depends");
+  assert.match(lock.packages["tiny-dep"].file_name, /^http:\/\/127\.0\.0\.1/, "the index comes first");
+
+  const off = await kiln("lock", "uses-numpy", "--index-url", base, "--no-pyodide-index", "-o", "-");
+  assert.equal(off.code, 1);
+  assert.match(off.stderr, /no usable version of numpy/);
+  const otherAbi = await kiln("lock", "uses-numpy", "--index-url", base, "--runtime", "2025_0", "-o", "-");
+  assert.equal(otherAbi.code, 1, "the embedded repository is for 2026_0 only");
+});
+
+test("shared libraries of the Pyodide repository are locked with their type: dynlib in pyodide-lock.json, an archive in pylock.toml", async () => {
+  const json = await kiln("lock", "libgdal", "--index-url", base, "--format", "pyodide-lock", "-o", "-");
+  assert.equal(json.code, 0, json.stderr);
+  const lock = JSON.parse(json.stdout);
+  assert.deepEqual(Object.keys(lock.packages).sort(), ["libgdal", "libgeos"]);
+  assert.equal(lock.packages.libgdal.package_type, "shared_library");
+  assert.equal(lock.packages.libgdal.install_dir, "dynlib");
+  assert.deepEqual(lock.packages.libgdal.depends, ["libgeos"]);
+  const toml = await kiln("lock", "libgdal", "--index-url", base, "-o", "-");
+  assert.equal(toml.code, 0, toml.stderr);
+  assert.match(toml.stdout, /^archive = \{ url = "https:\/\/cdn\.jsdelivr\.net\/pyodide\/v[\d.]+\/full\/libgeos-[\d.]+\.zip", hashes = \{ sha256 = "[0-9a-f]{64}" \} \}$/m);
+  assert.doesNotMatch(toml.stdout, /wheels = \[\s*\{ name = "libg/);
+});
+
+test("the Pyodide repository joins only when the index alone cannot satisfy the requirements", async () => {
+  const alone = await kiln("lock", "needs-rpds", "--index-url", base, "--format", "requirements", "-o", "-");
+  assert.equal(alone.code, 0, alone.stderr);
+  assert.match(alone.stdout, /^needs-rpds==1\.0 /m, "the index-only solution wins over a newer one that needs the repository");
+  assert.doesNotMatch(alone.stdout, /rpds-py/);
+  const needed = await kiln("lock", "needs-rpds>=2", "--index-url", base, "--format", "requirements", "-o", "-");
+  assert.equal(needed.code, 0, needed.stderr);
+  assert.match(needed.stdout, /^rpds-py==[\d.]+ \\\n    --hash=sha256:[0-9a-f]{64}$/m);
 });

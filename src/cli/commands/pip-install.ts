@@ -116,9 +116,8 @@ async function runPipInstall(context: CommandContext): Promise<number> {
 
 /**
  * The package source of a pip command: its index flags over the requirement files' index lines
- * and the user's configuration. The runtime's Pyodide repository joins only when configured
- * (`--pyodide-base-url`, `KILN_PYODIDE_BASE_URL`, `[tool.kiln]`): pip installs from PyPI by
- * default, and the repository's CDN may not be reachable where the install runs.
+ * and the user's configuration, with the runtime's Pyodide repository as a fallback as for every
+ * command (see packageSourceOf).
  */
 export async function openPipPackageSource(context: CommandContext, contents: RequirementsFileContents, reporter: Reporter) {
   if (context.arguments.options["no-cache-dir"] === true) context.arguments.options["no-cache"] = true;
@@ -128,7 +127,7 @@ export async function openPipPackageSource(context: CommandContext, contents: Re
     findLinks: contents.findLinks,
     noIndex: contents.noIndex,
   };
-  return openPackageSource(context, { reporter, fromRequirementsFile, runtimeRepository: false });
+  return openPackageSource(context, { reporter, fromRequirementsFile });
 }
 
 function nameVersion(planned: PlannedPackage): string {

@@ -23,7 +23,7 @@ export async function createTestWorkflows(
   options: { reporter: Reporter; verbose: boolean },
 ): Promise<Pick<ProjectTestHost, "buildWheel" | "install">> {
   const fs = nodeFileSystem();
-  const { source, session } = await openPackageSource(context, { reporter: options.reporter, runtimeRepository: false });
+  const { source, session } = await openPackageSource(context, { reporter: options.reporter });
   const given = context.arguments.options;
   const cacheDir = kilnCacheDir(typeof given["cache-dir"] === "string" ? { ...context.env, KILN_CACHE_DIR: given["cache-dir"] } : context.env, { cwd: context.cwd });
   const buildWheel: ProjectTestHost["buildWheel"] = async (request) => {
