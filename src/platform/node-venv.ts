@@ -2,12 +2,11 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   createVirtualEnvironment,
-  describeRuntime,
-  startRuntime,
   type RuntimeDescription,
   type RuntimeSpec,
   type VirtualEnvironment,
 } from "../runtime/index.js";
+import { describeRuntimeCached } from "./node-runtime-description.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { nodeVenvFileSystem } from "./node-venv-file-system.js";
 
@@ -23,10 +22,13 @@ export interface NodeVenvOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   kilnVersion: string;
+  /** kiln's cache (runtimes, their descriptions); `kilnCacheDir` of `env` when absent. */
+  cacheDir?: string;
 }
 
 /**
- * `kiln venv`: starts the runtime to read what it is (`describeRuntime`), then writes the
+ * `kiln venv`: reads what the runtime is (`describeRuntime`, cached per runtime build by
+ * {@link describeRuntimeCached}, so only the first venv of a build starts a runtime), then writes the
  * environment with launchers that exec this node and this kiln.
  *
  * @example
@@ -38,15 +40,14 @@ export async function createNodeVirtualEnvironment(
   const cwd = options.cwd ?? process.cwd();
   const directory = resolve(cwd, options.directory);
   const runtimeSpec = options.runtime ?? { kind: "bundled" };
-  const host = createNodeRuntimeHost({ ...(options.env ? { env: options.env } : {}), cwd });
-  const runtime = await startRuntime(host, { runtime: runtimeSpec });
-  const description = describeRuntime(runtime);
+  const host = createNodeRuntimeHost({ ...(options.env ? { env: options.env } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), cwd });
+  const { description, files } = await describeRuntimeCached(host, runtimeSpec, { kilnVersion: options.kilnVersion });
   const venv = await createVirtualEnvironment({
     directory,
     fs: nodeVenvFileSystem(),
     description,
     // A range such as 0.29.x is pinned to the version it resolved to, as a lock would.
-    runtime: runtimeSpec.kind === "npm" ? { kind: "npm", version: runtime.files.pyodideVersion } : runtimeSpec,
+    runtime: runtimeSpec.kind === "npm" ? { kind: "npm", version: files.pyodideVersion } : runtimeSpec,
     launcher: { node: process.execPath, script: venvLauncherScript },
     kilnVersion: options.kilnVersion,
     ...(options.clear ? { clear: true } : {}),

@@ -11,6 +11,10 @@
  *   the pass it follows, and files `xfail` under `<skipped>`.
  * - WASM cannot start processes or threads, and has no real sockets or signals: failures that hit
  *   those are named as such (`wasmLimitationOf`).
+ * - Warm runs reuse work without weakening "a fresh environment": the project's wheel is reused
+ *   only while its source files (VCS data, caches, environments and build outputs aside), build
+ *   system and kiln are unchanged; requirements are resolved every run, and only the exact
+ *   resolved files are copied from a byte-compiled template (never linked: tests may write).
  * - GitHub Actions workflow commands escape `%`, CR and LF in messages, and also `:` and `,` in
  *   properties: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions
  */
@@ -23,7 +27,9 @@ export { readXml, type XmlElement } from "./read-xml.js";
 export { parseJunitReport, type TestCaseResult, type TestOutcome, type TestProblem, type TestReport } from "./junit-report.js";
 export { wasmLimitationOf, wasmLimitationRules, type WasmLimitation } from "./wasm-limitation.js";
 export { pytestHintPluginName, pytestHintPluginSource } from "./pytest-hint-plugin.js";
-export type { ProjectTestHost, TestEnvironment } from "./project-test-host.js";
+export type { DirectoryCache, ProjectTestHost, TestEnvironment, TestPackage, TestResolution } from "./project-test-host.js";
+export { projectSourceKey, isSkippedSourcePath, type DirectoryEntry, type SourceTreeReader } from "./project-source-key.js";
+export { prepareTestEnvironment, type PrepareTestEnvironmentOptions, type PreparedTestEnvironment } from "./prepare-test-environment.js";
 export {
   runProjectTests,
   type ProjectTestResult,

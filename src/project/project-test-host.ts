@@ -1,10 +1,39 @@
 import type { RuntimeSpec, VirtualEnvironment } from "../runtime/index.js";
+import type { DirectoryEntry } from "./project-source-key.js";
 
 /** A runtime's environment, ready for installing into. */
 export interface TestEnvironment {
   venv: VirtualEnvironment;
   /** `pyodide@314.0.7 (CPython 3.14.2)`, for the log and the summary. */
   label: string;
+}
+
+/** One package of a resolution, as far as caching needs to know it. */
+export interface TestPackage {
+  /** Normalized name. */
+  name: string;
+  version: string;
+  /** What names the exact file installed: the wheel's file name and digest (and URL when given as one). */
+  identity: string;
+}
+
+/** The resolved test requirements of one environment, ready to install. */
+export interface TestResolution {
+  packages: TestPackage[];
+}
+
+/**
+ * Directories kept in kiln's cache under a key: written once, atomically, then only read (a
+ * reader copies what it needs, it never writes into an entry).
+ */
+export interface DirectoryCache {
+  /** The entry's directory, or undefined when there is none. */
+  find(key: string): Promise<string | undefined>;
+  /**
+   * Makes an entry: `populate` fills a new directory, which then becomes the entry under `key`
+   * in one step (a concurrent writer's finished entry wins). Returns the entry's directory.
+   */
+  store(key: string, populate: (directory: string) => Promise<void>): Promise<string>;
 }
 
 /**
@@ -19,19 +48,31 @@ export interface ProjectTestHost {
   readBytes(path: string): Promise<Uint8Array>;
   /** True when the path exists (file or directory). */
   exists(path: string): Promise<boolean>;
+  /** A directory's entries (symbolic links followed); empty when it does not exist. */
+  listDirectory(path: string): Promise<DirectoryEntry[]>;
+  /** Writes a file (parents are created); an existing file keeps its permissions. */
   writeText(path: string, text: string): Promise<void>;
   /** A new empty directory for one run's scratch files; absolute. */
   makeScratchDirectory(label: string): Promise<string>;
   /** Removes a directory tree; absent is fine. */
   remove(path: string): Promise<void>;
-  /** Copies a file or a directory tree to `to` (parents are created). */
+  /**
+   * Copies a file or a directory tree to `to` (parents are created; an existing directory is
+   * merged into), keeping permissions and modification times (bytecode is checked against them).
+   */
   copy(from: string, to: string): Promise<void>;
+  /** kiln's caches: built project wheels, and pristine test environments. */
+  cache(name: "project-wheels" | "test-environments"): DirectoryCache;
+  /** Which kiln this is (its version); cached builds and environments are only reused by the same. */
+  cacheIdentity: string;
   /** Builds the project's wheel with its PEP 517 backend into `outputDir`; returns the wheel's path. */
   buildWheel(request: { projectDir: string; outputDir: string; runtime: RuntimeSpec }): Promise<string>;
   /** Creates a fresh virtual environment for the runtime at `directory`. */
   createEnvironment(request: { directory: string; runtime: RuntimeSpec }): Promise<TestEnvironment>;
-  /** Resolves and installs PEP 508 requirements (`name @ file:///…whl` for local wheels) into the environment. */
-  install(request: { environment: TestEnvironment; requirements: string[] }): Promise<void>;
+  /** Resolves PEP 508 requirements (`name @ file:///…whl` for local wheels) for the environment. */
+  resolve(request: { environment: TestEnvironment; requirements: string[] }): Promise<TestResolution>;
+  /** Installs the named packages (normalized names) of a resolution into the environment. */
+  install(request: { environment: TestEnvironment; resolution: TestResolution; names: string[] }): Promise<void>;
   /**
    * Runs a command with the given environment variables in `cwd`, its output going to the user
    * as it comes; resolves to its exit code (128 + signal number when killed by a signal).

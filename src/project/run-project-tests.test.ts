@@ -1,62 +1,10 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { buildWheel } from "../../test/support/wheel-builder.js";
+import { memoryProjectHost as memoryHost } from "../../test/support/memory-project-host.js";
 import { KilnError } from "../core/index.js";
-import { formatRuntimeSetting, type RuntimeSpec, type VirtualEnvironment } from "../runtime/index.js";
-import type { ProjectTestHost } from "./project-test-host.js";
 import { runProjectTests } from "./run-project-tests.js";
 
 const junit = (cases: string) => `<?xml version="1.0"?><testsuites><testsuite time="0.5">${cases}</testsuite></testsuites>`;
-
-/** A host with files in a Map and a scripted test command; records what the loop asked for. */
-function memoryHost(options: { files: Record<string, string | Uint8Array>; failEnvironment?: string; reports?: Record<string, string>; exitCodes?: Record<string, number> }) {
-  const files = new Map<string, string | Uint8Array>(Object.entries(options.files));
-  const calls: string[] = [];
-  const commands: Array<{ argv: string[]; cwd: string; env: Record<string, string>; plugin: unknown }> = [];
-  let clock = 0;
-  const host: ProjectTestHost = {
-    readText: async (path) => {
-      const value = files.get(path);
-      return typeof value === "string" ? value : undefined;
-    },
-    readBytes: async (path) => files.get(path) as Uint8Array,
-    exists: async (path) => [...files.keys()].some((key) => key === path || key.startsWith(`${path}/`)),
-    writeText: async (path, text) => void files.set(path, text),
-    makeScratchDirectory: async () => "/scratch",
-    remove: async (path) => {
-      calls.push(`remove ${path}`);
-      for (const key of [...files.keys()]) if (key.startsWith(`${path}/`)) files.delete(key);
-    },
-    copy: async (from, to) => {
-      calls.push(`copy ${from} -> ${to}`);
-      for (const [key, value] of [...files]) if (key === from || key.startsWith(`${from}/`)) files.set(to + key.slice(from.length), value);
-    },
-    buildWheel: async ({ projectDir, outputDir }) => {
-      calls.push(`build ${projectDir}`);
-      const path = `${outputDir}/demo-1.0-py3-none-any.whl`;
-      files.set(path, buildWheel("demo-1.0-py3-none-any.whl", { "demo/__init__.py": "", "demo-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nProvides-Extra: testing\n" }));
-      return path;
-    },
-    createEnvironment: async ({ directory, runtime }: { directory: string; runtime: RuntimeSpec }) => {
-      const name = formatRuntimeSetting(runtime);
-      if (name === options.failEnvironment) throw new KilnError("runtimeNotFound", `Cannot use ${name}`);
-      calls.push(`venv ${directory}`);
-      const venv = { prefix: directory, binDir: `${directory}/bin`, sitePackages: `${directory}/lib/python3.14/site-packages` } as VirtualEnvironment;
-      return { venv, label: `${name} (CPython 3.14.2)` };
-    },
-    install: async ({ requirements }) => void calls.push(`install ${requirements.join(" | ")}`),
-    runCommand: async (request) => {
-      commands.push({ ...request, plugin: files.get(`${request.env.PYTHONPATH!.split(":")[0]}/kiln_wasm_hints.py`) });
-      const runtime = /\/\d+-([^/]+)\/venv/.exec(request.env.VIRTUAL_ENV!)![1]!;
-      const report = options.reports?.[runtime];
-      const path = /--junit-xml=(\S+)/.exec(request.env.PYTEST_ADDOPTS!)![1]!;
-      if (report !== undefined) files.set(path, report);
-      return options.exitCodes?.[runtime] ?? 0;
-    },
-    now: () => (clock += 1000),
-  };
-  return { host, calls, commands, files };
-}
 
 test("runs each runtime in a fresh environment, from a copy of the sources, and collects the counts", async () => {
   const { host, calls, commands, files } = memoryHost({
@@ -87,10 +35,11 @@ test("runs each runtime in a fresh environment, from a copy of the sources, and 
       ["pyodide@0.29.3", "pyodide@0.29.3 (CPython 3.14.2)", "failed", 1, 0, 1, 0, "/out/pyodide@0.29.3.xml"],
     ],
   );
-  assert.deepEqual(calls.filter((c) => c.startsWith("install")), [
-    "install pytest | demo @ file:///scratch/dist/demo-1.0-py3-none-any.whl",
-    "install pytest | demo @ file:///scratch/dist/demo-1.0-py3-none-any.whl",
-  ]);
+  const wheel = /^demo @ file:\/\/\/cache\/project-wheels\/[0-9a-f]{64}\/demo-1\.0-py3-none-any\.whl$/;
+  const resolves = calls.filter((c) => c.startsWith("resolve")).map((c) => c.split(" | "));
+  assert.deepEqual(resolves.map(([first]) => first), ["resolve pytest", "resolve pytest"]);
+  for (const [, project] of resolves) assert.match(project!, wheel, "the wheel kept in the cache is installed");
+  assert.deepEqual(calls.filter((c) => c.startsWith("install")), ["install pytest", "install demo", "install pytest", "install demo"], "one template per runtime, the project on top");
   assert.ok(calls.includes("copy /p/tests -> /scratch/1-bundled/sources/tests"));
   assert.ok(calls.includes("copy /p/conftest.py -> /scratch/1-bundled/sources/conftest.py"));
   assert.ok(calls.includes("venv /scratch/2-pyodide@0.29.3/venv"));
@@ -118,16 +67,52 @@ test("a runtime that cannot be set up fails alone; extras come from the built wh
   assert.deepEqual(result.results.map((r) => [r.status, r.error?.code]), [["setup-failed", "runtimeNotFound"], ["passed", undefined]]);
   assert.equal(result.passed, false);
   assert.equal(result.requirements.origin, 'extra "testing"');
-  assert.deepEqual(calls.filter((c) => c.startsWith("install")), ["install pytest | demo[testing] @ file:///scratch/dist/demo-1.0-py3-none-any.whl"]);
-  assert.deepEqual(calls.filter((c) => c.startsWith("copy")), [], "no sources configured: runs in the project");
+  assert.match(calls.find((c) => c.startsWith("resolve"))!, /^resolve pytest \| demo\[testing\] @ file:\/\/\/cache\/project-wheels\/\w+\/demo-1\.0-py3-none-any\.whl$/);
+  assert.deepEqual(calls.filter((c) => c.startsWith("copy /p")), [], "no sources configured: runs in the project");
 });
 
 test("a directory without a project runs its tests with pytest alone; a missing --wheel is an error", async () => {
   const { host, calls, commands } = memoryHost({ files: { "/p/test_x.py": "" }, reports: { bundled: junit("") }, exitCodes: { bundled: 5 } });
   const result = await runProjectTests({ projectDir: "/p", environment: {}, host });
   assert.deepEqual(calls.filter((c) => c.startsWith("install") || c.startsWith("build")), ["install pytest"]);
+  assert.deepEqual(calls.filter((c) => c.startsWith("resolve")), ["resolve pytest"]);
   assert.equal(commands[0]!.cwd, "/p");
   assert.equal(result.results[0]!.status, "failed", "pytest's exit 5 (no tests) fails the run");
   await assert.rejects(runProjectTests({ projectDir: "/p", wheel: "/nope.whl", environment: {}, host }), (error: unknown) => error instanceof KilnError && error.code === "testSetupFailed");
   await assert.rejects(runProjectTests({ projectDir: "/elsewhere", environment: {}, host }), (error: unknown) => error instanceof KilnError && /no such directory/.test(error.message));
+});
+
+test("the built wheel is reused while the sources are unchanged, and rebuilt when a source file, the build system or a build variable changes", async () => {
+  const pyproject = '[build-system]\nrequires = ["flit_core>=3.9"]\nbuild-backend = "flit_core.buildapi"\n[project]\nname = "demo"\nversion = "1.0"\n';
+  const { host, calls, files } = memoryHost({
+    files: { "/p/pyproject.toml": pyproject, "/p/demo/__init__.py": "x = 1\n", "/p/tests/test_a.py": "" },
+    reports: { bundled: junit("") },
+  });
+  const builds = async (change: () => void, environment: Record<string, string> = {}) => {
+    change();
+    const before = calls.filter((c) => c.startsWith("build")).length;
+    await runProjectTests({ projectDir: "/p", environment, host });
+    return calls.filter((c) => c.startsWith("build")).length - before;
+  };
+  assert.equal(await builds(() => {}), 1, "the first run builds");
+  assert.equal(await builds(() => {}), 0, "same sources: the cached wheel");
+  assert.equal(await builds(() => files.set("/p/demo/__init__.py", "x = 2\n")), 1, "an edited module");
+  assert.equal(await builds(() => files.set("/p/demo/extra.py", "")), 1, "a new file");
+  assert.equal(await builds(() => files.set("/p/tests/test_a.py", "def test(): pass\n")), 1, "any file the build could read");
+  assert.equal(await builds(() => files.set("/p/pyproject.toml", pyproject.replace(">=3.9", ">=3.10"))), 1, "the build requirements");
+  assert.equal(await builds(() => {}, { SOURCE_DATE_EPOCH: "1700000000" }), 1, "a variable backends read");
+  assert.equal(await builds(() => {}, { SOURCE_DATE_EPOCH: "1700000000", TERM: "dumb" }), 0, "other variables do not matter");
+  const outside = () => {
+    files.set("/p/.git/index", "changed");
+    files.set("/p/demo/__pycache__/__init__.cpython-314.pyc", "bytecode");
+    files.set("/p/.venv/pyvenv.cfg", "home = /usr\n");
+    files.set("/p/env2/pyvenv.cfg", "home = /usr\n");
+    files.set("/p/env2/lib/x.py", "");
+    files.set("/p/build/lib/demo/__init__.py", "");
+    files.set("/p/dist/demo-0.9-py3-none-any.whl", "");
+    files.set("/p/demo.egg-info/PKG-INFO", "");
+    files.set("/p/.pytest_cache/v/cache/lastfailed", "{}");
+  };
+  assert.equal(await builds(outside, { SOURCE_DATE_EPOCH: "1700000000" }), 0, "VCS data, caches, environments and build outputs are not sources");
+  assert.equal(await builds(() => files.set("/p/demo/build/x.py", ""), { SOURCE_DATE_EPOCH: "1700000000" }), 1, "only the top-level build/ is output");
 });

@@ -1,7 +1,11 @@
+import { readBuildSystem } from "../build/index.js";
 import { KilnError, isKilnError, silentReporter, type Reporter } from "../core/index.js";
+import { normalizeName } from "../pep508/index.js";
 import { formatRuntimeSetting, type RuntimeSpec } from "../runtime/index.js";
 import { parseWheelFilename } from "../wheel-name/index.js";
 import { parseJunitReport, type TestReport } from "./junit-report.js";
+import { prepareTestEnvironment } from "./prepare-test-environment.js";
+import { projectSourceKey } from "./project-source-key.js";
 import type { ProjectTestHost, TestEnvironment } from "./project-test-host.js";
 import { pytestHintPluginName, pytestHintPluginSource } from "./pytest-hint-plugin.js";
 import { parseRuntimeMatrix } from "./runtime-matrix.js";
@@ -61,8 +65,11 @@ export interface ProjectTestResult {
 
 /**
  * Runs a project's test suite on each runtime of the matrix, as CI would: builds the project's
- * wheel once (or takes `wheel`), then per runtime makes a fresh virtual environment, installs
- * the wheel with its test extras, the test requirements and pytest, and runs the test command
+ * wheel once (or takes `wheel`; a wheel built from the same sources before is reused, see
+ * {@link projectSourceKey}), then per runtime makes a fresh virtual environment, installs the
+ * wheel with its test extras, the test requirements and pytest (the latter two copied from a
+ * pristine, byte-compiled template when the same set was installed before, see
+ * {@link prepareTestEnvironment}), and runs the test command
  * (default `python -m pytest`) with live output — from a copy of `[tool.kiln.test] sources` when
  * configured, so the tests import the installed package rather than the source tree. pytest's
  * JUnit XML report (requested through `PYTEST_ADDOPTS`) gives the counts, and a small pytest
@@ -92,9 +99,10 @@ export async function runProjectTests(options: RunProjectTestsOptions): Promise<
     const install = [...requirements.requirements, ...(wheel ? [projectRequirement(wheel, requirements.extras)] : [])];
     if (!wheel && requirements.extras.length) reporter.warn(`Extras ${requirements.extras.join(", ")} are ignored: there is no project to install them with`);
     reporter.info(`Test requirements: ${requirements.origin}`);
+    const projectName = wheel ? normalizeName(parseWheelFilename(wheel.split("/").pop()!).name) : undefined;
     const results: RuntimeTestResult[] = [];
     for (const [index, runtime] of runtimes.entries()) {
-      const run = { index, runtime, scratch, install, command, config, reporter };
+      const run: RuntimeRun = { index, runtime, scratch, install, projectName, command, config, reporter };
       results.push(await runOneRuntime(options, run));
     }
     return { projectDir, config, requirements, command, results, passed: results.every((r) => r.status === "passed") };
@@ -119,8 +127,37 @@ async function projectWheel(
     context.reporter.info(`${projectDir} has no pyproject.toml or setup.py: testing without installing a project`);
     return undefined;
   }
+  const key = () => projectWheelKey(options, context.runtime);
+  const before = await key();
+  const cache = host.cache("project-wheels");
+  const cached = await cache.find(before);
+  const cachedWheel = cached && (await host.listDirectory(cached)).find((entry) => entry.kind === "file" && entry.name.endsWith(".whl"));
+  if (cached && cachedWheel) {
+    context.reporter.info(`Using the wheel built before from the same sources: ${cachedWheel.name}`);
+    return `${cached}/${cachedWheel.name}`;
+  }
   context.reporter.info(`Building the wheel of ${projectDir}`);
-  return host.buildWheel({ projectDir, outputDir: `${context.scratch}/dist`, runtime: context.runtime });
+  const built = await host.buildWheel({ projectDir, outputDir: `${context.scratch}/dist`, runtime: context.runtime });
+  // Sources edited while the backend ran may or may not be in the wheel: such a wheel is not kept.
+  if ((await key()) !== before) return built;
+  const filename = built.split("/").pop()!;
+  try {
+    return `${await cache.store(before, (directory) => host.copy(built, `${directory}/${filename}`))}/${filename}`;
+  } catch (error) {
+    context.reporter.warn(`Cannot keep the built wheel in kiln's cache: ${(error as Error).message}`);
+    return built;
+  }
+}
+
+// Variables build backends read (reproducible builds, version overrides, backend settings).
+const buildVariables = /^(SOURCE_DATE_EPOCH$|SETUPTOOLS_|SETUPTOOLS_SCM_|HATCH_|PDM_|FLIT_|PBR_|VERSIONINGIT_|MATURIN_|SKBUILD_|_PYPROJECT_HOOKS_)/;
+
+/** What a built wheel depends on: the sources, the build system, kiln, the runtime and the backends' variables. */
+async function projectWheelKey(options: RunProjectTestsOptions, runtime: RuntimeSpec): Promise<string> {
+  const { host, projectDir } = options;
+  const buildSystem = readBuildSystem(await host.readText(`${projectDir}/pyproject.toml`), projectDir);
+  const variables = Object.entries(options.environment).filter(([name]) => buildVariables.test(name)).sort(([a], [b]) => (a < b ? -1 : 1));
+  return projectSourceKey(host, projectDir, { kiln: host.cacheIdentity, runtime: formatRuntimeSetting(runtime), buildSystem, variables });
 }
 
 /** `name[extras] @ file:///…/name-1.0-py3-none-any.whl`. */
@@ -136,6 +173,7 @@ interface RuntimeRun {
   runtime: RuntimeSpec;
   scratch: string;
   install: string[];
+  projectName: string | undefined;
   command: string[];
   config: ProjectTestConfig;
   reporter: Reporter;
@@ -153,7 +191,14 @@ async function runOneRuntime(options: RunProjectTestsOptions, run: RuntimeRun): 
     run.reporter.info(`[${runtime}] Creating a fresh environment`);
     environment = await host.createEnvironment({ directory: `${directory}/venv`, runtime: run.runtime });
     run.reporter.info(`[${runtime}] Installing ${run.install.length} requirement${run.install.length === 1 ? "" : "s"} into ${environment.label}`);
-    await host.install({ environment, requirements: run.install });
+    await prepareTestEnvironment({
+      host,
+      environment,
+      requirements: run.install,
+      ...(run.projectName ? { projectName: run.projectName } : {}),
+      variables: { ...options.environment, ...run.config.environment },
+      reporter: run.reporter,
+    });
     cwd = await testDirectory(options, run, directory);
   } catch (error) {
     if (!(error instanceof Error)) throw error;

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -56,6 +57,30 @@ test("a failing test makes kiln test exit non-zero, with JUnit files, GitHub ann
     const markdown = readFileSync(summary, "utf8");
     assert.match(markdown, /\| bundled \(CPython 3\.14\.\d+, Pyodide [\d.]+\) \| 12 \| 2 \| 1 \| 0 \|/);
     assert.match(markdown, /WASM cannot start subprocesses/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("warm runs reuse the built wheel until a source file changes: an edit is built and tested", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kiln-sample-"));
+  try {
+    const project = join(dir, "project");
+    cpSync(join(repoRoot, "examples/sample-project"), project, { recursive: true });
+    // A value no earlier run has built, so the first run below must build it.
+    const nonce = randomUUID();
+    appendFileSync(join(project, "src/kiln_sample/__init__.py"), `\nNONCE = "${nonce}"\n`);
+    writeFileSync(join(project, "tests/test_nonce.py"), `import kiln_sample\n\ndef test_installed_wheel_has_the_edit():\n    assert kiln_sample.NONCE == "${nonce}"\n`);
+    const edited = await runKiln(["test", project], { cwd: dir });
+    assert.equal(edited.code, 0, edited.stdout + edited.stderr);
+    assert.match(edited.stderr, /Building the wheel of/);
+    assert.deepEqual(summaryRow(edited.stdout, "bundled"), { passed: 13, failed: 0, skipped: 1, errors: 0, result: "ok" });
+    writeFileSync(join(project, "src/kiln_sample/__pycache__.pyc"), "not a source");
+    const again = await runKiln(["test", project], { cwd: dir });
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    assert.doesNotMatch(again.stderr, /Building the wheel of/);
+    assert.match(again.stderr, /Using the wheel built before from the same sources: kiln_sample-0\.1\.0-py3-none-any\.whl/);
+    assert.deepEqual(summaryRow(again.stdout, "bundled"), { passed: 13, failed: 0, skipped: 1, errors: 0, result: "ok" });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

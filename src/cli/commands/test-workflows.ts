@@ -1,7 +1,7 @@
 import { buildDistribution, runtimeHookRunner } from "../../build/index.js";
 import { KilnError, type Reporter } from "../../core/index.js";
-import { applyInstallPlan, planInstall, targetForVenv, venvScheme } from "../../installer/index.js";
-import type { ProjectTestHost } from "../../project/index.js";
+import { applyInstallPlan, planInstall, targetForVenv, venvScheme, type PlanInstallResult } from "../../installer/index.js";
+import type { ProjectTestHost, TestResolution } from "../../project/index.js";
 import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { nodeLocalFiles } from "../../platform/node.js";
@@ -13,15 +13,16 @@ import { openPackageSource } from "../index-options.js";
 /**
  * The build and install workflows `kiln test` runs, wired as `kiln build` and `kiln pip install`
  * wire them: the PEP 517 backend in the WASM runtime with build requirements from the command's
- * index, and pip's resolve-then-install into the fresh environment.
+ * index, and pip's resolve-then-install into the fresh environment, as two steps (the project
+ * layer installs part of a resolution from a cached template).
  *
  * @example
- * const { buildWheel, install } = await createTestWorkflows(context, { reporter, verbose: false });
+ * const { buildWheel, resolve, install, cacheDir } = await createTestWorkflows(context, { reporter, verbose: false });
  */
 export async function createTestWorkflows(
   context: CommandContext,
   options: { reporter: Reporter; verbose: boolean },
-): Promise<Pick<ProjectTestHost, "buildWheel" | "install">> {
+): Promise<Pick<ProjectTestHost, "buildWheel" | "resolve" | "install"> & { cacheDir: string }> {
   const fs = nodeFileSystem();
   const { source, session } = await openPackageSource(context, { reporter: options.reporter });
   const given = context.arguments.options;
@@ -47,16 +48,32 @@ export async function createTestWorkflows(
       throw error;
     }
   };
-  const install: ProjectTestHost["install"] = async ({ environment, requirements }) => {
-    const venv = environment.venv;
-    const target = targetForVenv(venv);
+  const plans = new WeakMap<TestResolution, Extract<PlanInstallResult, { kind: "planned" }>>();
+  const resolve: ProjectTestHost["resolve"] = async ({ environment, requirements }) => {
+    const target = targetForVenv(environment.venv);
     const plan = await planInstall({ requirements }, { source, target, installed: [], direct: { session, localFiles: nodeLocalFiles }, reporter: options.reporter });
     if (plan.kind === "unsatisfiable") {
       throw new KilnError("noSolution", `Cannot install the test requirements for ${target.platformTags[0]} (Python ${target.pythonVersion}):\n${plan.explanation}`, {
         ...(plan.hints.length ? { hint: plan.hints.join("\n      ") } : {}),
       });
     }
-    await applyInstallPlan(plan.packages, { source: plan.source, scheme: venvScheme(venv.prefix, venv.pythonVersion), fs, reporter: options.reporter });
+    const packages = plan.packages.map((p) => {
+      const file = p.wheel!;
+      const hashes = Object.entries(file.hashes).sort(([a], [b]) => (a < b ? -1 : 1));
+      // The exact file, and what the installer writes beside it (REQUESTED, direct_url.json).
+      const identity = JSON.stringify([file.filename, hashes, file.url, p.requested, p.direct]);
+      return { name: p.name, version: p.version, identity };
+    });
+    const resolution = { packages };
+    plans.set(resolution, plan);
+    return resolution;
   };
-  return { buildWheel, install };
+  const install: ProjectTestHost["install"] = async ({ environment, resolution, names }) => {
+    const plan = plans.get(resolution);
+    if (!plan) throw new TypeError("install() takes a resolution made by resolve()");
+    const venv = environment.venv;
+    const packages = plan.packages.filter((p) => names.includes(p.name));
+    await applyInstallPlan(packages, { source: plan.source, scheme: venvScheme(venv.prefix, venv.pythonVersion), fs, reporter: options.reporter });
+  };
+  return { buildWheel, resolve, install, cacheDir };
 }

@@ -1,0 +1,63 @@
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { test } from "node:test";
+import { memoryProjectHost } from "../../test/support/memory-project-host.js";
+import { prepareTestEnvironment } from "./prepare-test-environment.js";
+
+async function freshEnvironment(host: ReturnType<typeof memoryProjectHost>["host"], directory: string, runtime = { kind: "bundled" } as const) {
+  return host.createEnvironment({ directory, runtime });
+}
+
+const requirements = ["pytest", "pluggy", "demo @ file:///cache/project-wheels/k/demo-1.0-py3-none-any.whl"];
+
+test("the first environment of a resolved set is installed, compiled and kept; the next ones are copies with their own launchers", async () => {
+  const { host, calls, files } = memoryProjectHost({ files: {} });
+  const first = await freshEnvironment(host, "/run1/venv");
+  const made = await prepareTestEnvironment({ host, environment: first, requirements, projectName: "demo", variables: { PYTHONDONTWRITEBYTECODE: "1", HOME: "/h" } });
+  assert.equal(made.template, "created");
+  assert.deepEqual(calls.filter((c) => /^(install|compile|store)/.test(c)), ["install pytest, pluggy", "compile /run1/venv/lib/python3.14/site-packages", "store test-environments", "install demo"]);
+  assert.ok(files.has("/run1/venv/lib/python3.14/site-packages/pytest/__pycache__/__init__.cpython-314.pyc"), "bytecode compiled in the environment");
+  const template = [...files.keys()].filter((path) => path.startsWith("/cache/test-environments/"));
+  assert.ok(template.some((path) => path.endsWith("/lib/python3.14/site-packages/pytest/__pycache__/__init__.cpython-314.pyc")), "and kept in the template");
+  assert.ok(!template.some((path) => path.includes("/demo/")), "the project is not part of the template");
+  assert.ok(!template.some((path) => path.endsWith("/pyvenv.cfg") || path.endsWith("/bin/python")), "nor the environment's own files");
+
+  calls.length = 0;
+  const second = await freshEnvironment(host, "/run2/venv");
+  const copied = await prepareTestEnvironment({ host, environment: second, requirements, projectName: "demo", variables: {} });
+  assert.equal(copied.template, "copied");
+  assert.deepEqual(calls.filter((c) => /^(resolve|install|compile|store)/.test(c)), [`resolve ${requirements.join(" | ")}`, "install demo"], "resolved again, only the project installed");
+  assert.ok(files.has("/run2/venv/lib/python3.14/site-packages/pytest/__pycache__/__init__.cpython-314.pyc"));
+  assert.ok(files.has("/run2/venv/lib/python3.14/site-packages/demo/__init__.py"));
+  const launcher = files.get("/run2/venv/bin/pytest") as string;
+  assert.match(launcher, /'''exec' "\/run2\/venv\/bin\/python"/, "the launcher runs this environment's python");
+  assert.doesNotMatch(launcher, /run1/);
+  const digest = createHash("sha256").update(launcher).digest("base64url");
+  assert.match(files.get("/run2/venv/lib/python3.14/site-packages/pytest-1.dist-info/RECORD") as string, new RegExp(`^\\.\\./\\.\\./\\.\\./bin/pytest,sha256=${digest},${Buffer.byteLength(launcher)}$`, "m"), "RECORD matches the rewritten launcher");
+  assert.match(files.get("/run1/venv/bin/pytest") as string, /run1/, "the first environment is untouched");
+});
+
+test("another resolved set, runtime or an unreadable template makes a new template; a failed compileall does not fail the environment", async () => {
+  const { host, calls, files } = memoryProjectHost({ files: {}, compileExitCode: 1 });
+  const prepare = async (directory: string, wanted: string[], runtime: { kind: "bundled" } | { kind: "npm"; version: string } = { kind: "bundled" }) => {
+    calls.length = 0;
+    const environment = await host.createEnvironment({ directory, runtime });
+    return (await prepareTestEnvironment({ host, environment, requirements: wanted, variables: {} })).template;
+  };
+  assert.equal(await prepare("/a/venv", ["pytest"]), "created", "compileall's exit 1 is not an error");
+  assert.equal(await prepare("/b/venv", ["pytest", "iniconfig"]), "created");
+  assert.equal(await prepare("/c/venv", ["pytest"], { kind: "npm", version: "0.29.3" }), "created");
+  assert.equal(await prepare("/d/venv", ["pytest"]), "copied");
+  for (const path of [...files.keys()]) if (path.endsWith("/template.json")) files.set(path, "{");
+  assert.equal(await prepare("/e/venv", ["pytest"]), "created", "an unreadable template is replaced by installing");
+  assert.deepEqual(calls.filter((c) => c.startsWith("install")), ["install pytest"]);
+  assert.equal(await prepare("/f/venv", ["demo @ file:///w/demo-1.0-py3-none-any.whl"]), "created", "without a project name every package is a dependency");
+});
+
+test("nothing but the project: no template", async () => {
+  const { host, calls } = memoryProjectHost({ files: {} });
+  const environment = await host.createEnvironment({ directory: "/a/venv", runtime: { kind: "bundled" } });
+  const prepared = await prepareTestEnvironment({ host, environment, requirements: ["demo @ file:///w/demo-1.0-py3-none-any.whl"], projectName: "demo", variables: {} });
+  assert.equal(prepared.template, "none");
+  assert.deepEqual(calls.filter((c) => /^(install|compile|store)/.test(c)), ["install demo"]);
+});

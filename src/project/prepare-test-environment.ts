@@ -1,0 +1,200 @@
+import { digestHex } from "../cache/index.js";
+import { silentReporter, type Reporter } from "../core/index.js";
+import type { ProjectTestHost, TestEnvironment, TestPackage } from "./project-test-host.js";
+
+/** Bump when what a template holds, or how it is made, changes. */
+const templateFormat = 1;
+
+// The fresh environment's own files (and the installer's state): never taken from a template.
+const environmentOwnEntries = new Set(["bin", "pyvenv.cfg", ".gitignore", ".kiln-install"]);
+
+/** Options for {@link prepareTestEnvironment}. */
+export interface PrepareTestEnvironmentOptions {
+  host: ProjectTestHost;
+  /** A fresh, empty environment. */
+  environment: TestEnvironment;
+  requirements: string[];
+  /** The project's normalized name: installed from its wheel on top, never part of a template. */
+  projectName?: string;
+  /** The variables of the test command; bytecode is compiled with them, minus `PYTHON*` ones. */
+  variables: Record<string, string>;
+  reporter?: Reporter;
+}
+
+/** What {@link prepareTestEnvironment} did. */
+export interface PreparedTestEnvironment {
+  /** Every package installed, the project included. */
+  packages: TestPackage[];
+  /** `copied`: from a template; `created`: installed, compiled and kept as a template; `none`: nothing but the project. */
+  template: "copied" | "created" | "none";
+}
+
+/**
+ * Fills a fresh environment with the test requirements, cheaply when it can: the requirements
+ * are resolved every time (so a new release or a changed requirement is seen), and the resolved
+ * set without the project is installed once into a pristine *template* kept in kiln's cache,
+ * keyed by the runtime, kiln and each package's exact file. The first environment of a resolved
+ * set installs it, compiles its bytecode (`compileall` in the runtime: pytest's start-up then
+ * reads `.pyc` files instead of compiling from source, whatever `PYTHONDONTWRITEBYTECODE` says for
+ * the tests themselves) and keeps a copy; every later one copies the template (a real copy, with
+ * modification times kept so the bytecode stays valid; tests may write into their environment)
+ * and points the console scripts at its own `bin/python`. The project's own wheel is installed
+ * on top each time, so editing the project never invalidates a template.
+ *
+ * @example
+ * await prepareTestEnvironment({ host, environment, requirements: ["pytest", "demo @ file:///w/demo-1.0-py3-none-any.whl"], projectName: "demo", variables: env });
+ */
+export async function prepareTestEnvironment(options: PrepareTestEnvironmentOptions): Promise<PreparedTestEnvironment> {
+  const { host, environment } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const started = host.now();
+  const resolution = await host.resolve({ environment, requirements: options.requirements });
+  const seconds = () => ((host.now() - started) / 1000).toFixed(2);
+  reporter.debug(`Resolved ${resolution.packages.length} packages (${seconds()} s)`);
+  const dependencies = resolution.packages.filter((p) => p.name !== options.projectName);
+  const project = resolution.packages.filter((p) => p.name === options.projectName);
+  let template: PreparedTestEnvironment["template"] = "none";
+  if (dependencies.length) {
+    const key = await templateKey(host, environment, dependencies);
+    const cache = host.cache("test-environments");
+    const found = await cache.find(key);
+    if (found !== undefined && (await copyTemplate(host, found, environment))) {
+      reporter.debug(`Copied the prepared environment ${key.slice(0, 12)} of ${dependencies.length} packages (${seconds()} s)`);
+      template = "copied";
+    } else {
+      reporter.info(`Installing ${dependencies.length} packages and compiling their bytecode (kept for later runs)`);
+      const scriptsBefore = new Set((await host.listDirectory(environment.venv.binDir)).map((entry) => entry.name));
+      await host.install({ environment, resolution, names: dependencies.map((p) => p.name) });
+      await compileBytecode(options);
+      await cache.store(key, (directory) => saveTemplate(host, { environment, directory, scriptsBefore })).catch((error: Error) => {
+        reporter.warn(`Cannot keep the test environment in kiln's cache: ${error.message}`);
+      });
+      template = "created";
+    }
+  }
+  if (project.length) await host.install({ environment, resolution, names: project.map((p) => p.name) });
+  return { packages: resolution.packages, template };
+}
+
+async function templateKey(host: ProjectTestHost, environment: TestEnvironment, packages: TestPackage[]): Promise<string> {
+  const venv = environment.venv;
+  const inputs = {
+    format: templateFormat,
+    kiln: host.cacheIdentity,
+    runtime: venv.config?.["kiln-runtime"],
+    pyodide: venv.config?.["kiln-pyodide-version"],
+    python: venv.config?.version ?? venv.pythonVersion,
+    tags: venv.platformTags,
+    packages: packages.map((p) => p.identity).sort(),
+  };
+  return digestHex("sha256", new TextEncoder().encode(JSON.stringify(inputs)));
+}
+
+/** What a template's `template.json` records. */
+interface TemplateRecord {
+  format: number;
+  /** The prefix it was installed at, which its scripts name. */
+  prefix: string;
+  /** Top-level entries of the environment, copied whole (`lib`, and `share`/`include` when wheels had data). */
+  entries: string[];
+  /** What the install added to `bin`. */
+  scripts: string[];
+}
+
+async function compileBytecode(options: PrepareTestEnvironmentOptions): Promise<void> {
+  const venv = options.environment.venv;
+  const env = Object.fromEntries(Object.entries(options.variables).filter(([name]) => !name.startsWith("PYTHON")));
+  // compileall exits 1 when a file does not compile (such files exist in real wheels); those
+  // modules are compiled on import as before, so that is not an error of the environment.
+  const code = await options.host.runCommand({ argv: [`${venv.binDir}/python`, "-m", "compileall", "-qq", venv.sitePackages], cwd: venv.prefix, env });
+  if (code !== 0) options.reporter?.debug(`compileall exited with ${code}: some modules of the environment are compiled on import`);
+}
+
+async function saveTemplate(
+  host: ProjectTestHost,
+  context: { environment: TestEnvironment; directory: string; scriptsBefore: ReadonlySet<string> },
+): Promise<void> {
+  const venv = context.environment.venv;
+  const entries = (await host.listDirectory(venv.prefix)).map((entry) => entry.name).filter((name) => !environmentOwnEntries.has(name));
+  for (const name of entries) await host.copy(`${venv.prefix}/${name}`, `${context.directory}/${name}`);
+  const scripts = (await host.listDirectory(venv.binDir)).map((entry) => entry.name).filter((name) => !context.scriptsBefore.has(name));
+  for (const name of scripts) await host.copy(`${venv.binDir}/${name}`, `${context.directory}/bin/${name}`);
+  const record: TemplateRecord = { format: templateFormat, prefix: venv.prefix, entries, scripts };
+  await host.writeText(`${context.directory}/template.json`, JSON.stringify(record));
+}
+
+/** Copies a template into the environment; false (nothing copied) when the template is unreadable. */
+async function copyTemplate(host: ProjectTestHost, template: string, environment: TestEnvironment): Promise<boolean> {
+  const record = parseTemplateRecord(await host.readText(`${template}/template.json`));
+  if (!record) return false;
+  const venv = environment.venv;
+  for (const name of record.entries) await host.copy(`${template}/${name}`, `${venv.prefix}/${name}`);
+  const rewritten = new Map<string, string>();
+  const oldPython = `${record.prefix}/bin/python`;
+  for (const name of record.scripts) {
+    const path = `${venv.binDir}/${name}`;
+    await host.copy(`${template}/bin/${name}`, path);
+    const text = await host.readText(path);
+    // Launchers name the interpreter by absolute path: point them at this environment's.
+    if (text === undefined || !text.includes(oldPython) || text.includes("\uFFFD")) continue;
+    const updated = text.replaceAll(oldPython, `${venv.binDir}/python`);
+    await host.writeText(path, updated);
+    rewritten.set(path, updated);
+  }
+  if (rewritten.size) await updateRecords(host, venv.sitePackages, rewritten);
+  return true;
+}
+
+function parseTemplateRecord(text: string | undefined): TemplateRecord | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const record = JSON.parse(text) as Partial<TemplateRecord>;
+    const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string" && !item.includes("/") && item !== ".." && item !== ".");
+    if (record.format !== templateFormat || typeof record.prefix !== "string" || !strings(record.entries) || !strings(record.scripts)) return undefined;
+    return record as TemplateRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps each RECORD true to the rewritten launchers (their hash and size). */
+async function updateRecords(host: ProjectTestHost, sitePackages: string, rewritten: ReadonlyMap<string, string>): Promise<void> {
+  const digests = new Map<string, string>();
+  for (const [path, text] of rewritten) {
+    const bytes = new TextEncoder().encode(text);
+    digests.set(path, `sha256=${await recordDigest(bytes)},${bytes.length}`);
+  }
+  for (const entry of await host.listDirectory(sitePackages)) {
+    if (entry.kind !== "directory" || !entry.name.endsWith(".dist-info")) continue;
+    const recordPath = `${sitePackages}/${entry.name}/RECORD`;
+    const text = await host.readText(recordPath);
+    if (text === undefined) continue;
+    let changed = false;
+    const lines = text.split("\n").map((line) => {
+      const comma = line.indexOf(",");
+      if (comma <= 0 || line.startsWith('"')) return line;
+      const digest = digests.get(resolvePath(`${sitePackages}/${entry.name}/..`, line.slice(0, comma)));
+      if (digest === undefined) return line;
+      changed = true;
+      return `${line.slice(0, comma)},${digest}`;
+    });
+    if (changed) await host.writeText(recordPath, lines.join("\n"));
+  }
+}
+
+/** `base` joined with a relative (or absolute) `/`-separated path, `.` and `..` resolved. */
+function resolvePath(base: string, path: string): string {
+  const parts: string[] = [];
+  for (const part of (path.startsWith("/") ? path : `${base}/${path}`).split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join("/")}`;
+}
+
+/** The RECORD digest form: URL-safe base64 without padding (PEP 376/427). */
+async function recordDigest(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+  return btoa(String.fromCharCode(...digest)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
