@@ -70,7 +70,7 @@ export class FindLinksSource implements PackageSource {
         hint: "kiln resolves from wheels; source distributions need a build step it does not run",
       });
     }
-    return readWheelMetadata(await this.files!.openFile(file.url), file.filename);
+    return readWheelMetadata(await this.files!.openFile(file.url), file.filename, this.files!.zipCodecs);
   }
 
   async fetchFile(file: DistributionFile, options: FetchFileOptions = {}): Promise<Uint8Array> {

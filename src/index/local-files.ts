@@ -1,4 +1,4 @@
-import type { RandomAccessSource } from "../archive/index.js";
+import type { RandomAccessSource, ZipCodecs } from "../archive/index.js";
 
 /**
  * Local file access for `--find-links` directories, injected like {@link HttpClient} so the
@@ -14,4 +14,6 @@ export interface LocalFiles {
   readFile(fileUrl: string): Promise<Uint8Array>;
   /** A random-access view of a file, for reading one zip entry without reading the whole file. */
   openFile(fileUrl: string): Promise<RandomAccessSource>;
+  /** The platform's native zip codecs, for reading METADATA out of local wheels faster. */
+  zipCodecs?: ZipCodecs;
 }

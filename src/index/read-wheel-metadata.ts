@@ -1,4 +1,4 @@
-import { openZip, type RandomAccessSource, type ZipEntry } from "../archive/index.js";
+import { openZip, type RandomAccessSource, type ZipCodecs, type ZipEntry } from "../archive/index.js";
 import { KilnError, isKilnError } from "../core/index.js";
 import { normalizeName } from "../pep508/index.js";
 
@@ -8,14 +8,15 @@ const maxMetadataBytes = 16 * 1024 * 1024;
  * Reads `<name>-<version>.dist-info/METADATA` from a wheel through a {@link RandomAccessSource},
  * touching only the zip's end records, its central directory and that one entry: over HTTP
  * range requests a few KiB instead of the whole wheel (the zip reader's first read is the last
- * 64 KiB, which {@link HttpRangeSource} already holds). `label` names the wheel in errors.
+ * 64 KiB, which {@link HttpRangeSource} already holds). `label` names the wheel in errors;
+ * `codecs` are the platform's native zip codecs, if any.
  *
  * @example
  * const text = await readWheelMetadata(await HttpRangeSource.open(session, url), "demo-1.0-py3-none-any.whl");
  */
-export async function readWheelMetadata(source: RandomAccessSource, label: string): Promise<string> {
+export async function readWheelMetadata(source: RandomAccessSource, label: string, codecs?: ZipCodecs): Promise<string> {
   try {
-    const archive = await openZip(source, { maxEntrySize: maxMetadataBytes });
+    const archive = await openZip(source, codecs ? { maxEntrySize: maxMetadataBytes, codecs } : { maxEntrySize: maxMetadataBytes });
     const entry = pickMetadataEntry(archive.entries, label);
     return new TextDecoder().decode(await archive.readEntry(entry));
   } catch (error) {

@@ -2,6 +2,7 @@ import { digestHex } from "../cache/index.js";
 import { KilnError, silentReporter } from "../core/index.js";
 import type { DistributionFile, PackageSource } from "../index/index.js";
 import { installWheels, type InstallOptions, type InstallResult } from "./install-wheels.js";
+import type { FileDigests } from "./file-digests.js";
 import type { PlannedPackage } from "./plan-install.js";
 import type { WheelToInstall } from "./stage-wheel.js";
 
@@ -16,6 +17,11 @@ export interface ApplyInstallPlanOptions extends InstallOptions {
   requiredHashes?: ReadonlyMap<string, readonly string[]>;
   /** How many wheels download at once; default 8. */
   concurrency?: number;
+  /**
+   * Remembered digests of local wheels: with the wheel cache, a local wheel whose digest is
+   * remembered and cached is not read (not used in hash-checking mode, which hashes every file).
+   */
+  fileDigests?: FileDigests;
 }
 
 /**
@@ -36,7 +42,7 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
   const task = reporter.startTask("Downloading", chosen.reduce((sum, c) => sum + (c.file.size ?? 0), 0) || undefined);
   const wheels = await mapLimited(chosen, options.concurrency ?? 8, async ({ planned, file }): Promise<WheelToInstall> => {
     const fetch = () => options.source.fetchFile(file);
-    const listed = file.hashes.sha256?.toLowerCase();
+    const listed = file.hashes.sha256?.toLowerCase() ?? (await rememberedDigest(file, options));
     if (listed && (await isCachedAndAllowed(listed, planned, options))) {
       // The cache holds this exact file, verified and unpacked: it is fetched only if that
       // entry turns out to be damaged.
@@ -44,6 +50,7 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
       return wheelToInstall(planned, file, fetch, listed);
     }
     let reported = 0;
+    const remember = options.fileDigests && file.url.startsWith("file:") ? await options.fileDigests.beforeRead(file.url).catch(() => undefined) : undefined;
     const bytes = await options.source.fetchFile(file, {
       onProgress: (received) => {
         task.advance(received - reported);
@@ -52,6 +59,7 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
     });
     if (reported === 0) task.advance(file.size ?? 0);
     const sha256 = await digestHex("sha256", bytes);
+    await remember?.(sha256).catch(() => undefined);
     if (options.requiredHashes) await checkRequiredHash(planned, file, { bytes, sha256 }, options.requiredHashes);
     // PackageSource.fetchFile returns bytes already checked against the file's listed hashes, so
     // they are not passed again as expectedHashes (one hash pass over each wheel, not two).
@@ -65,6 +73,12 @@ function wheelToInstall(planned: PlannedPackage, file: DistributionFile, wheel: 
   const result: WheelToInstall = { wheel, sha256, filename: file.filename, requested: planned.requested };
   if (planned.direct) result.directUrl = directUrlOf(file, sha256);
   return result;
+}
+
+/** The remembered digest of an unchanged local file, when one may be used. */
+async function rememberedDigest(file: DistributionFile, options: ApplyInstallPlanOptions): Promise<string | undefined> {
+  if (!options.fileDigests || !options.wheelCache || options.requiredHashes || !file.url.startsWith("file:")) return undefined;
+  return options.fileDigests.get(file.url).catch(() => undefined);
 }
 
 /** True when the wheel cache has the file with this sha256, and hash-checking mode (if on) allows that sha256. */

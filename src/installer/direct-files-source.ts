@@ -64,7 +64,7 @@ export class DirectFilesSource implements PackageSource {
   }
 
   async fetchMetadata(file: DistributionFile, options: ListFilesOptions = {}): Promise<string> {
-    if (file.url.startsWith("file:")) return readWheelMetadata(await this.local().openFile(file.url), file.filename);
+    if (file.url.startsWith("file:")) return readWheelMetadata(await this.local().openFile(file.url), file.filename, this.local().zipCodecs);
     return fetchCoreMetadata(this.http(file), file, options);
   }
 

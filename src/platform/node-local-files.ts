@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { RandomAccessSource } from "../archive/index.js";
 import { KilnError } from "../core/index.js";
 import type { LocalFiles } from "../index/index.js";
+import { nodeZipCodecs } from "./node-zip-codecs.js";
 
 /**
  * {@link LocalFiles} over Node's file system, for `--find-links` directories.
@@ -12,6 +13,7 @@ import type { LocalFiles } from "../index/index.js";
  * const source = new FindLinksSource({ location: pathToFileURL("wheels/").href, session, files: nodeLocalFiles });
  */
 export const nodeLocalFiles: LocalFiles = {
+  zipCodecs: nodeZipCodecs,
   async listDirectory(directoryUrl) {
     const path = fileURLToPath(directoryUrl);
     const info = await stat(path).catch((error) => {

@@ -1,9 +1,10 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { isKilnError, KilnError } from "../../core/index.js";
-import { linkModes, parseLinkMode, targetForVenv, venvScheme, type InstallFileSystem, type InstallScheme, type LinkMode, type UnpackedWheelCache } from "../../installer/index.js";
+import { linkModes, parseLinkMode, targetForVenv, venvScheme, type InstallFileSystem, type InstallScheme, type FileDigests, type LinkMode, type UnpackedWheelCache } from "../../installer/index.js";
 import type { ZipCodecs } from "../../archive/index.js";
 import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
+import { nodeFileDigests } from "../../platform/node-file-digests.js";
 import { nodeUnpackedWheelCache } from "../../platform/node-wheel-cache.js";
 import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
@@ -93,9 +94,10 @@ export const pipLinkOptions: OptionDefinition[] = [
   },
 ];
 
-/** How a pip command installs: the unpacked-wheel cache (unless --no-cache), link mode, zip codecs. */
+/** How a pip command installs: the unpacked-wheel cache and remembered local digests (unless --no-cache), link mode, zip codecs. */
 export interface PipInstallSettings {
   wheelCache?: UnpackedWheelCache;
+  fileDigests?: FileDigests;
   linkMode: LinkMode;
   codecs: ZipCodecs;
 }
@@ -118,5 +120,6 @@ export async function pipInstallSettings(context: CommandContext): Promise<PipIn
   const given = options["cache-dir"];
   const cacheDir = kilnCacheDir(typeof given === "string" ? { ...context.env, KILN_CACHE_DIR: given } : context.env, { cwd: context.cwd });
   settings.wheelCache = await nodeUnpackedWheelCache(cacheDir);
+  settings.fileDigests = nodeFileDigests(cacheDir);
   return settings;
 }
