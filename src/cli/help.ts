@@ -15,8 +15,11 @@ export function formatCommandHelp(command: CommandDefinition, path: string): str
   return `${lines.join("\n")}\n`;
 }
 
+/** What a command list shows of each command. */
+export type ListedCommand = Pick<CommandDefinition, "name" | "summary" | "hidden">;
+
 /** The top-level `kiln --help`. */
-export function formatMainHelp(commands: CommandDefinition[], version: string): string {
+export function formatMainHelp(commands: ListedCommand[], version: string): string {
   const lines = [
     `kiln ${version}: Python on WebAssembly from the command line`,
     "",
@@ -37,7 +40,7 @@ export function formatMainHelp(commands: CommandDefinition[], version: string): 
 
 const helpOption: OptionDefinition = { name: "help", short: "h", type: "boolean", description: "Show this help" };
 
-function visible(commands: CommandDefinition[]): CommandDefinition[] {
+function visible<T extends ListedCommand>(commands: T[]): T[] {
   return commands.filter((c) => !c.hidden);
 }
 

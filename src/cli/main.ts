@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { KilnError, isKilnError } from "../core/index.js";
 import type { CommandDefinition } from "./command.js";
-import { commands } from "./commands/index.js";
+import { commands, type CommandEntry } from "./commands/index.js";
 import { formatCommandHelp, formatMainHelp } from "./help.js";
 import { Output, type TextSink } from "./output.js";
 import { parseArguments } from "./parse-arguments.js";
@@ -49,7 +49,8 @@ async function dispatch(argv: string[], environment: CliEnvironment, output: Out
     return 0;
   }
   if (first === "help") return showHelp(argv.slice(1), output);
-  let command = findCommand(commands, first, "");
+  // Only the command that runs is loaded: see commands/index.ts.
+  let command = await findCommand(commands, first, "").load();
   let path = command.name;
   let index = 1;
   while (command.subcommands?.length && argv[index] !== undefined && !argv[index]!.startsWith("-")) {
@@ -72,20 +73,18 @@ async function dispatch(argv: string[], environment: CliEnvironment, output: Out
   return command.run({ arguments: parsed, output, env: environment.env, cwd: environment.cwd });
 }
 
-function showHelp(names: string[], output: Output): number {
-  let list = commands;
+async function showHelp(names: string[], output: Output): Promise<number> {
   let command: CommandDefinition | undefined;
   let path = "";
   for (const name of names) {
-    command = findCommand(list, name, path);
+    command = command ? findCommand(command.subcommands ?? [], name, path) : await findCommand(commands, name, path).load();
     path = path ? `${path} ${command.name}` : command.name;
-    list = command.subcommands ?? [];
   }
   output.stdout.write(command ? formatCommandHelp(command, path) : formatMainHelp(commands, kilnVersion));
   return 0;
 }
 
-function findCommand(list: CommandDefinition[], name: string, parent: string): CommandDefinition {
+function findCommand<T extends CommandDefinition | CommandEntry>(list: T[], name: string, parent: string): T {
   const found = list.find((c) => c.name === name);
   if (found) return found;
   const where = parent ? `kiln ${parent}` : "kiln";
