@@ -1,5 +1,4 @@
 import { KilnError } from "../core/index.js";
-import { openTar } from "../archive/index.js";
 
 /** One file of a runtime package, its path relative to the package root. */
 export interface RuntimeFile {
@@ -80,6 +79,9 @@ export async function fetchNpmRuntime(version: string, options: NpmRuntimeFetchO
       hint: "Try again; if it persists, the registry or a proxy serves a different file",
     });
   }
+  // Loaded here, not at the top: every `kiln run` imports this module through the runtime's index,
+  // and only a first fetch of a runtime needs the archive code.
+  const { openTar } = await import("../archive/index.js");
   const archive = await openTar(bytes, { name: `pyodide-${version}.tgz` });
   return archive.entries
     .filter((entry) => entry.type === "file")
