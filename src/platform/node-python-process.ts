@@ -13,7 +13,7 @@ import {
 } from "../runtime/index.js";
 import { hostModules } from "./node-host-modules.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
-import { TerminalLineReader } from "./node-line-reader.js";
+import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
 import type { PreparedMessage, PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 
@@ -98,7 +98,8 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
   sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd });
   const onSigint = () => Atomics.store(new Int32Array(interrupt), 0, 2);
   const interruptPending = () => Atomics.load(new Int32Array(interrupt), 0) === 2;
-  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint, interruptPending }) : undefined;
+  const historyFile = lineBuffers ? replHistoryFile(commandLine, options.env ?? process.env) : undefined;
+  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint, interruptPending, ...(historyFile ? { historyFile } : {}) }) : undefined;
   worker.on("message", (message: PythonWorkerMessage) => {
     if (message.kind !== "readline" || !reader || !lineBuffers) return;
     const buffers = { control: new Int32Array(lineBuffers.control), data: new Uint8Array(lineBuffers.data) };
