@@ -1,4 +1,10 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
+import type { PythonCommandLine } from "../runtime/index.js";
+
+const historySize = 1000;
 
 /** One answer of {@link TerminalLineReader.read}. */
 export type LineAnswer = { kind: "line"; line: string } | { kind: "eof" } | { kind: "interrupt" };
@@ -25,9 +31,19 @@ export class TerminalLineReader {
   private readonly onInterrupt: () => void;
   private readonly interruptPending: () => boolean;
 
-  constructor(options: { onInterrupt: () => void; interruptPending?: () => boolean }) {
+  private readonly historyFile: string | undefined;
+  private readonly loadedHistory: string[];
+
+  /**
+   * `historyFile`: the REPL's history file (CPython's `~/.python_history`, see
+   * {@link replHistoryFile}), read now and rewritten on {@link close} when lines were added.
+   */
+  constructor(options: { onInterrupt: () => void; interruptPending?: () => boolean; historyFile?: string }) {
     this.onInterrupt = options.onInterrupt;
     this.interruptPending = options.interruptPending ?? (() => false);
+    this.historyFile = options.historyFile;
+    this.history = options.historyFile ? readHistory(options.historyFile) : [];
+    this.loadedHistory = [...this.history];
   }
 
   read(prompt: string): Promise<LineAnswer> {
@@ -48,11 +64,12 @@ export class TerminalLineReader {
     this.rl = undefined;
     rl?.close();
     process.stdin.pause();
+    if (this.historyFile && !sameLines(this.history, this.loadedHistory)) writeHistory(this.historyFile, this.history);
   }
 
   private open(): Interface {
     if (this.rl) return this.rl;
-    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true, history: this.history, historySize: 1000 });
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true, history: this.history, historySize });
     rl.setPrompt("");
     rl.on("line", (line) => this.deliver({ kind: "line", line }));
     rl.on("SIGINT", () => {
@@ -80,4 +97,40 @@ export class TerminalLineReader {
     if (waiting) waiting(answer);
     else if (answer.kind !== "interrupt" && this.rl) this.queued.push(answer);
   }
+}
+
+/**
+ * The history file of the interactive REPL, as CPython's `site.gethistoryfile()` finds it:
+ * `PYTHON_HISTORY` (unless -E or -I), else `~/.python_history`; none when the REPL will not run
+ * or `-S` leaves out the `site` hook that keeps the history.
+ *
+ * @example
+ * replHistoryFile(parsePythonCommandLine([]), { HOME: "/home/me" }); // "/home/me/.python_history"
+ */
+export function replHistoryFile(commandLine: PythonCommandLine, env: Record<string, string | undefined>): string | undefined {
+  const interactive = commandLine.inspect || (commandLine.main.kind === "stdin" && !commandLine.action);
+  if (!interactive || commandLine.interpreterOptions.includes("-S")) return undefined;
+  if (!commandLine.ignoreEnvironment && env.PYTHON_HISTORY) return env.PYTHON_HISTORY;
+  return join(env.HOME || homedir(), ".python_history");
+}
+
+// Node's readline keeps the newest line first; the file, like GNU readline's, the oldest first.
+function readHistory(file: string): string[] {
+  try {
+    return readFileSync(file, "utf8").split("\n").filter((line) => line !== "").reverse().slice(0, historySize);
+  } catch {
+    return [];
+  }
+}
+
+function writeHistory(file: string, history: string[]): void {
+  try {
+    writeFileSync(file, history.slice(0, historySize).reverse().map((line) => `${line}\n`).join(""));
+  } catch {
+    // As CPython's site does, a history file that cannot be written is not an error.
+  }
+}
+
+function sameLines(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((line, index) => line === b[index]);
 }

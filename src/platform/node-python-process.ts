@@ -4,15 +4,18 @@ import { KilnError, isKilnError, type ErrorCode } from "../core/index.js";
 import {
   formatPythonUsageError,
   parsePythonCommandLine,
+  prepareStart,
   sigintExitCode,
+  startupConfigFor,
   type ProcessVenv,
   type PythonCommandLine,
   type RuntimeSpec,
 } from "../runtime/index.js";
 import { hostModules } from "./node-host-modules.js";
-import { TerminalLineReader } from "./node-line-reader.js";
+import { createNodeRuntimeHost } from "./node-runtime-host.js";
+import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
-import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
+import type { PreparedMessage, PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 
 /** Options for {@link runPythonProcess}. */
 export interface PythonProcessOptions {
@@ -90,10 +93,13 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
   };
   const lineBuffers = isatty(0) ? createLineBuffers() : undefined;
   if (lineBuffers) data.lines = lineBuffers;
+  data.prepared = true;
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
+  sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd });
   const onSigint = () => Atomics.store(new Int32Array(interrupt), 0, 2);
   const interruptPending = () => Atomics.load(new Int32Array(interrupt), 0) === 2;
-  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint, interruptPending }) : undefined;
+  const historyFile = lineBuffers ? replHistoryFile(commandLine, options.env ?? process.env) : undefined;
+  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint, interruptPending, ...(historyFile ? { historyFile } : {}) }) : undefined;
   worker.on("message", (message: PythonWorkerMessage) => {
     if (message.kind !== "readline" || !reader || !lineBuffers) return;
     const buffers = { control: new Int32Array(lineBuffers.control), data: new Uint8Array(lineBuffers.data) };
@@ -121,6 +127,35 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
   }).finally(() => {
     process.off("SIGINT", onSigint);
     reader?.close();
+  });
+}
+
+/**
+ * While the worker thread boots (a new V8 isolate, Node, kiln's modules, Pyodide's JavaScript), this
+ * otherwise idle thread reads and checks the memory snapshot and compiles the wasm, and hands both
+ * over: the snapshot's memory is moved, not copied, and the compiled module is shared.
+ */
+function sendPreparedStart(worker: Worker, commandLine: PythonCommandLine, options: PythonProcessOptions & { env: Record<string, string>; cwd: string }): void {
+  const host = createNodeRuntimeHost({ env: options.env, cwd: options.cwd });
+  const prepared = prepareStart(host, {
+    startup: startupConfigFor(commandLine, options.env),
+    ...(options.runtime ? { runtime: options.runtime } : {}),
+  });
+  void prepared.snapshot.then((value) => {
+    const message: PreparedMessage = { kind: "prepared-snapshot", value };
+    try {
+      worker.postMessage(message, value?.snapshot ? [value.snapshot.buffer as ArrayBuffer] : []);
+    } catch {
+      worker.postMessage(message);
+    }
+  });
+  void prepared.wasmModule.then((module) => {
+    const message: PreparedMessage = { kind: "prepared-wasm", module };
+    try {
+      worker.postMessage(message);
+    } catch {
+      worker.postMessage({ kind: "prepared-wasm", module: undefined } satisfies PreparedMessage);
+    }
   });
 }
 

@@ -6,19 +6,26 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { writeSync } from "node:fs";
 import { isKilnError, type Reporter } from "../core/index.js";
-import { runPythonMain, type PythonMainRequest } from "../runtime/index.js";
+import { runPythonMain, type PreparedStart, type PreparedStartPromises, type PythonMainRequest } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { NodeStdio } from "./node-stdio.js";
 
 /** What the main thread hands the worker. */
 export interface PythonWorkerData {
-  request: Omit<PythonMainRequest, "interrupt" | "reporter">;
+  request: Omit<PythonMainRequest, "interrupt" | "reporter" | "prepared">;
   interrupt: SharedArrayBuffer;
   /** Present when stdin is a terminal: the REPL reads lines through the main thread. */
   lines?: { control: SharedArrayBuffer; data: SharedArrayBuffer };
   cwd: string;
   env: Record<string, string>;
+  /** The main thread sends a {@link PreparedMessage} of each kind (see `prepareStart`). */
+  prepared?: boolean;
 }
+
+/** The snapshot and compiled wasm, as the main thread prepared them while this worker booted. */
+export type PreparedMessage =
+  | { kind: "prepared-snapshot"; value: Omit<PreparedStart, "wasmModule"> | undefined }
+  | { kind: "prepared-wasm"; module: unknown };
 
 /** What the worker sends back once. */
 export type PythonWorkerMessage =
@@ -34,7 +41,9 @@ try {
     : undefined;
   const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, ...(lines ? { stdio: new NodeStdio({ lines }) } : {}) });
   const reporter = data.env.KILN_DEBUG ? debugReporter(host.now) : undefined;
-  const code = await runPythonMain(host, { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}) });
+  const prepared = data.prepared ? receivePrepared() : undefined;
+  const request = { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}), ...(prepared ? { prepared } : {}) };
+  const code = await runPythonMain(host, request);
   message = { kind: "exit", code };
 } catch (error) {
   message = isKilnError(error)
@@ -42,6 +51,23 @@ try {
     : { kind: "error", error: { code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) } };
 }
 parentPort!.postMessage(message);
+
+function receivePrepared(): PreparedStartPromises {
+  let resolveSnapshot: (value: Omit<PreparedStart, "wasmModule"> | undefined) => void = () => undefined;
+  let resolveModule: (module: unknown) => void = () => undefined;
+  const snapshot = new Promise<Omit<PreparedStart, "wasmModule"> | undefined>((resolve) => (resolveSnapshot = resolve));
+  const wasmModule = new Promise<unknown>((resolve) => (resolveModule = resolve));
+  let pending = 2;
+  const listener = (message: PreparedMessage) => {
+    if (message.kind === "prepared-snapshot") resolveSnapshot(message.value);
+    else if (message.kind === "prepared-wasm") resolveModule(message.module);
+    else return;
+    // Both have come: stop listening, so the port does not keep this thread alive.
+    if (--pending === 0) parentPort!.off("message", listener);
+  };
+  parentPort!.on("message", listener);
+  return { snapshot, wasmModule };
+}
 
 /** KILN_DEBUG=1: what the runtime layer reports, with milliseconds since start, on stderr. */
 function debugReporter(now: () => number): Reporter {

@@ -24,14 +24,17 @@ export function shellQuote(word: string): string {
 
 /**
  * The executable `kiln run` reports as `sys.executable`: `CACHE/bin/python3`, a launcher that runs
- * `kiln run` with this same node and kiln. Written when missing or out of date.
+ * `kiln run` with this same node and kiln (`CACHE/bin/python3-pyodide@VERSION` for
+ * `kiln run --runtime pyodide@VERSION`, so that a subprocess of sys.executable gets the same
+ * runtime). Written when missing or out of date.
  *
  * @example
  * const executable = ensureRunLauncher(kilnCacheDir(process.env));
  */
-export function ensureRunLauncher(cacheDir: string): string {
-  const path = join(cacheDir, "bin", "python3");
-  const text = shellLauncher({ node: process.execPath, script: kilnEntryScript, args: ["run"] });
+export function ensureRunLauncher(cacheDir: string, options: { runtime?: string } = {}): string {
+  const runtimeArgs = options.runtime ? ["--runtime", options.runtime] : [];
+  const path = join(cacheDir, "bin", options.runtime ? `python3-${options.runtime.replace(/[^A-Za-z0-9.@_-]/g, "_")}` : "python3");
+  const text = shellLauncher({ node: process.execPath, script: kilnEntryScript, args: ["run", ...runtimeArgs] });
   let current: string | undefined;
   try {
     current = readFileSync(path, "utf8");

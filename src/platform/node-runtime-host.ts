@@ -8,6 +8,7 @@ import type { HostMount, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runti
 import { DirectoryBlobStore } from "./node-blob-store.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { NodeStdio } from "./node-stdio.js";
+import { withPrecompiledWasm } from "./precompiled-wasm.js";
 
 // Top-level host directories kept for the runtime's own: its standard library lives in /lib, and
 // Emscripten provides /dev and /proc.
@@ -70,10 +71,12 @@ async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string, env: Recor
 export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
   let version: string;
   let identity: string;
+  let glueIsModule = false;
   try {
     version = JSON.parse(readFileSync(join(directory, "package.json"), "utf8")).version;
     // Pyodide 314 ships its Emscripten glue as pyodide.asm.mjs, earlier versions as pyodide.asm.js.
-    const glue = existsSync(join(directory, "pyodide.asm.mjs")) ? "pyodide.asm.mjs" : "pyodide.asm.js";
+    glueIsModule = existsSync(join(directory, "pyodide.asm.mjs"));
+    const glue = glueIsModule ? "pyodide.asm.mjs" : "pyodide.asm.js";
     identity = ["pyodide.asm.wasm", glue, "python_stdlib.zip", "pyodide.mjs"]
       .map((name) => {
         const stat = statSync(join(directory, name));
@@ -86,16 +89,26 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
       hint: "Reinstall kiln (npm ci), or remove the runtime from kiln's cache so it is fetched again",
     });
   }
+  const wasmPath = join(directory, "pyodide.asm.wasm");
+  const importPyodide = () =>
+    import(pathToFileURL(join(directory, "pyodide.mjs")).href) as Promise<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>;
   return {
     pyodideVersion: version,
     indexURL: `${directory}/`,
     buildIdentity: `${version}|${directory}|${identity}`,
-    loadPyodide: async (options) => {
-      const module = (await import(pathToFileURL(join(directory, "pyodide.mjs")).href)) as {
-        loadPyodide: (options: Record<string, unknown>) => Promise<unknown>;
-      };
-      return module.loadPyodide(options);
+    loadPyodide: async (options, extras) => {
+      const { loadPyodide } = await importPyodide();
+      if (!extras) return loadPyodide(options);
+      return withPrecompiledWasm(() => loadPyodide(options), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
     },
+    // The same URLs Pyodide imports, so its own imports find these modules already loaded.
+    preload: () => {
+      void importPyodide().catch(() => undefined);
+      if (glueIsModule) void import(pathToFileURL(join(directory, "pyodide.asm.mjs")).href).catch(() => undefined);
+    },
+    // Read synchronously: the compile then starts on V8's background threads at once, before
+    // the caller goes on to read the snapshot on this thread.
+    compileWasm: () => WebAssembly.compile(readFileSync(wasmPath)),
   };
 }
 

@@ -24,7 +24,7 @@ export {
 export { defaultStartupConfig, startupConfigFor, type StartupConfig } from "./startup-config.js";
 export { decodeSnapshotFile, encodeSnapshotFile, type DecodedSnapshot, type SnapshotRejection } from "./snapshot-file.js";
 export { hashString, snapshotKey, snapshotName } from "./snapshot-key.js";
-export { startRuntime, type StartRuntimeOptions } from "./start-runtime.js";
+export { prepareStart, startRuntime, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";
 export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";
 export { exitStatusOf, type PyodideApi } from "./pyodide-api.js";

@@ -2,7 +2,7 @@ import { silentReporter, type Reporter } from "../core/index.js";
 import type { PythonCommandLine } from "./python-command-line.js";
 import type { ProcessConfig } from "./python-runtime.js";
 import type { RuntimeHost, RuntimeSpec } from "./runtime-host.js";
-import { startRuntime } from "./start-runtime.js";
+import { startRuntime, type PreparedStartPromises } from "./start-runtime.js";
 import { startupConfigFor } from "./startup-config.js";
 
 /** The virtual environment a process runs in, as its driver needs it. */
@@ -25,6 +25,8 @@ export interface PythonMainRequest {
   interrupt?: Int32Array;
   /** Start from a memory snapshot (default true). */
   snapshot?: boolean;
+  /** The snapshot and compiled wasm, prepared by another thread (see `prepareStart`). */
+  prepared?: PreparedStartPromises;
   reporter?: Reporter;
 }
 
@@ -48,6 +50,7 @@ export async function runPythonMain(host: RuntimeHost, request: PythonMainReques
     snapshot: request.snapshot ?? true,
     reporter: request.reporter ?? silentReporter,
     ...(request.runtime ? { runtime: request.runtime } : {}),
+    ...(request.prepared ? { prepared: request.prepared } : {}),
   });
   const reporter = request.reporter ?? silentReporter;
   runtime.connectStdio(host.stdio);

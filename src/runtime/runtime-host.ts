@@ -14,8 +14,19 @@ export interface RuntimeFiles {
    * snapshot is only ever restored into the build whose identity it records.
    */
   buildIdentity: string;
-  /** Pyodide's `loadPyodide`, from this runtime's own `pyodide.mjs`. */
-  loadPyodide: (options: Record<string, unknown>) => Promise<unknown>;
+  /**
+   * Pyodide's `loadPyodide`, from this runtime's own `pyodide.mjs`. `wasmModule`, when given,
+   * resolves to this runtime's `pyodide.asm.wasm` already compiled (by
+   * {@link RuntimeFiles.compileWasm}), or to undefined; awaited only when the wasm is instantiated.
+   */
+  loadPyodide: (options: Record<string, unknown>, extras?: { wasmModule: Promise<unknown> }) => Promise<unknown>;
+  /**
+   * Starts loading the runtime's JavaScript, so that it loads while the caller does other work
+   * (reading the snapshot); `loadPyodide` then finds it loaded. Optional.
+   */
+  preload?: () => void;
+  /** Compiles `pyodide.asm.wasm` to a `WebAssembly.Module` (possibly on another thread). Optional. */
+  compileWasm?: () => Promise<unknown>;
 }
 
 /** Which runtime to use: the bundled `pyodide` dependency, or a version fetched from npm. */

@@ -15,7 +15,58 @@ export interface StartRuntimeOptions {
   startup?: StartupConfig;
   /** Start from (and keep) a memory snapshot in the host's store. Default true. */
   snapshot?: boolean;
+  /**
+   * Work done ahead, possibly on another thread while this one was starting (see
+   * {@link prepareStart}). Used only when it was done for the same runtime build and start-up.
+   */
+  prepared?: PreparedStartPromises;
   reporter?: Reporter;
+}
+
+/** What {@link prepareStart} hands to {@link startRuntime}: the snapshot, checked, and the compiled wasm. */
+export interface PreparedStart {
+  /** The runtime build and snapshot key this was prepared for. */
+  buildIdentity: string;
+  key: string;
+  /** The checked snapshot payload; undefined when there is no valid snapshot (a cold start follows). */
+  snapshot?: Uint8Array;
+  /** `pyodide.asm.wasm`, compiled (a `WebAssembly.Module`), when the host can compile it. */
+  wasmModule?: unknown;
+}
+
+/**
+ * The parts of a {@link PreparedStart} as they become ready: the snapshot first (it decides how
+ * the runtime starts), the compiled module later (it is needed only when the wasm is instantiated).
+ */
+export interface PreparedStartPromises {
+  snapshot: Promise<Omit<PreparedStart, "wasmModule"> | undefined>;
+  wasmModule: Promise<unknown>;
+}
+
+/**
+ * Does the part of {@link startRuntime} that needs no interpreter, so that another thread can do
+ * it while the interpreter's thread starts: finds the runtime, reads its memory snapshot and
+ * checks it (header, key, checksum; a refused snapshot is removed), and compiles the wasm.
+ *
+ * @example
+ * const prepared = prepareStart(host, { startup });   // on the main thread
+ * // ...hand prepared.snapshot and prepared.wasmModule to the worker, which passes them on:
+ * await startRuntime(workerHost, { startup, prepared });
+ */
+export function prepareStart(
+  host: RuntimeHost,
+  options: { runtime?: RuntimeSpec; startup?: StartupConfig; reporter?: Reporter } = {},
+): PreparedStartPromises {
+  const reporter = options.reporter ?? silentReporter;
+  const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
+  // Compiling runs on V8's background threads, so start it before the (synchronous) read.
+  const wasmModule = files.then((found) => found.compileWasm?.()).catch(() => undefined);
+  const snapshot = files.then(async (found) => {
+    const key = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource });
+    const payload = await readSnapshot(host, { key, name: snapshotName(key), reporter });
+    return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
+  });
+  return { snapshot: snapshot.catch(() => undefined), wasmModule };
 }
 
 /**
@@ -29,15 +80,21 @@ export interface StartRuntimeOptions {
  */
 export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptions = {}): Promise<PythonRuntime> {
   const reporter = options.reporter ?? silentReporter;
+  // A runtime from npm may have to be fetched first: the preparing side does that, and this one
+  // then finds it in the cache instead of fetching it a second time.
+  if (options.prepared && options.runtime?.kind === "npm") await options.prepared.snapshot;
   const files = await host.locateRuntime(options.runtime ?? { kind: "bundled" });
+  files.preload?.();
   const startup = options.startup ?? defaultStartupConfig;
   if (options.snapshot === false) return new PythonRuntime(await boot(files, startup, {}), files, false);
   const key = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource });
   const name = snapshotName(key);
-  const payload = await readSnapshot(host, { key, name, reporter });
+  const prepared = await usablePreparation(options.prepared, { files, key, reporter });
+  const payload = prepared ? prepared.snapshot : await readSnapshot(host, { key, name, reporter });
+  const wasm = prepared ? { wasmModule: prepared.wasmModule } : undefined;
   if (payload) {
     try {
-      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }), files, true);
+      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }, wasm), files, true);
       reporter.debug(`Started Pyodide ${files.pyodideVersion} from memory snapshot ${name}`);
       return runtime;
     } catch (error) {
@@ -45,10 +102,25 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
       await host.snapshots.remove(name).catch(() => undefined);
     }
   }
-  const pyodide = await boot(files, startup, { _makeSnapshot: true });
+  const pyodide = await boot(files, startup, { _makeSnapshot: true }, wasm);
   reporter.debug(`Started Pyodide ${files.pyodideVersion} without a snapshot; saving ${name}`);
   await saveSnapshot(host, pyodide, { key, name, reporter });
   return new PythonRuntime(pyodide, files, false);
+}
+
+/** The prepared work, when it was done for this build and key; the module stays a promise. */
+async function usablePreparation(
+  prepared: PreparedStartPromises | undefined,
+  options: { files: RuntimeFiles; key: string; reporter: Reporter },
+): Promise<{ snapshot?: Uint8Array; wasmModule: Promise<unknown> } | undefined> {
+  if (!prepared) return undefined;
+  const ready = await prepared.snapshot;
+  if (!ready || ready.buildIdentity !== options.files.buildIdentity || ready.key !== options.key) {
+    options.reporter.debug("The prepared start was for another runtime build or start-up; not using it");
+    return undefined;
+  }
+  options.reporter.debug(ready.snapshot ? "Memory snapshot read and checked ahead" : "No usable memory snapshot (checked ahead)");
+  return { ...(ready.snapshot ? { snapshot: ready.snapshot } : {}), wasmModule: prepared.wasmModule };
 }
 
 async function readSnapshot(
@@ -78,7 +150,12 @@ async function saveSnapshot(
   }
 }
 
-async function boot(files: RuntimeFiles, startup: StartupConfig, extra: Record<string, unknown>): Promise<PyodideApi> {
+async function boot(
+  files: RuntimeFiles,
+  startup: StartupConfig,
+  extra: Record<string, unknown>,
+  wasm?: { wasmModule: Promise<unknown> },
+): Promise<PyodideApi> {
   let pyodide: PyodideApi;
   const early: string[] = [];
   try {
@@ -92,7 +169,7 @@ async function boot(files: RuntimeFiles, startup: StartupConfig, extra: Record<s
       stdout: (line: string) => early.push(line),
       stderr: (line: string) => early.push(line),
       ...extra,
-    })) as PyodideApi;
+    }, wasm)) as PyodideApi;
   } catch (error) {
     throw new KilnError("runtimeStart", `Cannot start Pyodide ${files.pyodideVersion} from ${files.indexURL}: ${describe(error)}`, {
       cause: error,

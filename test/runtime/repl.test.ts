@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { hostPython } from "../support/host-python.js";
-import { baseEnv, kilnBin, runCommand } from "./support.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { baseEnv, kilnBin, makeTree, runCommand } from "./support.js";
 
 // Drives `kiln run` on a pseudo-terminal (Python's pty module on the host): each step waits for
 // some output, then types keys. What a person at a terminal would see and do.
@@ -53,9 +55,10 @@ else:
 print(json.dumps({"ok": ok, "output": out.decode("utf-8", "replace"), "status": os.waitstatus_to_exitcode(status)}))
 `;
 
-function drive(args: string[], steps: Array<[string, string]>) {
+// Each session gets its own HOME, so the REPL's history file (~/.python_history) is the test's own.
+function drive(args: string[], steps: Array<[string, string]>, env: Record<string, string> = {}) {
   const result = runCommand(hostPython, ["-c", ptyDriver, JSON.stringify([process.execPath, kilnBin, ...args]), JSON.stringify(steps)], {
-    env: baseEnv({ TERM: "xterm" }),
+    env: baseEnv({ TERM: "xterm", HOME: makeTree(), ...env }),
     timeoutMs: 300_000,
   });
   assert.equal(result.status, 0, result.stderr);
@@ -113,4 +116,26 @@ test("-i with a non-terminal stdin reads the session from it, prompts on stderr"
   assert.equal(result.status, 0, result.stderr);
   assert.equal(result.stdout, "2\n");
   assert.equal(result.stderr, ">>> >>> \n");
+});
+
+test("the REPL keeps its history in ~/.python_history across sessions, or in PYTHON_HISTORY (not under -E)", () => {
+  const home = makeTree();
+  const first = drive(["run", "-q"], [[">>> ", "40 + 2\r"], ["42\n>>> ", "\u0004"]], { HOME: home });
+  assert.ok(first.ok, first.output);
+  assert.equal(readFileSync(join(home, ".python_history"), "utf8"), "40 + 2\n");
+  const second = drive(["run", "-q"], [[">>> ", "\u001b[A"], ["40 + 2", "\r"], ["42\n>>> ", "6 * 7\r"], ["42\n>>> ", "\u0004"]], { HOME: home });
+  assert.ok(second.ok, second.output);
+  assert.equal(readFileSync(join(home, ".python_history"), "utf8"), "40 + 2\n6 * 7\n");
+
+  const elsewhere = join(makeTree(), "history");
+  const custom = drive(["run", "-q"], [[">>> ", "1 + 1\r"], ["2\n>>> ", "\u0004"]], { HOME: home, PYTHON_HISTORY: elsewhere });
+  assert.ok(custom.ok, custom.output);
+  assert.equal(readFileSync(elsewhere, "utf8"), "1 + 1\n");
+  const ignored = drive(["run", "-q", "-E"], [[">>> ", "2 + 2\r"], ["4\n>>> ", "\u0004"]], { HOME: home, PYTHON_HISTORY: join(makeTree(), "unused") });
+  assert.ok(ignored.ok, ignored.output);
+  assert.match(readFileSync(join(home, ".python_history"), "utf8"), /2 \+ 2\n$/);
+  const noSite = makeTree();
+  const withoutSite = drive(["run", "-q", "-S"], [[">>> ", "3 + 3\r"], ["6\n>>> ", "\u0004"]], { HOME: noSite });
+  assert.ok(withoutSite.ok, withoutSite.output);
+  assert.equal(existsSync(join(noSite, ".python_history")), false);
 });

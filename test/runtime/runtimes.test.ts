@@ -41,3 +41,13 @@ test("an unknown runtime version is a clear error", () => {
   assert.equal(result.status, 1);
   assert.match(result.stderr, /error: The npm registry answered 404 for .*pyodide\/0\.1\.99/);
 });
+
+test("kiln run --runtime pyodide@0.29.x runs that runtime, and its sys.executable names the same runtime", () => {
+  const result = kiln(["run", "--runtime", "pyodide@0.29.x", "-c", "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"]);
+  assert.equal(result.status, 0, result.stderr);
+  const [version, executable] = result.stdout.trim().split("\n");
+  assert.equal(version, "3.13");
+  assert.match(readFileSync(executable!, "utf8"), /'run' '--runtime' 'pyodide@0\.29\.x' "\$@"/);
+  const bundled = kiln(["run", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]);
+  assert.equal(bundled.stdout.trim(), "3.14");
+});

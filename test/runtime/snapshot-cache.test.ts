@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { silentReporter, type Reporter } from "../../src/core/index.js";
 import { createNodeRuntimeHost } from "../../src/platform/node-runtime-host.js";
-import { encodeSnapshotFile, startRuntime, type RuntimeHost } from "../../src/runtime/index.js";
+import { encodeSnapshotFile, prepareStart, startRuntime, type RuntimeHost } from "../../src/runtime/index.js";
 import { baseEnv, kilnBin, makeTree } from "./support.js";
 
 // Each case starts real runtimes against its own empty cache, so what it sees is what it did.
@@ -106,4 +106,36 @@ test("concurrent first runs all succeed and leave one valid snapshot", async () 
   const after = await run();
   assert.equal(after.stdout, "45\n");
   assert.match(after.stderr, /from memory snapshot/);
+});
+
+test("a start prepared ahead uses the snapshot it checked; a damaged one is refused ahead and rebuilt", async () => {
+  const host = freshHost();
+  await startAndCheck(host);
+  const prepared = prepareStart(host);
+  assert.ok((await prepared.snapshot)?.snapshot, "the prepared start carries the snapshot");
+  assert.ok((await prepared.wasmModule) instanceof WebAssembly.Module, "the prepared start carries the compiled wasm");
+  const restored = await startRuntime(host, { prepared });
+  assert.equal(restored.fromSnapshot, true);
+  assert.equal(restored.runPython("6 * 7"), 42);
+
+  const [file] = snapshotFiles(host);
+  truncateSync(join(host.cacheDir, "snapshots", file!), 1_000_000);
+  const refused = prepareStart(host);
+  assert.equal((await refused.snapshot)?.snapshot, undefined);
+  const rebuilt = await startRuntime(host, { prepared: refused });
+  assert.equal(rebuilt.fromSnapshot, false);
+  assert.equal(rebuilt.runPython("6 * 7"), 42);
+  assert.equal(await startAndCheck(host), true);
+});
+
+test("a start prepared for another runtime build is not used", async () => {
+  const host = freshHost();
+  await startAndCheck(host);
+  const otherBuild: RuntimeHost = {
+    ...host,
+    locateRuntime: async (spec) => ({ ...(await host.locateRuntime(spec)), buildIdentity: "another build" }),
+  };
+  const runtime = await startRuntime(otherBuild, { prepared: prepareStart(host) });
+  assert.equal(runtime.fromSnapshot, false);
+  assert.equal(runtime.runPython("6 * 7"), 42);
 });
