@@ -50,7 +50,10 @@ export class HttpRangeSource implements RandomAccessSource {
       const response = await session.send({ url, headers: rangeHeaders(`bytes=-${tail}`), signal: options.signal });
       if (response.status === 206) {
         const range = parseContentRange(response.headers.get("content-range"));
-        if (!range || range.total === undefined) throw badRange(url, response.headers.get("content-range"));
+        if (!range || range.total === undefined) {
+          response.cancel();
+          throw badRange(url, response.headers.get("content-range"));
+        }
         const bytes = await readBody(response, { maxBytes: tail });
         if (bytes.byteLength !== range.end - range.start + 1) throw badRange(url, response.headers.get("content-range"));
         const source = new HttpRangeSource(session, url, range.total, options.signal);

@@ -19,6 +19,13 @@ export interface NodeHttpClientOptions {
   ca?: string;
   /** Most redirects followed for one request (default 10). */
   maxRedirects?: number;
+  /**
+   * Most connections open to one host at a time (default 6, as browsers allow). More requests
+   * wait for a kept-alive connection: each new TLS connection costs a handshake on the main
+   * thread, and a resolver that starts all its page requests at once would otherwise open one
+   * per page.
+   */
+  maxSocketsPerHost?: number;
 }
 
 /**
@@ -33,7 +40,7 @@ export interface NodeHttpClientOptions {
  * const http = nodeHttpClient({ env: process.env, ca: await readFile(settings.cert, "utf8") });
  */
 export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
-  const tls = lazyTls(options.ca);
+  const tls = lazyTls(options.ca, options.maxSocketsPerHost ?? 6);
   const context: Context = {
     env: options.env ?? {},
     proxy: options.proxy,
@@ -51,12 +58,12 @@ export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient 
  * that never connects (everything cached) should not pay, and which node would pay for every
  * connection if the bundle were passed as `ca`.
  */
-function lazyTls(ca: string | undefined): Pick<Context, "agents" | "secureContext"> {
+function lazyTls(ca: string | undefined, maxSockets: number): Pick<Context, "agents" | "secureContext"> {
   // One DNS answer per host for all sockets: see cachedLookup.
   const lookup = cachedLookup();
   let secureContext: SecureContext | undefined;
   let https: HttpsAgent | undefined;
-  const http = new HttpAgent({ keepAlive: true, lookup });
+  const http = new HttpAgent({ keepAlive: true, maxSockets, lookup });
   const tls = {
     get secureContext() {
       if (ca !== undefined) secureContext ??= createSecureContext({ ca: [...rootCertificates, ca] });
@@ -66,7 +73,7 @@ function lazyTls(ca: string | undefined): Pick<Context, "agents" | "secureContex
       http,
       get https() {
         const context = tls.secureContext;
-        return (https ??= new HttpsAgent({ keepAlive: true, lookup, ...(context ? { secureContext: context } : {}) }));
+        return (https ??= new HttpsAgent({ keepAlive: true, maxSockets, lookup, ...(context ? { secureContext: context } : {}) }));
       },
     },
   };
@@ -161,10 +168,13 @@ function tunnel(proxy: string, target: URL, context: Context) {
 }
 
 function wrap(response: IncomingMessage, url: URL, request: HttpRequest): HttpResponse {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
+  // Not the global Headers: its first use loads Node's fetch implementation (~50 ms).
+  const headers = {
+    get(name: string): string | null {
+      const value = response.headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
   return {
     url: url.href,
     status: response.statusCode ?? 0,
