@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, constants, openSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
-import { copyFile, open, readFile, rm } from "node:fs/promises";
+import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { copyFile, open, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";
 
@@ -38,18 +38,23 @@ export function nodeFileSystem(): InstallFileSystem {
   const owner: LockOwner = { pid: process.pid, hostname: hostname() };
   // Read once: process.umask() with no argument is deprecated, and the mask does not change.
   const umask = currentUmask();
-  // Metadata calls (stat, link, rename, mkdir) and small writes are made synchronously: each is a
-  // few microseconds in the kernel, far less than a round trip through libuv's thread pool, and an
-  // install makes thousands of them. File contents of any size go through the pool.
+  // Metadata calls (stat, link, rename, mkdir), reads (the installer reads only small files:
+  // manifests, METADATA, RECORD) and small or durable writes are made synchronously: each is a few
+  // microseconds in the kernel, far less than a round trip through libuv's thread pool, whose
+  // completions would also wait behind the synchronous calls. Large writes go through the pool.
   return {
-    readFile: async (path) => new Uint8Array(await readFile(path)),
+    readFile: async (path) => {
+      const buffer = readFileSync(path);
+      return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    },
     async writeFile(path, data, options = {}) {
       const flags = constants.O_WRONLY | constants.O_CREAT | (options.exclusive ? constants.O_EXCL : constants.O_TRUNC);
       const mode = options.mode ?? 0o644;
-      if (data.length <= smallWrite && !options.durable) {
+      if (data.length <= smallWrite || options.durable) {
         const descriptor = openSync(path, flags, mode);
         try {
           writeFileSync(descriptor, data);
+          if (options.durable) fsyncSync(descriptor);
         } finally {
           closeSync(descriptor);
         }
@@ -57,7 +62,6 @@ export function nodeFileSystem(): InstallFileSystem {
         const handle = await open(path, flags, mode);
         try {
           await handle.writeFile(data);
-          if (options.durable) await handle.sync();
         } finally {
           await handle.close();
         }
