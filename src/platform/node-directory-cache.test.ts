@@ -25,6 +25,9 @@ test("entries appear whole under their key; the first writer wins; only the newe
     const old = new Date(Date.now() - 60_000);
     utimesSync(stored, old, old);
     await cache.store("c", async (directory) => writeFileSync(join(directory, "f"), ""));
+    // c is older than a's coming use by a clear margin, so file-time granularity cannot tie them.
+    const earlier = new Date(Date.now() - 30_000);
+    utimesSync(join(root, "c"), earlier, earlier);
     await cache.find("a");
     await cache.store("d", async (directory) => writeFileSync(join(directory, "f"), ""));
     assert.deepEqual(readdirSync(root).sort(), ["a", "d"], "the least recently used entry goes");
