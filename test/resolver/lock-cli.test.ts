@@ -162,6 +162,7 @@ test("kiln lock takes what the index lacks from the runtime's Pyodide repository
   const off = await kiln("lock", "uses-numpy", "--index-url", base, "--no-pyodide-index", "-o", "-");
   assert.equal(off.code, 1);
   assert.match(off.stderr, /no usable version of numpy/);
+  assert.match(off.stderr, /the runtime's Pyodide repository has numpy [\d.]+; --no-pyodide-index leaves it out/);
   const otherAbi = await kiln("lock", "uses-numpy", "--index-url", base, "--runtime", "2025_0", "-o", "-");
   assert.equal(otherAbi.code, 1, "the embedded repository is for 2026_0 only");
 });
