@@ -14,22 +14,8 @@ import type { TargetEnvironment } from "./target-environment.js";
  * // ["numpy 2.1.0 has wheels only for Linux, macOS and Windows; no wheel for pyemscripten_2026_0_wasm32 (nor for 80 older versions)"]
  */
 export function failureHints(root: Incompatibility<VersionRange>, provider: PythonProvider, target: TargetEnvironment): string[] {
-  const names = new Set<string>();
-  const seen = new Set<Incompatibility<VersionRange>>();
-  const walk = (incompatibility: Incompatibility<VersionRange>) => {
-    if (seen.has(incompatibility)) return;
-    seen.add(incompatibility);
-    const cause = incompatibility.cause;
-    if (cause.kind === "derived") {
-      walk(cause.conflict);
-      walk(cause.other);
-      return;
-    }
-    for (const id of incompatibility.terms.keys()) if (id !== rootPackage) names.add(parsePackageId(id).name);
-  };
-  walk(root);
   const hints: string[] = [];
-  for (const name of [...names].sort()) {
+  for (const name of failureNames(root)) {
     const skipped = provider.skipped.get(name);
     if (!skipped) continue;
     const byKind = new Map<string, Array<[string, unknown]>>();
@@ -67,4 +53,28 @@ function describe(name: string, kind: string, list: Array<[string, unknown]>, ta
 function listWords(items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? "other platforms";
   return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+/**
+ * The packages (normalized base names, sorted) a failed resolution's explanation involves.
+ *
+ * @example
+ * failureNames(result.incompatibility); // ["numpy", "uses-numpy"]
+ */
+export function failureNames(root: Incompatibility<VersionRange>): string[] {
+  const names = new Set<string>();
+  const seen = new Set<Incompatibility<VersionRange>>();
+  const walk = (incompatibility: Incompatibility<VersionRange>) => {
+    if (seen.has(incompatibility)) return;
+    seen.add(incompatibility);
+    const cause = incompatibility.cause;
+    if (cause.kind === "derived") {
+      walk(cause.conflict);
+      walk(cause.other);
+      return;
+    }
+    for (const id of incompatibility.terms.keys()) if (id !== rootPackage) names.add(parsePackageId(id).name);
+  };
+  walk(root);
+  return [...names].sort();
 }

@@ -24,7 +24,7 @@ export { targetForAbi, targetTags, defaultAbi, type TargetEnvironment } from "./
 export { PythonProvider, type PythonProviderOptions } from "./python-provider.js";
 export { isUsableWheel, projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
 export { resolveRequirements, type ResolveOptions, type ResolveResult, type ResolvedPackage } from "./resolve-requirements.js";
-export { failureHints } from "./failure-hints.js";
+export { failureHints, failureNames } from "./failure-hints.js";
 export { lockResolution, type LockResolutionOptions } from "./lock-resolution.js";
 export { rootPackage, packageId, parsePackageId, type PackageId } from "./python-packages.js";
 export { wheelImports, importsFromNames } from "./wheel-imports.js";

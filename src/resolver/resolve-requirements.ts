@@ -4,7 +4,7 @@ import { formatVersion, parseVersion, type Version, type VersionRange } from "..
 import { explainFailure } from "./explain-failure.js";
 import type { Incompatibility } from "./incompatibility.js";
 import { pep440Algebra } from "./pep440-algebra.js";
-import { failureHints } from "./failure-hints.js";
+import { failureHints, failureNames } from "./failure-hints.js";
 import { PythonProvider } from "./python-provider.js";
 import { parsePackageId, rootPackage } from "./python-packages.js";
 import { solve } from "./solve.js";
@@ -41,7 +41,13 @@ export interface ResolvedPackage {
 /** The outcome of {@link resolveRequirements}: packages sorted by name, or why there are none. */
 export type ResolveResult =
   | { kind: "resolved"; packages: ResolvedPackage[]; target: TargetEnvironment }
-  | { kind: "unsatisfiable"; explanation: string; hints: string[] };
+  | {
+      kind: "unsatisfiable";
+      explanation: string;
+      hints: string[];
+      /** The packages the explanation involves (normalized names, sorted). */
+      names: string[];
+    };
 
 /**
  * Resolves requirements for one target environment: which wheel of which version of every
@@ -71,7 +77,12 @@ async function resolveFrom(requirements: readonly string[], options: ResolveOpti
   const provider = new PythonProvider({ ...options, target, requirements });
   const result = await solve({ algebra: pep440Algebra, provider, rootPackage, rootVersion: parseVersion("0") });
   if (result.kind === "failed") {
-    return { kind: "unsatisfiable", explanation: explain(result.incompatibility, provider), hints: failureHints(result.incompatibility, provider, target) };
+    return {
+      kind: "unsatisfiable",
+      explanation: explain(result.incompatibility, provider),
+      hints: failureHints(result.incompatibility, provider, target),
+      names: failureNames(result.incompatibility),
+    };
   }
   const extras = new Map<string, string[]>();
   const versions = new Map<string, Version>();

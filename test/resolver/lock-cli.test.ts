@@ -51,6 +51,8 @@ before(async () => {
     });
     pages.set(`/simple/${name}/`, `<!DOCTYPE html><html><body>${links.join("\n")}</body></html>`);
   }
+  // A copy of the embedded runtime's Pyodide repository on loopback (its lock file only).
+  files.set("/pyodide/pyodide-lock.json", readFileSync(new URL("../../node_modules/pyodide/pyodide-lock.json", import.meta.url), "utf8"));
   server = createServer((request, response) => {
     const body = pages.get(request.url!) ?? files.get(request.url!);
     if (body === undefined) {
@@ -160,6 +162,7 @@ test("kiln lock takes what the index lacks from the runtime's Pyodide repository
   const off = await kiln("lock", "uses-numpy", "--index-url", base, "--no-pyodide-index", "-o", "-");
   assert.equal(off.code, 1);
   assert.match(off.stderr, /no usable version of numpy/);
+  assert.match(off.stderr, /the runtime's Pyodide repository has numpy [\d.]+; --no-pyodide-index leaves it out/);
   const otherAbi = await kiln("lock", "uses-numpy", "--index-url", base, "--runtime", "2025_0", "-o", "-");
   assert.equal(otherAbi.code, 1, "the embedded repository is for 2026_0 only");
 });
@@ -186,4 +189,16 @@ test("the Pyodide repository joins only when the index alone cannot satisfy the 
   const needed = await kiln("lock", "needs-rpds>=2", "--index-url", base, "--format", "requirements", "-o", "-");
   assert.equal(needed.code, 0, needed.stderr);
   assert.match(needed.stdout, /^rpds-py==[\d.]+ \\\n    --hash=sha256:[0-9a-f]{64}$/m);
+});
+
+test("--pyodide-base-url points the repository at a copy: its lock is fetched from there, and its files resolve against it", async () => {
+  const mirror = base.replace(/simple\/$/, "pyodide/");
+  const { code, stdout, stderr } = await kiln("lock", "uses-numpy", "--index-url", base, "--pyodide-base-url", mirror, "--format", "pyodide-lock", "-o", "-");
+  assert.equal(code, 0, stderr);
+  assert.equal(JSON.parse(stdout).packages.numpy.file_name.startsWith(`${mirror}numpy-`), true);
+  const unreachable = await kiln("lock", "uses-numpy", "--index-url", base, "--pyodide-base-url", "http://127.0.0.1:9/pyodide/", "--retries", "0", "-o", "-");
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stderr, /127\.0\.0\.1:9\/pyodide\/pyodide-lock\.json/);
+  const notNeeded = await kiln("lock", "app", "--index-url", base, "--pyodide-base-url", "http://127.0.0.1:9/pyodide/", "--retries", "0", "-o", "-");
+  assert.equal(notNeeded.code, 0, "a resolution the index satisfies never asks the repository");
 });

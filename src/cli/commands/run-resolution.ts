@@ -1,6 +1,8 @@
 import { KilnError } from "../../core/index.js";
 import { formatVersion } from "../../pep440/index.js";
 import { normalizeName, parseRequirement } from "../../pep508/index.js";
+import { parsePyodideLock } from "../../index/index.js";
+import { nodePyodideRepository } from "../../platform/node.js";
 import { resolveRequirements, type ResolvedPackage, type TargetEnvironment } from "../../resolver/index.js";
 import type { CommandContext } from "../command.js";
 import { resolveSettings, type ResolveSettings } from "../resolve-settings.js";
@@ -32,8 +34,9 @@ export async function runResolution(context: CommandContext, positional: readonl
     preferences,
   });
   if (result.kind === "unsatisfiable") {
+    const hints = [...result.hints, ...(settings.index.noPyodideIndex ? await repositoryHints(result.names) : [])];
     throw new KilnError("noSolution", `No solution for ${settings.target.platformTags[0]} (Python ${settings.target.pythonVersion}):\n${result.explanation}`, {
-      ...(result.hints.length ? { hint: result.hints.join("\n      ") } : {}),
+      ...(hints.length ? { hint: hints.join("\n      ") } : {}),
     });
   }
   context.output.note(`Resolved ${result.packages.length} packages in ${Date.now() - started} ms`);
@@ -49,4 +52,14 @@ export function resolutionJson(resolved: Resolved, output: string | undefined): 
     output: output ?? null,
     packages: resolved.packages.map((p) => ({ name: p.name, version: formatVersion(p.version), wheel: p.wheels[0]?.url ?? null, dependencies: p.dependencies })),
   };
+}
+
+/** With `--no-pyodide-index`: which of the packages a failure involves the embedded runtime's Pyodide repository has. */
+async function repositoryHints(names: readonly string[]): Promise<string[]> {
+  const { lockText, baseUrl } = await nodePyodideRepository();
+  const lock = parsePyodideLock(lockText, baseUrl);
+  return names.flatMap((name) => {
+    const entry = lock.packages.get(name);
+    return entry ? [`the runtime's Pyodide repository has ${entry.name} ${entry.version}; --no-pyodide-index leaves it out`] : [];
+  });
 }
