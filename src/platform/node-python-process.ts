@@ -7,6 +7,7 @@ import {
   prepareStart,
   sigintExitCode,
   startupConfigFor,
+  type PreparedStartPromises,
   type ProcessVenv,
   type PythonCommandLine,
   type RuntimeSpec,
@@ -136,11 +137,17 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
  * over: the snapshot's memory is moved, not copied, and the compiled module is shared.
  */
 function sendPreparedStart(worker: Worker, commandLine: PythonCommandLine, options: PythonProcessOptions & { env: Record<string, string>; cwd: string }): void {
-  const host = createNodeRuntimeHost({ env: options.env, cwd: options.cwd });
-  const prepared = prepareStart(host, {
-    startup: startupConfigFor(commandLine, options.env),
-    ...(options.runtime ? { runtime: options.runtime } : {}),
-  });
+  let prepared: PreparedStartPromises;
+  try {
+    const host = createNodeRuntimeHost({ env: options.env, cwd: options.cwd });
+    prepared = prepareStart(host, {
+      startup: startupConfigFor(commandLine, options.env),
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+    });
+  } catch {
+    // The worker waits for both messages: without a preparation it starts the usual way.
+    prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };
+  }
   void prepared.snapshot.then((value) => {
     const message: PreparedMessage = { kind: "prepared-snapshot", value };
     try {
