@@ -2,7 +2,7 @@
 // wheels.json, same run. Two levels: the command line as a user runs it (`kiln audit X.whl`
 // against the peer's three commands for the same wheel, timed by hyperfine: median wall time and
 // mean CPU time, user + system, which a loaded machine disturbs less), and the libraries in a warm
-// process (median per wheel).
+// process (median wall and CPU time per wheel).
 // Usage: npm run build && node --import tsx bench/audit/bench-audit.ts [RUNS]
 //   with auditwheel-emscripten installed in .cache/bench-venv (see docs/benchmarks.md).
 import { spawnSync } from "node:child_process";
@@ -52,18 +52,23 @@ function hyperfine(commands: string[]): Timing[] {
   });
 }
 
+// Wall and CPU time per wheel; CPU includes the `wheel unpack` child processes the peer runs.
 const peerLibrary = `
-import json, sys, time, statistics
+import json, resource, sys, time, statistics
 from auditwheel_emscripten import show, get_imports, get_exports
+def cpu():
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 runs, paths = int(sys.argv[1]), sys.argv[2:]
 out = {}
 for path in paths:
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu()
         show(path); get_imports(path); get_exports(path)
-        times.append((time.perf_counter() - start) * 1000)
-    out[path] = statistics.median(times)
+        walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((cpu() - start_cpu) * 1000)
+    out[path] = {"wall": statistics.median(walls), "cpu": statistics.median(cpus)}
 print(json.dumps(out))
 `;
 
@@ -74,30 +79,35 @@ const peerCommand = (path: string) => `sh -c ${quote(["show", "imports", "export
 
 const manifest = await bundledManifest();
 spawnSync(process.execPath, ["bin/kiln.js", "audit", wheels[0]!], { cwd: root }); // fill the manifest cache
-const peerWarm = JSON.parse(spawnSync(`${venv}/python`, ["-c", peerLibrary, String(runs), ...wheels], { encoding: "utf8", maxBuffer: 1 << 30, env: peerEnv }).stdout) as Record<string, number>;
+const peerWarm = JSON.parse(spawnSync(`${venv}/python`, ["-c", peerLibrary, String(runs), ...wheels], { encoding: "utf8", maxBuffer: 1 << 30, env: peerEnv }).stdout) as Record<string, Timing>;
 
-console.log(`runs per figure: ${runs}; CLI: median wall ms and mean CPU ms (user + system) from hyperfine; library: median wall ms\n`);
-console.log("| wheel | size MB | kiln audit X.whl: wall | peer show+imports+exports: wall | ratio | kiln: CPU | peer: CPU | ratio | kiln library (warm) | peer library (warm) | ratio |");
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-const totals = { kilnWall: 0, peerWall: 0, kilnCpu: 0, peerCpu: 0, kilnLib: 0, peerLib: 0 };
+console.log(`runs per figure: ${runs}; CLI: median wall ms and mean CPU ms (user + system) from hyperfine; library (warm): median wall ms and median CPU ms\n`);
+console.log("| wheel | size MB | kiln audit X.whl: wall | peer show+imports+exports: wall | ratio | kiln: CPU | peer: CPU | ratio | kiln library: wall | peer library: wall | ratio | kiln library: CPU | peer library: CPU | ratio |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+const totals = { kilnWall: 0, peerWall: 0, kilnCpu: 0, peerCpu: 0, kilnLib: 0, peerLib: 0, kilnLibCpu: 0, peerLibCpu: 0 };
 for (const wheel of wheels) {
   const [kiln, peer] = hyperfine([kilnCommand([wheel]), peerCommand(wheel)]) as [Timing, Timing];
   const bytes = readFileSync(wheel);
   // The library as the CLI runs it on Node: Node's zlib for CRC-32 and inflate.
   const open = () => openWheelTarget(wheel, bytes, { codecs: nodeZipCodecs });
   await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
-  const times: number[] = [];
+  const walls: number[] = [];
+  const cpus: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
-    times.push(performance.now() - start);
+    walls.push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    cpus.push((used.user + used.system) / 1000);
   }
-  const kilnLib = median(times);
+  const kilnLib = { wall: median(walls), cpu: median(cpus) };
   const peerLib = peerWarm[wheel]!;
-  totals.kilnWall += kiln.wall; totals.peerWall += peer.wall; totals.kilnCpu += kiln.cpu; totals.peerCpu += peer.cpu; totals.kilnLib += kilnLib; totals.peerLib += peerLib;
-  console.log(`| ${shortName(wheel)} | ${(bytes.length / 1e6).toFixed(1)} | ${kiln.wall.toFixed(0)} | ${peer.wall.toFixed(0)} | ${ratio(peer.wall, kiln.wall)} | ${kiln.cpu.toFixed(0)} | ${peer.cpu.toFixed(0)} | ${ratio(peer.cpu, kiln.cpu)} | ${kilnLib.toFixed(0)} | ${peerLib.toFixed(0)} | ${ratio(peerLib, kilnLib)} |`);
+  totals.kilnWall += kiln.wall; totals.peerWall += peer.wall; totals.kilnCpu += kiln.cpu; totals.peerCpu += peer.cpu;
+  totals.kilnLib += kilnLib.wall; totals.peerLib += peerLib.wall; totals.kilnLibCpu += kilnLib.cpu; totals.peerLibCpu += peerLib.cpu;
+  console.log(`| ${shortName(wheel)} | ${(bytes.length / 1e6).toFixed(1)} | ${kiln.wall.toFixed(0)} | ${peer.wall.toFixed(0)} | ${ratio(peer.wall, kiln.wall)} | ${kiln.cpu.toFixed(0)} | ${peer.cpu.toFixed(0)} | ${ratio(peer.cpu, kiln.cpu)} | ${kilnLib.wall.toFixed(0)} | ${peerLib.wall.toFixed(0)} | ${ratio(peerLib.wall, kilnLib.wall)} | ${kilnLib.cpu.toFixed(0)} | ${peerLib.cpu.toFixed(0)} | ${ratio(peerLib.cpu, kilnLib.cpu)} |`);
 }
 const [all] = hyperfine([kilnCommand(wheels)]) as [Timing];
-console.log(`| **all ${wheels.length} wheels, one kiln invocation** vs the peer's ${wheels.length * 3} | | ${all.wall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, all.wall)} | ${all.cpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, all.cpu)} | | | |`);
-console.log(`| **total, one invocation per wheel** | | ${totals.kilnWall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, totals.kilnWall)} | ${totals.kilnCpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, totals.kilnCpu)} | ${totals.kilnLib.toFixed(0)} | ${totals.peerLib.toFixed(0)} | ${ratio(totals.peerLib, totals.kilnLib)} |`);
+console.log(`| **all ${wheels.length} wheels, one kiln invocation** vs the peer's ${wheels.length * 3} | | ${all.wall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, all.wall)} | ${all.cpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, all.cpu)} | | | | | | |`);
+console.log(`| **total, one invocation per wheel** | | ${totals.kilnWall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, totals.kilnWall)} | ${totals.kilnCpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, totals.kilnCpu)} | ${totals.kilnLib.toFixed(0)} | ${totals.peerLib.toFixed(0)} | ${ratio(totals.peerLib, totals.kilnLib)} | ${totals.kilnLibCpu.toFixed(0)} | ${totals.peerLibCpu.toFixed(0)} | ${ratio(totals.peerLibCpu, totals.kilnLibCpu)} |`);
 rmSync(scratch, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import type { WasmModule } from "../wasm/index.js";
+import type { Limits, WasmModule } from "../wasm/index.js";
 import type { UnwindingMode } from "./runtime-manifest.js";
 
 /** The ABI choices a side module was built with, read from its imports and code. */
@@ -26,27 +26,33 @@ export interface ModuleFeatures {
  */
 export function moduleFeatures(module: WasmModule): ModuleFeatures {
   const imports = module.imports();
-  const names = new Set(imports.map((i) => i.name));
-  const tags = new Set(imports.filter((i) => i.kind === "tag").map((i) => i.name));
-  const functionNames = imports.filter((i) => i.kind === "function").map((i) => i.name);
   const code = module.codeFeatures();
-  const memory = imports.flatMap((i) => (i.kind === "memory" ? [i.limits] : []))[0] ?? module.memories()[0];
-  const jsExceptions = functionNames.some((n) => n.startsWith("__cxa_find_matching_catch_") || n === "__resumeException");
-  const jsLongjmp = names.has("emscripten_longjmp") || names.has("_emscripten_throw_longjmp");
+  // One pass over the imports (tens of thousands in a large module), each signature looked at once.
+  const hasI64 = module.types().map((type) => type.params.includes("i64") || type.results.includes("i64"));
+  let wasmExceptions = false, wasmLongjmp = false, jsExceptions = false, jsLongjmp = false, invoke = false, bigint = false;
+  let memory: Limits | undefined;
+  for (const entry of imports) {
+    const name = entry.name;
+    if (name === "emscripten_longjmp" || name === "_emscripten_throw_longjmp") jsLongjmp = true;
+    if (entry.kind === "tag") {
+      if (name === "__cpp_exception") wasmExceptions = true;
+      else if (name === "__c_longjmp") wasmLongjmp = true;
+    } else if (entry.kind === "function") {
+      if (name.startsWith("__cxa_find_matching_catch_") || name === "__resumeException") jsExceptions = true;
+      if (name.startsWith("invoke_")) invoke = true;
+      if (hasI64[entry.typeIndex] === true) bigint = true;
+    } else if (entry.kind === "memory") memory ??= entry.limits;
+  }
+  memory ??= module.memories()[0];
   return {
-    exceptions: tags.has("__cpp_exception") ? "wasm" : jsExceptions ? "javascript" : "none",
+    exceptions: wasmExceptions ? "wasm" : jsExceptions ? "javascript" : "none",
     exceptionEncoding: code.exnrefExceptions ? "exnref" : code.legacyExceptions ? "legacy" : "none",
-    longjmp: tags.has("__c_longjmp") ? "wasm" : jsLongjmp ? "javascript" : "none",
-    invokeTrampolines: functionNames.some((n) => n.startsWith("invoke_")),
-    bigint: imports.some((i) => i.kind === "function" && signatureHasI64(module, i.typeIndex)),
+    longjmp: wasmLongjmp ? "wasm" : jsLongjmp ? "javascript" : "none",
+    invokeTrampolines: invoke,
+    bigint,
     sharedMemory: memory?.shared ?? false,
     memory64: memory?.index64 ?? false,
     simd: code.simd,
     atomics: code.atomics,
   };
-}
-
-function signatureHasI64(module: WasmModule, typeIndex: number): boolean {
-  const type = module.typeAt(typeIndex);
-  return type !== undefined && (type.params.includes("i64") || type.results.includes("i64"));
 }

@@ -105,9 +105,18 @@ async function openTargets(path: string, input: string): Promise<AuditTarget[]> 
   if (wheels.length && !files.some((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f))) {
     return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), new Uint8Array(await readFile(join(path, w))), { codecs: nodeZipCodecs })));
   }
-  const auditFiles: AuditFile[] = await Promise.all(files.map(async (f) => ({ path: f, size: (await stat(join(path, f))).size, read: async () => new Uint8Array(await readFile(join(path, f))) })));
+  const auditFiles: AuditFile[] = await Promise.all(files.map(async (f) => ({ path: f, size: (await stat(join(path, f))).size, read: () => readDirectoryFile(join(path, f), join(input, f)) })));
   const wheelFilename = await unpackedWheelName(path, files);
   return [{ input, kind: "directory", files: auditFiles, findings: [], ...(wheelFilename ? { wheelFilename } : {}) }];
+}
+
+/** A file of an unpacked wheel; one that cannot be read becomes an `unreadableEntry` finding, not a crash. */
+async function readDirectoryFile(path: string, shown: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (error) {
+    throw new KilnError("auditInput", `Cannot read "${shown}": ${(error as Error).message}`, { hint: "Check that the file exists and is readable", cause: error });
+  }
 }
 
 async function listFiles(root: string): Promise<string[]> {
