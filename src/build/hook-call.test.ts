@@ -85,6 +85,7 @@ const failures: Array<{ name: string; request: Partial<HookRequest> & Pick<HookR
   { name: "a backend that raises", request: { hook: "build_sdist" }, kind: "error", code: "buildBackendFailed", message: /ValueError: boom: no sdist today[^]*toy_backend\.py/ },
   { name: "a backend's UnsupportedOperation", request: { hook: "build_editable" }, kind: "unsupported", code: "buildBackendFailed", message: /does not support it: editable installs/ },
   { name: "a missing build hook", request: { hook: "build_sdist", backend: "json", backendPath: [] }, kind: "hookMissing", code: "buildBackendFailed", message: /no build_sdist hook/ },
+  { name: "a backend without PEP 660", request: { hook: "build_editable", backend: "json", backendPath: [] }, kind: "hookMissing", code: "buildBackendFailed", message: /toy 1\.0 in editable mode: its build backend "json" has no build_editable hook \(PEP 660\)/, hint: /without -e/ },
   { name: "a backend that runs a compiler", request: { hook: "get_requires_for_build_sdist" }, kind: "error", code: "nativeBuildUnsupported", message: /tried to run the compiler tool "gcc"/ },
   { name: "a backend that runs git", request: { hook: "get_requires_for_build_editable" }, kind: "error", code: "buildBackendFailed", message: /git is missing/, hint: /tried to run "git"[^]*SETUPTOOLS_SCM_PRETEND_VERSION/ },
 ];

@@ -41,6 +41,11 @@ export function hookFailureError(options: HookFailureOptions): KilnError {
           : "backend-path must contain the backend module itself",
     });
   }
+  if (request.hook === "build_editable" && outcome.kind === "hookMissing") {
+    return new KilnError("buildBackendFailed", `Cannot install ${project} in editable mode: its build backend "${request.backend}" has no build_editable hook (PEP 660)`, {
+      hint: "Install it without -e, or use a backend version with PEP 660 support in [build-system] requires (setuptools>=64, flit-core>=3.4, hatchling, pdm-backend, poetry-core>=1.0.8)",
+    });
+  }
   const detail = outcome.traceback ? `\n${lastLines(outcome.traceback, 12)}` : "";
   const others = [...new Set(programs)];
   const hints: string[] = [];

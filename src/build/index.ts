@@ -27,3 +27,4 @@ export { buildDistribution, type BuildDistributionOptions, type BuiltDistributio
 export { extractSdist, type ExtractSdistOptions } from "./extract-sdist.js";
 export { buildSdistWheel, type BuildSdistWheelOptions, type SdistWheel } from "./build-sdist-wheel.js";
 export { prepareSdistMetadata, type PrepareSdistMetadataOptions } from "./prepare-sdist-metadata.js";
+export { buildForInstall, type BuildForInstallOptions, type SourceToInstall, type WheelForInstall } from "./build-for-install.js";

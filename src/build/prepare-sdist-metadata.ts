@@ -1,5 +1,5 @@
 import { digestHex } from "../cache/index.js";
-import { KilnError } from "../core/index.js";
+import { isKilnError, KilnError } from "../core/index.js";
 import { formatVersion } from "../pep440/index.js";
 import { tryParseSdistFilename } from "../wheel-name/index.js";
 import { BuildSession, readText, type BuildSessionOptions } from "./build-session.js";
@@ -19,7 +19,7 @@ export interface PrepareSdistMetadataOptions extends Omit<BuildSessionOptions, "
  * for an sdist-only version: from the cache (keyed by the sdist's sha256), else from the
  * backend's `prepare_metadata_for_build_wheel` in the WASM runtime (for backends without that
  * hook the runner builds the wheel and reads its `.dist-info`). Projects that can only build
- * compiled code are refused before anything runs.
+ * compiled code are refused before anything runs, and the refusal is cached like the metadata.
  *
  * @example
  * const metadata = await prepareSdistMetadata({ sdist: bytes, filename: "six-1.17.0.tar.gz",
@@ -30,6 +30,11 @@ export async function prepareSdistMetadata(options: PrepareSdistMetadataOptions)
   const cacheDir = `${options.wheelCache}/${await digestHex("sha256", options.sdist)}`;
   const cached = await readText(fs, `${cacheDir}/METADATA`);
   if (cached !== undefined) return cached;
+  const refused = await readText(fs, `${cacheDir}/NATIVE.json`);
+  if (refused !== undefined) {
+    const { message, hint } = JSON.parse(refused) as { message: string; hint?: string };
+    throw new KilnError("nativeBuildUnsupported", message, hint === undefined ? {} : { hint });
+  }
   const name = tryParseSdistFilename(options.filename);
   const label = options.label ?? (name ? `${name.name} ${formatVersion(name.version)}` : options.filename);
   try {
@@ -48,12 +53,20 @@ export async function prepareSdistMetadata(options: PrepareSdistMetadataOptions)
         hint: "The build backend is broken; report it to its authors",
       });
     }
-    await fs.mkdir(cacheDir);
-    const temporary = `${cacheDir}/METADATA.${crypto.randomUUID()}`;
-    await fs.writeFile(temporary, new TextEncoder().encode(metadata));
-    await fs.rename(temporary, `${cacheDir}/METADATA`);
+    await writeAtomically(fs, `${cacheDir}/METADATA`, metadata);
     return metadata;
+  } catch (error) {
+    // A refusal is remembered too: resolutions meet the same native sdist again and again.
+    if (isKilnError(error, "nativeBuildUnsupported")) await writeAtomically(fs, `${cacheDir}/NATIVE.json`, JSON.stringify({ message: error.message, hint: error.hint }));
+    throw error;
   } finally {
     await fs.remove(options.workDir, { recursive: true });
   }
+}
+
+async function writeAtomically(fs: PrepareSdistMetadataOptions["environment"]["fs"], path: string, text: string): Promise<void> {
+  await fs.mkdir(path.slice(0, path.lastIndexOf("/")));
+  const temporary = `${path}.${crypto.randomUUID()}`;
+  await fs.writeFile(temporary, new TextEncoder().encode(text));
+  await fs.rename(temporary, path);
 }

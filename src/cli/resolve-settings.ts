@@ -7,6 +7,7 @@ import { normalizeName } from "../pep508/index.js";
 import { createNodeHttpSession, kilnCacheDir, loadIndexSettings } from "../platform/node.js";
 import { abiForPlatformTag } from "../tags/index.js";
 import { targetForAbi, type TargetEnvironment } from "../resolver/index.js";
+import { binaryOptions } from "./sdist-builds.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
 import { indexOptions, packageSourceOf } from "./index-options.js";
 import { emptyRequirementsInput, readRequirementsFile, type RequirementsInput } from "./requirements-file.js";
@@ -20,6 +21,7 @@ export const resolveOptions: OptionDefinition[] = [
   { name: "constraint", short: "c", type: "string", multiple: true, valueName: "FILE", description: "Constrain versions with a constraints file" },
   { name: "pre", type: "boolean", description: "Allow pre-release versions of every package" },
   { name: "runtime", type: "string", valueName: "ABI", description: "Target runtime ABI: 2026_0 (default), 2025_0, 2024_0 or a platform tag" },
+  ...binaryOptions,
   ...indexOptions,
 ];
 

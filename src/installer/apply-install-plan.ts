@@ -4,7 +4,7 @@ import type { DistributionFile, PackageSource } from "../index/index.js";
 import { installWheels, type InstallOptions, type InstallResult } from "./install-wheels.js";
 import type { FileDigests } from "./file-digests.js";
 import type { PlannedPackage } from "./plan-install.js";
-import type { WheelToInstall } from "./stage-wheel.js";
+import type { DirectUrl, WheelToInstall } from "./stage-wheel.js";
 
 /** Options for {@link applyInstallPlan}. */
 export interface ApplyInstallPlanOptions extends InstallOptions {
@@ -15,6 +15,16 @@ export interface ApplyInstallPlanOptions extends InstallOptions {
    * every package to install must have an entry and its wheel must match one of them.
    */
   requiredHashes?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * PEP 610 data for direct packages built from a project directory or an sdist, by normalized
+   * name: it names what the user gave (`dir_info`, the sdist's `archive_info`), not the built wheel.
+   */
+  directUrls?: ReadonlyMap<string, DirectUrl>;
+  /**
+   * Builds the wheel of an sdist the resolution chose for a version without a wheel (src/build,
+   * injected by the caller); such a plan fails without it.
+   */
+  buildSdist?: (file: DistributionFile, sdist: Uint8Array) => Promise<{ wheel: Uint8Array; filename: string }>;
   /** How many wheels download at once; default 8. */
   concurrency?: number;
   /**
@@ -42,12 +52,12 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
   const task = reporter.startTask("Downloading", chosen.reduce((sum, c) => sum + (c.file.size ?? 0), 0) || undefined);
   const wheels = await mapLimited(chosen, options.concurrency ?? 8, async ({ planned, file }): Promise<WheelToInstall> => {
     const fetch = () => options.source.fetchFile(file);
-    const listed = file.hashes.sha256?.toLowerCase() ?? (await rememberedDigest(file, options));
+    const listed = planned.fromSource ? undefined : (file.hashes.sha256?.toLowerCase() ?? (await rememberedDigest(file, options)));
     if (listed && (await isCachedAndAllowed(listed, planned, options))) {
       // The cache holds this exact file, verified and unpacked: it is fetched only if that
       // entry turns out to be damaged.
       task.advance(file.size ?? 0);
-      return wheelToInstall(planned, file, fetch, listed);
+      return wheelToInstall(planned, file, fetch, listed, options);
     }
     let reported = 0;
     const remember = options.fileDigests && file.url.startsWith("file:") ? await options.fileDigests.beforeRead(file.url).catch(() => undefined) : undefined;
@@ -63,15 +73,17 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
     if (options.requiredHashes) await checkRequiredHash(planned, file, { bytes, sha256 }, options.requiredHashes);
     // PackageSource.fetchFile returns bytes already checked against the file's listed hashes, so
     // they are not passed again as expectedHashes (one hash pass over each wheel, not two).
-    return wheelToInstall(planned, file, bytes, sha256);
+    if (!planned.fromSource) return wheelToInstall(planned, file, bytes, sha256, options);
+    const built = await buildFromSource(planned, file, bytes, options);
+    return wheelToInstall(planned, { ...file, filename: built.filename }, built.wheel, await digestHex("sha256", built.wheel), options);
   });
   task.finish(`Downloaded ${wheels.length} wheel${wheels.length === 1 ? "" : "s"}`);
   return installWheels(wheels, options);
 }
 
-function wheelToInstall(planned: PlannedPackage, file: DistributionFile, wheel: WheelToInstall["wheel"], sha256: string): WheelToInstall {
+function wheelToInstall(planned: PlannedPackage, file: DistributionFile, wheel: WheelToInstall["wheel"], sha256: string, options: ApplyInstallPlanOptions): WheelToInstall {
   const result: WheelToInstall = { wheel, sha256, filename: file.filename, requested: planned.requested };
-  if (planned.direct) result.directUrl = directUrlOf(file, sha256);
+  if (planned.direct) result.directUrl = options.directUrls?.get(planned.name) ?? directUrlOf(file, sha256);
   return result;
 }
 
@@ -85,6 +97,15 @@ async function rememberedDigest(file: DistributionFile, options: ApplyInstallPla
 async function isCachedAndAllowed(sha256: string, planned: PlannedPackage, options: ApplyInstallPlanOptions): Promise<boolean> {
   if (!options.wheelCache || !(await options.wheelCache.has(sha256))) return false;
   return !options.requiredHashes || (options.requiredHashes.get(planned.name) ?? []).includes(`sha256:${sha256}`);
+}
+
+async function buildFromSource(planned: PlannedPackage, file: DistributionFile, sdist: Uint8Array, options: ApplyInstallPlanOptions): Promise<{ wheel: Uint8Array; filename: string }> {
+  if (!options.buildSdist) {
+    throw new KilnError("installFailed", `Cannot install ${planned.displayName} ${planned.version}: it has no wheel for this environment, only the sdist ${file.filename}`, {
+      hint: "This command installs wheels only; kiln pip install builds pure-Python sdists",
+    });
+  }
+  return options.buildSdist(file, sdist);
 }
 
 function chooseWheel(planned: PlannedPackage, required: ReadonlyMap<string, readonly string[]> | undefined): DistributionFile {

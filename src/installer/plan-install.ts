@@ -2,7 +2,7 @@ import { KilnError, type Reporter } from "../core/index.js";
 import { combineSources, type DistributionFile, type HttpSession, type LocalFiles, type PackageSource } from "../index/index.js";
 import { compareVersions, formatVersion, tryParseVersion } from "../pep440/index.js";
 import { formatMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
-import { resolveRequirements, type ResolvedPackage, type TargetEnvironment } from "../resolver/index.js";
+import { resolveRequirements, type BinaryPolicy, type ResolvedPackage, type SdistMetadataProvider, type TargetEnvironment } from "../resolver/index.js";
 import { parseWheelFilename } from "../wheel-name/index.js";
 import { DirectFilesSource, directSourceUrl } from "./direct-files-source.js";
 import { installedSourceUrl, preferInstalled, type InstalledCandidate } from "./installed-source.js";
@@ -20,6 +20,8 @@ export interface InstallRequest {
   upgradePackages?: readonly string[];
   /** `--force-reinstall`: every package of the resolution is reinstalled. */
   forceReinstall?: boolean;
+  /** Normalized names reinstalled even at the installed version (pip does so for projects built from a local directory or sdist). */
+  reinstall?: readonly string[];
   /** `--no-deps`: install the named requirements only. */
   noDeps?: boolean;
   pre?: boolean;
@@ -33,6 +35,10 @@ export interface PlanInstallOptions {
   installed: readonly InstalledCandidate[];
   /** How `name @ URL` wheels are read: a session for http(s), local files for `file:`. */
   direct?: { session?: HttpSession; localFiles?: LocalFiles };
+  /** Lets versions without a wheel for the target resolve through their sdist (see the resolver's option). */
+  sdists?: SdistMetadataProvider;
+  /** pip's `--only-binary`/`--no-binary`. */
+  binaryPolicy?: BinaryPolicy;
   reporter?: Reporter;
 }
 
@@ -48,8 +54,10 @@ export interface PlannedPackage {
   action: PlannedAction;
   /** The version installed now, if any. */
   installedVersion?: string;
-  /** The wheel to install; absent when the installed copy is kept. */
+  /** The wheel to install (the sdist to build when `fromSource`); absent when the installed copy is kept. */
   wheel?: DistributionFile;
+  /** `wheel` is an sdist: the version has no wheel for the target, so its wheel is built first. */
+  fromSource?: boolean;
   /** Other compatible wheels of the same version, best first (for picking one by hash). */
   alternatives: DistributionFile[];
   /** Named on the command line or in a requirements file (pip writes REQUESTED). */
@@ -87,7 +95,15 @@ export async function planInstall(request: InstallRequest, options: PlanInstallO
   const preferences = new Map(options.installed.filter((dist) => keep.has(normalizeName(dist.name))).map((dist) => [normalizeName(dist.name), dist.version]));
   const resolve = (mode: "installed-only" | "also-installed") => {
     const withInstalled = preferInstalled(source, { installed: options.installed, keep, mode });
-    const resolveOptions = { source: withInstalled, target: options.target, constraints: request.constraints ?? [], pre: request.pre ?? false, preferences };
+    const resolveOptions = {
+      source: withInstalled,
+      target: options.target,
+      constraints: request.constraints ?? [],
+      pre: request.pre ?? false,
+      preferences,
+      ...(options.sdists ? { sdists: options.sdists } : {}),
+      ...(options.binaryPolicy ? { binaryPolicy: options.binaryPolicy } : {}),
+    };
     return resolveRequirements(requirements, options.reporter ? { ...resolveOptions, reporter: options.reporter } : resolveOptions).then((result) => ({ result, source: withInstalled }));
   };
   let attempt = await resolve("installed-only");
@@ -104,9 +120,9 @@ function plannedPackage(
   context: { installed: InstalledCandidate | undefined; request: InstallRequest; requested: ReadonlySet<string> },
 ): PlannedPackage {
   const version = formatVersion(resolved.version);
-  const [wheel, ...alternatives] = resolved.wheels;
+  const [wheel, ...alternatives] = resolved.sdist ? [resolved.sdist] : resolved.wheels;
   const installedVersion = context.installed?.version;
-  const action = actionFor(resolved, installedVersion, context.request.forceReinstall === true);
+  const action = actionFor(resolved, installedVersion, context.request.forceReinstall === true || (context.request.reinstall?.includes(resolved.name) ?? false));
   const planned: PlannedPackage = {
     name: resolved.name,
     displayName: resolved.displayName,
@@ -119,6 +135,7 @@ function plannedPackage(
     dependencies: resolved.dependencies,
   };
   if (installedVersion !== undefined) planned.installedVersion = installedVersion;
+  if (resolved.sdist) planned.fromSource = true;
   if (wheel && wheel.indexUrl !== installedSourceUrl) planned.wheel = wheel;
   if (action !== "keep" && planned.wheel === undefined) {
     throw new KilnError("installFailed", `Cannot reinstall ${resolved.displayName} ${version}: no index offers a wheel of it`, {

@@ -23,8 +23,9 @@ export interface SyncPlan {
 /**
  * `pip sync` from a lock (PEP 751 `pylock.toml`): each locked package's best wheel for the
  * target's tags, installed unless that version is already there, and everything else installed
- * uninstalled. No resolution happens: the lock is the answer. A package with no wheel for the
- * target is an error naming it and the target's platform.
+ * uninstalled. No resolution happens: the lock is the answer. A package locked with its sdist
+ * and no wheel for the target is built (`fromSource`); one with neither is an error naming it and
+ * the target's platform.
  *
  * @example
  * const plan = planLockSync(parsePylock(text), { installed, target });
@@ -38,12 +39,14 @@ export function planLockSync(locked: LockedSet, options: { installed: readonly I
       .map((wheel) => ({ wheel, rank: rankOf(wheel.filename, ranking) }))
       .filter((candidate): candidate is { wheel: typeof candidate.wheel; rank: number } => candidate.rank !== undefined)
       .sort((a, b) => a.rank - b.rank);
-    if (ranked.length === 0) {
+    const sdist = ranked.length === 0 ? entry.sdist : undefined;
+    if (ranked.length === 0 && sdist === undefined) {
       throw new KilnError("noCompatibleWheel", `Cannot sync ${entry.displayName ?? entry.name} ${entry.version}: the lock has no wheel for ${options.target.platformTags[0]}`, {
         hint: `Lock for this environment's runtime (kiln lock), or install a runtime the lock was made for; its wheels: ${entry.wheels.map((w) => w.filename).join(", ") || "none"}`,
       });
     }
-    const files = ranked.map(({ wheel }): DistributionFile => ({ filename: wheel.filename, url: wheel.url, hashes: wheel.hashes, indexUrl: lockedSourceUrl, ...(wheel.size ? { size: wheel.size } : {}) }));
+    const chosen = sdist ? [sdist] : ranked.map(({ wheel }) => wheel);
+    const files = chosen.map((wheel): DistributionFile => ({ filename: wheel.filename, url: wheel.url, hashes: wheel.hashes, indexUrl: lockedSourceUrl, ...(wheel.size ? { size: wheel.size } : {}) }));
     const current = installed.get(entry.name);
     const planned: PlannedPackage = {
       name: entry.name,
@@ -58,6 +61,7 @@ export function planLockSync(locked: LockedSet, options: { installed: readonly I
       dependencies: entry.dependencies,
     };
     if (current) planned.installedVersion = current.version;
+    if (sdist) planned.fromSource = true;
     return planned;
   });
   const wanted = new Set(packages.map((p) => p.name));

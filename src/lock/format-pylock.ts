@@ -6,7 +6,8 @@ export const pylockVersion = "1.0";
 
 /**
  * Writes a PEP 751 `pylock.toml` (https://peps.python.org/pep-0751/): one `[[packages]]` table
- * per package with its wheels as inline tables (name, upload-time, url, size, hashes), in the
+ * per package with its wheels (or, for a package built from source, its `sdist`) as inline tables
+ * (name, upload-time, url, size, hashes), in the
  * order given, so the same resolution always gives the same bytes.
  *
  * @example
@@ -32,7 +33,11 @@ function packageLines(lockedPackage: LockedPackage): string[] {
   const archive = lockedPackage.pyodide && lockedPackage.pyodide.packageType !== "package" ? lockedPackage.wheels[0] : undefined;
   // A shared library of the Pyodide repository is a zip, not a wheel: PEP 751's `archive`.
   if (archive) lines.push(`archive = ${fileTable(archive, false)}`);
-  else lines.push(`wheels = [`, ...lockedPackage.wheels.map((wheel) => `  ${wheelTable(wheel)},`), `]`);
+  else {
+    // PEP 751: a package lists its sdist as a [packages.sdist] table (kept inline here), its wheels as an array.
+    if (lockedPackage.sdist) lines.push(`sdist = ${wheelTable(lockedPackage.sdist)}`);
+    if (lockedPackage.wheels.length || !lockedPackage.sdist) lines.push(`wheels = [`, ...lockedPackage.wheels.map((wheel) => `  ${wheelTable(wheel)},`), `]`);
+  }
   return lines;
 }
 

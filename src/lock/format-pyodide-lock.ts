@@ -45,7 +45,7 @@ export function formatPyodideLock(lock: LockedSet, info: PyodideLockInfo): strin
     const wheel = lockedPackage.wheels[0];
     if (!wheel) {
       throw new KilnError("lockMissingWheel", `Cannot write pyodide-lock.json: ${lockedPackage.name} ${lockedPackage.version} has no wheel`, {
-        hint: "pyodide-lock.json can only list wheels",
+        hint: lockedPackage.sdist ? "It would be built from its sdist, and pyodide-lock.json can only list wheels: write a pylock.toml, or pass --only-binary :all:" : "pyodide-lock.json can only list wheels",
       });
     }
     const sha256 = wheel.hashes.sha256;

@@ -28,7 +28,7 @@ export function formatRequirementsFile(lock: LockedSet, options: RequirementsFil
     }
   }
   for (const lockedPackage of lock.packages) {
-    const hashes = [...new Set(lockedPackage.wheels.map((w) => w.hashes.sha256).filter((h): h is string => h !== undefined))];
+    const hashes = [...new Set([...lockedPackage.wheels, ...(lockedPackage.sdist ? [lockedPackage.sdist] : [])].map((w) => w.hashes.sha256).filter((h): h is string => h !== undefined))];
     const pin = `${lockedPackage.name}==${lockedPackage.version}`;
     lines.push(hashes.length === 0 ? pin : `${pin} \\`);
     hashes.forEach((hash, i) => lines.push(`    --hash=sha256:${hash}${i < hashes.length - 1 ? " \\" : ""}`));

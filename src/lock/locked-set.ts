@@ -30,6 +30,8 @@ export interface LockedPackage {
   dependencies: string[];
   /** The wheels that may be installed; the first is the one chosen for the target. */
   wheels: LockedWheel[];
+  /** The source distribution, when the resolution builds this package from it (no wheel fits the target). */
+  sdist?: LockedWheel;
   requiresPython?: string;
   /** The index the package came from (its simple-API base URL). */
   index?: string;

@@ -10,9 +10,9 @@ export interface ParsedPylock extends LockedSet {
 type Table = Record<string, unknown>;
 
 /**
- * Reads a PEP 751 `pylock.toml`. Keeps what kiln uses (packages with their wheels, dependencies,
- * `requires-python`, `environments`); other sources (sdist, VCS, directories) are left out of
- * `wheels`. A `lock-version` with a major version other than 1 is refused, as the PEP requires.
+ * Reads a PEP 751 `pylock.toml`. Keeps what kiln uses (packages with their wheels and sdist,
+ * dependencies, `requires-python`, `environments`); other sources (VCS, directories, archives)
+ * are left out. A `lock-version` with a major version other than 1 is refused, as the PEP requires.
  *
  * @example
  * const lock = parsePylock(await readFile("pylock.toml", "utf8"), "pylock.toml");
@@ -77,6 +77,7 @@ function readPackage(entry: unknown, where: string, fail: (what: string) => neve
   if (requiresPython !== undefined) result.requiresPython = requiresPython;
   const index = optionalString(table.index, `${where}.index`, fail);
   if (index !== undefined) result.index = index;
+  if (table.sdist !== undefined) result.sdist = readWheel(table.sdist, `${where}.sdist`, fail);
   return result;
 }
 

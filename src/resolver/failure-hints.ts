@@ -40,7 +40,11 @@ function describe(name: string, kind: string, list: Array<[string, unknown]>, ta
       return `${name} ${newest} has wheels only for ${listWords(platforms)}; no wheel for ${target.platformTags[0] ?? "the target"}${others}`;
     }
     case "sourceOnly":
-      return `${name} ${newest} has only a source distribution, and kiln installs wheels only${othersToo}`;
+      return `${name} ${newest} has only a source distribution, and only wheels are used here (--only-binary, or a build requirement)${othersToo}`;
+    case "noSdist":
+      return `${name} ${newest} has no source distribution to build (--no-binary)${othersToo}`;
+    case "nativeSdist":
+      return `${name} ${newest} has no wheel for ${target.platformTags[0] ?? "the target"} and its sdist cannot be built here: ${String(reason.message)}${othersToo}`;
     case "requiresPython":
       return `${name} ${newest} requires Python ${String(reason.requiresPython)}, but the target has ${target.pythonVersion}${othersToo}`;
     case "yanked":

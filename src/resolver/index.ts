@@ -9,8 +9,10 @@
  *
  * Quirks: terms are signed (`not foo S` holds when foo is absent; `foo ¬S` does not), and the
  * root package is a real package pinned to one version whose dependencies are the requirements.
- * For Python: extras are virtual packages `name[extra]` pinned to their base's version; wheels
- * only; pre-releases follow uv (allowed with `--pre`, when a first-party requirement names one,
+ * For Python: extras are virtual packages `name[extra]` pinned to their base's version; a version
+ * without a wheel for the target is used through its sdist only when the caller injects an
+ * `SdistMetadataProvider` (the build layer is above this one), per pip's `--only-binary` and
+ * `--no-binary`; pre-releases follow uv (allowed with `--pre`, when a first-party requirement names one,
  * or when a project has nothing else), which is stricter than pip for transitive specifiers;
  * yanked versions (PEP 592) only when a first-party requirement pins them with `==`/`===`.
  */
@@ -29,3 +31,4 @@ export { lockResolution, type LockResolutionOptions } from "./lock-resolution.js
 export { rootPackage, packageId, parsePackageId, type PackageId } from "./python-packages.js";
 export { wheelImports, importsFromNames } from "./wheel-imports.js";
 export { readImports, type ReadImportsOptions } from "./read-imports.js";
+export { distributionChoice, parseBinaryPolicy, type BinaryPolicy, type DistributionChoice, type SdistMetadataProvider } from "./source-distributions.js";

@@ -1,4 +1,5 @@
-import type { LockedSet } from "../lock/index.js";
+import type { DistributionFile } from "../index/index.js";
+import type { LockedSet, LockedWheel } from "../lock/index.js";
 import { formatVersion } from "../pep440/index.js";
 import type { ResolvedPackage } from "./resolve-requirements.js";
 import type { TargetEnvironment } from "./target-environment.js";
@@ -30,7 +31,7 @@ export function lockResolution(packages: readonly ResolvedPackage[], target: Tar
     ],
     packages: packages.map((resolved) => {
       const wheels = options.wheels === "chosen" ? resolved.wheels.slice(0, 1) : resolved.wheels;
-      const first = wheels[0];
+      const first = wheels[0] ?? resolved.sdist;
       return {
         name: resolved.name,
         displayName: resolved.displayName,
@@ -40,14 +41,19 @@ export function lockResolution(packages: readonly ResolvedPackage[], target: Tar
         ...(first ? { index: first.indexUrl } : {}),
         ...(first && options.imports?.has(first.url) ? { imports: options.imports.get(first.url)! } : {}),
         ...(first?.pyodide ? { pyodide: { packageType: first.pyodide.packageType, installDir: first.pyodide.installDir } } : {}),
-        wheels: wheels.map((file) => ({
-          filename: file.filename,
-          url: file.url,
-          hashes: { ...file.hashes },
-          ...(file.size !== undefined ? { size: file.size } : {}),
-          ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
-        })),
+        wheels: wheels.map(lockedFile),
+        ...(resolved.sdist ? { sdist: lockedFile(resolved.sdist) } : {}),
       };
     }),
+  };
+}
+
+function lockedFile(file: DistributionFile): LockedWheel {
+  return {
+    filename: file.filename,
+    url: file.url,
+    hashes: { ...file.hashes },
+    ...(file.size !== undefined ? { size: file.size } : {}),
+    ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
   };
 }

@@ -7,7 +7,11 @@ import { tryParseWheelFilename } from "../wheel-name/index.js";
 export type SkipReason =
   | { kind: "noWheel"; platforms: string[] }
   | { kind: "sourceOnly" }
-  | { kind: "requiresPython"; requiresPython: string };
+  | { kind: "requiresPython"; requiresPython: string }
+  /** `--no-binary` asked for the sdist and the version has none. */
+  | { kind: "noSdist" }
+  /** The project's sdist needs a compiler for Emscripten (what the build said). */
+  | { kind: "nativeSdist"; message: string };
 
 /** One version of a project as the resolver sees it. */
 export interface Candidate {
@@ -20,6 +24,8 @@ export interface Candidate {
   /** Compatible wheels, best tag first; empty when the version is skipped. */
   readonly wheels: DistributionFile[];
   readonly skip: SkipReason | undefined;
+  /** The version's source distribution (`.tar.gz` preferred), when the target's Python may use it. */
+  readonly sdist: DistributionFile | undefined;
 }
 
 /** Options for {@link projectCandidates}. */
@@ -74,7 +80,7 @@ export function isUsableWheel(file: DistributionFile, ranking: TagRanking): bool
 }
 
 function lazyCandidate(text: string, version: Version, files: DistributionFile[], options: ProjectCandidatesOptions): Candidate {
-  let judged: { wheels: DistributionFile[]; skip?: SkipReason; yanked?: true | string } | undefined;
+  let judged: Judgement | undefined;
   const judge = () => (judged ??= judgeVersion(files, options));
   return {
     version,
@@ -89,10 +95,33 @@ function lazyCandidate(text: string, version: Version, files: DistributionFile[]
     get yanked() {
       return judge().yanked;
     },
+    get sdist() {
+      return judge().sdist;
+    },
   };
 }
 
-function judgeVersion(files: readonly DistributionFile[], options: ProjectCandidatesOptions): { wheels: DistributionFile[]; skip?: SkipReason; yanked?: true | string } {
+interface Judgement {
+  wheels: DistributionFile[];
+  skip?: SkipReason;
+  yanked?: true | string;
+  sdist?: DistributionFile;
+}
+
+function judgeVersion(files: readonly DistributionFile[], options: ProjectCandidatesOptions): Judgement {
+  const sdist = bestSdist(files, options.pythonVersion);
+  const judged = judgeWheels(files, options);
+  return sdist ? { ...judged, sdist } : judged;
+}
+
+/** The sdist a build would use: `.tar.gz` (the sdist spec's format) before legacy `.zip`, unyanked first. */
+function bestSdist(files: readonly DistributionFile[], python: Version): DistributionFile | undefined {
+  const sdists = files.filter((file) => /\.(tar\.gz|zip)$/i.test(file.filename) && (file.requiresPython === undefined || pythonAllowed(file.requiresPython, python)));
+  const rank = (file: DistributionFile) => (file.yanked ? 2 : 0) + (file.filename.toLowerCase().endsWith(".zip") ? 1 : 0);
+  return sdists.sort((a, b) => rank(a) - rank(b))[0];
+}
+
+function judgeWheels(files: readonly DistributionFile[], options: ProjectCandidatesOptions): Judgement {
   const wheels: Array<{ file: DistributionFile; rank: number; order: number }> = [];
   const platforms = new Set<string>();
   let requiresPython: string | undefined;

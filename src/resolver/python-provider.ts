@@ -8,6 +8,7 @@ import { pep440Algebra, rangeOf } from "./pep440-algebra.js";
 import { isUsableWheel, projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
 import { packageId, parsePackageId, rootPackage } from "./python-packages.js";
 import type { Dependencies, DependencyProvider } from "./solve.js";
+import { distributionChoice, type BinaryPolicy, type SdistMetadataProvider } from "./source-distributions.js";
 import { targetTags, type TargetEnvironment } from "./target-environment.js";
 
 /** Options for {@link PythonProvider}. */
@@ -22,6 +23,10 @@ export interface PythonProviderOptions {
   pre?: boolean;
   /** Versions to try first (already locked or installed), by normalized name. */
   preferences?: ReadonlyMap<string, string>;
+  /** Builds sdists' metadata; without it only wheels are used (sdist-only versions are skipped). */
+  sdists?: SdistMetadataProvider;
+  /** pip's `--only-binary`/`--no-binary` (with `sdists`). */
+  binaryPolicy?: BinaryPolicy;
   /** How many metadata downloads may run at once while prefetching; default 16. */
   concurrency?: number;
   reporter?: Reporter;
@@ -62,6 +67,8 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   private readonly rootDependencies: Map<string, VersionRange>;
   private readonly reporter: Reporter;
   private readonly prefetched = new Set<string>();
+  /** Projects whose sdist needs a compiler, with the build's message: none of their sdists is tried again. */
+  private readonly nativeProjects = new Map<string, string>();
   private running = 0;
   private readonly waiting: Array<() => void> = [];
   /** Versions passed over, with why, for hints after a failure. */
@@ -182,22 +189,48 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       return false;
     };
     if (candidate.prerelease && !allowPre) return note({ kind: "prerelease" });
-    if (candidate.skip) return note(candidate.skip);
-    if (candidate.yanked && !this.isPinned(name, candidate)) {
-      return note(typeof candidate.yanked === "string" ? { kind: "yanked", reason: candidate.yanked } : { kind: "yanked" });
+    const kind = this.distribution(name, candidate);
+    if (kind === undefined) return note(this.skipReason(name, candidate));
+    const yanked = kind === "wheel" ? candidate.yanked : candidate.sdist?.yanked || undefined;
+    if (yanked && !this.isPinned(name, candidate)) {
+      return note(typeof yanked === "string" ? { kind: "yanked", reason: yanked } : { kind: "yanked" });
     }
     return true;
+  }
+
+  /**
+   * Whether a version installs from a wheel or is built from its sdist (pip's preference: a
+   * compatible wheel first, the sdist when there is none, unless `--only-binary`/`--no-binary`
+   * say otherwise); undefined when neither may be used.
+   */
+  private distribution(name: string, candidate: Candidate): "wheel" | "sdist" | undefined {
+    const choice = distributionChoice(name, this.options.binaryPolicy, this.options.sdists !== undefined);
+    if (choice !== "sdists" && candidate.wheels.length > 0) return "wheel";
+    if (choice !== "wheels" && candidate.sdist !== undefined && !this.nativeProjects.has(name)) return "sdist";
+    return undefined;
+  }
+
+  private skipReason(name: string, candidate: Candidate): SkipReason {
+    const native = this.nativeProjects.get(name);
+    if (native !== undefined && candidate.sdist) return { kind: "nativeSdist", message: native };
+    const choice = distributionChoice(name, this.options.binaryPolicy, this.options.sdists !== undefined);
+    if (choice === "sdists") return { kind: "noSdist" };
+    return candidate.skip ?? { kind: "sourceOnly" };
   }
 
   async getDependencies(id: string, version: Version): Promise<Dependencies<VersionRange>> {
     if (id === rootPackage) return { kind: "available", dependencies: this.rootDependencies };
     const { name, extra } = parsePackageId(id);
     const candidate = (await this.candidates(name)).find((c) => formatVersion(c.version) === formatVersion(version));
-    if (!candidate || candidate.wheels.length === 0) return { kind: "unavailable", reason: "has no usable wheel" };
+    if (!candidate || this.distribution(name, candidate) === undefined) return { kind: "unavailable", reason: "has no usable wheel" };
     let metadata: VersionMetadata;
     try {
       metadata = await this.metadataOf(name, candidate);
     } catch (error) {
+      if (isKilnError(error) && error.code === "nativeBuildUnsupported") {
+        this.nativeProjects.set(name, error.message);
+        return { kind: "unavailable", reason: "has no wheel for the target, and its sdist needs a compiler for Emscripten" };
+      }
       if (!isKilnError(error) || !["invalidRequirement", "invalidMarker", "invalidSpecifier", "invalidMetadata"].includes(error.code)) throw error;
       return { kind: "unavailable", reason: `has metadata kiln cannot read (${error.message})` };
     }
@@ -229,12 +262,15 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     return { kind: "available", dependencies };
   }
 
-  /** The metadata of a candidate, read from its best wheel (memoized). */
+  /** The metadata of a candidate, read from its best wheel or prepared from its sdist (memoized). */
   metadataOf(name: string, candidate: Candidate): Promise<VersionMetadata> {
     const key = `${name}==${candidate.text}`;
     let pending = this.metadata.get(key);
     if (!pending) {
-      pending = this.wheelMetadataOf(name, candidate.wheels[0]!);
+      const sdist = this.distribution(name, candidate) === "sdist" ? candidate.sdist : undefined;
+      pending = sdist
+        ? this.options.sdists!.metadata(sdist).then((text) => readMetadata(text, name, `METADATA of ${sdist.filename}`))
+        : this.wheelMetadataOf(name, candidate.wheels[0]!);
       this.metadata.set(key, pending);
     }
     return pending;
@@ -252,10 +288,18 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     return pending;
   }
 
-  /** The wheels a solved version installs from, best first. */
+  /** The wheels a solved version installs from, best first; empty when it is built from its sdist. */
   async wheelsOf(name: string, version: Version): Promise<DistributionFile[]> {
     const text = formatVersion(version);
-    return (await this.candidates(name)).find((c) => c.text === text)?.wheels ?? [];
+    const candidate = (await this.candidates(name)).find((c) => c.text === text);
+    return candidate && this.distribution(name, candidate) === "wheel" ? candidate.wheels : [];
+  }
+
+  /** The sdist a solved version is built from, when it has no wheel to install. */
+  async sdistOf(name: string, version: Version): Promise<DistributionFile | undefined> {
+    const text = formatVersion(version);
+    const candidate = (await this.candidates(name)).find((c) => c.text === text);
+    return candidate && this.distribution(name, candidate) === "sdist" ? candidate.sdist : undefined;
   }
 
   async displayNameOf(name: string, version: Version): Promise<string> {
@@ -300,8 +344,9 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       const follow = async (candidates: Candidate[] | undefined) => {
         if (!candidates) return;
         const allowPre = this.allowsPrereleases(name, candidates);
-        const likely = candidates.find((c) => (allowPre || !c.prerelease) && range.contains(c.version) && !c.skip && !c.yanked);
-        if (!likely) return;
+        const likely = candidates.find((c) => (allowPre || !c.prerelease) && range.contains(c.version) && this.distribution(name, c) !== undefined && !c.yanked);
+        // Sdists are prepared only when the solver asks: each one runs its build backend.
+        if (!likely || this.distribution(name, likely) !== "wheel") return;
         const wheel = likely.wheels[0]!;
         const key = `${id} ${wheel.url} ${wheel.hashes.sha256 ?? ""}`;
         if (this.prefetched.has(key)) return;

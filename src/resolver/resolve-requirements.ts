@@ -6,6 +6,7 @@ import type { Incompatibility } from "./incompatibility.js";
 import { pep440Algebra } from "./pep440-algebra.js";
 import { failureHints, failureNames } from "./failure-hints.js";
 import { PythonProvider } from "./python-provider.js";
+import type { BinaryPolicy, SdistMetadataProvider } from "./source-distributions.js";
 import { parsePackageId, rootPackage } from "./python-packages.js";
 import { solve } from "./solve.js";
 import { targetForAbi, type TargetEnvironment } from "./target-environment.js";
@@ -19,6 +20,10 @@ export interface ResolveOptions {
   pre?: boolean;
   /** Versions to keep when they still fit (from a lock file or the installed set), by normalized name. */
   preferences?: ReadonlyMap<string, string>;
+  /** Builds sdists' metadata, so versions without a wheel for the target can be used ({@link SdistMetadataProvider}). */
+  sdists?: SdistMetadataProvider;
+  /** pip's `--only-binary`/`--no-binary`. */
+  binaryPolicy?: BinaryPolicy;
   concurrency?: number;
   reporter?: Reporter;
 }
@@ -30,8 +35,10 @@ export interface ResolvedPackage {
   /** The name as its metadata spells it. */
   displayName: string;
   version: Version;
-  /** Compatible wheels, best first; the first is the one to install. */
+  /** Compatible wheels, best first; the first is the one to install. Empty when built from `sdist`. */
   wheels: DistributionFile[];
+  /** The sdist to build, when the version has no wheel to install. */
+  sdist?: DistributionFile;
   /** Normalized names of the resolved packages it depends on. */
   dependencies: string[];
   /** Extras of this package that were requested somewhere. */
@@ -95,10 +102,12 @@ async function resolveFrom(requirements: readonly string[], options: ResolveOpti
   const packages: ResolvedPackage[] = [];
   for (const [name, version] of [...versions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const dependencies = [...(provider.dependencyNames.get(`${name}==${formatVersion(version)}`) ?? [])].filter((d) => versions.has(d)).sort();
+    const sdist = await provider.sdistOf(name, version);
     packages.push({
       name,
       displayName: await provider.displayNameOf(name, version),
       version,
+      ...(sdist ? { sdist } : {}),
       wheels: await provider.wheelsOf(name, version),
       dependencies,
       extras: (extras.get(name) ?? []).sort(),

@@ -1,11 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { buildDistribution, extractSdist, runtimeHookRunner, type BuildEnvironmentOptions, type BuiltDistribution, type ConfigSettings, type HookRunner } from "../../build/index.js";
+import { buildDistribution, extractSdist, type BuiltDistribution, type ConfigSettings } from "../../build/index.js";
 import { KilnError } from "../../core/index.js";
-import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
-import { nodeFileSystem } from "../../platform/node-file-system.js";
-import { createNodeRuntimeHost } from "../../platform/node-runtime-host.js";
-import { targetForAbi } from "../../resolver/index.js";
+import { buildTools } from "../build-tools.js";
 import { defineCommand, jsonOption, type CommandContext } from "../command.js";
 import { indexFlags, indexOptions, packageSourceFor, resolveOptions } from "../resolve-settings.js";
 
@@ -68,20 +65,11 @@ interface BuildContext {
 
 async function buildContext(context: CommandContext): Promise<BuildContext> {
   const options = context.arguments.options;
-  const verbose = Number(options.verbose ?? 0) > 0;
-  const fs = nodeFileSystem();
-  const cacheOption = typeof options["cache-dir"] === "string" ? options["cache-dir"] : undefined;
-  const cacheDir = kilnCacheDir(cacheOption ? { ...context.env, KILN_CACHE_DIR: cacheOption } : context.env, { cwd: context.cwd });
-  const held: string[] = [];
-  const onOutput = (_fd: 1 | 2, text: string) => (verbose ? context.output.stderr.write(text) : held.push(text));
-  const runner: HookRunner = runtimeHookRunner({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd, cacheDir }), fs, onOutput });
-  const environment: BuildEnvironmentOptions = {
-    source: (await packageSourceFor(context, indexFlags(options))).source,
-    target: targetForAbi(typeof options.runtime === "string" ? options.runtime : undefined),
-    fs,
-  };
+  const source = (await packageSourceFor(context, indexFlags(options))).source;
+  const tools = buildTools(context, { source, verbose: Number(options.verbose ?? 0) > 0 });
+  const { environment, runner, scratch } = tools;
+  const fs = environment.fs;
   const configSettings = parseConfigSettings(options["config-setting"]);
-  const scratch = () => `${cacheDir}/build/${process.pid}-${crypto.randomUUID()}`;
   const run: BuildContext["run"] = async (request) => {
     context.output.note(`Building ${request.kind} of ${request.label ?? request.projectDir}`);
     return buildDistribution({ ...request, environment, runner, workDir: scratch(), ...(configSettings ? { configSettings } : {}) });
@@ -98,10 +86,7 @@ async function buildContext(context: CommandContext): Promise<BuildContext> {
         await fs.remove(workDir, { recursive: true });
       }
     },
-    flushOutput() {
-      if (held.length) context.output.stderr.write(`${held.join("").trimEnd()}\n`);
-      held.length = 0;
-    },
+    flushOutput: () => tools.flushOutput(),
   };
 }
 

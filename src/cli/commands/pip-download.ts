@@ -10,7 +10,7 @@ import { indexOptions } from "../index-options.js";
 import { openPipEnvironment, pipCommonOptions, quietness } from "./pip-environment.js";
 import { openPipPackageSource } from "./pip-install.js";
 import { pipReporter } from "./pip-reporter.js";
-import { readPipRequirements } from "./pip-requirements.js";
+import { readPipRequirements, refuseLocalBuilds } from "./pip-requirements.js";
 
 /** `kiln pip download`: the wheels an install would use, saved to a directory. */
 export const pipDownloadCommand = defineCommand({
@@ -36,6 +36,7 @@ export const pipDownloadCommand = defineCommand({
     const level = quietness(context);
     const reporter = pipReporter(context.output, { quietness: level, env: context.env });
     const wanted = await readPipRequirements(context, (context.arguments.positionals.requirements as string[] | undefined) ?? []);
+    refuseLocalBuilds(wanted, "kiln pip download");
     if (wanted.requirements.length === 0) throw new KilnError("usage", "Nothing to download: give requirements or -r FILE");
     const target = await downloadTarget(context);
     const { source, session } = await openPipPackageSource(context, wanted.contents, reporter);

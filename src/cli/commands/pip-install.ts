@@ -11,8 +11,9 @@ import {
   recoverEnvironment,
   type PlannedPackage,
 } from "../../installer/index.js";
-import type { PackageSource } from "../../index/index.js";
+import type { HttpSession, PackageSource } from "../../index/index.js";
 import type { RequirementsFileContents } from "../../lock/index.js";
+import type { BinaryPolicy } from "../../resolver/index.js";
 import { nodeLocalFiles } from "../../platform/node.js";
 import { normalizeName } from "../../pep508/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
@@ -20,7 +21,10 @@ import { kilnVersion } from "../main.js";
 import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment } from "./pip-environment.js";
 import { indexOptions, openPackageSource } from "../index-options.js";
 import { pipReporter } from "./pip-reporter.js";
-import { readPipRequirements } from "./pip-requirements.js";
+import { buildTools } from "../build-tools.js";
+import { binaryOptions, binaryPolicyOf, sdistBuilds, type SdistBuilds } from "../sdist-builds.js";
+import { buildLocalRequirements, type LocalBuilds } from "./pip-local-builds.js";
+import { readPipRequirements, type PipRequirements } from "./pip-requirements.js";
 
 /** `kiln pip install`: pip's install, for the WASM environment. */
 export const pipInstallCommand = defineCommand({
@@ -30,9 +34,10 @@ export const pipInstallCommand = defineCommand({
     "Resolves the requirements for the environment's runtime (its Python, platform tags and markers, from pyvenv.cfg) and\n" +
     "installs the wheels in one transaction. Installed versions that satisfy the requirements are kept unless\n" +
     "--upgrade, --upgrade-package or --force-reinstall says otherwise (pip's \"only-if-needed\" strategy).",
-  usage: "pip install [options] REQUIREMENT... | -r FILE | PATH.whl | URL",
-  positionals: [{ name: "requirements", description: "PEP 508 requirements, paths to wheels or URLs of wheels", variadic: true }],
+  usage: "pip install [options] REQUIREMENT... | -r FILE | PATH.whl | PATH.tar.gz | DIR | -e DIR | URL",
+  positionals: [{ name: "requirements", description: "PEP 508 requirements, paths or URLs of wheels and sdists, project directories", variadic: true }],
   options: [
+    { name: "editable", short: "e", type: "string", multiple: true, valueName: "DIR", description: "Install a project directory in editable mode (PEP 660)" },
     { name: "requirement", short: "r", type: "string", multiple: true, valueName: "FILE", description: "Install from a requirements file" },
     { name: "constraint", short: "c", type: "string", multiple: true, valueName: "FILE", description: "Constrain versions with a constraints file" },
     { name: "upgrade", short: "U", type: "boolean", description: "Upgrade the named packages to their newest fitting versions" },
@@ -43,6 +48,7 @@ export const pipInstallCommand = defineCommand({
     { name: "dry-run", type: "boolean", description: "Resolve and report, but install nothing" },
     { name: "report", type: "string", valueName: "FILE", description: "Write pip's JSON installation report to FILE (- for stdout)" },
     { name: "require-hashes", type: "boolean", description: "Require a --hash for every package (on by itself when any requirement has one)" },
+    ...binaryOptions,
     ...indexOptions,
     ...pipCommonOptions,
     ...pipLinkOptions,
@@ -62,11 +68,28 @@ async function runPipInstall(context: CommandContext): Promise<number> {
     if (withoutPip.length === 0) return 0;
     wanted.requirements = withoutPip;
   }
-  if (wanted.requirements.length === 0) {
+  if (wanted.requirements.length === 0 && wanted.local.length === 0) {
     throw new KilnError("usage", "Nothing to install: give requirements, paths to wheels, or -r FILE", { hint: "kiln pip install pytest  or  kiln pip install -r requirements.txt" });
   }
   const { source, session } = await openPipPackageSource(context, wanted.contents, reporter);
   if (options["dry-run"] !== true) await recoverEnvironment({ scheme: environment.scheme, fs: environment.fs, reporter });
+  const tools = buildTools(context, { source, verbose: level < 0, ...(level < 0 ? { reporter } : {}) });
+  const built = await buildLocalRequirements(wanted.local, { tools, session, target: environment.target, reporter });
+  try {
+    const builds = sdistBuilds(tools, { source, reporter });
+    return await installWanted(context, { ...wanted, requirements: [...wanted.requirements, ...built.requirements] }, { environment, source, session, reporter, built, builds });
+  } finally {
+    await built.cleanup();
+  }
+}
+
+async function installWanted(
+  context: CommandContext,
+  wanted: PipRequirements,
+  { environment, source, session, reporter, built, builds }: { environment: PipEnvironment; source: PackageSource; session: HttpSession; reporter: Reporter; built: LocalBuilds; builds: SdistBuilds },
+): Promise<number> {
+  const options = context.arguments.options;
+  const level = quietness(context);
   const installed = await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false });
   const started = Date.now();
   const upgradePackages = Array.isArray(options["upgrade-package"]) ? options["upgrade-package"].map(String) : [];
@@ -79,8 +102,9 @@ async function runPipInstall(context: CommandContext): Promise<number> {
       forceReinstall: options["force-reinstall"] === true,
       noDeps: options["no-deps"] === true,
       pre: wanted.pre,
+      reinstall: built.reinstall,
     },
-    { source, target: environment.target, installed, direct: { session, localFiles: nodeLocalFiles }, reporter },
+    { source, target: environment.target, installed, direct: { session, localFiles: nodeLocalFiles }, reporter, sdists: builds.provider, ...binaryPolicyOption(context) },
   );
   if (plan.kind === "unsatisfiable") {
     const target = environment.target;
@@ -91,7 +115,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   reporter.info(`Resolved ${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"} in ${Date.now() - started} ms`);
   const say = (line: string) => level <= 0 && context.output.line(line);
   for (const kept of plan.packages.filter((p) => p.action === "keep")) say(`Requirement already satisfied: ${kept.displayName} in ${environment.venv.sitePackages} (${kept.version})`);
-  if (typeof options.report === "string") await writeReport(context, options.report, plan.packages, { environment, source: plan.source });
+  if (typeof options.report === "string") await writeReport(context, options.report, plan.packages, { environment, source: plan.source, builds });
   const changing = plan.packages.filter((p) => p.action !== "keep");
   if (options["dry-run"] === true) {
     if (changing.length) say(`Would install ${changing.map(nameVersion).join(" ")}`);
@@ -105,6 +129,8 @@ async function runPipInstall(context: CommandContext): Promise<number> {
     fs: environment.fs,
     reporter,
     ...(await pipInstallSettings(context)),
+    directUrls: built.directUrls,
+    buildSdist: builds.buildSdist,
     ...(wanted.requiredHashes ? { requiredHashes: wanted.requiredHashes } : {}),
   });
   reporter.info(`Installed ${result.installed.length} package${result.installed.length === 1 ? "" : "s"} in ${Date.now() - installStarted} ms`);
@@ -134,11 +160,11 @@ function nameVersion(planned: PlannedPackage): string {
   return `${planned.displayName}-${planned.version}`;
 }
 
-async function writeReport(context: CommandContext, file: string, packages: PlannedPackage[], options: { environment: PipEnvironment; source: PackageSource }): Promise<void> {
+async function writeReport(context: CommandContext, file: string, packages: PlannedPackage[], options: { environment: PipEnvironment; source: PackageSource; builds: SdistBuilds }): Promise<void> {
   const report = await pipInstallReport(packages, {
     target: options.environment.target,
     version: kilnVersion,
-    metadataOf: (planned) => options.source.fetchMetadata(planned.wheel!),
+    metadataOf: (planned) => (planned.fromSource ? options.builds.provider.metadata(planned.wheel!) : options.source.fetchMetadata(planned.wheel!)),
   });
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (file === "-") context.output.stdout.write(text);
@@ -152,4 +178,9 @@ async function warnAboutConflicts(environment: PipEnvironment, changed: Readonly
     (problem) => changed.has(normalizeName(problem.name)) || changed.has(normalizeName(problem.dependency)),
   );
   for (const problem of broken) reporter.warn(formatBrokenRequirement(problem));
+}
+
+function binaryPolicyOption(context: CommandContext): { binaryPolicy?: BinaryPolicy } {
+  const policy = binaryPolicyOf(context);
+  return policy ? { binaryPolicy: policy } : {};
 }

@@ -1,9 +1,9 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { KilnError } from "../../core/index.js";
 import { emptyRequirementsFileContents, parseRequirementsFile, type RequirementsFileContents, type RequirementsFileEntry } from "../../lock/index.js";
-import { normalizeName, parseRequirement, tryParseRequirement } from "../../pep508/index.js";
+import { formatMarker, normalizeName, parseRequirement, tryParseRequirement } from "../../pep508/index.js";
 import { parseWheelFilename } from "../../wheel-name/index.js";
 import type { CommandContext } from "../command.js";
 import { readRequirementsLocation } from "../requirements-file.js";
@@ -12,6 +12,8 @@ import { readRequirementsLocation } from "../requirements-file.js";
 export interface PipRequirements {
   /** PEP 508 text; paths and URLs of wheels as `name @ URL`. */
   requirements: string[];
+  /** Project directories and sdists to build first (`./project`, `-e ./project`, `name @ file:///…/x.tar.gz`). */
+  local: LocalRequirement[];
   constraints: string[];
   pre: boolean;
   /** The files' own index lines (`-i`, `--extra-index-url`, `-f`, `--no-index`). */
@@ -19,6 +21,24 @@ export interface PipRequirements {
   /** Hash-checking mode (pip's): normalized name → allowed `algorithm:hex`; undefined when off. */
   requiredHashes?: Map<string, string[]>;
 }
+
+/** A project directory or an sdist that `pip install` builds into a wheel before installing it. */
+export interface LocalRequirement {
+  /** As the user wrote it, for messages. */
+  text: string;
+  kind: "directory" | "sdist";
+  /** An absolute path, or the http(s) URL of an sdist. */
+  location: string;
+  /** `-e`: PEP 660 editable install (directories only). */
+  editable: boolean;
+  /** The name of `name @ URL`, checked against what the build produces. */
+  name?: string;
+  extras: string[];
+  /** The marker of `name @ URL ; marker`, as written. */
+  marker?: string;
+}
+
+const sdistSuffix = /\.(tar\.gz|tgz|zip|tar\.bz2|tar\.xz|tar)$/i;
 
 const strings = (value: unknown): string[] => (value === undefined || value === false ? [] : Array.isArray(value) ? value.map(String) : [String(value)]);
 
@@ -40,13 +60,30 @@ export async function readPipRequirements(context: CommandContext, positionals: 
       await parseRequirementsFile(location, { read: readRequirementsLocation, env: context.env, kind, into: contents });
     }
   }
-  const fromFiles = contents.requirements.map((entry) => entryRequirement(entry, context.cwd));
-  const requirements = [...positionals.map((argument) => requirementFromArgument(argument, context.cwd)), ...fromFiles];
-  const constraints = contents.constraints.map((entry) => entryRequirement(entry, context.cwd));
+  const local: LocalRequirement[] = strings(options.editable).map((argument) => editableArgument(argument, context.cwd));
+  const requirements: string[] = [];
+  const add = (item: string | LocalRequirement) => (typeof item === "string" ? requirements.push(item) : local.push(item));
+  for (const argument of positionals) add(localArgument(argument, context.cwd, false) ?? requirementFromArgument(argument, context.cwd));
+  for (const entry of contents.requirements) add(entryRequirement(entry, context.cwd));
+  const constraints = contents.constraints.map((entry) => entryRequirement(entry, context.cwd)).filter((item): item is string => typeof item === "string");
   const hashMode = options["require-hashes"] === true || contents.requireHashes || [...contents.requirements, ...contents.constraints].some((entry) => entry.hashes.length > 0);
-  const result: PipRequirements = { requirements, constraints, pre: options.pre === true || contents.pre, contents };
+  const result: PipRequirements = { requirements, local, constraints, pre: options.pre === true || contents.pre, contents };
   if (hashMode) result.requiredHashes = requiredHashes([...contents.requirements, ...contents.constraints], positionals);
   return result;
+}
+
+/**
+ * Refuses project directories and sdists in a command that does not build them.
+ *
+ * @example
+ * refuseLocalBuilds(wanted, "kiln pip download");
+ */
+export function refuseLocalBuilds(wanted: PipRequirements, command: string): void {
+  const first = wanted.local[0];
+  if (first === undefined) return;
+  throw new KilnError("usage", `Cannot use "${first.text}" with ${command}: it is a ${first.kind === "directory" ? "project directory" : "source distribution"}, which ${command} does not build`, {
+    hint: "Build a wheel with kiln build and give its path, or use kiln pip install",
+  });
 }
 
 function requiredHashes(entries: readonly RequirementsFileEntry[], positionals: readonly string[]): Map<string, string[]> {
@@ -71,13 +108,60 @@ function requiredHashes(entries: readonly RequirementsFileEntry[], positionals: 
   return hashes;
 }
 
-function entryRequirement(entry: RequirementsFileEntry, cwd: string): string {
+function entryRequirement(entry: RequirementsFileEntry, cwd: string): string | LocalRequirement {
   if (entry.editable) {
-    throw new KilnError("invalidRequirementsFile", `Cannot install ${entry.file}:${entry.line} "-e ${entry.text}": editable installs need a build step kiln does not run`, {
-      hint: "Build a wheel of the project and install that",
+    const local = localArgument(entry.text, cwd, true);
+    if (local?.kind === "directory") return local;
+    throw new KilnError("invalidRequirementsFile", `Cannot install ${entry.file}:${entry.line} "-e ${entry.text}": it is not a local project directory`, {
+      hint: "kiln installs editable projects from a directory with pyproject.toml or setup.py; version-control URLs are not supported",
     });
   }
-  return entry.kind === "requirement" ? entry.text : requirementFromArgument(entry.text, cwd);
+  return localArgument(entry.text, cwd, false) ?? (entry.kind === "requirement" ? entry.text : requirementFromArgument(entry.text, cwd));
+}
+
+function editableArgument(argument: string, cwd: string): LocalRequirement {
+  const local = localArgument(argument, cwd, true);
+  if (local?.kind === "directory") return local;
+  throw new KilnError("invalidRequirement", `Cannot install "${argument}" in editable mode: it is not a local project directory`, {
+    hint: "Give -e the path of a directory with pyproject.toml or setup.py (kiln does not install from version-control URLs)",
+  });
+}
+
+/**
+ * A path or URL to build, as pip reads it: a directory (`./project`, `./project[test]`), a local
+ * sdist (`./dist/x-1.0.tar.gz`), an http(s) URL of an sdist, or `name[extras] @ URL` naming one of
+ * those. Undefined for anything else (requirements, wheels).
+ *
+ * @example
+ * localArgument("./demo[test]", "/work", false); // { kind: "directory", location: "/work/demo", extras: ["test"], … }
+ */
+export function localArgument(argument: string, cwd: string, editable: boolean): LocalRequirement | undefined {
+  const named = /^[A-Za-z0-9]/.test(argument) && argument.includes("@") ? tryParseRequirement(argument) : undefined;
+  if (named?.url !== undefined) {
+    const local = localLocation(named.url, cwd);
+    if (!local) return undefined;
+    return { text: argument, ...local, editable, name: named.name, extras: named.extras, ...(named.marker ? { marker: formatMarker(named.marker) } : {}) };
+  }
+  const direct = localLocation(argument, cwd);
+  if (direct) return { text: argument, ...direct, editable, extras: [] };
+  const withExtras = /^(.+?)\[([A-Za-z0-9._\-, ]*)\]$/.exec(argument);
+  const base = withExtras ? localLocation(withExtras[1]!, cwd) : undefined;
+  if (!withExtras || !base) return undefined;
+  const extras = withExtras[2]!.split(",").map((extra) => extra.trim()).filter(Boolean);
+  return { text: argument, ...base, editable, extras };
+}
+
+function localLocation(location: string, cwd: string): Pick<LocalRequirement, "kind" | "location"> | undefined {
+  if (/^https?:\/\//i.test(location)) {
+    return sdistSuffix.test(new URL(location).pathname) ? { kind: "sdist", location } : undefined;
+  }
+  const isFileUrl = /^file:/i.test(location);
+  if (!isFileUrl && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(location)) return undefined;
+  const path = isFileUrl ? fileURLToPath(location) : resolve(cwd, location);
+  const info = statSync(path, { throwIfNoEntry: false });
+  if (info?.isDirectory() && (isFileUrl || /[/\\]|^\./.test(location))) return { kind: "directory", location: path };
+  if (info?.isFile() && sdistSuffix.test(path)) return { kind: "sdist", location: path };
+  return undefined;
 }
 
 /**
@@ -91,11 +175,6 @@ export function requirementFromArgument(argument: string, cwd: string): string {
   const isUrl = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(argument);
   const path = isUrl ? undefined : resolve(cwd, argument);
   const info = path ? statSync(path, { throwIfNoEntry: false }) : undefined;
-  if (info?.isDirectory() && /[/\\]|^\./.test(argument)) {
-    throw new KilnError("invalidRequirement", `Cannot install the directory ${argument}: kiln installs wheels and does not build projects here`, {
-      hint: "Build a wheel first (python -m build, or kiln build) and install the .whl file",
-    });
-  }
   if (!isUrl && !info?.isFile()) {
     if (tryParseRequirement(argument) !== undefined) return argument;
     if (/[/\\]/.test(argument) || argument.endsWith(".whl")) throw new KilnError("invalidRequirement", `Cannot install ${argument}: no such file`, { hint: "Check the path" });
@@ -104,8 +183,8 @@ export function requirementFromArgument(argument: string, cwd: string): string {
   const url = isUrl ? argument : pathToFileURL(path!).href;
   const filename = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
   if (!filename.endsWith(".whl")) {
-    throw new KilnError("invalidRequirement", `Cannot install ${argument}: it is not a wheel (.whl)`, {
-      hint: "kiln installs wheels only; build the project into a wheel first",
+    throw new KilnError("invalidRequirement", `Cannot install ${argument}: it is not a wheel (.whl), an sdist (.tar.gz, .zip) or a project directory`, {
+      hint: "Give a requirement, a path to a wheel or sdist, or a project directory",
     });
   }
   return `${parseWheelFilename(filename).name} @ ${url}`;

@@ -19,9 +19,11 @@ import { nodeLocalFiles } from "../../platform/node.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { indexOptions } from "../index-options.js";
 import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment } from "./pip-environment.js";
+import { buildTools } from "../build-tools.js";
+import { sdistBuilds, type SdistBuilds } from "../sdist-builds.js";
 import { openPipPackageSource } from "./pip-install.js";
 import { pipReporter } from "./pip-reporter.js";
-import { readPipRequirements } from "./pip-requirements.js";
+import { readPipRequirements, refuseLocalBuilds } from "./pip-requirements.js";
 import type { Reporter } from "../../core/index.js";
 
 /** `kiln pip sync`: make the environment exactly what a lock says. */
@@ -61,6 +63,7 @@ interface Planned {
   extraneous: InstalledCandidate[];
   source: PackageSource;
   requiredHashes?: Map<string, string[]>;
+  builds: SdistBuilds;
 }
 
 interface PlanContext {
@@ -75,14 +78,15 @@ async function lockPlan(context: CommandContext, { file, installed, environment,
   const text = await readFile(path, "utf8").catch((error: Error) => {
     throw new KilnError("invalidLockFile", `Cannot read ${file}: ${error.message}`, { hint: "Write one with kiln lock" });
   });
-  const { session } = await openPipPackageSource(context, emptyRequirementsFileContents(), reporter);
+  const { session, source: index } = await openPipPackageSource(context, emptyRequirementsFileContents(), reporter);
   const plan = planLockSync(parsePylock(text, file), { installed, target: environment.target, reinstall: context.arguments.options.reinstall === true });
-  return { ...plan, source: new DirectFilesSource({ files: [], session, localFiles: nodeLocalFiles }) };
+  return { ...plan, source: new DirectFilesSource({ files: [], session, localFiles: nodeLocalFiles }), builds: builds(context, index, reporter) };
 }
 
 async function requirementsPlan(context: CommandContext, { file, installed, environment, reporter }: PlanContext): Promise<Planned> {
   context.arguments.options.requirement = [file];
   const wanted = await readPipRequirements(context, []);
+  refuseLocalBuilds(wanted, "kiln pip sync");
   for (const text of wanted.requirements) {
     const requirement = parseRequirement(text);
     const pinned = requirement.url !== undefined || (requirement.specifier.specifiers.length === 1 && requirement.specifier.specifiers[0]!.operator.startsWith("=="));
@@ -90,15 +94,16 @@ async function requirementsPlan(context: CommandContext, { file, installed, envi
   }
   const { source, session } = await openPipPackageSource(context, wanted.contents, reporter);
   const names = wanted.requirements.map((text) => normalizeName(parseRequirement(text).name));
+  const sdistsFor = builds(context, source, reporter);
   const result = await planInstall(
     { requirements: wanted.requirements, constraints: wanted.constraints, noDeps: true, upgradePackages: names, forceReinstall: context.arguments.options.reinstall === true, pre: true },
-    { source, target: environment.target, installed, direct: { session, localFiles: nodeLocalFiles }, reporter },
+    { source, target: environment.target, installed, direct: { session, localFiles: nodeLocalFiles }, reporter, sdists: sdistsFor.provider },
   );
   if (result.kind === "unsatisfiable") {
     throw new KilnError("noSolution", `Cannot sync to ${file} on ${environment.target.platformTags[0]}:\n${result.explanation}`, result.hints.length ? { hint: result.hints.join("\n      ") } : {});
   }
   const wantedNames = new Set(result.packages.map((p) => p.name));
-  const planned: Planned = { packages: result.packages, extraneous: installed.filter((dist) => !wantedNames.has(normalizeName(dist.name))), source: result.source };
+  const planned: Planned = { packages: result.packages, extraneous: installed.filter((dist) => !wantedNames.has(normalizeName(dist.name))), source: result.source, builds: sdistsFor };
   if (wanted.requiredHashes) planned.requiredHashes = wanted.requiredHashes;
   return planned;
 }
@@ -120,6 +125,7 @@ async function applySync(context: CommandContext, plan: Planned & { environment:
       fs,
       reporter: plan.reporter,
       ...(await pipInstallSettings(context)),
+      buildSdist: plan.builds.buildSdist,
       ...(plan.requiredHashes ? { requiredHashes: plan.requiredHashes } : {}),
     });
     say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
@@ -129,4 +135,10 @@ async function applySync(context: CommandContext, plan: Planned & { environment:
   }
   if (!changing.length && !plan.extraneous.length) say("Everything is in sync");
   return 0;
+}
+
+/** Builds of sdists (locked, or pinned without a wheel for the platform); build requirements come from the index. */
+function builds(context: CommandContext, index: PackageSource, reporter: Reporter): SdistBuilds {
+  const verbose = quietness(context) < 0;
+  return sdistBuilds(buildTools(context, { source: index, verbose, ...(verbose ? { reporter } : {}) }), { source: index, reporter });
 }

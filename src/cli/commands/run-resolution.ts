@@ -4,7 +4,10 @@ import { normalizeName, parseRequirement } from "../../pep508/index.js";
 import { parsePyodideLock } from "../../index/index.js";
 import { nodePyodideRepository } from "../../platform/node.js";
 import { resolveRequirements, type ResolvedPackage, type TargetEnvironment } from "../../resolver/index.js";
+import { buildTools } from "../build-tools.js";
 import type { CommandContext } from "../command.js";
+import { binaryPolicyOf, sdistBuilds } from "../sdist-builds.js";
+import { pipReporter } from "./pip-reporter.js";
 import { resolveSettings, type ResolveSettings } from "../resolve-settings.js";
 
 /** A successful resolution with the settings that produced it. */
@@ -26,12 +29,17 @@ export interface Resolved {
 export async function runResolution(context: CommandContext, positional: readonly string[], preferences: ReadonlyMap<string, string>): Promise<Resolved> {
   const settings = await resolveSettings(context, positional);
   const started = Date.now();
+  const reporter = pipReporter(context.output, { quietness: 0, env: context.env });
+  const tools = buildTools(context, { source: settings.source, verbose: false });
+  const policy = binaryPolicyOf(context);
   const result = await resolveRequirements(settings.input.requirements, {
     source: settings.source,
     target: settings.target,
     constraints: settings.input.constraints,
     pre: settings.input.pre,
     preferences,
+    sdists: sdistBuilds(tools, { source: settings.source, reporter }).provider,
+    ...(policy ? { binaryPolicy: policy } : {}),
   });
   if (result.kind === "unsatisfiable") {
     const hints = [...result.hints, ...(settings.index.noPyodideIndex ? await repositoryHints(result.names) : [])];
