@@ -14,6 +14,10 @@
  * - Several sources combine first-index-wins by default (dependency confusion).
  * - Pyodide's own repository is a `pyodide-lock.json` whose `file_name`s are relative to the lock
  *   file's URL; `shared_library` entries and `-tests` bundles are zips without core metadata.
+ *   It is a fallback source (`CombineSourcesOptions.fallbacks`): `withoutFallbacks()` gives the
+ *   combination the resolver tries first.
+ * - A stale cached page is offered as a hint while it is revalidated (`onStaleFiles`), so a
+ *   client can prefetch what it leads to during the round trip.
  * - `--find-links` lists every project's files in one directory or page; files are matched to a
  *   project by their name prefix.
  */

@@ -15,6 +15,8 @@
  * `--no-binary`; pre-releases follow uv (allowed with `--pre`, when a first-party requirement names one,
  * or when a project has nothing else), which is stricter than pip for transitive specifiers;
  * yanked versions (PEP 592) only when a first-party requirement pins them with `==`/`===`.
+ * Fallback sources (the runtime's Pyodide repository) join only when the requirements cannot be
+ * met without them; a package from that repository depends on its lock entry's `depends`.
  */
 export { type VersionSetAlgebra, isSubset, setsEqual, isFull } from "./version-set.js";
 export { TermAlgebra, type Term, type TermRelation } from "./term.js";
