@@ -46,9 +46,9 @@ test("copies keep modification times and modes (bytecode stays valid) and merge 
     const listed = (await host.listDirectory(to)).sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(listed, [
       { name: "bin", kind: "directory" },
-      { name: "dangling", kind: "other" },
+      { name: "dangling", kind: "other", symlink: true },
       { name: "lib", kind: "directory" },
-      { name: "linked", kind: "directory" },
+      { name: "linked", kind: "directory", symlink: true },
     ]);
     assert.deepEqual(await host.listDirectory(join(root, "missing")), []);
   } finally {
