@@ -86,7 +86,9 @@ function phases(lines: Array<{ at: number; line: string }>): Array<[string, numb
 }
 
 const seconds = (value: number) => `${value.toFixed(2)} s`;
-const lines: string[] = [];
+// Each table is printed as soon as it is measured, so a later failure loses nothing.
+const lines = { push: (...rows: string[]) => console.log(rows.join("\n")) };
+console.log(`Native: ${spawnSync(nativePython, ["--version"], { encoding: "utf8" }).stdout.trim()}; PYTHONDONTWRITEBYTECODE=${process.env.PYTHONDONTWRITEBYTECODE ?? "(unset)"}\n`);
 
 // 1. The sample project.
 const sample = hyperfine(
@@ -149,5 +151,3 @@ lines.push("", "| warm venv | mean ± σ |", "| --- | ---: |");
 for (const [name, r] of Object.entries(startup)) lines.push(`| ${name} | ${seconds(r.mean)} ± ${r.stddev.toFixed(2)} |`);
 lines.push(`| kiln / native | ${(kiln.mean / peer.mean).toFixed(2)}× |`);
 
-console.log(`\nNative: ${spawnSync(nativePython, ["--version"], { encoding: "utf8" }).stdout.trim()}; PYTHONDONTWRITEBYTECODE=${process.env.PYTHONDONTWRITEBYTECODE ?? "(unset)"}\n`);
-console.log(lines.join("\n"));

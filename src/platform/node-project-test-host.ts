@@ -88,7 +88,8 @@ async function listDirectory(path: string): Promise<DirectoryEntry[]> {
   return Promise.all(
     entries.map(async (entry): Promise<DirectoryEntry> => {
       const followed = entry.isSymbolicLink() ? await stat(join(path, entry.name)).catch(() => undefined) : entry;
-      return { name: entry.name, kind: followed?.isFile() ? "file" : followed?.isDirectory() ? "directory" : "other" };
+      const kind = followed?.isFile() ? "file" : followed?.isDirectory() ? "directory" : "other";
+      return entry.isSymbolicLink() ? { name: entry.name, kind, symlink: true } : { name: entry.name, kind };
     }),
   );
 }

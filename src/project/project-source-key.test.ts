@@ -52,3 +52,21 @@ test("the key covers paths and contents, in a fixed order, and the given inputs"
   assert.notEqual(await projectSourceKey(tree(base), "/p", { kiln: "2" }), key, "inputs");
   assert.equal(await projectSourceKey(tree({ ...base, "/p/pkg/__pycache__/b.cpython-314.pyc": "x", "/p/venv/pyvenv.cfg": "", "/p/venv/lib/x.py": "" }), "/p", { kiln: "1" }), key, "bytecode and a venv");
 });
+
+test("a link back up the tree is followed once, not forever", async () => {
+  // /p/loop -> /p: listing /p/loop lists /p again.
+  const listDirectory = async (path: string): Promise<DirectoryEntry[]> => {
+    if (!/^\/p(\/loop)*$/.test(path)) return [];
+    return [
+      { name: "a.py", kind: "file" },
+      { name: "loop", kind: "directory", symlink: true },
+    ];
+  };
+  const seen: string[] = [];
+  const readBytes = async (path: string) => {
+    seen.push(path);
+    return new TextEncoder().encode("x");
+  };
+  assert.match(await projectSourceKey({ listDirectory, readBytes }, "/p", {}), /^[0-9a-f]{64}$/);
+  assert.deepEqual(seen, ["/p/a.py", "/p/loop/a.py"]);
+});

@@ -5,6 +5,8 @@ export interface DirectoryEntry {
   name: string;
   /** What the entry is, symbolic links followed (`other` for sockets, dangling links and the like). */
   kind: "file" | "directory" | "other";
+  /** True for a symbolic link (`kind` says what it points to). */
+  symlink?: boolean;
 }
 
 /** How {@link projectSourceKey} reads the tree. */
@@ -45,14 +47,16 @@ export function isSkippedSourcePath(path: string, kind: DirectoryEntry["kind"]):
  * order; see {@link isSkippedSourcePath} for what is left out) and `inputs` (the build system,
  * kiln's version, the variables a backend reads): the key of a built wheel, so a wheel is
  * rebuilt when any file the build could read changes and reused otherwise. A file that cannot be
- * read counts by its name alone, as the build could not read it either.
+ * read counts by its name alone, as the build could not read it either. A symbolic link to a
+ * directory is followed, but not a second one inside it, so a link back up the tree cannot
+ * make the walk endless.
  *
  * @example
  * const key = await projectSourceKey(host, "/src/demo", { buildSystem, kiln: "0.1.0" });
  */
 export async function projectSourceKey(reader: SourceTreeReader, projectDir: string, inputs: Record<string, unknown>): Promise<string> {
   const lines: string[] = [JSON.stringify(inputs)];
-  const walk = async (relative: string): Promise<void> => {
+  const walk = async (relative: string, insideLink: boolean): Promise<void> => {
     const entries = await reader.listDirectory(relative ? `${projectDir}/${relative}` : projectDir);
     // A virtual environment, whatever its name, is not the project's source.
     if (relative && entries.some((entry) => entry.name === "pyvenv.cfg" && entry.kind === "file")) return;
@@ -60,12 +64,13 @@ export async function projectSourceKey(reader: SourceTreeReader, projectDir: str
     for (const entry of entries) {
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (isSkippedSourcePath(path, entry.kind)) continue;
-      if (entry.kind === "directory") await walk(path);
+      if (entry.kind === "directory" && !(insideLink && entry.symlink)) await walk(path, insideLink || entry.symlink === true);
+      else if (entry.kind === "directory") lines.push(`${path}\t(link not followed)`);
       else if (entry.kind === "file") lines.push(`${path}\t${await fileDigest(reader, `${projectDir}/${path}`)}`);
       else lines.push(`${path}\t-`);
     }
   };
-  await walk("");
+  await walk("", false);
   return digestHex("sha256", new TextEncoder().encode(lines.join("\n")));
 }
 

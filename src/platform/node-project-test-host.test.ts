@@ -1,0 +1,57 @@
+import { strict as assert } from "node:assert";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { createNodeProjectTestHost } from "./node-project-test-host.js";
+
+const unused = async (): Promise<never> => {
+  throw new Error("not used here");
+};
+
+test("copies keep modification times and modes (bytecode stays valid) and merge into existing directories; listings follow links", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-test-host-"));
+  try {
+    const host = createNodeProjectTestHost({
+      env: {},
+      cwd: root,
+      kilnVersion: "1.0",
+      cacheDir: join(root, "cache"),
+      output: { stdout: { write: () => true }, stderr: { write: () => true } },
+      buildWheel: unused,
+      resolve: unused,
+      install: unused,
+    });
+    const from = join(root, "template");
+    mkdirSync(join(from, "lib/site-packages/pkg/__pycache__"), { recursive: true });
+    writeFileSync(join(from, "lib/site-packages/pkg/__init__.py"), "x = 1\n");
+    writeFileSync(join(from, "lib/site-packages/pkg/__pycache__/__init__.cpython-314.pyc"), "bytecode");
+    writeFileSync(join(from, "script"), "#!/bin/sh\n");
+    chmodSync(join(from, "script"), 0o755);
+    const old = new Date("2020-01-02T03:04:05Z");
+    utimesSync(join(from, "lib/site-packages/pkg/__init__.py"), old, old);
+    const to = join(root, "venv");
+    mkdirSync(join(to, "lib/site-packages"), { recursive: true });
+    writeFileSync(join(to, "lib/site-packages/own.pth"), "");
+
+    await host.copy(join(from, "lib"), join(to, "lib"));
+    await host.copy(join(from, "script"), join(to, "bin/script"));
+    assert.equal(statSync(join(to, "lib/site-packages/pkg/__init__.py")).mtimeMs, old.getTime(), "the source keeps its time");
+    assert.equal(readFileSync(join(to, "lib/site-packages/pkg/__pycache__/__init__.cpython-314.pyc"), "utf8"), "bytecode");
+    assert.equal(readFileSync(join(to, "lib/site-packages/own.pth"), "utf8"), "", "what was there stays");
+    assert.equal(statSync(join(to, "bin/script")).mode & 0o777, 0o755);
+
+    symlinkSync(join(from, "lib"), join(to, "linked"));
+    symlinkSync(join(root, "nowhere"), join(to, "dangling"));
+    const listed = (await host.listDirectory(to)).sort((a, b) => a.name.localeCompare(b.name));
+    assert.deepEqual(listed, [
+      { name: "bin", kind: "directory" },
+      { name: "dangling", kind: "other", symlink: true },
+      { name: "lib", kind: "directory" },
+      { name: "linked", kind: "directory", symlink: true },
+    ]);
+    assert.deepEqual(await host.listDirectory(join(root, "missing")), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
