@@ -17,7 +17,7 @@ export const buildCommand = defineCommand({
     "build requirements into an isolated environment for the WASM runtime, and calls the backend's hooks there.\n" +
     "With neither --sdist nor --wheel, builds the sdist, then the wheel from it. An SDIST argument builds its wheel.\n" +
     "Projects with C/C++/Rust extension modules cannot be built here; use the Emscripten toolchain for those.",
-  usage: "build [DIR | SDIST] [--wheel] [--sdist] [--outdir DIR] [-C key=value]...",
+  usage: "[DIR | SDIST] [--wheel] [--sdist] [--outdir DIR] [-C key=value]...",
   positionals: [{ name: "source", description: "The project directory (default .) or an sdist (.tar.gz)" }],
   options: [
     { name: "wheel", short: "w", type: "boolean", description: "Build a wheel" },

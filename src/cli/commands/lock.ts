@@ -46,7 +46,7 @@ export const lockCommand = defineCommand({
     "Resolves the requirements for one target runtime (default: the embedded Pyodide's ABI) and writes a PEP 751 pylock.toml, " +
     "a pyodide-lock.json for loadPyodide({ lockFileURL }), or pinned requirements with --hash lines. " +
     "Versions already in the output file are kept when they still fit.",
-  usage: "lock [REQUIREMENTS...] [-r FILE] [-c FILE] [--format pylock|pyodide-lock|requirements] [-o FILE]",
+  usage: "[REQUIREMENTS...] [-r FILE] [-c FILE] [--format pylock|pyodide-lock|requirements] [-o FILE]",
   positionals: [{ name: "requirements", description: "PEP 508 requirements, such as 'requests>=2'", variadic: true }],
   options: [
     { name: "format", type: "string", valueName: "FORMAT", description: "pylock (default), pyodide-lock or requirements" },

@@ -19,7 +19,7 @@ export const pipDownloadCommand = defineCommand({
   description:
     "Resolves like pip install, for the environment's runtime when there is one (--python, VIRTUAL_ENV, .venv-wasm),\n" +
     "else for --runtime (default: the embedded runtime's ABI), and saves the chosen wheels, hash-checked, to --dest.",
-  usage: "pip download [options] REQUIREMENT... | -r FILE [-d DIR]",
+  usage: "[options] REQUIREMENT... | -r FILE [-d DIR]",
   positionals: [{ name: "requirements", description: "PEP 508 requirements, paths or URLs of wheels", variadic: true }],
   options: [
     { name: "dest", short: "d", type: "string", valueName: "DIR", description: "Where to save the wheels (default: the working directory)" },

@@ -34,7 +34,7 @@ export const pipInstallCommand = defineCommand({
     "Resolves the requirements for the environment's runtime (its Python, platform tags and markers, from pyvenv.cfg) and\n" +
     "installs the wheels in one transaction. Installed versions that satisfy the requirements are kept unless\n" +
     "--upgrade, --upgrade-package or --force-reinstall says otherwise (pip's \"only-if-needed\" strategy).",
-  usage: "pip install [options] REQUIREMENT... | -r FILE | PATH.whl | PATH.tar.gz | DIR | -e DIR | URL",
+  usage: "[options] REQUIREMENT... | -r FILE | PATH.whl | PATH.tar.gz | DIR | -e DIR | URL",
   positionals: [{ name: "requirements", description: "PEP 508 requirements, paths or URLs of wheels and sdists, project directories", variadic: true }],
   options: [
     { name: "editable", short: "e", type: "string", multiple: true, valueName: "DIR", description: "Install a project directory in editable mode (PEP 660)" },

@@ -13,7 +13,7 @@ import { pipReporter } from "./pip-reporter.js";
 export const pipListCommand = defineCommand({
   name: "list",
   summary: "List installed packages",
-  usage: "pip list [--format columns|freeze|json] [--outdated [--pre]]",
+  usage: "[--format columns|freeze|json] [--outdated [--pre]]",
   options: [
     { name: "format", type: "string", valueName: "FORMAT", description: "columns (default), freeze or json" },
     { name: "outdated", short: "o", type: "boolean", description: "Only packages the index has a newer wheel of, for this environment's platform" },

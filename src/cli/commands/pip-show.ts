@@ -8,7 +8,7 @@ import { openPipEnvironment, pipCommonOptions } from "./pip-environment.js";
 export const pipShowCommand = defineCommand({
   name: "show",
   summary: "Show information about installed packages",
-  usage: "pip show [--files] NAME...",
+  usage: "[--files] NAME...",
   positionals: [{ name: "names", description: "Distribution names", variadic: true, required: true }],
   options: [{ name: "files", short: "f", type: "boolean", description: "List the files each package installed (from RECORD)" }, ...pipCommonOptions],
   run: async (context) => {

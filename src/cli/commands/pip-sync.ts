@@ -34,7 +34,7 @@ export const pipSyncCommand = defineCommand({
     "Installs what the file names at the versions it names and uninstalls everything else, like pip-sync and uv pip sync.\n" +
     "A pylock.toml (PEP 751) is not resolved again: each package's best wheel for the environment's platform is installed.\n" +
     "A requirements file must pin every package (==); its dependencies are not added.",
-  usage: "pip sync pylock.toml | requirements.txt [--dry-run]",
+  usage: "pylock.toml | requirements.txt [--dry-run]",
   positionals: [{ name: "file", description: "pylock.toml (or pylock.*.toml), or a pinned requirements file", required: true }],
   options: [
     { name: "dry-run", type: "boolean", description: "Show what would change, change nothing" },

@@ -12,7 +12,7 @@ import { pipReporter } from "./pip-reporter.js";
 export const pipUninstallCommand = defineCommand({
   name: "uninstall",
   summary: "Uninstall packages from a WASM virtual environment",
-  usage: "pip uninstall [-y] NAME... | -r FILE",
+  usage: "[-y] NAME... | -r FILE",
   positionals: [{ name: "names", description: "Distribution names (requirement strings are accepted; only the name counts)", variadic: true }],
   options: [
     { name: "requirement", short: "r", type: "string", multiple: true, valueName: "FILE", description: "Uninstall what a requirements file names" },

@@ -19,7 +19,7 @@ const compileCommand = defineCommand({
   description:
     "Resolves requirements.in for the target runtime and writes pinned requirements with --hash lines and # via comments. " +
     "Pins already in the output file are kept when they still fit.",
-  usage: "pip compile [REQUIREMENTS_FILES...] [-o FILE]",
+  usage: "[REQUIREMENTS_FILES...] [-o FILE]",
   positionals: [{ name: "files", description: "Requirement files (requirements.in)", variadic: true }],
   options: [
     { name: "output-file", short: "o", type: "string", valueName: "FILE", description: "Where to write (default stdout)" },
@@ -46,7 +46,7 @@ export const pipCommand = defineCommand({
   name: "pip",
   summary: "pip for the WASM runtime: install, uninstall, list, freeze, show, check, download, sync, compile",
   description: "Works on the environment given by --python DIR, else VIRTUAL_ENV, else ./.venv-wasm. A venv's bin/pip and bin/python -m pip run these.",
-  usage: "pip [--version] [pip options] COMMAND [options]",
+  usage: "[--version] [pip options] COMMAND [options]",
   options: [],
   passThrough: true,
   subcommands: [pipInstallCommand, pipUninstallCommand, pipListCommand, pipFreezeCommand, pipShowCommand, pipCheckCommand, pipDownloadCommand, pipSyncCommand, compileCommand],
