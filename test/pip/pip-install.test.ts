@@ -2,7 +2,7 @@
 // PEP 503 index on loopback and a directory laid out like a kiln venv.
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fakeVenv, kiln, readText, startTestIndex, type TestIndex } from "./support.js";
@@ -249,4 +249,22 @@ test("pip's general options may come before the subcommand; kiln pip --version n
   const bare = await env.pip();
   assert.equal(bare.code, 2);
   assert.match(bare.stderr, /install/);
+});
+
+test("installed files are hard links into kiln's unpacked-wheel cache unless --link-mode copy or KILN_LINK_MODE=copy; an unknown mode is refused", async () => {
+  const env = environment();
+  const file = join(env.sitePackages, "lib", "__init__.py");
+  assert.equal((await env.pip("install", "lib==2.1", "-i", index.url)).code, 0);
+  assert.equal(statSync(file).nlink, 2, "the environment's file and the cache's are one inode");
+  const copied = await env.pip("install", "lib==2.1", "--force-reinstall", "--link-mode", "copy", "-i", index.url);
+  assert.equal(copied.code, 0, copied.stderr);
+  assert.equal(statSync(file).nlink, 1);
+  const fromEnv = await kiln(["pip", "install", "lib==2.1", "--force-reinstall", "-i", index.url], { cwd: env.root, env: { KILN_LINK_MODE: "copy" } });
+  assert.equal(fromEnv.code, 0, fromEnv.stderr);
+  assert.equal(statSync(file).nlink, 1);
+  assert.equal((await env.pip("install", "lib==2.1", "--force-reinstall", "-i", index.url)).code, 0);
+  assert.equal(statSync(file).nlink, 2);
+  const bad = await env.pip("install", "lib==2.1", "--link-mode", "symlink", "-i", index.url);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--link-mode "symlink": not a link mode/);
 });

@@ -18,7 +18,7 @@ import { nodeLocalFiles } from "../../platform/node.js";
 import { normalizeName } from "../../pep508/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { kilnVersion } from "../main.js";
-import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment } from "./pip-environment.js";
+import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment, type PipInstallSettings } from "./pip-environment.js";
 import { indexOptions, openPackageSource } from "../index-options.js";
 import { pipReporter } from "./pip-reporter.js";
 import { buildTools } from "../build-tools.js";
@@ -61,6 +61,8 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   const level = quietness(context);
   const reporter = pipReporter(context.output, { quietness: level, env: context.env });
   const environment = await openPipEnvironment(context);
+  // Read first, so a bad --link-mode is refused even when nothing turns out to need installing.
+  const installSettings = await pipInstallSettings(context);
   const wanted = await readPipRequirements(context, (context.arguments.positionals.requirements as string[] | undefined) ?? []);
   const withoutPip = wanted.requirements.filter((text) => !/^pip\s*($|[\[<>=!~;@ ])/i.test(text.trim()));
   if (withoutPip.length < wanted.requirements.length) {
@@ -77,7 +79,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   const built = await buildLocalRequirements(wanted.local, { tools, session, target: environment.target, reporter });
   try {
     const builds = sdistBuilds(tools, { source, reporter });
-    return await installWanted(context, { ...wanted, requirements: [...wanted.requirements, ...built.requirements] }, { environment, source, session, reporter, built, builds });
+    return await installWanted(context, { ...wanted, requirements: [...wanted.requirements, ...built.requirements] }, { environment, source, session, reporter, built, builds, installSettings });
   } finally {
     await built.cleanup();
   }
@@ -86,7 +88,15 @@ async function runPipInstall(context: CommandContext): Promise<number> {
 async function installWanted(
   context: CommandContext,
   wanted: PipRequirements,
-  { environment, source, session, reporter, built, builds }: { environment: PipEnvironment; source: PackageSource; session: HttpSession; reporter: Reporter; built: LocalBuilds; builds: SdistBuilds },
+  { environment, source, session, reporter, built, builds, installSettings }: {
+    environment: PipEnvironment;
+    source: PackageSource;
+    session: HttpSession;
+    reporter: Reporter;
+    built: LocalBuilds;
+    builds: SdistBuilds;
+    installSettings: PipInstallSettings;
+  },
 ): Promise<number> {
   const options = context.arguments.options;
   const level = quietness(context);
@@ -128,7 +138,7 @@ async function installWanted(
     scheme: environment.scheme,
     fs: environment.fs,
     reporter,
-    ...(await pipInstallSettings(context)),
+    ...installSettings,
     directUrls: built.directUrls,
     buildSdist: builds.buildSdist,
     ...(wanted.requiredHashes ? { requiredHashes: wanted.requiredHashes } : {}),
