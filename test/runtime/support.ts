@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,8 +53,16 @@ export function kiln(args: string[], options: Parameters<typeof runCommand>[2] =
 }
 
 /** A fresh temporary directory holding `files` (relative path to content). */
+// Every tree is removed when the test file's process exits (each file runs in its own process),
+// so test runs do not leave directories behind in the temporary directory.
+const trees: string[] = [];
+process.once("exit", () => {
+  for (const root of trees) rmSync(root, { recursive: true, force: true });
+});
+
 export function makeTree(files: Record<string, string> = {}): string {
   const root = mkdtempSync(join(tmpdir(), "kiln-test-"));
+  trees.push(root);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
