@@ -2,10 +2,10 @@
 // PEP 503 index on loopback and a directory laid out like a kiln venv.
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fakeVenv, kiln, readText, startTestIndex, type TestIndex } from "./support.js";
+import { kiln, pipEnvironment, readText, startTestIndex, type TestIndex } from "./support.js";
 
 let index: TestIndex;
 const roots: string[] = [];
@@ -28,13 +28,7 @@ after(async () => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-function environment() {
-  const venv = fakeVenv();
-  roots.push(venv.root);
-  const pip = (...args: string[]) => kiln(["pip", ...args], { cwd: venv.root });
-  const installed = () => readdirSync(venv.sitePackages).filter((name) => name.endsWith(".dist-info")).sort();
-  return { ...venv, pip, installed };
-}
+const environment = () => pipEnvironment(roots);
 
 test("install resolves for the venv's platform, installs dependencies, marks only the requested one", async () => {
   const env = environment();

@@ -4,7 +4,7 @@ import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fakeVenv, kiln, startTestIndex, type TestIndex } from "./support.js";
+import { kiln, pipEnvironment, startTestIndex, type TestIndex } from "./support.js";
 
 let index: TestIndex;
 const roots: string[] = [];
@@ -24,13 +24,7 @@ after(async () => {
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-function environment() {
-  const venv = fakeVenv();
-  roots.push(venv.root);
-  const pip = (...args: string[]) => kiln(["pip", ...args], { cwd: venv.root });
-  const installed = () => readdirSync(venv.sitePackages).filter((name) => name.endsWith(".dist-info")).sort();
-  return { ...venv, pip, installed };
-}
+const environment = () => pipEnvironment(roots);
 
 test("sync to a pinned requirements file installs, moves and removes until the environment matches", async () => {
   const env = environment();

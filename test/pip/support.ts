@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
@@ -99,4 +99,20 @@ export async function kiln(args: string[], options: { cwd: string; env?: Record<
 /** Reads a file inside a directory as text. */
 export function readText(...parts: string[]): string {
   return readFileSync(join(...parts), "utf8");
+}
+
+/**
+ * A fresh fake venv with `pip(...args)` run in it and `installed()` listing its `*.dist-info`
+ * directories; its root is pushed onto `roots` so the test file can remove it afterwards.
+ *
+ * @example
+ * const env = pipEnvironment(roots);
+ * await env.pip("install", "app", "--index-url", index.url);
+ */
+export function pipEnvironment(roots: string[]) {
+  const venv = fakeVenv();
+  roots.push(venv.root);
+  const pip = (...args: string[]) => kiln(["pip", ...args], { cwd: venv.root });
+  const installed = () => readdirSync(venv.sitePackages).filter((name) => name.endsWith(".dist-info")).sort();
+  return { ...venv, pip, installed };
 }
