@@ -97,8 +97,9 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
   data.prepared = true;
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
   sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd });
-  const onSigint = () => Atomics.store(new Int32Array(interrupt), 0, 2);
-  const interruptPending = () => Atomics.load(new Int32Array(interrupt), 0) === 2;
+  const interruptFlag = new Int32Array(interrupt);
+  const onSigint = () => Atomics.store(interruptFlag, 0, 2);
+  const interruptPending = () => Atomics.load(interruptFlag, 0) === 2;
   const historyFile = lineBuffers ? replHistoryFile(commandLine, options.env ?? process.env) : undefined;
   const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint, interruptPending, ...(historyFile ? { historyFile } : {}) }) : undefined;
   worker.on("message", (message: PythonWorkerMessage) => {

@@ -25,11 +25,8 @@ function install(prefix: string, wheels: string[], cacheRoot?: string): Promise<
   });
 }
 
-test("installs from several processes into one environment at once are serialized, and all land", async () => {
-  const prefix = join(temporary, "env");
-  const names: RealWheelName[] = ["iniconfig", "pluggy", "packaging", "pytest"];
-  const results = await Promise.all(names.map((name) => install(prefix, [realWheel(name)])));
-  for (const result of results) assert.equal(result.code, 0, result.stderr);
+/** The environment holds exactly the four test wheels, and every file matches its RECORD hash. */
+async function assertInstalledIntact(prefix: string): Promise<void> {
   const installed = await listInstalled(venvScheme(prefix, "3.14"), nodeFileSystem());
   assert.deepEqual(installed.map((dist) => dist.name), ["iniconfig", "packaging", "pluggy", "pytest"]);
   for (const dist of installed) {
@@ -39,6 +36,14 @@ test("installs from several processes into one environment at once are serialize
       assert.equal(createHash("sha256").update(bytes).digest("base64url"), row.hash.digest, row.path);
     }
   }
+}
+
+test("installs from several processes into one environment at once are serialized, and all land", async () => {
+  const prefix = join(temporary, "env");
+  const names: RealWheelName[] = ["iniconfig", "pluggy", "packaging", "pytest"];
+  const results = await Promise.all(names.map((name) => install(prefix, [realWheel(name)])));
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  await assertInstalledIntact(prefix);
 });
 
 test("installs from several processes that share one cold wheel cache all land intact, and leave one entry per wheel", async () => {
@@ -50,15 +55,5 @@ test("installs from several processes that share one cold wheel cache all land i
   const cache = new UnpackedWheelCache({ fs: nodeFileSystem(), root: cacheRoot });
   for (const wheel of wheels) assert.ok(await cache.open(createHash("sha256").update(readFileSync(wheel)).digest("hex"), limitConcurrency(8)), wheel);
   assert.deepEqual(readdirSync(join(cacheRoot, "tmp")), [], "no build directory is left behind");
-  for (const prefix of prefixes) {
-    const installed = await listInstalled(venvScheme(prefix, "3.14"), nodeFileSystem());
-    assert.deepEqual(installed.map((dist) => dist.name), ["iniconfig", "packaging", "pluggy", "pytest"]);
-    for (const dist of installed) {
-      for (const row of dist.files!) {
-        if (row.hash === undefined) continue;
-        const bytes = readFileSync(join(dist.distInfo, "..", row.path));
-        assert.equal(createHash("sha256").update(bytes).digest("base64url"), row.hash.digest, row.path);
-      }
-    }
-  }
+  for (const prefix of prefixes) await assertInstalledIntact(prefix);
 });
