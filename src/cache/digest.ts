@@ -6,14 +6,36 @@ export type HashName = (typeof verifiableHashes)[number];
 
 const subtleNames: Record<HashName, string> = { sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
 
+/** A host's synchronous digest: the lower-case hex digest of `bytes`. */
+export type HostDigest = (name: HashName, bytes: Uint8Array) => string;
+
+let hostDigest: HostDigest | undefined;
+
 /**
- * The lower-case hex digest of `bytes` with the web-standard `crypto.subtle`.
+ * Makes {@link digestHex} use a host's own hash function instead of `crypto.subtle` (undefined
+ * goes back to it). Node's `crypto.subtle` copies its input for a background job and settles a
+ * promise per call; its synchronous `node:crypto` hash costs a third of that on the main
+ * thread, and kiln hashes every cache record it reads and every index page it downloads. A
+ * process-wide setting, not an option threaded through every caller: the answer is the same
+ * either way, only its cost differs.
+ *
+ * @example
+ * useHostDigest((name, bytes) => createHash(name).update(bytes).digest("hex")); // in src/platform
+ */
+export function useHostDigest(digest: HostDigest | undefined): void {
+  hostDigest = digest;
+}
+
+/**
+ * The lower-case hex digest of `bytes`: with the host's digest when one was given
+ * ({@link useHostDigest}), else the web-standard `crypto.subtle`.
  *
  * @example
  * await digestHex("sha256", new TextEncoder().encode("abc"));
  * // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
  */
 export async function digestHex(name: HashName, bytes: Uint8Array): Promise<string> {
+  if (hostDigest) return hostDigest(name, bytes);
   const digest = await crypto.subtle.digest(subtleNames[name], bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -12,7 +12,7 @@
 export { checkCacheKey, type CacheStore, type CacheStoreEntry } from "./cache-store.js";
 export { MemoryCacheStore } from "./memory-cache-store.js";
 export { BlobCache } from "./blob-cache.js";
-export { digestHex, strongestHash, verifiableHashes, type HashName } from "./digest.js";
+export { digestHex, useHostDigest, strongestHash, verifiableHashes, type HashName, type HostDigest } from "./digest.js";
 export { writeCacheRecord, readCacheRecord, decodeRecord, type CacheRecord } from "./cache-record.js";
 export {
   isFresh,

@@ -1,7 +1,9 @@
 import { KilnError } from "../core/index.js";
 import type { DistributionFile } from "./distribution-file.js";
 import { filterRequiresPython } from "./filter-requires-python.js";
-import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
+import { listVersionedFiles } from "./list-versioned-files.js";
+import type { FetchFileOptions, ListFilesOptions, ListVersionsOptions, PackageSource } from "./package-source.js";
+import { hasUsableFile, mergeVersionedFiles, type VersionedFiles } from "./versioned-files.js";
 
 /**
  * How several sources are consulted for one project:
@@ -60,6 +62,15 @@ export function combineSources(sources: PackageSource[], options: CombineSources
     }
     return all;
   };
+  const listPrimaryVersions = async (project: string, rest: ListVersionsOptions): Promise<VersionedFiles> => {
+    const all: VersionedFiles[] = [];
+    for (const source of sources) {
+      const listing = await listVersionedFiles(source, project, rest);
+      if (strategy === "first-index" && hasAnyFile(listing)) return listing;
+      all.push(listing);
+    }
+    return mergeVersionedFiles(all);
+  };
   const withFallbacks = fallbacks.length > 0 || sources.some((s) => s.withoutFallbacks);
   return {
     ...(withFallbacks ? { withoutFallbacks: () => combineSources(sources.map((s) => s.withoutFallbacks?.() ?? s), { strategy }) } : {}),
@@ -77,6 +88,17 @@ export function combineSources(sources: PackageSource[], options: CombineSources
       }
       return filter(primary);
     },
+    async listVersions(project: string, listOptions?: ListVersionsOptions) {
+      const { isUsable, ...rest } = listOptions ?? {};
+      const usable = (listing: VersionedFiles) => (isUsable ? hasUsableFile(listing, isUsable) : hasAnyFile(listing));
+      const primary = await listPrimaryVersions(project, rest);
+      if (fallbacks.length === 0 || usable(primary)) return primary;
+      for (const fallback of fallbacks) {
+        const listing = await listVersionedFiles(fallback, project, rest);
+        if (usable(listing)) return listing;
+      }
+      return primary;
+    },
     fetchMetadata: (file: DistributionFile, fetchOptions?: ListFilesOptions) => owner(file).fetchMetadata(file, fetchOptions),
     fetchFile: (file: DistributionFile, fetchOptions?: FetchFileOptions) => owner(file).fetchFile(file, fetchOptions),
   };
@@ -86,4 +108,9 @@ export function combineSources(sources: PackageSource[], options: CombineSources
 function hasUsable(files: readonly DistributionFile[], isUsable: (file: DistributionFile) => boolean): boolean {
   for (let index = files.length - 1; index >= 0; index--) if (isUsable(files[index]!)) return true;
   return false;
+}
+
+/** Whether a listing has any file at all (a group, or a file whose name gives no version). */
+function hasAnyFile(listing: VersionedFiles): boolean {
+  return listing.versions.length > 0 || listing.all().length > 0;
 }

@@ -18,11 +18,16 @@
  *   combination the resolver tries first.
  * - A stale cached page is offered as a hint while it is revalidated (`onStaleFiles`), so a
  *   client can prefetch what it leads to during the round trip.
+ * - Cached pages keep their files grouped by the version in their filenames and decode a group
+ *   only when asked (`listVersions`, `VersionedFiles`): a resolver reads a few versions of
+ *   projects that list thousands of wheels.
  * - `--find-links` lists every project's files in one directory or page; files are matched to a
  *   project by their name prefix.
  */
 export type { DistributionFile, PyodidePackageInfo } from "./distribution-file.js";
-export type { PackageSource, ListFilesOptions, FetchFileOptions } from "./package-source.js";
+export type { PackageSource, ListFilesOptions, ListVersionsOptions, FetchFileOptions } from "./package-source.js";
+export { groupFilesByVersion, mergeVersionedFiles, hasUsableFile, versionTextOf, type VersionedFiles } from "./versioned-files.js";
+export { listVersionedFiles } from "./list-versioned-files.js";
 export type { HttpClient, HttpRequest, HttpResponse } from "./http-client.js";
 export { fetchHttpClient, type FetchHttpClientOptions } from "./fetch-http-client.js";
 export { readBody, concatBytes, type ReadBodyOptions } from "./read-body.js";
@@ -34,7 +39,7 @@ export { scanHtml, decodeHtmlEntities, type HtmlToken } from "./scan-html.js";
 export { parseSimpleHtml } from "./parse-simple-html.js";
 export { parseSimpleJson } from "./parse-simple-json.js";
 export { parseProjectPage, simpleApiAccept } from "./parse-project-page.js";
-export type { ProjectPage, PageLocation } from "./project-page.js";
+export { listingOfPage, pageOfListing, type ProjectPage, type ProjectListing, type PageLocation } from "./project-page.js";
 export { checkApiVersion, supportedApiVersion } from "./api-version.js";
 export { resolveFileUrl, isSafeFilename } from "./file-url.js";
 export { redactUrl } from "./redact-url.js";

@@ -1,4 +1,5 @@
 import type { DistributionFile } from "./distribution-file.js";
+import type { VersionedFiles } from "./versioned-files.js";
 
 /** Options for {@link PackageSource.listFiles}. */
 export interface ListFilesOptions {
@@ -23,6 +24,12 @@ export interface ListFilesOptions {
    * is the revalidated one. Sources without an HTTP cache never call it.
    */
   onStaleFiles?: (files: DistributionFile[]) => void;
+}
+
+/** Options for {@link PackageSource.listVersions}: those of `listFiles` but `pythonVersion`, with the stale hint as a listing. */
+export interface ListVersionsOptions extends Omit<ListFilesOptions, "pythonVersion" | "onStaleFiles"> {
+  /** As {@link ListFilesOptions.onStaleFiles}; an unchanged page's answer is this very listing. */
+  onStale?: (listing: VersionedFiles) => void;
 }
 
 /** Options for {@link PackageSource.fetchFile}. */
@@ -55,6 +62,12 @@ export interface PackageSource {
    * the source does not have the project (HTTP 404). Yanked files are included and marked.
    */
   listFiles(project: string, options?: ListFilesOptions): Promise<DistributionFile[]>;
+  /**
+   * The same files grouped by version, decoded group by group (see {@link VersionedFiles}):
+   * what a resolver reads. Optional: {@link listVersionedFiles} groups `listFiles` for sources
+   * without it.
+   */
+  listVersions?(project: string, options?: ListVersionsOptions): Promise<VersionedFiles>;
   /**
    * The raw core metadata (`METADATA` / `PKG-INFO` text) of a file, read as cheaply as possible:
    * a PEP 658 metadata file, else HTTP range requests into the wheel, else the whole file.

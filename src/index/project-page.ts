@@ -1,4 +1,5 @@
 import type { DistributionFile } from "./distribution-file.js";
+import { groupFilesByVersion, type VersionedFiles } from "./versioned-files.js";
 
 /**
  * A project's page on a simple repository, in either serialization (PEP 503 HTML or PEP 691
@@ -26,4 +27,36 @@ export interface PageLocation {
   url: string;
   /** The index (or find-links location) the page belongs to, copied to each file. */
   indexUrl: string;
+}
+
+/**
+ * A project page with its files grouped by version ({@link VersionedFiles}): what the HTTP cache
+ * keeps (see `projectPageCodec`), so a cached page is decoded one version at a time.
+ *
+ * @example
+ * const listing = listingOfPage(parseSimpleHtml(html, location));
+ * listing.files.versions;
+ */
+export interface ProjectListing extends Omit<ProjectPage, "files"> {
+  files: VersionedFiles;
+}
+
+/**
+ * A parsed page as a {@link ProjectListing}.
+ *
+ * @example
+ * listingOfPage({ apiVersion: "1.0", files, warnings: [] }).files.filesOf("1.0");
+ */
+export function listingOfPage(page: ProjectPage): ProjectListing {
+  return { ...page, files: groupFilesByVersion(page.files) };
+}
+
+/**
+ * A {@link ProjectListing} with every file decoded, as a {@link ProjectPage}.
+ *
+ * @example
+ * pageOfListing(listing).files.length;
+ */
+export function pageOfListing(listing: ProjectListing): ProjectPage {
+  return { ...listing, files: listing.files.all() };
 }

@@ -4,11 +4,12 @@ import { filterRequiresPython } from "./filter-requires-python.js";
 import { fetchCoreMetadata } from "./fetch-core-metadata.js";
 import type { HttpSession } from "./http-session.js";
 import { parseName } from "../pep508/index.js";
-import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
+import type { FetchFileOptions, ListFilesOptions, ListVersionsOptions, PackageSource } from "./package-source.js";
 import { parseProjectPage, simpleApiAccept } from "./parse-project-page.js";
-import type { ProjectPage } from "./project-page.js";
+import { listingOfPage, pageOfListing, type ProjectListing, type ProjectPage } from "./project-page.js";
 import { projectPageCodec } from "./project-page-codec.js";
 import { redactUrl } from "./redact-url.js";
+import { groupFilesByVersion, type VersionedFiles } from "./versioned-files.js";
 
 /** Options for {@link SimpleIndexSource}. */
 export interface SimpleIndexSourceOptions {
@@ -39,22 +40,35 @@ export class SimpleIndexSource implements PackageSource {
   }
 
   async listFiles(project: string, options: ListFilesOptions = {}): Promise<DistributionFile[]> {
-    const files = (await this.getProjectPage(project, options))?.files ?? [];
-    return options.pythonVersion ? filterRequiresPython(files, options.pythonVersion) : files;
+    const { pythonVersion, onStaleFiles, ...rest } = options;
+    const filter = (files: DistributionFile[]) => (pythonVersion ? filterRequiresPython(files, pythonVersion) : files);
+    const onStale = onStaleFiles && ((stale: VersionedFiles) => onStaleFiles(filter(stale.all())));
+    const files = (await this.getListing(project, { ...rest, ...(onStale ? { onStale } : {}) }))?.files.all() ?? [];
+    return filter(files);
+  }
+
+  async listVersions(project: string, options: ListVersionsOptions = {}): Promise<VersionedFiles> {
+    return (await this.getListing(project, options))?.files ?? groupFilesByVersion([]);
   }
 
   /** The whole project page (PEP 700 `versions` included), or undefined when the index lacks it. */
   async getProjectPage(project: string, options: ListFilesOptions = {}): Promise<ProjectPage | undefined> {
+    const listing = await this.getListing(project, { signal: options.signal });
+    return listing && pageOfListing(listing);
+  }
+
+  private async getListing(project: string, options: ListVersionsOptions): Promise<ProjectListing | undefined> {
     const url = `${this.url}${parseName(project)}/`;
-    const page = await this.session.getPage(url, {
+    const { onStale } = options;
+    const listing = await this.session.getPage(url, {
       accept: simpleApiAccept,
       signal: options.signal,
-      parse: (fetched) => parseProjectPage(fetched.body, fetched.contentType, { url: fetched.url, indexUrl: this.url }),
+      parse: (fetched) => listingOfPage(parseProjectPage(fetched.body, fetched.contentType, { url: fetched.url, indexUrl: this.url })),
       codec: projectPageCodec,
-      onStale: options.onStaleFiles && ((stale) => options.onStaleFiles!(options.pythonVersion ? filterRequiresPython(stale.files, options.pythonVersion) : stale.files)),
+      onStale: onStale && ((stale) => onStale(stale.files)),
     });
-    for (const warning of page?.warnings ?? []) this.session.reporter.debug(warning);
-    return page;
+    for (const warning of listing?.warnings ?? []) this.session.reporter.debug(warning);
+    return listing;
   }
 
   fetchMetadata(file: DistributionFile, options: ListFilesOptions = {}): Promise<string> {

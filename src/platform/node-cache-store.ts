@@ -1,8 +1,13 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { checkCacheKey, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
+import { checkCacheKey, useHostDigest, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
 import { KilnError } from "../core/index.js";
+
+// Every cache record read is checked against its sha256: with node:crypto's synchronous hash
+// rather than crypto.subtle's background job (see useHostDigest), in every Node process that
+// has a cache.
+useHostDigest((name, bytes) => createHash(name).update(bytes).digest("hex"));
 
 const temporaryPrefix = ".tmp-";
 /** How old an entry's time must be before a read refreshes it (for `kiln cache prune`). */

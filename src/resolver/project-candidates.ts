@@ -1,4 +1,4 @@
-import type { DistributionFile } from "../index/index.js";
+import { groupFilesByVersion, type DistributionFile, type VersionedFiles } from "../index/index.js";
 import { compareVersions, formatVersion, isPrerelease, tryParseSpecifierSet, tryParseVersion, type Version } from "../pep440/index.js";
 import { wheelTagRank, type Tag, type TagRanking } from "../tags/index.js";
 import { tryParseWheelFilename } from "../wheel-name/index.js";
@@ -35,34 +35,34 @@ export interface ProjectCandidatesOptions {
 }
 
 /**
- * Groups a project's files by version, newest first, keeping for each version the wheels the
- * target accepts (best tag first) or the reason there are none. Files with names that do not
- * parse are ignored, as pip and uv ignore them. Tags are read only when a version is looked at:
- * projects list thousands of files, and the resolver looks at a few versions of each.
+ * A project's versions, newest first, keeping for each version the wheels the target accepts
+ * (best tag first) or the reason there are none. Files with names that do not parse are
+ * ignored, as pip and uv ignore them. A version's files are read (from a lazily decoded listing)
+ * and their tags judged only when the version is looked at: projects list thousands of files,
+ * and the resolver looks at a few versions of each.
  *
  * @example
- * const candidates = projectCandidates(await source.listFiles("idna"), { ranking, pythonVersion: parseVersion("3.14.2") });
+ * const candidates = projectCandidates(await listVersionedFiles(source, "idna"), { ranking, pythonVersion: parseVersion("3.14.2") });
  */
-export function projectCandidates(files: readonly DistributionFile[], options: ProjectCandidatesOptions): Candidate[] {
-  const byVersionText = new Map<string, DistributionFile[]>();
-  for (const file of files) {
-    const text = file.pyodide?.version ?? versionTextOf(file.filename);
-    if (text === undefined) continue;
-    const list = byVersionText.get(text);
-    if (list) list.push(file);
-    else byVersionText.set(text, [file]);
-  }
-  const byVersion = new Map<string, { version: Version; files: DistributionFile[] }>();
-  for (const [text, list] of byVersionText) {
+export function projectCandidates(files: readonly DistributionFile[] | VersionedFiles, options: ProjectCandidatesOptions): Candidate[] {
+  const listing = isFileArray(files) ? groupFilesByVersion(files) : files;
+  const byVersion = new Map<string, { version: Version; texts: string[] }>();
+  for (const text of listing.versions) {
     const version = tryParseVersion(text);
     if (!version) continue;
     const key = formatVersion(version);
     const entry = byVersion.get(key);
-    if (entry) entry.files.push(...list);
-    else byVersion.set(key, { version, files: list });
+    if (entry) entry.texts.push(text);
+    else byVersion.set(key, { version, texts: [text] });
   }
-  const candidates = [...byVersion].map(([text, { version, files: versionFiles }]) => lazyCandidate(text, version, versionFiles, options));
+  const candidates = [...byVersion].map(([text, { version, texts }]) =>
+    lazyCandidate(text, version, () => (texts.length === 1 ? listing.filesOf(texts[0]!) : texts.flatMap((t) => listing.filesOf(t))), options),
+  );
   return candidates.sort((a, b) => compareVersions(b.version, a.version));
+}
+
+function isFileArray(files: readonly DistributionFile[] | VersionedFiles): files is readonly DistributionFile[] {
+  return Array.isArray(files);
 }
 
 /**
@@ -79,9 +79,9 @@ export function isUsableWheel(file: DistributionFile, ranking: TagRanking): bool
   return tags !== undefined && wheelTagRank(tags, ranking) !== undefined;
 }
 
-function lazyCandidate(text: string, version: Version, files: DistributionFile[], options: ProjectCandidatesOptions): Candidate {
+function lazyCandidate(text: string, version: Version, files: () => readonly DistributionFile[], options: ProjectCandidatesOptions): Candidate {
   let judged: Judgement | undefined;
-  const judge = () => (judged ??= judgeVersion(files, options));
+  const judge = () => (judged ??= judgeVersion(files(), options));
   return {
     version,
     text,
@@ -158,17 +158,6 @@ function judgeWheels(files: readonly DistributionFile[], options: ProjectCandida
  */
 function isPyodideLibrary(file: DistributionFile): boolean {
   return file.pyodide !== undefined && file.pyodide.packageType !== "package";
-}
-
-/** The version text of a wheel or sdist filename, unparsed: a cheap split to group files by version. */
-function versionTextOf(filename: string): string | undefined {
-  if (filename.endsWith(".whl")) {
-    const parts = filename.split("-");
-    return parts.length === 5 || parts.length === 6 ? parts[1] : undefined;
-  }
-  const stem = filename.match(/^(.*)\.(tar\.gz|zip|tar\.bz2|tar\.xz|tgz|tar)$/)?.[1];
-  if (!stem || stem.lastIndexOf("-") < 1) return undefined;
-  return stem.slice(stem.lastIndexOf("-") + 1);
 }
 
 /** Verdicts per target Python: a project's files repeat a handful of `requires-python` strings thousands of times. */

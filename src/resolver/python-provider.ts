@@ -1,5 +1,5 @@
 import { isKilnError, silentReporter, type Reporter } from "../core/index.js";
-import type { DistributionFile, PackageSource, PyodidePackageInfo } from "../index/index.js";
+import { listVersionedFiles, type DistributionFile, type PackageSource, type PyodidePackageInfo, type VersionedFiles } from "../index/index.js";
 import { parseCoreMetadata } from "../metadata/index.js";
 import { formatVersion, parseVersion, tryParseSpecifierSet, VersionRange, type Version } from "../pep440/index.js";
 import { evaluateMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
@@ -136,15 +136,14 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       let settleStale: (candidates: Candidate[] | undefined) => void = () => {};
       this.staleListings.set(name, new Promise((resolve) => (settleStale = resolve)));
       const options = { ranking: this.ranking, pythonVersion: this.pythonVersion };
-      let stale: { files: DistributionFile[]; candidates: Candidate[] } | undefined;
-      const onStaleFiles = (files: DistributionFile[]) => {
+      let stale: { files: VersionedFiles; candidates: Candidate[] } | undefined;
+      const onStale = (files: VersionedFiles) => {
         stale = { files, candidates: projectCandidates(files, options) };
         settleStale(stale.candidates);
       };
-      listing = this.options.source
-        .listFiles(name, { isUsable: (file) => isUsableWheel(file, this.ranking), onStaleFiles })
+      listing = listVersionedFiles(this.options.source, name, { isUsable: (file) => isUsableWheel(file, this.ranking), onStale })
         .then((files) => {
-          // A revalidated page that did not change comes back as the very same list.
+          // A revalidated page that did not change comes back as the very same listing.
           const candidates = files === stale?.files ? stale.candidates : projectCandidates(files, options);
           this.listed.set(name, candidates);
           return candidates;
