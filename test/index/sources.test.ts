@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { zipSync } from "fflate";
 import { isKilnError } from "../../src/core/index.js";
-import { FindLinksSource, HttpSession, PyodideLockSource, combineSources, fetchHttpClient } from "../../src/index/index.js";
+import { FindLinksSource, HttpSession, PyodideLockSource, combineSources, fetchHttpClient, type VersionedFiles } from "../../src/index/index.js";
 import { nodeLocalFiles } from "../../src/platform/node.js";
 import { makeWheel, metadataText, sha256 } from "./fixtures.js";
 import { serveBytes, serveText, startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
@@ -156,11 +156,38 @@ test("combineSources: a fallback serves a project only when the primary sources 
   });
   const combined = combineSources([index], { fallbacks: [pyodide] });
   const isUsable = (file: { filename: string }) => !file.filename.includes("manylinux");
-  const names = async (project: string, usable?: typeof isUsable) =>
-    (await combined.listFiles(project, usable ? { isUsable: usable } : {})).map((f) => f.filename);
+  // listFiles and the grouped listing the resolver reads (listVersions) choose the same way.
+  const names = async (project: string, usable?: typeof isUsable) => {
+    const files = (await combined.listFiles(project, usable ? { isUsable: usable } : {})).map((f) => f.filename);
+    const grouped = (await combined.listVersions!(project, usable ? { isUsable: usable } : {})).all().map((f) => f.filename);
+    assert.deepEqual(grouped, files, project);
+    return files;
+  };
   assert.deepEqual(await names("pytest", isUsable), ["pytest-9.2.0-py3-none-any.whl"]);
   assert.deepEqual(await names("numpy", isUsable), ["numpy-2.4.6-cp314-cp314-pyemscripten_2026_0_wasm32.whl"]);
   assert.deepEqual(await names("numpy"), ["numpy-2.5.0-cp314-cp314-manylinux_2_28_x86_64.whl"]);
   assert.deepEqual(await names("only-pyodide", isUsable), ["only_pyodide-1.0-py3-none-any.whl"]);
   assert.deepEqual(await names("nowhere", isUsable), []);
+});
+
+test("combineSources listVersions: first index wins per project; unsafe-best-match merges each version's files from every index", async () => {
+  const fake = (url: string, files: Record<string, string[]>) => ({
+    name: url,
+    url,
+    listFiles: async (project: string) => (files[project] ?? []).map((filename) => ({ filename, url: `${url}${filename}`, hashes: {}, indexUrl: url })),
+    fetchMetadata: async () => "",
+    fetchFile: async () => new Uint8Array(),
+  });
+  const extra = fake("https://extra/", { demo: ["demo-1.0-py3-none-any.whl", "demo-2.0.tar.gz"] });
+  const index = fake("https://index/", { demo: ["demo-2.0-py3-none-any.whl", "demo-3.0-py3-none-any.whl"], other: ["other-1.0.tar.gz"] });
+  const owners = (listing: VersionedFiles, version: string) => listing.filesOf(version).map((f) => `${f.indexUrl} ${f.filename}`);
+  const first = combineSources([extra, index]);
+  const demo = await first.listVersions!("demo");
+  assert.deepEqual(demo.versions, ["1.0", "2.0"]);
+  assert.deepEqual(owners(demo, "2.0"), ["https://extra/ demo-2.0.tar.gz"]);
+  assert.deepEqual((await first.listVersions!("other")).versions, ["1.0"]);
+  const merged = await combineSources([extra, index], { strategy: "unsafe-best-match" }).listVersions!("demo");
+  assert.deepEqual(merged.versions, ["1.0", "2.0", "3.0"]);
+  assert.deepEqual(owners(merged, "2.0"), ["https://extra/ demo-2.0.tar.gz", "https://index/ demo-2.0-py3-none-any.whl"]);
+  assert.deepEqual((await first.listVersions!("nowhere")).versions, []);
 });
