@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
+import { inflateRawSync } from "node:zlib";
 import { deflateSync } from "fflate";
 import { isKilnError } from "../core/index.js";
 import { inflateBounded, inflateEntry } from "./inflate-bounded.js";
@@ -10,9 +11,17 @@ const large = new Uint8Array(randomBytes(200_000));
 const largeDeflated = deflateSync(large);
 const small = new TextEncoder().encode("small ".repeat(100));
 
+/** Node's zlib, as a plain Uint8Array view (deepEqual tells a Buffer from a Uint8Array). */
+function nodeInflateRaw(compressed: Uint8Array, maxOutputLength: number): Uint8Array {
+  const output = inflateRawSync(compressed, { maxOutputLength });
+  return new Uint8Array(output.buffer, output.byteOffset, output.length);
+}
+
 const inflaters: [string, (data: Uint8Array, size: number) => Promise<Uint8Array>][] = [
   ["inflateEntry", (data, size) => inflateEntry(data, size, "entry")],
-  ["inflateBounded", async (data, size) => inflateBounded(data, size, "entry")],
+  ["inflateBounded", (data, size) => inflateBounded(data, size, "entry")],
+  // A platform inflater as Node's codecs give it (it refuses a limit of 0, hence the spare byte).
+  ["inflateEntry with a platform inflater", (data, size) => inflateEntry(data, size, "entry", nodeInflateRaw)],
 ];
 
 for (const [label, inflate] of inflaters) {
@@ -32,6 +41,7 @@ for (const [label, inflate] of inflaters) {
     ["small: more stored-block output than declared", deflateSync(small, { level: 0 }), small.length - 1, /more than its declared/],
     ["small: less output than declared", deflateSync(small), small.length + 5, /not the declared/],
     ["small: a truncated stream", deflateSync(small).subarray(0, 10), small.length, /zip entry "entry"/],
+    ["output from an entry declared empty", deflateSync(small), 0, /more than its declared 0 bytes/],
   ];
   for (const [what, data, size, message] of refused) {
     test(`${label} refuses ${what}`, async () => {

@@ -1,5 +1,10 @@
-import { Inflate, inflateSync } from "fflate";
 import { KilnError } from "../core/index.js";
+
+// fflate is loaded on first use: with a platform inflater (Node's zlib) or `DecompressionStream`
+// most reads never need it, and evaluating it costs a one-shot command like `kiln audit` ~15 ms.
+type Fflate = typeof import("fflate");
+let fflate: Promise<Fflate> | undefined;
+const loadFflate = (): Promise<Fflate> => (fflate ??= import("fflate"));
 
 // Compressed input is fed in slices so a deflate stream that expands far beyond its declared
 // size is stopped after at most one slice's worth of output (deflate expands at most ~1032x).
@@ -54,7 +59,7 @@ export async function inflateEntry(
   name: string,
   inflateRaw?: (compressed: Uint8Array, maxOutputLength: number) => Uint8Array,
 ): Promise<Uint8Array> {
-  if (inflateRaw && expectedSize > 0) return inflateWith(inflateRaw, compressed, expectedSize, name);
+  if (inflateRaw) return inflateWith(inflateRaw, compressed, expectedSize, name);
   native ??= nativeInflaterAvailable();
   if (!native || compressed.length < nativeThreshold) return inflateBounded(compressed, expectedSize, name);
   const output = new Uint8Array(expectedSize);
@@ -83,11 +88,13 @@ export async function inflateEntry(
 function inflateWith(inflateRaw: (compressed: Uint8Array, maxOutputLength: number) => Uint8Array, compressed: Uint8Array, expectedSize: number, name: string): Uint8Array {
   let output: Uint8Array;
   try {
-    output = inflateRaw(compressed, expectedSize);
+    // An inflater may refuse a limit of 0 (Node's zlib does); one byte of room shows a lie.
+    output = inflateRaw(compressed, Math.max(1, expectedSize));
   } catch (error) {
     if (error instanceof RangeError) throw tooLargeError(name, expectedSize);
     throw corruptError(name, error);
   }
+  if (output.length > expectedSize) throw tooLargeError(name, expectedSize);
   if (output.length !== expectedSize) throw wrongSizeError(name, expectedSize, output.length);
   return output;
 }
@@ -97,10 +104,11 @@ function inflateWith(inflateRaw: (compressed: Uint8Array, maxOutputLength: numbe
  * output exceeds it, so a lying size cannot make kiln allocate without bound.
  *
  * @example
- * inflateBounded(deflateSync(bytes), bytes.length, "a.txt");
+ * await inflateBounded(deflateSync(bytes), bytes.length, "a.txt");
  */
-export function inflateBounded(compressed: Uint8Array, expectedSize: number, name: string): Uint8Array {
-  if (compressed.length <= sliceSize) return inflateSmall(compressed, expectedSize, name);
+export async function inflateBounded(compressed: Uint8Array, expectedSize: number, name: string): Promise<Uint8Array> {
+  const { Inflate, inflateSync } = await loadFflate();
+  if (compressed.length <= sliceSize) return inflateSmall(inflateSync, { compressed, expectedSize, name });
   const output = new Uint8Array(expectedSize);
   let written = 0;
   let ended = false;
@@ -130,7 +138,8 @@ export function inflateBounded(compressed: Uint8Array, expectedSize: number, nam
  * streaming's first slice, and it avoids the stream's per-entry overhead. fflate drops writes past
  * the end of a fixed output buffer, so one spare byte reveals output beyond the declared size.
  */
-function inflateSmall(compressed: Uint8Array, expectedSize: number, name: string): Uint8Array {
+function inflateSmall(inflateSync: Fflate["inflateSync"], entry: { compressed: Uint8Array; expectedSize: number; name: string }): Uint8Array {
+  const { compressed, expectedSize, name } = entry;
   const out = new Uint8Array(expectedSize + 1);
   let length: number;
   try {

@@ -10,6 +10,7 @@ import { allRealWheels, realWheel } from "../../test/support/real-wheels.js";
 import { buildZip } from "../../test/support/zip-builder.js";
 import { nodeZipCodecs } from "../platform/node-zip-codecs.js";
 import { openZip } from "./open-zip.js";
+import { crc32 } from "./crc32.js";
 import { bytesSource, type RandomAccessSource } from "./random-access-source.js";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
@@ -231,4 +232,36 @@ test("an entry count larger than the directory can hold is refused before readin
 test("a lying source that returns short reads gives a clear error", async () => {
   const source: RandomAccessSource = { size: good.length, read: async (offset, length) => good.subarray(offset, offset + Math.max(0, length - 1)) };
   await assert.rejects(openZip(source), (error) => isKilnError(error, "invalidZip") && /asked for \d+ bytes/.test(error.message));
+});
+
+test("an entry identical to one already read is not inflated again, and a lookalike is checked on its own", async () => {
+  const data = new TextEncoder().encode("the same library, twice ".repeat(200));
+  const first = buildZip([{ name: "lib.so", data }]);
+  const compressedSize = new DataView(first.buffer, first.byteOffset).getUint32(18, true);
+  const deflated = first.subarray(30 + "lib.so".length, 30 + "lib.so".length + compressedSize);
+  const tampered = deflated.slice();
+  tampered[tampered.length >> 1]! ^= 0x55;
+  const bytes = buildZip([
+    { name: "lib.so", data },
+    { name: "lib.so.1", data },
+    // Same method, CRC-32 and sizes in the directory, different compressed bytes.
+    { name: "lib.so.2", data, raw: tampered, compressedSize, crc32: crc32(data) },
+  ]);
+  let inflated = 0;
+  const codecs = { ...nodeZipCodecs, inflateRaw: (c: Uint8Array, max: number) => (inflated++, nodeZipCodecs.inflateRaw!(c, max)) };
+  const archive = await openZip(bytesSource(bytes), { codecs });
+  const a = await archive.readEntry("lib.so");
+  const b = await archive.readEntry("lib.so.1");
+  assert.equal(text(b), text(data));
+  assert.equal(a, b);
+  assert.equal(inflated, 1);
+  await assert.rejects(archive.readEntry("lib.so.2"), (error) => isKilnError(error, "corruptZipEntry"));
+  assert.equal(inflated, 2);
+});
+
+test("an identical entry with a bad CRC-32 is refused each time it is read", async () => {
+  const bytes = buildZip([{ name: "a", data: "payload", crc32: 1234 }, { name: "b", data: "payload", crc32: 1234 }]);
+  assert.equal(await failure(bytes, "a"), "corruptZipEntry");
+  const archive = await openZip(bytesSource(bytes));
+  for (const name of ["a", "b"]) await assert.rejects(archive.readEntry(name), (error) => isKilnError(error, "corruptZipEntry"), name);
 });

@@ -35,7 +35,9 @@ export interface ZipArchive {
   getEntry(name: string): ZipEntry | undefined;
   /**
    * Reads and decompresses an entry (given by object or name), checking its size and CRC-32.
-   * Reads the local header and data in one range of the source.
+   * Reads the local header and data in one range of the source. The result may be shared
+   * (with the source's bytes for a stored entry, with an identical entry's result): do not
+   * modify it.
    */
   readEntry(entry: ZipEntry | string): Promise<Uint8Array>;
 }
@@ -80,6 +82,7 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
     byEntry.set(item.entry, item);
   }
   const entries = Object.freeze(parsed.map((item) => item.entry));
+  const identical = new IdenticalEntries(parsed);
   return {
     entries,
     comment: location.comment,
@@ -90,14 +93,53 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
         const name = typeof entryOrName === "string" ? entryOrName : entryOrName.name;
         throw new KilnError("zipEntryNotFound", `Cannot read zip entry "${name}": no such entry in the archive`);
       }
-      return readDirectoryEntry(source, item, { maxEntrySize, codecs: options.codecs ?? {} });
+      return readDirectoryEntry(source, item, { maxEntrySize, codecs: options.codecs ?? {}, identical });
     },
   };
 }
 
-async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEntry, limits: { maxEntrySize: number; codecs: ZipCodecs }): Promise<Uint8Array> {
+/**
+ * Entries that may hold the same file twice (z3-solver ships `libz3.so` and `libz3.so.5.3`): the
+ * same method, CRC-32 and sizes in the central directory. When one of them has been read, another
+ * whose compressed bytes are identical gets the same (already CRC-checked) output instead of
+ * being inflated again: comparing the compressed bytes costs a fraction of inflating them.
+ */
+class IdenticalEntries {
+  private readonly candidates = new Set<string>();
+  private readonly read = new Map<string, { compressed: Uint8Array; bytes: Uint8Array }[]>();
+
+  constructor(items: readonly DirectoryEntry[]) {
+    const seen = new Set<string>();
+    for (const { entry } of items) {
+      const key = IdenticalEntries.key(entry);
+      if (seen.has(key)) this.candidates.add(key);
+      seen.add(key);
+    }
+  }
+
+  private static key(entry: ZipEntry): string {
+    return `${entry.method}:${entry.crc32}:${entry.compressedSize}:${entry.uncompressedSize}`;
+  }
+
+  /** The output of an entry read before with the same compressed bytes, if any. */
+  find(entry: ZipEntry, compressed: Uint8Array): Uint8Array | undefined {
+    if (this.candidates.size === 0) return undefined;
+    return this.read.get(IdenticalEntries.key(entry))?.find((r) => sameBytes(r.compressed, compressed))?.bytes;
+  }
+
+  /** Remembers a checked output when another entry may share it. */
+  remember(entry: ZipEntry, compressed: Uint8Array, bytes: Uint8Array): void {
+    const key = IdenticalEntries.key(entry);
+    if (!this.candidates.has(key)) return;
+    const list = this.read.get(key) ?? [];
+    list.push({ compressed, bytes });
+    this.read.set(key, list);
+  }
+}
+
+async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEntry, limits: { maxEntrySize: number; codecs: ZipCodecs; identical: IdenticalEntries }): Promise<Uint8Array> {
   const { entry } = item;
-  const { maxEntrySize, codecs } = limits;
+  const { maxEntrySize, codecs, identical } = limits;
   if (entry.method !== 0 && entry.method !== 8) {
     throw new KilnError("unsupportedZip", `Cannot read zip entry "${entry.name}": compression method ${entry.method} is not supported`, {
       hint: "kiln reads stored (0) and deflate (8) entries, as wheels use",
@@ -134,12 +176,15 @@ async function readDirectoryEntry(source: RandomAccessSource, item: DirectoryEnt
     chunk = await readRange(source, entry.offset, dataEnd, `zip entry "${entry.name}"`);
   }
   const compressed = chunk.subarray(dataStart, dataEnd);
+  const known = identical.find(entry, compressed);
+  if (known) return known;
   const bytes = entry.method === 0 ? storedBytes(compressed, entry) : await inflateEntry(compressed, entry.uncompressedSize, entry.name, codecs.inflateRaw);
   if ((codecs.crc32 ?? crc32)(bytes) !== entry.crc32) {
     throw new KilnError("corruptZipEntry", `Cannot read zip entry "${entry.name}": CRC-32 mismatch`, {
       hint: "The archive is corrupt; download it again",
     });
   }
+  identical.remember(entry, compressed, bytes);
   return bytes;
 }
 

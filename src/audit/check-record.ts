@@ -47,6 +47,7 @@ export async function checkRecord(files: readonly AuditFile[], options: RecordCh
   // Every crypto.subtle digest is started before any is awaited: it hashes off the main thread,
   // so hashing overlaps with inflating the next files.
   const pending: Promise<void>[] = [];
+  const hashed = new Map<Uint8Array, Promise<string>>();
   for (const file of files) {
     let bytes: Uint8Array;
     try {
@@ -60,8 +61,13 @@ export async function checkRecord(files: readonly AuditFile[], options: RecordCh
       continue;
     }
     contents.set(file.path, bytes);
-    if (options.sha256Hex) digests.set(file.path, options.sha256Hex(bytes));
-    else pending.push(crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>).then((digest) => void digests.set(file.path, hex(new Uint8Array(digest)))));
+    // The zip reader hands back one array for identical entries (a library under two names): hash it once.
+    let digest = hashed.get(bytes);
+    if (!digest) {
+      digest = options.sha256Hex ? Promise.resolve(options.sha256Hex(bytes)) : crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>).then((d) => hex(new Uint8Array(d)));
+      hashed.set(bytes, digest);
+    }
+    pending.push(digest.then((hexDigest) => void digests.set(file.path, hexDigest)));
   }
   await Promise.all(pending);
   if (!options.wheel) return { findings, digests, contents, unreadable };

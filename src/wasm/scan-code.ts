@@ -1,4 +1,5 @@
 import { ByteReader } from "./byte-reader.js";
+import { codeFeaturesOf, featureBits, flagged, flagsOf, miscellaneousImmediates, shapes } from "./opcode-shapes.js";
 import { WasmFormatError } from "./wasm-format-error.js";
 
 /** What the instructions of a module use, found by decoding every function body. */
@@ -23,36 +24,7 @@ export interface CodeFeatures {
   unknownInstructions: { offset: number; opcode: string }[];
 }
 
-// Immediate shapes of the one-byte opcodes: 0 none, 1 one LEB, 2 two LEBs, 3 memarg, 4 block type,
-// 5 br_table, 6 select t*, 7 try_table, 8 f32, 9 f64, 11 prefix, 12 unknown.
-const shapes = new Uint8Array(256).fill(12);
-const set = (shape: number, ...opcodes: number[]) => opcodes.forEach((o) => (shapes[o] = shape));
-set(0, 0x00, 0x01, 0x05, 0x0a, 0x0b, 0x0f, 0x19, 0x1a, 0x1b, 0xd1, 0xd3, 0xd4);
-for (let o = 0x45; o <= 0xc4; o++) shapes[o] = 0;
-set(1, 0x07, 0x08, 0x09, 0x0c, 0x0d, 0x10, 0x12, 0x14, 0x15, 0x18, 0x3f, 0x40, 0x41, 0x42, 0xd0, 0xd2, 0xd5, 0xd6);
-for (let o = 0x20; o <= 0x26; o++) shapes[o] = 1;
-set(2, 0x11, 0x13);
-for (let o = 0x28; o <= 0x3e; o++) shapes[o] = 3;
-set(4, 0x02, 0x03, 0x04, 0x06);
-set(5, 0x0e);
-set(6, 0x1c);
-set(7, 0x1f);
-set(8, 0x43);
-set(9, 0x44);
-set(11, 0xfc, 0xfd, 0xfe);
-
-// The feature bits each one-byte opcode sets.
-const legacy = 1, exnref = 2, throws = 4, atomics = 8, simd = 16, bulk = 32, tail = 64;
-const flagsOf = new Uint8Array(256);
-for (const o of [0x06, 0x07, 0x09, 0x18, 0x19]) flagsOf[o] = legacy;
-flagsOf[0x08] = throws;
-flagsOf[0x0a] = exnref;
-flagsOf[0x1f] = exnref;
-for (const o of [0x12, 0x13, 0x15]) flagsOf[o] = tail;
-// Opcodes that set a feature bit are marked in their shape, so the common instructions skip the flag lookup.
-const flagged = 16;
-for (let o = 0; o < 256; o++) if (flagsOf[o]) shapes[o]! |= flagged;
-const miscellaneousImmediates = [0, 0, 0, 0, 0, 0, 0, 0, 2, 1, 2, 1, 2, 1, 2, 1, 1, 1];
+const { atomics, bulk, simd } = featureBits;
 
 /**
  * Decodes every function body of a code section in one pass (no list of bodies is built) and
@@ -85,16 +57,12 @@ export function scanCode(bytes: Uint8Array, section: { offset: number; size: num
     }
   }
   reader.expectEnd("code section");
-  return {
-    legacyExceptions: (flags & legacy) !== 0, exnrefExceptions: (flags & exnref) !== 0, throws: (flags & throws) !== 0,
-    atomics: (flags & atomics) !== 0, simd: (flags & simd) !== 0, bulkMemory: (flags & bulk) !== 0, tailCalls: (flags & tail) !== 0,
-    functions: count, unknownInstructions,
-  };
+  return codeFeaturesOf(flags, count, unknownInstructions);
 }
 
 /** The features of a module without a code section. */
 export function noCode(): CodeFeatures {
-  return { legacyExceptions: false, exnrefExceptions: false, throws: false, atomics: false, simd: false, bulkMemory: false, tailCalls: false, functions: 0, unknownInstructions: [] };
+  return codeFeaturesOf(0, 0, []);
 }
 
 function fail(source: string, offset: number, problem: string): never {

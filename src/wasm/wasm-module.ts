@@ -6,6 +6,7 @@ import {
   decodeImportSection, decodeMemorySection, decodeTableSection, decodeTagSection, decodeTypeSection, type FunctionBody,
 } from "./decode-sections.js";
 import { noCode, scanCode, type CodeFeatures } from "./scan-code.js";
+import { scanCodeWithWasm } from "./scan-code-wasm.js";
 import type { DataSegment, Export, FunctionType, Global, Import, Limits, Section, TableType } from "./wasm-types.js";
 
 const sectionNames = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount", "tag"];
@@ -108,7 +109,8 @@ export class WasmModule {
     const cached = this.cache.get("#code-features") as CodeFeatures | undefined;
     if (cached) return cached;
     const code = this.section("code");
-    const features = code ? scanCode(this.bytes, code, this.source) : noCode();
+    // The WebAssembly scan is the fast path; the JavaScript one decides whatever it gives up on.
+    const features = code ? (scanCodeWithWasm(this.bytes, code) ?? scanCode(this.bytes, code, this.source)) : noCode();
     this.cache.set("#code-features", features);
     return features;
   }

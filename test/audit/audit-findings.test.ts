@@ -109,6 +109,22 @@ test("a corrupt entry (CRC-32 of a .so or a file wrong) is an error finding; the
   }
 });
 
+test("a library shipped under two names is read once but hashed, checked and audited under both", async () => {
+  const library = extensionModule({ exportInit: false });
+  const files = { [`spam/${so}`]: extensionModule(), "spam/libfoo.so": library, "spam/libfoo.so.1": library };
+  const report = await auditWheel(good, files);
+  const hashes = report.files.filter((f) => f.path.startsWith("spam/libfoo")).map((f) => f.sha256);
+  assert.equal(hashes.length, 2);
+  assert.equal(hashes[0], hashes[1]);
+  assert.deepEqual(report.modules.map((m) => m.path).sort(), ["spam/libfoo.so", "spam/libfoo.so.1", `spam/${so}`]);
+  assert.deepEqual(report.verdict, { installs: true, loads: true, links: true, reasons: [] });
+  // Both copies with the same wrong CRC-32: each is refused on its own.
+  const bytes = buildWheel(good, files);
+  for (const name of ["spam/libfoo.so", "spam/libfoo.so.1"]) corruptCentralCrc(bytes, name);
+  const corrupt = await auditTarget(await openWheelTarget(good, bytes), { manifest: await bundledManifest() });
+  assert.deepEqual(corrupt.findings.filter((f) => f.code === "unreadableEntry").map((f) => f.file), ["spam/libfoo.so", "spam/libfoo.so.1"]);
+});
+
 /** Flips the CRC-32 recorded for `name` in the zip's central directory. */
 function corruptCentralCrc(zip: Uint8Array, name: string): void {
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
