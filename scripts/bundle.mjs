@@ -15,6 +15,22 @@ import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+
+// kiln's modules have no import-time side effects (nothing in src/ is imported for its effects
+// alone), so a module reached only through a folder's index.ts re-exports is left out when none of
+// its exports is used. Without this esbuild must keep every module an index.ts names: `kiln pip
+// install` would load the whole Python runtime layer because it uses one venv helper from it.
+const sideEffectFree = {
+  name: "kiln-side-effect-free",
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.pluginData?.inner || !args.importer.startsWith(`${root}src/`)) return undefined;
+      const result = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { inner: true } });
+      if (result.errors.length > 0 || !result.path.startsWith(`${root}src/`)) return result;
+      return { ...result, sideEffects: false };
+    });
+  },
+};
 const outdir = `${root}dist/bundle`;
 
 rmSync(outdir, { recursive: true, force: true });
@@ -35,4 +51,5 @@ await build({
   chunkNames: "[name]-[hash]",
   logLevel: "warning",
   legalComments: "none",
+  plugins: [sideEffectFree],
 });
