@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's test command: builds, type-checks (whole tree, and the isomorphic layers against
+// The README's test command: builds (tsc, then the CLI bundle bin/kiln.js loads), type-checks (whole tree, and the isomorphic layers against
 // DOM libs without Node types), then runs every *.test.ts under src/ and test/ with Node's test
 // runner. Arguments filter test files by substring: `npm test -- pep440 layering`.
 // KILN_TEST_QUICK=1 skips build and type-check while iterating.
@@ -34,6 +34,7 @@ function findTests(dir) {
 if (process.env.KILN_TEST_QUICK !== "1") {
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   run(process.execPath, [tsc, "-p", "tsconfig.build.json"]);
+  run(process.execPath, [join(root, "scripts", "bundle.mjs")]);
   run(process.execPath, [tsc, "-p", "tsconfig.json", "--noEmit"]);
   run(process.execPath, [tsc, "-p", "tsconfig.core.json", "--noEmit"]);
 }

@@ -9,7 +9,9 @@
 //         need the WASM ones)
 //   pip   install --target --platform pyemscripten_2026_0_wasm32 --only-binary=:all: --no-compile
 //   micropip.install inside Pyodide (the bundled runtime), interpreter start-up not counted
-// Usage: npm run build && node bench/install/run.mjs [ROUNDS]
+//   --compare OTHER/bin/kiln.js adds that kiln (another build, e.g. the main branch's) as tool
+//         "kiln-other", same cache, same rounds, so a change to kiln is measured within one run
+// Usage: npm run build && node bench/install/run.mjs [ROUNDS] [--compare OTHER/bin/kiln.js]
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +20,10 @@ import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const kiln = join(here, "../../bin/kiln.js");
-const rounds = Number(process.argv[2] ?? 5);
+const argv = process.argv.slice(2);
+const compareAt = argv.indexOf("--compare");
+const other = compareAt === -1 ? undefined : argv.splice(compareAt, 2)[1];
+const rounds = Number(argv[0] ?? 5);
 const python = process.env.KILN_BENCH_PYTHON ?? "python3";
 const work = mkdtempSync(join(tmpdir(), "bench-install-"));
 const cache = join(work, "kiln-cache");
@@ -50,12 +55,14 @@ const wasmPlatform = ["--platform", "pyemscripten_2026_0_wasm32", "--python-vers
 
 let serial = 0;
 const fresh = (name) => join(work, `${name}-${serial++}`);
+const kilnTool = (script) => (requirements, noDeps) => {
+  const venv = fresh("kiln-venv");
+  cpSync(template, venv, { recursive: true, verbatimSymlinks: true });
+  return [process.execPath, [script, "pip", "install", "-q", "--python", venv, "--no-index", "-f", wheels, "--no-pyodide-index", "-r", requirements, ...noDeps]];
+};
 const tools = {
-  kiln: (requirements, noDeps) => {
-    const venv = fresh("kiln-venv");
-    cpSync(template, venv, { recursive: true, verbatimSymlinks: true });
-    return [process.execPath, [kiln, "pip", "install", "-q", "--python", venv, "--no-index", "-f", wheels, "--no-pyodide-index", "-r", requirements, ...noDeps]];
-  },
+  kiln: kilnTool(kiln),
+  ...(other ? { "kiln-other": kilnTool(other) } : {}),
   uv: (requirements, noDeps) => ["uv", ["pip", "install", "-q", "--target", fresh("uv-target"), "--python-version", "3.14", "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "uv-cache"), ...noDeps]],
   pip: (requirements, noDeps) => [python, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile", "--target", fresh("pip-target"), ...wasmPlatform, "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "pip-cache"), ...noDeps]],
 };
@@ -65,8 +72,8 @@ const micropip = (names) => {
 };
 
 const sets = {
-  all: { requirements: pinned, names: allWheels, tools: ["kiln", "pip", "micropip"], noDeps: [] },
-  common: { requirements: pinnedCommon, names: commonWheels, tools: ["kiln", "uv", "pip", "micropip"], noDeps: ["--no-deps"] },
+  all: { requirements: pinned, names: allWheels, tools: ["kiln", ...(other ? ["kiln-other"] : []), "pip", "micropip"], noDeps: [] },
+  common: { requirements: pinnedCommon, names: commonWheels, tools: ["kiln", ...(other ? ["kiln-other"] : []), "uv", "pip", "micropip"], noDeps: ["--no-deps"] },
 };
 const times = {};
 for (const [set, { requirements, names, tools: used, noDeps }] of Object.entries(sets)) {
@@ -85,7 +92,7 @@ for (const [set, { tools: used }] of Object.entries(sets)) {
   for (const tool of used) {
     const value = median(times[`${set}/${tool}`]);
     const ratio = tool === "kiln" ? "" : tool === "uv" ? `  kiln/uv = ${(kilnTime / value).toFixed(2)}×` : `  ${tool}/kiln = ${(value / kilnTime).toFixed(2)}×`;
-    console.log(`${set.padEnd(6)} ${tool.padEnd(8)} ${value.toFixed(3)} s  (min ${Math.min(...times[`${set}/${tool}`]).toFixed(3)})${ratio}`);
+    console.log(`${set.padEnd(6)} ${tool.padEnd(10)} ${value.toFixed(3)} s  (min ${Math.min(...times[`${set}/${tool}`]).toFixed(3)})${ratio}`);
   }
 }
 if (!process.env.KILN_BENCH_KEEP) rmSync(work, { recursive: true, force: true });

@@ -1,9 +1,8 @@
-import { runtimeHookRunner, type BuildEnvironmentOptions, type HookRunner } from "../build/index.js";
+import type { BuildEnvironmentOptions, HookRunner } from "../build/index.js";
 import type { Reporter } from "../core/index.js";
 import type { PackageSource } from "../index/index.js";
 import { kilnCacheDir } from "../platform/kiln-cache-dir.js";
 import { nodeFileSystem } from "../platform/node-file-system.js";
-import { createNodeRuntimeHost } from "../platform/node-runtime-host.js";
 import { targetForAbi } from "../resolver/index.js";
 import type { CommandContext } from "./command.js";
 
@@ -37,7 +36,14 @@ export function buildTools(context: CommandContext, options: { source: PackageSo
   const cacheDir = kilnCacheDir(cacheOption ? { ...context.env, KILN_CACHE_DIR: cacheOption } : context.env, { cwd: context.cwd });
   const held: string[] = [];
   const onOutput = (_fd: 1 | 2, text: string) => (options.verbose ? context.output.stderr.write(text) : held.push(text));
-  const runner = runtimeHookRunner({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd, cacheDir }), fs, onOutput });
+  // The build layer and the runtime load on the first hook call: most installs build nothing, and
+  // those modules are a large part of what `kiln pip install` would otherwise load.
+  let loaded: Promise<HookRunner> | undefined;
+  const load = async () => {
+    const [{ runtimeHookRunner }, { createNodeRuntimeHost }] = await Promise.all([import("../build/index.js"), import("../platform/node-runtime-host.js")]);
+    return runtimeHookRunner({ host: createNodeRuntimeHost({ env: context.env, cwd: context.cwd, cacheDir }), fs, onOutput });
+  };
+  const runner: HookRunner = { run: async (request, environment) => (await (loaded ??= load())).run(request, environment) };
   const environment: BuildEnvironmentOptions = {
     source: options.source,
     target: targetForAbi(typeof given.runtime === "string" ? given.runtime : undefined),

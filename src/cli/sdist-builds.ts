@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { buildSdistWheel, prepareSdistMetadata } from "../build/index.js";
 import { isKilnError, type Reporter } from "../core/index.js";
 import type { DistributionFile, PackageSource } from "../index/index.js";
 import { parseBinaryPolicy, type BinaryPolicy, type SdistMetadataProvider } from "../resolver/index.js";
@@ -38,7 +37,7 @@ export interface SdistBuilds {
 
 /**
  * Connects the resolver's {@link SdistMetadataProvider} and the installer's sdist builder to
- * src/build. Builds run one at a time: each hook starts a WASM runtime, and two machines' worth
+ * src/build, which is loaded only when something is built. Builds run one at a time: each hook starts a WASM runtime, and two machines' worth
  * of runtimes at once only slow each other down. A build that fails for another reason than
  * needing a compiler (which the resolver handles) prints the backend's held-back output.
  *
@@ -63,11 +62,13 @@ export function sdistBuilds(tools: BuildTools, options: { source: PackageSource;
         serial(async () => {
           const sdist = await options.source.fetchFile(file);
           options.reporter.info(`Preparing metadata of ${file.filename} (no wheel for this platform)`);
+          const { prepareSdistMetadata } = await import("../build/index.js");
           return prepareSdistMetadata({ ...common(), sdist, filename: file.filename });
         }),
     },
     buildSdist: (file, sdist) =>
       serial(async () => {
+        const { buildSdistWheel } = await import("../build/index.js");
         const built = await buildSdistWheel({ ...common(), sdist, filename: file.filename });
         options.reporter.info(built.cached ? `Using the wheel built earlier from ${file.filename}: ${built.filename}` : `Built ${built.filename} from ${file.filename}`);
         return { wheel: new Uint8Array(await readFile(built.path)), filename: built.filename };

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { makeWheel } from "../../test/installer/make-wheel.js";
+import { isKilnError } from "../core/index.js";
 import type { DistributionFile, PackageSource } from "../index/index.js";
 import { applyInstallPlan } from "./apply-install-plan.js";
 import type { FileDigests } from "./file-digests.js";
@@ -61,12 +62,16 @@ test("a wheel the cache holds is not fetched again: by its listed sha256, or a l
   }
 });
 
-test("hash-checking mode hashes local files even when a digest is remembered", async () => {
+test("hash-checking mode: a remembered digest the requirements allow is used; any other is read and refused", async () => {
   const file: DistributionFile = { filename: wheel.filename, url: "file:///wheels/demo.whl", hashes: {}, indexUrl: "" };
   const fs = memoryFileSystem();
   const source = countingSource(file);
   const options = { source, fs, wheelCache: new UnpackedWheelCache({ fs, root: "/cache/unpacked-v1" }), fileDigests: memoryDigests(), requiredHashes: new Map([["demo", [`sha256:${sha256}`]]]) };
   await applyInstallPlan([planned(file)], { ...options, scheme: venvScheme("/env1", "3.14") });
   await applyInstallPlan([planned(file)], { ...options, scheme: venvScheme("/env2", "3.14") });
+  assert.equal(source.fetched, 1);
+  const other = { ...options, requiredHashes: new Map([["demo", [`sha256:${"0".repeat(64)}`]]]) };
+  await assert.rejects(applyInstallPlan([planned(file)], { ...other, scheme: venvScheme("/env3", "3.14") }), (error: unknown) => isKilnError(error, "hashMismatch"));
   assert.equal(source.fetched, 2);
+  assert.equal(await fs.exists("/env3/lib/python3.14/site-packages/demo"), false);
 });

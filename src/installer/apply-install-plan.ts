@@ -29,7 +29,10 @@ export interface ApplyInstallPlanOptions extends InstallOptions {
   concurrency?: number;
   /**
    * Remembered digests of local wheels: with the wheel cache, a local wheel whose digest is
-   * remembered and cached is not read (not used in hash-checking mode, which hashes every file).
+   * remembered and cached is not read. In hash-checking mode the remembered sha256 must be one
+   * the requirements allow, as an index-listed sha256 must: it was computed by kiln from the
+   * file's bytes, and the file has not changed since (a write changes its change time), so it
+   * is as good as hashing the file again; uv trusts its cache's hashes of local wheels the same way.
    */
   fileDigests?: FileDigests;
 }
@@ -89,7 +92,7 @@ function wheelToInstall(planned: PlannedPackage, file: DistributionFile, wheel: 
 
 /** The remembered digest of an unchanged local file, when one may be used. */
 async function rememberedDigest(file: DistributionFile, options: ApplyInstallPlanOptions): Promise<string | undefined> {
-  if (!options.fileDigests || !options.wheelCache || options.requiredHashes || !file.url.startsWith("file:")) return undefined;
+  if (!options.fileDigests || !options.wheelCache || !file.url.startsWith("file:")) return undefined;
   return options.fileDigests.get(file.url).catch(() => undefined);
 }
 

@@ -40,7 +40,9 @@ async function readLock(fs: InstallFileSystem, path: string): Promise<LockRecord
 
 async function tryCreate(fs: InstallFileSystem, path: string, record: LockRecord): Promise<boolean> {
   try {
-    await fs.writeFile(path, encoder.encode(JSON.stringify(record)), { exclusive: true, durable: true });
+    // Not fsynced: after a crash an empty or partial lock file is unreadable, and an unreadable
+    // lock that stays so is broken (see withEnvironmentLock), so durability would buy nothing.
+    await fs.writeFile(path, encoder.encode(JSON.stringify(record)), { exclusive: true });
     return true;
   } catch (error) {
     if (errorCode(error) === "EEXIST") return false;

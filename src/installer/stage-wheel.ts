@@ -66,6 +66,20 @@ export interface StageContext {
 
 const dataKeys = new Set(["scripts", "data", "headers", "purelib", "platlib"]);
 const encoder = new TextEncoder();
+const installerBytes = encoder.encode("kiln\n");
+const requestedBytes = new Uint8Array();
+/**
+ * RECORD hashes of INSTALLER and REQUESTED, which are the same bytes in every wheel: hashed once
+ * per process, not twice per wheel (each digest is a round trip through the platform's crypto).
+ */
+const sharedHashes = new Map<Uint8Array, Promise<RecordHash>>();
+
+function hashOf(data: Uint8Array): Promise<RecordHash> {
+  if (data !== installerBytes && data !== requestedBytes) return recordHash(data);
+  let hash = sharedHashes.get(data);
+  if (hash === undefined) sharedHashes.set(data, (hash = recordHash(data)));
+  return hash;
+}
 
 /** Where a wheel path is installed, and whether it is a script. */
 function destination(path: string, context: { scheme: InstallScheme; dataDirectory: string; libDirectory: string; name: string; filename: string }): { target: string; script: boolean } {
@@ -167,13 +181,13 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
   }
   const distInfoTarget = joinPath(libDirectory, unpacked.distInfo);
   const metadataFile = (name: string, data: Uint8Array) => generated.push({ target: joinPath(distInfoTarget, name), data });
-  metadataFile("INSTALLER", encoder.encode("kiln\n"));
-  if (input.requested) metadataFile("REQUESTED", new Uint8Array());
+  metadataFile("INSTALLER", installerBytes);
+  if (input.requested) metadataFile("REQUESTED", requestedBytes);
   if (input.directUrl) metadataFile("direct_url.json", encoder.encode(JSON.stringify(input.directUrl)));
   const launchers = await mapWithLimit(generated, context.limit, async ({ target, data }) => {
     checkInside(target);
     await transaction.stageFile(target, data, target.startsWith(`${joinPath(scheme.scripts)}/`) ? 0o755 : 0o644);
-    return row(target, await recordHash(data), data.length);
+    return row(target, await hashOf(data), data.length);
   });
   const recordPath = joinPath(distInfoTarget, "RECORD");
   await transaction.stageFile(recordPath, encoder.encode(formatRecord([...placed, ...launchers, { path: relativePath(libDirectory, recordPath) }])), 0o644);

@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
 import { KilnError } from "../../core/index.js";
 import { writeModuleLauncher, type VirtualEnvironment } from "../../runtime/index.js";
+import { kilnEntryScript } from "../../platform/node-run-launcher.js";
 import { nodeVenvFileSystem } from "../../platform/node-venv-file-system.js";
 import type { CommandContext } from "../command.js";
 import { formatCommandHelp } from "../help.js";
@@ -40,7 +40,8 @@ export async function runPipGlobalOptions(context: CommandContext, group: Parame
 
 /** pip's `pip X from DIR (python X.Y)`, naming kiln and the environment's Python when there is one. */
 async function versionLine(context: CommandContext): Promise<string> {
-  const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+  // The package root, the same from tsc's dist/cli/commands/ and from the bundle's dist/bundle/.
+  const root = dirname(dirname(kilnEntryScript));
   const python = await openPipEnvironment(context).then(
     (environment) => ` (python ${environment.venv.pythonVersion})`,
     () => "",

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildForInstall, type SourceToInstall } from "../../build/index.js";
+import type { SourceToInstall } from "../../build/index.js";
 import { KilnError, type Reporter } from "../../core/index.js";
 import type { HttpSession } from "../../index/index.js";
 import type { DirectUrl } from "../../installer/index.js";
@@ -58,6 +58,8 @@ export async function buildLocalRequirements(local: readonly LocalRequirement[],
       }
       options.reporter.info(`${item.kind === "directory" ? "Building" : "Building wheel of"} ${item.text}${item.editable ? " (editable)" : ""}`);
       const source = await sourceToInstall(item, options.session);
+      // Loaded here, not at the top: most installs have nothing local to build.
+      const { buildForInstall } = await import("../../build/index.js");
       const built = await buildForInstall(source, {
         environment: tools.environment,
         runner: tools.runner,

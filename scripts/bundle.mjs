@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Bundles the CLI into dist/bundle/ (part of `npm run build`, after tsc). Every `kiln` call pays for
+// loading its modules, and Node loads ~220 separate ESM files far slower than a few large ones; the
+// bundle keeps the laziness of src/cli/commands/index.ts (code splitting: each command's `import()`
+// becomes a chunk) while cutting the file count.
+//
+// Entry points besides the CLI are the files kiln loads by path at run time, next to the chunk that
+// refers to them (`new URL("./x.js", import.meta.url)`): the Python worker thread and the venv
+// launcher. Every chunk sits two directories below the package root, as the tsc output in
+// dist/<layer>/ does, so the `../../bin/kiln.js` and `../../package.json` references resolve the
+// same from both. `pyodide` stays external: it loads its own files (wasm, stdlib zip, lock file)
+// relative to its package directory.
+import { build } from "esbuild";
+import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+// kiln's modules have no import-time side effects (nothing in src/ is imported for its effects
+// alone), so a module reached only through a folder's index.ts re-exports is left out when none of
+// its exports is used. Without this esbuild must keep every module an index.ts names: `kiln pip
+// install` would load the whole Python runtime layer because it uses one venv helper from it.
+const sideEffectFree = {
+  name: "kiln-side-effect-free",
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, async (args) => {
+      if (args.pluginData?.inner || !args.importer.startsWith(`${root}src/`)) return undefined;
+      const result = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { inner: true } });
+      if (result.errors.length > 0 || !result.path.startsWith(`${root}src/`)) return result;
+      return { ...result, sideEffects: false };
+    });
+  },
+};
+const outdir = `${root}dist/bundle`;
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: {
+    kiln: "src/cli/main.ts",
+    "node-python-worker": "src/platform/node-python-worker.ts",
+    "node-venv-launcher": "src/platform/node-venv-launcher.ts",
+  },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  external: ["pyodide"],
+  chunkNames: "[name]-[hash]",
+  logLevel: "warning",
+  legalComments: "none",
+  plugins: [sideEffectFree],
+});
