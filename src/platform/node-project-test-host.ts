@@ -3,7 +3,7 @@ import { access, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } fr
 import { constants } from "node:os";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { KilnError } from "../core/index.js";
+import { KilnError, type Reporter } from "../core/index.js";
 import type { DirectoryCache, DirectoryEntry, ProjectTestHost, TestEnvironment } from "../project/index.js";
 import { formatRuntimeSetting, type RuntimeSpec } from "../runtime/index.js";
 import { NodeDirectoryCache } from "./node-directory-cache.js";
@@ -29,6 +29,8 @@ export interface NodeProjectTestHostOptions {
   /** The install workflow: resolve requirements for an environment, then install (part of) the resolution. */
   resolve: ProjectTestHost["resolve"];
   install: ProjectTestHost["install"];
+  /** Hears about once-per-runtime work while environments are made (compiling the standard library). */
+  reporter?: Reporter;
 }
 
 /**
@@ -77,6 +79,7 @@ async function createEnvironment(request: { directory: string; runtime: RuntimeS
     env: options.env,
     cwd: options.cwd,
     cacheDir: options.cacheDir,
+    ...(options.reporter ? { reporter: options.reporter } : {}),
   });
   return { venv, label: `${formatRuntimeSetting(request.runtime)} (CPython ${description.pythonVersion}, Pyodide ${description.pyodideVersion})` };
 }

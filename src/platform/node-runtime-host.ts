@@ -6,6 +6,7 @@ import { crc32 } from "node:zlib";
 import { KilnError } from "../core/index.js";
 import type { HostMount, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
+import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { NodeStdio } from "./node-stdio.js";
 import { withPrecompiledWasm } from "./precompiled-wasm.js";
@@ -35,10 +36,13 @@ export interface NodeRuntimeHostOptions {
 export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): RuntimeHost & { cacheDir: string } {
   const env = stringEnv(options.env ?? process.env);
   const cacheDir = options.cacheDir ?? kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() });
+  const compiledStdlibs = compiledStdlibStore(cacheDir);
   return {
     cacheDir,
-    locateRuntime: (spec) => locateNodeRuntime(spec, cacheDir, env),
+    locateRuntime: async (spec) => withCompiledStdlib(await locateNodeRuntime(spec, cacheDir, env), compiledStdlibs),
     snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
+    // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
+    compiledStdlibs,
     checksum: (bytes) => crc32(bytes),
     mounts: hostRootMounts,
     mount: mountNodeFs,

@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Reporter } from "../core/index.js";
 import {
   createVirtualEnvironment,
+  ensureCompiledStdlib,
   type RuntimeDescription,
   type RuntimeSpec,
   type VirtualEnvironment,
@@ -24,12 +26,17 @@ export interface NodeVenvOptions {
   kilnVersion: string;
   /** kiln's cache (runtimes, their descriptions); `kilnCacheDir` of `env` when absent. */
   cacheDir?: string;
+  /** Hears about the once-per-runtime work (compiling the standard library). */
+  reporter?: Reporter;
 }
 
 /**
  * `kiln venv`: reads what the runtime is (`describeRuntime`, cached per runtime build by
- * {@link describeRuntimeCached}, so only the first venv of a build starts a runtime), then writes the
- * environment with launchers that exec this node and this kiln.
+ * {@link describeRuntimeCached}, so only the first venv of a build starts a runtime), makes sure
+ * the build's standard library is byte-compiled in kiln's cache (`ensureCompiledStdlib`: once per
+ * build, as pip compiles what it installs, so that no process in the environment compiles the
+ * standard library from source), then writes the environment with launchers that exec this node
+ * and this kiln.
  *
  * @example
  * const { venv, description } = await createNodeVirtualEnvironment({ directory: ".venv-wasm", kilnVersion: "0.1.0" });
@@ -42,6 +49,10 @@ export async function createNodeVirtualEnvironment(
   const runtimeSpec = options.runtime ?? { kind: "bundled" };
   const host = createNodeRuntimeHost({ ...(options.env ? { env: options.env } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), cwd });
   const { description, files } = await describeRuntimeCached(host, runtimeSpec, { kilnVersion: options.kilnVersion });
+  // Without it every start compiles what it imports, as before: slower, never wrong.
+  await ensureCompiledStdlib(host, { runtime: runtimeSpec, ...(options.reporter ? { reporter: options.reporter } : {}) }).catch((error: Error) => {
+    options.reporter?.warn(`Cannot byte-compile the standard library of Pyodide ${files.pyodideVersion}: ${error.message}`);
+  });
   const venv = await createVirtualEnvironment({
     directory,
     fs: nodeVenvFileSystem(),

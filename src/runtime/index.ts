@@ -11,6 +11,10 @@
  * - The command line follows CPython's `Python/getopt.c`:
  *   https://docs.python.org/3/using/cmdline.html
  * - Virtual environments follow PEP 405 (`pyvenv.cfg`): https://peps.python.org/pep-0405/
+ * - Pyodide 314 ships its standard library as `.py` files only (`python_stdlib.zip`), so every
+ *   process would compile each module it imports; kiln byte-compiles it once per runtime build
+ *   (`ensureCompiledStdlib`) into an archive zipimport reads `.pyc` files from (PEP 552
+ *   unchecked-hash pycs: https://peps.python.org/pep-0552/).
  * - Pyodide's snapshot API (`_makeSnapshot`, `_loadSnapshot`) is private; kiln checks its own
  *   header (build, key, checksum) before handing bytes to Pyodide, and falls back to a cold start.
  */
@@ -30,6 +34,7 @@ export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-p
 export { exitStatusOf, type PyodideApi } from "./pyodide-api.js";
 export { kilnMainSource } from "./kiln-main-source.js";
 export { describeRuntime, type RuntimeDescription } from "./describe-runtime.js";
+export { compiledStdlibName, compileStdlib, ensureCompiledStdlib } from "./compiled-stdlib.js";
 export {
   createVirtualEnvironment,
   formatRuntimeSetting,

@@ -27,6 +27,12 @@ export interface RuntimeFiles {
   preload?: () => void;
   /** Compiles `pyodide.asm.wasm` to a `WebAssembly.Module` (possibly on another thread). Optional. */
   compileWasm?: () => Promise<unknown>;
+  /**
+   * The byte-compiled standard library the host keeps for this build (see `ensureCompiledStdlib`),
+   * given to Pyodide instead of `python_stdlib.zip`; `identity` changes whenever the file does
+   * (memory snapshots are keyed by it). Absent until it has been compiled.
+   */
+  stdlib?: { url: string; identity: string };
 }
 
 /** Which runtime to use: the bundled `pyodide` dependency, or a version fetched from npm. */
@@ -81,6 +87,11 @@ export interface RuntimeHost {
   locateRuntime(spec: RuntimeSpec): Promise<RuntimeFiles>;
   /** Memory snapshots, one per runtime build and start-up configuration. */
   snapshots: BlobStore;
+  /**
+   * Byte-compiled standard libraries, one per runtime build, named by `compiledStdlibName`; what
+   * `locateRuntime` finds here becomes `RuntimeFiles.stdlib`. Absent when the host keeps none.
+   */
+  compiledStdlibs?: BlobStore;
   /** A fast checksum of large byte arrays, to catch corrupt snapshots. */
   checksum(bytes: Uint8Array): number;
   /** The host directories to make visible in the runtime, at their host paths. */

@@ -5,18 +5,21 @@ const snapshotFormat = 1;
 
 /**
  * The full key of a memory snapshot: everything that, if different, makes a snapshot unusable
- * (runtime build, start-up options and variables, kiln's own Python driver).
+ * (runtime build, start-up options and variables, kiln's own Python driver, the standard library's
+ * archive when it is not the runtime's own).
  *
  * @example
  * snapshotKey({ buildIdentity: files.buildIdentity, startup: { args: [], env: {} }, driverSource: kilnMainSource });
  */
-export function snapshotKey(options: { buildIdentity: string; startup: StartupConfig; driverSource: string }): string {
+export function snapshotKey(options: { buildIdentity: string; startup: StartupConfig; driverSource: string; stdlib?: string }): string {
   return JSON.stringify({
     format: snapshotFormat,
     build: options.buildIdentity,
     args: options.startup.args,
     env: options.startup.env,
     driver: hashString(options.driverSource),
+    // A snapshot holds zipimport's index of the standard library's archive: it fits that archive only.
+    ...(options.stdlib === undefined ? {} : { stdlib: options.stdlib }),
   });
 }
 

@@ -62,7 +62,7 @@ export function prepareStart(
   // Compiling runs on V8's background threads, so start it before the (synchronous) read.
   const wasmModule = files.then((found) => found.compileWasm?.()).catch(() => undefined);
   const snapshot = files.then(async (found) => {
-    const key = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource });
+    const key = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
     const payload = await readSnapshot(host, { key, name: snapshotName(key), reporter });
     return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
   });
@@ -87,7 +87,7 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   files.preload?.();
   const startup = options.startup ?? defaultStartupConfig;
   if (options.snapshot === false) return new PythonRuntime(await boot(files, startup, {}), files, false);
-  const key = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource });
+  const key = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource, ...stdlibOf(files) });
   const name = snapshotName(key);
   const prepared = await usablePreparation(options.prepared, { files, key, reporter });
   const payload = prepared ? prepared.snapshot : await readSnapshot(host, { key, name, reporter });
@@ -161,6 +161,7 @@ async function boot(
   try {
     pyodide = (await files.loadPyodide({
       indexURL: files.indexURL,
+      ...(files.stdlib ? { stdLibURL: files.stdlib.url } : {}),
       // A copy: Emscripten's callMain() unshifts the program name into the array it is given.
       args: [...startup.args],
       // PYTHONINSPECT: Pyodide sets it so that PyErr_Print never exits; kiln's driver handles
@@ -191,6 +192,10 @@ function installDriver(pyodide: PyodideApi): void {
       "sys.modules['_kiln_main'] = module\n",
     { globals: namespace },
   );
+}
+
+function stdlibOf(files: RuntimeFiles): { stdlib?: string } {
+  return files.stdlib ? { stdlib: files.stdlib.identity } : {};
 }
 
 function describe(error: unknown): string {

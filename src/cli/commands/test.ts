@@ -51,7 +51,7 @@ async function runTestCommand(context: CommandContext): Promise<number> {
   const commandOutput = options.json ? { stdout: context.output.stderr, stderr: context.output.stderr } : context.output;
   const { createNodeProjectTestHost } = await import("../../platform/node-project-test-host.js");
   const workflows = await createTestWorkflows(context, { reporter, verbose });
-  const host = createNodeProjectTestHost({ env: context.env, cwd: context.cwd, kilnVersion, output: commandOutput, ...workflows });
+  const host = createNodeProjectTestHost({ env: context.env, cwd: context.cwd, kilnVersion, output: commandOutput, reporter, ...workflows });
   const result = await runProjectTests({
     projectDir,
     ...(runtimeValues.length ? { runtimes: parseRuntimeMatrix(runtimeValues, "--runtime") } : {}),

@@ -1,3 +1,4 @@
+import { silentReporter } from "../../core/index.js";
 import { parseRuntimeSetting } from "../../runtime/index.js";
 import { defineCommand, jsonOption } from "../command.js";
 import { kilnVersion } from "../main.js";
@@ -28,6 +29,7 @@ export const venvCommand = defineCommand({
       ...(runtime ? { runtime } : {}),
       ...(parsed.options.clear ? { clear: true } : {}),
       ...(typeof parsed.options.prompt === "string" ? { prompt: parsed.options.prompt } : {}),
+      reporter: { ...silentReporter, info: (message) => output.note(message), warn: (message) => output.warn(message) },
     });
     // bin/pip, as `python -m venv` provides it: a launcher for bin/python -m pip, which is kiln's pip.
     await (await import("./pip-global-options.js")).writePipLaunchers(venv);
