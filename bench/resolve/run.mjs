@@ -4,6 +4,8 @@
 // / CPython 3.14, cold (empty cache), warm (cache filled by the previous run) and offline (full
 // cache, no network), same machine, same run, tools alternating.
 // Usage: npm run build && node bench/resolve/run.mjs [ROUNDS]
+// KILN_BENCH_BEFORE=DIR adds the kiln of another built checkout (DIR/bin/kiln.js) as "kiln-before",
+// for before/after figures from the same run.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,8 +34,11 @@ function micropipWheel() {
 }
 
 const wheel = micropipWheel();
+const kilnLock = (bin, output) => (cache, out) => [process.execPath, [bin, "lock", "-r", requirements, "--format", "requirements", "-o", join(out, output), "--cache-dir", cache, "--index-url", indexUrl]];
+const before = process.env.KILN_BENCH_BEFORE;
 const tools = {
-  kiln: (cache, out) => [process.execPath, [kiln, "lock", "-r", requirements, "--format", "requirements", "-o", join(out, "kiln.txt"), "--cache-dir", cache, "--index-url", indexUrl]],
+  kiln: kilnLock(kiln, "kiln.txt"),
+  ...(before ? { "kiln-before": kilnLock(join(before, "bin/kiln.js"), "kiln-before.txt") } : {}),
   pip: (cache, out) => [python, ["-m", "pip", "install", "--dry-run", "--quiet", "--ignore-installed", "--report", join(out, "pip.json"), "--target", join(out, "pip-target"),
     "--only-binary=:all:", "--platform", "pyemscripten_2026_0_wasm32", "--python-version", "3.14", "--implementation", "cp", "--abi", "cp314", "--cache-dir", cache, "-i", indexUrl, "-r", requirements]],
   // uv has no pyemscripten_2026_0 platform; wasm32-pyodide2025 is the nearest it knows.
@@ -44,7 +49,7 @@ const tools = {
 
 // With a full cache and no network: index pages however old (this PyPI mirror sends no Cache-Control
 // or ETag, so "warm" runs must refetch every page). pip and micropip have no offline resolution.
-const offlineFlag = { kiln: "--offline", uv: "--offline" };
+const offlineFlag = { kiln: "--offline", "kiln-before": "--offline", uv: "--offline" };
 
 function time(tool, cache, out, offline = false) {
   const [command, baseArgs] = tools[tool](cache, out);

@@ -1,6 +1,8 @@
 import type { HttpSession, IndexFlags, IndexSettings, PackageSource } from "../index/index.js";
 import { buildPackageSource } from "../index/index.js";
 import type { Reporter } from "../core/index.js";
+import type { TargetEnvironment } from "../resolver/index.js";
+import { abiForPlatformTag } from "../tags/index.js";
 import { createNodeHttpSession, kilnCacheDir, loadIndexSettings, nodeLocalFiles, nodePyodideRepository } from "../platform/node.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
 
@@ -71,6 +73,20 @@ export async function openPackageSource(
 export async function packageSourceOf(settings: IndexSettings, session: HttpSession, targetAbi?: string): Promise<PackageSource> {
   const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl ? undefined : await nodePyodideRepository();
   return buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide, ...(targetAbi ? { targetAbi } : {}) });
+}
+
+/**
+ * The ABI a target's Pyodide repository must be built for (see {@link packageSourceOf}): `2026_0`
+ * for `pyemscripten_2026_0_wasm32`. For a platform of no known ABI it is the platform tag itself,
+ * which no repository's ABI equals, so the repository offers such a target nothing: its shared
+ * libraries carry no wheel tags that would reject them.
+ *
+ * @example
+ * targetAbiOf(targetForAbi("2025_0")); // "2025_0"
+ */
+export function targetAbiOf(target: TargetEnvironment): string {
+  const tag = target.platformTags[0] ?? "";
+  return abiForPlatformTag(tag)?.abiVersion ?? tag;
 }
 
 /** Flags (and `-i`/`--extra-index-url` lines of a requirements file, which rank as flags in pip). */

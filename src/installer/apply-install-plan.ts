@@ -4,6 +4,7 @@ import type { DistributionFile, PackageSource } from "../index/index.js";
 import { installWheels, type InstallOptions, type InstallResult } from "./install-wheels.js";
 import type { FileDigests } from "./file-digests.js";
 import type { PlannedPackage } from "./plan-install.js";
+import { isSharedLibraryArchive, sharedLibraryWheel } from "./shared-library-wheel.js";
 import type { DirectUrl, WheelToInstall } from "./stage-wheel.js";
 
 /** Options for {@link applyInstallPlan}. */
@@ -55,7 +56,9 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
   const task = reporter.startTask("Downloading", chosen.reduce((sum, c) => sum + (c.file.size ?? 0), 0) || undefined);
   const wheels = await mapLimited(chosen, options.concurrency ?? 8, async ({ planned, file }): Promise<WheelToInstall> => {
     const fetch = () => options.source.fetchFile(file);
-    const listed = planned.fromSource ? undefined : (file.hashes.sha256?.toLowerCase() ?? (await rememberedDigest(file, options)));
+    // A shared-library archive is installed as the wheel made from it, cached under that wheel's sha256.
+    const sharedLibrary = isSharedLibraryArchive(file);
+    const listed = planned.fromSource || sharedLibrary ? undefined : (file.hashes.sha256?.toLowerCase() ?? (await rememberedDigest(file, options)));
     if (listed && (await isCachedAndAllowed(listed, planned, options))) {
       // The cache holds this exact file, verified and unpacked: it is fetched only if that
       // entry turns out to be damaged.
@@ -76,6 +79,10 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
     if (options.requiredHashes) await checkRequiredHash(planned, file, { bytes, sha256 }, options.requiredHashes);
     // PackageSource.fetchFile returns bytes already checked against the file's listed hashes, so
     // they are not passed again as expectedHashes (one hash pass over each wheel, not two).
+    if (sharedLibrary) {
+      const made = await sharedLibraryWheel(file, bytes);
+      return wheelToInstall(planned, { ...file, filename: made.filename }, made.wheel, await digestHex("sha256", made.wheel), options);
+    }
     if (!planned.fromSource) return wheelToInstall(planned, file, bytes, sha256, options);
     const built = await buildFromSource(planned, file, bytes, options);
     return wheelToInstall(planned, { ...file, filename: built.filename }, built.wheel, await digestHex("sha256", built.wheel), options);

@@ -50,6 +50,7 @@ export {
   type PlannedPackage,
 } from "./plan-install.js";
 export { applyInstallPlan, type ApplyInstallPlanOptions } from "./apply-install-plan.js";
+export { isSharedLibraryArchive, sharedLibraryWheel, type SharedLibraryWheel } from "./shared-library-wheel.js";
 export type { FileDigests } from "./file-digests.js";
 export { pipInstallReport, metadataToJson, type PipReport, type PipReportItem } from "./pip-report.js";
 export { checkInstalled, formatBrokenRequirement, type BrokenRequirement } from "./check-installed.js";

@@ -35,6 +35,7 @@ export function planLockSync(locked: LockedSet, options: { installed: readonly I
   const ranking = tagRanking(targetTags(options.target));
   const installed = new Map(options.installed.map((dist) => [normalizeName(dist.name), dist]));
   const packages = locked.packages.map((entry): PlannedPackage => {
+    if (entry.pyodide && entry.pyodide.packageType !== "package" && entry.wheels.length > 0) return sharedLibraryPlan(entry, installed.get(entry.name), options.reinstall === true);
     const ranked = entry.wheels
       .map((wheel) => ({ wheel, rank: rankOf(wheel.filename, ranking) }))
       .filter((candidate): candidate is { wheel: typeof candidate.wheel; rank: number } => candidate.rank !== undefined)
@@ -66,6 +67,37 @@ export function planLockSync(locked: LockedSet, options: { installed: readonly I
   });
   const wanted = new Set(packages.map((p) => p.name));
   return { packages, extraneous: options.installed.filter((dist) => !wanted.has(normalizeName(dist.name))) };
+}
+
+/**
+ * A locked shared library of the Pyodide repository: its archive, with no wheel tags to rank, is
+ * installed as a library (see sharedLibraryWheel). The lock was made for the runtime whose
+ * repository it came from (kiln lock offers the repository only to a target of its ABI).
+ */
+function sharedLibraryPlan(entry: LockedSet["packages"][number], current: InstalledCandidate | undefined, reinstall: boolean): PlannedPackage {
+  const archive = entry.wheels[0]!;
+  const pyodide = entry.pyodide!;
+  const planned: PlannedPackage = {
+    name: entry.name,
+    displayName: entry.displayName ?? entry.name,
+    version: entry.version,
+    action: actionFor(entry.version, current?.version, reinstall),
+    wheel: {
+      filename: archive.filename,
+      url: archive.url,
+      hashes: archive.hashes,
+      indexUrl: lockedSourceUrl,
+      ...(archive.size ? { size: archive.size } : {}),
+      pyodide: { name: entry.displayName ?? entry.name, version: entry.version, depends: entry.dependencies, imports: entry.imports ?? [], packageType: pyodide.packageType, installDir: pyodide.installDir },
+    },
+    alternatives: [],
+    requested: true,
+    direct: false,
+    extras: [],
+    dependencies: entry.dependencies,
+  };
+  if (current) planned.installedVersion = current.version;
+  return planned;
 }
 
 function rankOf(filename: string, ranking: ReturnType<typeof tagRanking>): number | undefined {

@@ -83,6 +83,35 @@ test("packaging.pylock validates kiln's pylock.toml", () => {
   ]);
 });
 
+test("a Pyodide shared library is an archive marked in tool.kiln; parsePylock reads it back as written; packaging accepts it", () => {
+  const library: LockedSet = {
+    createdBy: "kiln",
+    packages: [
+      {
+        name: "libgeos",
+        version: "3.12.1",
+        dependencies: [],
+        wheels: [{ filename: "libgeos-3.12.1.zip", url: "https://cdn.example/full/libgeos-3.12.1.zip", hashes: { sha256: sha("e") } }],
+        pyodide: { packageType: "shared_library", installDir: "dynlib" },
+      },
+    ],
+  };
+  const text = formatPylock(library);
+  assert.match(text, /^archive = \{ url = "https:\/\/cdn\.example\/full\/libgeos-3\.12\.1\.zip", hashes = \{ sha256 = "e{64}" \} \}\ntool\.kiln = \{ pyodide-package-type = "shared_library", pyodide-install-dir = "dynlib" \}$/m);
+  assert.deepEqual({ ...parsePylock(text), lockVersion: undefined }, { ...library, lockVersion: undefined });
+  const validated = runHostPython<{ archive: string; tool: unknown }>(
+    [
+      "import json, sys, tomllib",
+      "from packaging.pylock import Pylock",
+      "lock = Pylock.from_dict(tomllib.loads(json.load(sys.stdin)))",
+      "package = lock.packages[0]",
+      "print(json.dumps({'archive': package.archive.hashes['sha256'], 'tool': package.tool}))",
+    ].join("\n"),
+    text,
+  );
+  assert.deepEqual(validated, { archive: sha("e"), tool: { kiln: { "pyodide-package-type": "shared_library", "pyodide-install-dir": "dynlib" } } });
+});
+
 const bad: Array<[string, string, string]> = [
   ["not TOML", "lock-version = ", "invalidLockFile"],
   ["no lock-version", 'created-by = "x"', "invalidLockFile"],

@@ -31,8 +31,13 @@ function packageLines(lockedPackage: LockedPackage): string[] {
   }
   if (lockedPackage.index) lines.push(`index = ${tomlString(lockedPackage.index)}`);
   const archive = lockedPackage.pyodide && lockedPackage.pyodide.packageType !== "package" ? lockedPackage.wheels[0] : undefined;
-  // A shared library of the Pyodide repository is a zip, not a wheel: PEP 751's `archive`.
-  if (archive) lines.push(`archive = ${fileTable(archive, false)}`);
+  // A shared library of the Pyodide repository is a zip, not a wheel: PEP 751's `archive`, with
+  // what it is in the package's tool table, so `kiln pip sync` knows to install it as a library.
+  if (archive) {
+    lines.push(`archive = ${fileTable(archive, false)}`);
+    const pyodide = lockedPackage.pyodide!;
+    lines.push(`tool.kiln = ${tomlInlineTable([["pyodide-package-type", tomlString(pyodide.packageType)], ["pyodide-install-dir", tomlString(pyodide.installDir)]])}`);
+  }
   else {
     // PEP 751: a package lists its sdist as a [packages.sdist] table (kept inline here), its wheels as an array.
     if (lockedPackage.sdist) lines.push(`sdist = ${wheelTable(lockedPackage.sdist)}`);

@@ -11,8 +11,8 @@ type Table = Record<string, unknown>;
 
 /**
  * Reads a PEP 751 `pylock.toml`. Keeps what kiln uses (packages with their wheels and sdist,
- * dependencies, `requires-python`, `environments`); other sources (VCS, directories, archives)
- * are left out. A `lock-version` with a major version other than 1 is refused, as the PEP requires.
+ * dependencies, `requires-python`, `environments`, and the `archive` of a Pyodide shared library
+ * that kiln marked in `tool.kiln`); other sources (VCS, directories, other archives) are left out. A `lock-version` with a major version other than 1 is refused, as the PEP requires.
  *
  * @example
  * const lock = parsePylock(await readFile("pylock.toml", "utf8"), "pylock.toml");
@@ -78,7 +78,22 @@ function readPackage(entry: unknown, where: string, fail: (what: string) => neve
   const index = optionalString(table.index, `${where}.index`, fail);
   if (index !== undefined) result.index = index;
   if (table.sdist !== undefined) result.sdist = readWheel(table.sdist, `${where}.sdist`, fail);
+  const pyodide = readKilnTool(table.tool, `${where}.tool.kiln`, fail);
+  // A Pyodide shared library kiln locked as an archive (see formatPylock): read back as it was written.
+  if (pyodide && table.archive !== undefined && result.wheels.length === 0) {
+    result.wheels = [readWheel(table.archive, `${where}.archive`, fail)];
+    result.pyodide = pyodide;
+  }
   return result;
+}
+
+/** `tool.kiln` of a package: what kind of Pyodide repository package an `archive` is. */
+function readKilnTool(tool: unknown, where: string, fail: (what: string) => never): LockedPackage["pyodide"] | undefined {
+  if (!isTable(tool) || !isTable((tool as Table).kiln)) return undefined;
+  const kiln = (tool as Table).kiln as Table;
+  const packageType = optionalString(kiln["pyodide-package-type"], `${where}.pyodide-package-type`, fail);
+  if (packageType === undefined) return undefined;
+  return { packageType, installDir: optionalString(kiln["pyodide-install-dir"], `${where}.pyodide-install-dir`, fail) ?? "dynlib" };
 }
 
 function readWheel(entry: unknown, where: string, fail: (what: string) => never): LockedWheel {

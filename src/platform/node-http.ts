@@ -5,6 +5,7 @@ import { connect as tlsConnect, createSecureContext, rootCertificates, type Secu
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { Agent as HttpAgent } from "node:http";
 import { cachedLookup } from "./cached-lookup.js";
+import { Http2Sessions, type RawResponse } from "./node-http2.js";
 import { KilnError } from "../core/index.js";
 import type { HttpClient, HttpRequest, HttpResponse } from "../index/index.js";
 import { proxyFor } from "./proxy-for.js";
@@ -20,12 +21,17 @@ export interface NodeHttpClientOptions {
   /** Most redirects followed for one request (default 10). */
   maxRedirects?: number;
   /**
-   * Most connections open to one host at a time (default 6, as browsers allow). More requests
-   * wait for a kept-alive connection: each new TLS connection costs a handshake on the main
-   * thread, and a resolver that starts all its page requests at once would otherwise open one
-   * per page.
+   * Most HTTP/1.1 connections open to one host at a time (default 6, as browsers allow). More
+   * requests wait for a kept-alive connection: each new TLS connection costs a handshake on the
+   * main thread, and a resolver that starts all its page requests at once would otherwise open
+   * one per page.
    */
   maxSocketsPerHost?: number;
+  /**
+   * Use HTTP/2 with HTTPS servers that offer it (default true): every request to a host then
+   * shares one connection, none waits for a free one. Not through proxies.
+   */
+  http2?: boolean;
 }
 
 /**
@@ -42,6 +48,7 @@ export interface NodeHttpClientOptions {
 export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient {
   const tls = lazyTls(options.ca, options.maxSocketsPerHost ?? 6);
   const context: Context = {
+    http2: options.http2 === false ? undefined : tls.http2,
     env: options.env ?? {},
     proxy: options.proxy,
     maxRedirects: options.maxRedirects ?? 10,
@@ -58,21 +65,25 @@ export function nodeHttpClient(options: NodeHttpClientOptions = {}): HttpClient 
  * that never connects (everything cached) should not pay, and which node would pay for every
  * connection if the bundle were passed as `ca`.
  */
-function lazyTls(ca: string | undefined, maxSockets: number): Pick<Context, "agents" | "secureContext"> {
+function lazyTls(ca: string | undefined, maxSockets: number): Pick<Context, "agents" | "secureContext"> & { http2: Http2Sessions } {
   // One DNS answer per host for all sockets: see cachedLookup.
   const lookup = cachedLookup();
   let secureContext: SecureContext | undefined;
   let https: HttpsAgent | undefined;
   const http = new HttpAgent({ keepAlive: true, maxSockets, lookup });
+  const contextOf = (): SecureContext | undefined => {
+    if (ca !== undefined) secureContext ??= createSecureContext({ ca: [...rootCertificates, ca] });
+    return secureContext;
+  };
   const tls = {
     get secureContext() {
-      if (ca !== undefined) secureContext ??= createSecureContext({ ca: [...rootCertificates, ca] });
-      return secureContext;
+      return contextOf();
     },
+    http2: new Http2Sessions({ secureContext: contextOf, lookup }),
     agents: {
       http,
       get https() {
-        const context = tls.secureContext;
+        const context = contextOf();
         return (https ??= new HttpsAgent({ keepAlive: true, maxSockets, lookup, ...(context ? { secureContext: context } : {}) }));
       },
     },
@@ -81,6 +92,8 @@ function lazyTls(ca: string | undefined, maxSockets: number): Pick<Context, "age
 }
 
 interface Context {
+  /** Absent when HTTP/2 is switched off. */
+  http2: Http2Sessions | undefined;
   env: Record<string, string | undefined>;
   proxy: string | undefined;
   secureContext: SecureContext | undefined;
@@ -95,8 +108,8 @@ async function send(context: Context, request: HttpRequest): Promise<HttpRespons
   for (let redirects = 0; ; redirects++) {
     const response = await exchange(context, { ...request, url: url.href }, headers);
     const location = response.headers.location;
-    if (![301, 302, 303, 307, 308].includes(response.statusCode ?? 0) || !location) return wrap(response, url, request);
-    response.resume();
+    if (![301, 302, 303, 307, 308].includes(response.statusCode) || !location) return wrap(response, url, request);
+    response.discard();
     if (redirects >= context.maxRedirects) {
       throw new KilnError("networkError", `Cannot fetch ${request.url}: more than ${context.maxRedirects} redirects`, { hint: "The server redirects in a loop" });
     }
@@ -107,9 +120,28 @@ async function send(context: Context, request: HttpRequest): Promise<HttpRespons
 }
 
 /** One request/response, no redirects, with the idle timer armed until the headers arrive. */
-function exchange(context: Context, request: HttpRequest, headers: Record<string, string>): Promise<IncomingMessage> {
+async function exchange(context: Context, request: HttpRequest, headers: Record<string, string>): Promise<RawResponse> {
   const url = new URL(request.url);
   const proxy = proxyFor(url, context.env, context.proxy);
+  if (context.http2 && url.protocol === "https:" && !proxy) {
+    try {
+      const response = await context.http2.request({
+        url,
+        method: request.method ?? "GET",
+        headers,
+        signal: request.signal,
+        idleTimeoutMs: request.idleTimeoutMs,
+        timeoutError: () => timeoutError(request),
+      });
+      if (response) return response;
+    } catch (error) {
+      throw translate(error, request);
+    }
+  }
+  return exchangeHttp1(context, { request, url, proxy, headers });
+}
+
+function exchangeHttp1(context: Context, { request, url, proxy, headers }: { request: HttpRequest; url: URL; proxy: string | undefined; headers: Record<string, string> }): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const fail = (error: unknown) => reject(translate(error, request));
     const options: RequestOptions = { method: request.method ?? "GET", headers, signal: request.signal };
@@ -127,7 +159,7 @@ function exchange(context: Context, request: HttpRequest, headers: Record<string
     timer.touch();
     outgoing.on("response", (response) => {
       timer.stop();
-      resolve(response);
+      resolve(http1Response(response));
     });
     outgoing.on("error", (error) => {
       timer.stop();
@@ -135,6 +167,18 @@ function exchange(context: Context, request: HttpRequest, headers: Record<string
     });
     outgoing.end();
   });
+}
+
+function http1Response(response: IncomingMessage): RawResponse {
+  return {
+    statusCode: response.statusCode ?? 0,
+    statusMessage: response.statusMessage ?? "",
+    headers: response.headers,
+    body: response,
+    complete: () => response.complete,
+    destroy: (error) => response.destroy(error),
+    discard: () => response.resume(),
+  };
 }
 
 /** A socket to `target` through an HTTP CONNECT tunnel on `proxy`, then TLS to the target. */
@@ -167,7 +211,7 @@ function tunnel(proxy: string, target: URL, context: Context) {
   };
 }
 
-function wrap(response: IncomingMessage, url: URL, request: HttpRequest): HttpResponse {
+function wrap(response: RawResponse, url: URL, request: HttpRequest): HttpResponse {
   // Not the global Headers: its first use loads Node's fetch implementation (~50 ms).
   const headers = {
     get(name: string): string | null {
@@ -177,19 +221,19 @@ function wrap(response: IncomingMessage, url: URL, request: HttpRequest): HttpRe
   };
   return {
     url: url.href,
-    status: response.statusCode ?? 0,
-    statusText: response.statusMessage ?? "",
+    status: response.statusCode,
+    statusText: response.statusMessage,
     headers,
     body: readBody(response, request),
     cancel: () => response.destroy(),
   };
 }
 
-async function* readBody(response: IncomingMessage, request: HttpRequest): AsyncGenerator<Uint8Array> {
+async function* readBody(response: RawResponse, request: HttpRequest): AsyncGenerator<Uint8Array> {
   const encoding = (response.headers["content-encoding"] ?? "identity").toLowerCase().trim();
   const decoder = encoding === "gzip" || encoding === "x-gzip" ? createGunzip() : encoding === "deflate" ? createInflate() : encoding === "br" ? createBrotliDecompress() : undefined;
-  const stream = decoder ? response.pipe(decoder) : response;
-  if (decoder) response.on("error", (error) => decoder.destroy(error));
+  const stream = decoder ? response.body.pipe(decoder) : response.body;
+  if (decoder) response.body.on("error", (error) => decoder.destroy(error));
   const timer = idleTimer(request, () => response.destroy(timeoutError(request)));
   try {
     timer.touch();
@@ -197,7 +241,7 @@ async function* readBody(response: IncomingMessage, request: HttpRequest): Async
       timer.touch();
       yield new Uint8Array((chunk as Buffer).buffer, (chunk as Buffer).byteOffset, (chunk as Buffer).byteLength);
     }
-    if (!response.complete) throw new Error("the connection closed before the response was complete");
+    if (!response.complete()) throw new Error("the connection closed before the response was complete");
   } catch (error) {
     throw translate(error, request);
   } finally {

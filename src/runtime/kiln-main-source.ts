@@ -151,6 +151,11 @@ def _set_path(config):
             version = f"{sys.version_info[0]}.{sys.version_info[1]}"
             sys.path.append(f"/lib/python{version}/site-packages")
         site.addsitedir(venv["sitePackages"])
+        # Shared libraries installed into the environment live in <prefix>/lib, where Pyodide's
+        # package loader puts them in a virtual environment; the dynamic linker looks there
+        # first, then in the runtime's own library directory (Pyodide's default).
+        paths = [venv["prefix"] + "/lib", "/usr/lib"] + [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(":") if p]
+        os.environ["LD_LIBRARY_PATH"] = ":".join(dict.fromkeys(paths))
         # A sysconfig imported before the snapshot computed its paths for the runtime's own prefix;
         # one imported later computes them for the venv. Importing it here would cost ~150 ms on
         # every run (CPython's own start-up does not import it either).

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { unzipSync, zipSync } from "fflate";
 import { bytesSource } from "../../src/archive/index.js";
 import { readWheelMetadata } from "../../src/index/index.js";
 import { startLoopbackServer, type LoopbackServer, type Route } from "../index/loopback-server.js";
@@ -59,6 +60,14 @@ async function serveWheels(): Promise<void> {
   lock.packages.iniconfig = { ...lock.packages.iniconfig, version: iniconfig.split("-")[1], file_name: iniconfig, sha256: createHash("sha256").update(iniconfigBytes).digest("hex") };
   routes["/pyodide/pyodide-lock.json"] = (_request, response) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(lock));
   routes[`/pyodide/${iniconfig}`] = (_request, response) => response.writeHead(200).end(iniconfigBytes);
+  // A shared-library package as the repository ships them (a zip of .so files for the runtime's
+  // library directory): its library is a real wasm side module, pydantic-core's extension.
+  const core = readdirSync(wheelDirectory).find((name) => name.startsWith("pydantic_core-") && name.includes("pyemscripten"))!;
+  const coreFiles = unzipSync(readFileSync(join(wheelDirectory, core)));
+  const sideModule = Object.entries(coreFiles).find(([path]) => path.endsWith(".so"))![1];
+  const probe = zipSync({ "libkilnprobe.so": sideModule });
+  lock.packages.libkilnprobe = { name: "libkilnprobe", version: "1.0", file_name: "libkilnprobe-1.0.zip", install_dir: "dynlib", package_type: "shared_library", sha256: createHash("sha256").update(probe).digest("hex"), depends: [], imports: [], unvendored_tests: false };
+  routes["/pyodide/libkilnprobe-1.0.zip"] = (_request, response) => response.writeHead(200).end(probe);
   server = await startLoopbackServer(routes);
   indexUrl = `${server.url}/simple/`;
 }
@@ -120,6 +129,19 @@ test("bin/python -m pip installs pydantic-core (a pyemscripten wheel) and pydant
   assert.equal(used.stdout.trim(), "{'id': 7, 'name': 'x'}");
   const check = await bin("pip", ["check"]);
   assert.equal(check.stdout, "No broken requirements found.\n", check.stderr);
+});
+
+test("a shared library of the Pyodide repository installs into the venv's lib directory, where the runtime's dynamic linker finds it", async () => {
+  const installed = await bin("pip", ["install", "libkilnprobe", "--no-index", "--pyodide-base-url", `${server.url}/pyodide/`]);
+  assert.equal(installed.status, 0, installed.stderr);
+  assert.ok(existsSync(join(venv, "lib", "libkilnprobe.so")), "in <prefix>/lib, as Pyodide's loader puts it in a venv");
+  // Found by name through LD_LIBRARY_PATH, as an extension module's NEEDED entries are.
+  const loaded = await bin("python", ["-c", "import ctypes; ctypes.CDLL('libkilnprobe.so'); print('loaded')"]);
+  assert.equal(loaded.stdout.trim(), "loaded", loaded.stderr);
+  assert.match((await bin("pip", ["list"])).stdout, /^libkilnprobe\s+1\.0$/m);
+  const removed = await bin("pip", ["uninstall", "-y", "libkilnprobe"]);
+  assert.equal(removed.status, 0, removed.stderr);
+  assert.ok(!existsSync(join(venv, "lib", "libkilnprobe.so")));
 });
 
 test("a package with only manylinux wheels fails naming the missing wasm wheel; nothing changes", async () => {

@@ -49,6 +49,12 @@ export async function startTestIndex(wheels: readonly IndexWheel[]): Promise<Tes
   return { url: `${server.url}/simple/`, server, wheels: files, close: () => server.close() };
 }
 
+/** Runtimes a fake venv can record: the embedded one, or the previous ABI's. */
+const fakeRuntimes = {
+  "2026_0": { python: "3.14.2", pyodide: "314.0.7", tags: "pyemscripten_2026_0_wasm32 pyodide_2026_0_wasm32 emscripten_5_0_3_wasm32 any" },
+  "2025_0": { python: "3.13.2", pyodide: "0.29.3", tags: "pyemscripten_2025_0_wasm32 pyodide_2025_0_wasm32 emscripten_4_0_9_wasm32 any" },
+} as const;
+
 /**
  * A directory laid out as `kiln venv` lays one out (pyvenv.cfg with the recorded runtime, bin,
  * site-packages), without starting the runtime: enough for install, list, show and check.
@@ -56,10 +62,13 @@ export async function startTestIndex(wheels: readonly IndexWheel[]): Promise<Tes
  * @example
  * const venv = fakeVenv(); // { root, prefix, sitePackages }
  */
-export function fakeVenv(): { root: string; prefix: string; sitePackages: string } {
+export function fakeVenv(options: { abi?: keyof typeof fakeRuntimes } = {}): { root: string; prefix: string; sitePackages: string } {
+  const abi = options.abi ?? "2026_0";
+  const runtime = fakeRuntimes[abi];
+  const [major, minor] = runtime.python.split(".");
   const root = mkdtempSync(join(tmpdir(), "kiln-pip-"));
   const prefix = join(root, ".venv-wasm");
-  const sitePackages = join(prefix, "lib", "python3.14", "site-packages");
+  const sitePackages = join(prefix, "lib", `python${major}.${minor}`, "site-packages");
   mkdirSync(sitePackages, { recursive: true });
   mkdirSync(join(prefix, "bin"));
   writeFileSync(
@@ -67,16 +76,16 @@ export function fakeVenv(): { root: string; prefix: string; sitePackages: string
     [
       "home = /usr/bin",
       "implementation = CPython",
-      "version = 3.14.2",
+      `version = ${runtime.python}`,
       "include-system-site-packages = false",
       "kiln = 0.1.0",
       "kiln-runtime = bundled",
-      "kiln-pyodide-version = 314.0.7",
-      "kiln-abi-version = 2026_0",
-      "kiln-platform-tag = pyemscripten_2026_0_wasm32",
-      "kiln-platform-tags = pyemscripten_2026_0_wasm32 pyodide_2026_0_wasm32 emscripten_5_0_3_wasm32 any",
-      "kiln-ext-suffix = .cpython-314-wasm32-emscripten.so",
-      "kiln-cache-tag = cpython-314",
+      `kiln-pyodide-version = ${runtime.pyodide}`,
+      `kiln-abi-version = ${abi}`,
+      `kiln-platform-tag = ${runtime.tags.split(" ")[0]}`,
+      `kiln-platform-tags = ${runtime.tags}`,
+      `kiln-ext-suffix = .cpython-${major}${minor}-wasm32-emscripten.so`,
+      `kiln-cache-tag = cpython-${major}${minor}`,
       "",
     ].join("\n"),
   );
@@ -109,8 +118,8 @@ export function readText(...parts: string[]): string {
  * const env = pipEnvironment(roots);
  * await env.pip("install", "app", "--index-url", index.url);
  */
-export function pipEnvironment(roots: string[]) {
-  const venv = fakeVenv();
+export function pipEnvironment(roots: string[], options: Parameters<typeof fakeVenv>[0] = {}) {
+  const venv = fakeVenv(options);
   roots.push(venv.root);
   const pip = (...args: string[]) => kiln(["pip", ...args], { cwd: venv.root });
   const installed = () => readdirSync(venv.sitePackages).filter((name) => name.endsWith(".dist-info")).sort();

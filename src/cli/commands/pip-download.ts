@@ -39,7 +39,7 @@ export const pipDownloadCommand = defineCommand({
     refuseLocalBuilds(wanted, "kiln pip download");
     if (wanted.requirements.length === 0) throw new KilnError("usage", "Nothing to download: give requirements or -r FILE");
     const target = await downloadTarget(context);
-    const { source, session } = await openPipPackageSource(context, wanted.contents, reporter);
+    const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, target);
     const plan = await planInstall(
       { requirements: wanted.requirements, constraints: wanted.constraints, noDeps: context.arguments.options["no-deps"] === true, pre: wanted.pre },
       { source, target, installed: [], direct: { session, localFiles: nodeLocalFiles }, reporter },

@@ -13,13 +13,13 @@ import {
 } from "../../installer/index.js";
 import type { HttpSession, PackageSource } from "../../index/index.js";
 import type { RequirementsFileContents } from "../../lock/index.js";
-import type { BinaryPolicy } from "../../resolver/index.js";
+import type { BinaryPolicy, TargetEnvironment } from "../../resolver/index.js";
 import { nodeLocalFiles } from "../../platform/node.js";
 import { normalizeName } from "../../pep508/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { kilnVersion } from "../main.js";
 import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment, type PipInstallSettings } from "./pip-environment.js";
-import { indexOptions, openPackageSource } from "../index-options.js";
+import { indexOptions, openPackageSource, targetAbiOf } from "../index-options.js";
 import { pipReporter } from "./pip-reporter.js";
 import { buildTools } from "../build-tools.js";
 import { binaryOptions, binaryPolicyOf, sdistBuilds, type SdistBuilds } from "../sdist-builds.js";
@@ -73,7 +73,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   if (wanted.requirements.length === 0 && wanted.local.length === 0) {
     throw new KilnError("usage", "Nothing to install: give requirements, paths to wheels, or -r FILE", { hint: "kiln pip install pytest  or  kiln pip install -r requirements.txt" });
   }
-  const { source, session } = await openPipPackageSource(context, wanted.contents, reporter);
+  const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, environment.target);
   if (options["dry-run"] !== true) await recoverEnvironment({ scheme: environment.scheme, fs: environment.fs, reporter });
   const tools = buildTools(context, { source, verbose: level < 0, ...(level < 0 ? { reporter } : {}) });
   const built = await buildLocalRequirements(wanted.local, { tools, session, target: environment.target, reporter });
@@ -153,9 +153,10 @@ async function installWanted(
 /**
  * The package source of a pip command: its index flags over the requirement files' index lines
  * and the user's configuration, with the runtime's Pyodide repository as a fallback as for every
- * command (see packageSourceOf).
+ * command (see packageSourceOf), offering its files only to a target of the repository's ABI:
+ * its shared libraries carry no wheel tags to reject them by.
  */
-export async function openPipPackageSource(context: CommandContext, contents: RequirementsFileContents, reporter: Reporter) {
+export async function openPipPackageSource(context: CommandContext, contents: RequirementsFileContents, reporter: Reporter, target: TargetEnvironment) {
   if (context.arguments.options["no-cache-dir"] === true) context.arguments.options["no-cache"] = true;
   const fromRequirementsFile = {
     ...(contents.indexUrl ? { indexUrl: contents.indexUrl } : {}),
@@ -163,7 +164,7 @@ export async function openPipPackageSource(context: CommandContext, contents: Re
     findLinks: contents.findLinks,
     noIndex: contents.noIndex,
   };
-  return openPackageSource(context, { reporter, fromRequirementsFile });
+  return openPackageSource(context, { reporter, fromRequirementsFile, targetAbi: targetAbiOf(target) });
 }
 
 function nameVersion(planned: PlannedPackage): string {
