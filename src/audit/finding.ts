@@ -44,7 +44,9 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
  */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   const checks: CheckName[] = ["input", "name", "record", "modules", "needed", "imports", "abi", "capabilities", "provenance"];
+  // One collator for the whole sort: it orders as `localeCompare` does, without setting one up per comparison.
+  const files = new Intl.Collator();
   return [...findings].sort(
-    (a, b) => checks.indexOf(a.check) - checks.indexOf(b.check) || order[b.severity] - order[a.severity] || (a.file ?? "").localeCompare(b.file ?? ""),
+    (a, b) => checks.indexOf(a.check) - checks.indexOf(b.check) || order[b.severity] - order[a.severity] || files.compare(a.file ?? "", b.file ?? ""),
   );
 }
