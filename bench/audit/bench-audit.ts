@@ -5,6 +5,9 @@
 // process (median wall and CPU time per wheel).
 // Usage: npm run build && node --import tsx bench/audit/bench-audit.ts [RUNS]
 //   with auditwheel-emscripten installed in .cache/bench-venv (see docs/benchmarks.md).
+// With KILN_BENCH_BASELINE=DIR (another built kiln tree, e.g. `git archive OLD | tar -x -C DIR`,
+// node_modules linked, `npm run build`), that kiln is timed in the same hyperfine runs and warm
+// loops, and a second table compares the two kilns (before/after a change, same run).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,10 +75,48 @@ for path in paths:
 print(json.dumps(out))
 `;
 
+/** The entry points of one kiln build's library. */
+interface Library {
+  audit: Pick<typeof import("../../src/audit/index.js"), "auditTarget" | "openWheelTarget">;
+  sha256Hex: (bytes: Uint8Array) => string;
+  codecs: typeof nodeZipCodecs;
+}
+
+/** Median wall and CPU time of auditing one wheel in this warm process (one untimed warm-up). */
+async function timeLibrary(library: Library, wheel: string, bytes: Uint8Array): Promise<Timing> {
+  const { audit, sha256Hex, codecs } = library;
+  const once = async () => audit.auditTarget(await audit.openWheelTarget(wheel, bytes, { codecs }), { manifest, sha256Hex });
+  await once();
+  const walls: number[] = [];
+  const cpus: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    const startCpu = process.cpuUsage();
+    await once();
+    walls.push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    cpus.push((used.user + used.system) / 1000);
+  }
+  return { wall: median(walls), cpu: median(cpus) };
+}
+
 const shortName = (path: string) => path.split("/").pop()!.replace(/\.whl$/, "");
 const ratio = (peer: number, kiln: number) => `${(peer / kiln).toFixed(1)}×`;
 const kilnCommand = (paths: string[]) => `${process.execPath} bin/kiln.js audit ${paths.map(quote).join(" ")}`;
 const peerCommand = (path: string) => `sh -c ${quote(["show", "imports", "exports"].map((verb) => `${venv}/pyodide auditwheel ${verb} ${quote(path)} >/dev/null`).join("; "))}`;
+
+const baselineDir = process.env.KILN_BENCH_BASELINE;
+/** The baseline kiln's library, loaded from its build: the same entry points the CLI uses. */
+const baseline = baselineDir
+  ? {
+      audit: (await import(`${baselineDir}/dist/audit/index.js`)) as typeof import("../../src/audit/index.js"),
+      sha256Hex: ((await import(`${baselineDir}/dist/cli/commands/audit.js`)) as typeof import("../../src/cli/commands/audit.js")).nodeSha256Hex,
+      codecs: ((await import(`${baselineDir}/dist/platform/node-zip-codecs.js`)) as typeof import("../../src/platform/node-zip-codecs.js")).nodeZipCodecs,
+    }
+  : undefined;
+const baselineCommand = (paths: string[]) => `${process.execPath} ${baselineDir}/bin/kiln.js audit ${paths.map(quote).join(" ")}`;
+const baselineRows: string[] = [];
+const baselineTotals = { cli: 0, kilnCli: 0, lib: 0, kilnLib: 0 };
 
 const manifest = await bundledManifest();
 spawnSync(process.execPath, ["bin/kiln.js", "audit", wheels[0]!], { cwd: root }); // fill the manifest cache
@@ -86,28 +127,30 @@ console.log("| wheel | size MB | kiln audit X.whl: wall | peer show+imports+expo
 console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 const totals = { kilnWall: 0, peerWall: 0, kilnCpu: 0, peerCpu: 0, kilnLib: 0, peerLib: 0, kilnLibCpu: 0, peerLibCpu: 0 };
 for (const wheel of wheels) {
-  const [kiln, peer] = hyperfine([kilnCommand([wheel]), peerCommand(wheel)]) as [Timing, Timing];
+  const [kiln, peer, before] = hyperfine([kilnCommand([wheel]), peerCommand(wheel), ...(baseline ? [baselineCommand([wheel])] : [])]) as [Timing, Timing, Timing?];
   const bytes = readFileSync(wheel);
   // The library as the CLI runs it on Node: Node's zlib for CRC-32 and inflate.
-  const open = () => openWheelTarget(wheel, bytes, { codecs: nodeZipCodecs });
-  await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    const startCpu = process.cpuUsage();
-    await auditTarget(await open(), { manifest, sha256Hex: nodeSha256Hex });
-    walls.push(performance.now() - start);
-    const used = process.cpuUsage(startCpu);
-    cpus.push((used.user + used.system) / 1000);
+  const current = { audit: { auditTarget, openWheelTarget }, sha256Hex: nodeSha256Hex, codecs: nodeZipCodecs };
+  const kilnLib = await timeLibrary(current, wheel, bytes);
+  if (baseline && before) {
+    const beforeLib = await timeLibrary(baseline, wheel, bytes);
+    baselineTotals.cli += before.cpu; baselineTotals.kilnCli += kiln.cpu; baselineTotals.lib += beforeLib.cpu; baselineTotals.kilnLib += kilnLib.cpu;
+    baselineRows.push(`| ${shortName(wheel)} | ${before.cpu.toFixed(0)} | ${kiln.cpu.toFixed(0)} | ${ratio(before.cpu, kiln.cpu)} | ${beforeLib.cpu.toFixed(1)} | ${kilnLib.cpu.toFixed(1)} | ${ratio(beforeLib.cpu, kilnLib.cpu)} |`);
   }
-  const kilnLib = { wall: median(walls), cpu: median(cpus) };
   const peerLib = peerWarm[wheel]!;
   totals.kilnWall += kiln.wall; totals.peerWall += peer.wall; totals.kilnCpu += kiln.cpu; totals.peerCpu += peer.cpu;
   totals.kilnLib += kilnLib.wall; totals.peerLib += peerLib.wall; totals.kilnLibCpu += kilnLib.cpu; totals.peerLibCpu += peerLib.cpu;
   console.log(`| ${shortName(wheel)} | ${(bytes.length / 1e6).toFixed(1)} | ${kiln.wall.toFixed(0)} | ${peer.wall.toFixed(0)} | ${ratio(peer.wall, kiln.wall)} | ${kiln.cpu.toFixed(0)} | ${peer.cpu.toFixed(0)} | ${ratio(peer.cpu, kiln.cpu)} | ${kilnLib.wall.toFixed(0)} | ${peerLib.wall.toFixed(0)} | ${ratio(peerLib.wall, kilnLib.wall)} | ${kilnLib.cpu.toFixed(0)} | ${peerLib.cpu.toFixed(0)} | ${ratio(peerLib.cpu, kilnLib.cpu)} |`);
 }
-const [all] = hyperfine([kilnCommand(wheels)]) as [Timing];
+const [all, allBefore] = hyperfine([kilnCommand(wheels), ...(baseline ? [baselineCommand(wheels)] : [])]) as [Timing, Timing?];
 console.log(`| **all ${wheels.length} wheels, one kiln invocation** vs the peer's ${wheels.length * 3} | | ${all.wall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, all.wall)} | ${all.cpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, all.cpu)} | | | | | | |`);
 console.log(`| **total, one invocation per wheel** | | ${totals.kilnWall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, totals.kilnWall)} | ${totals.kilnCpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, totals.kilnCpu)} | ${totals.kilnLib.toFixed(0)} | ${totals.peerLib.toFixed(0)} | ${ratio(totals.peerLib, totals.kilnLib)} | ${totals.kilnLibCpu.toFixed(0)} | ${totals.peerLibCpu.toFixed(0)} | ${ratio(totals.peerLibCpu, totals.kilnLibCpu)} |`);
+if (baseline && allBefore) {
+  console.log(`\nBefore (${baselineDir}) and after, same run: CLI mean CPU ms, library median CPU ms\n`);
+  console.log("| wheel | before: kiln audit X.whl CPU | after | speed-up | before: library CPU | after | speed-up |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const row of baselineRows) console.log(row);
+  console.log(`| **all ${wheels.length} wheels, one invocation** | ${allBefore.cpu.toFixed(0)} | ${all.cpu.toFixed(0)} | ${ratio(allBefore.cpu, all.cpu)} | | | |`);
+  console.log(`| **total** | ${baselineTotals.cli.toFixed(0)} | ${baselineTotals.kilnCli.toFixed(0)} | ${ratio(baselineTotals.cli, baselineTotals.kilnCli)} | ${baselineTotals.lib.toFixed(0)} | ${baselineTotals.kilnLib.toFixed(0)} | ${ratio(baselineTotals.lib, baselineTotals.kilnLib)} |`);
+}
 rmSync(scratch, { recursive: true, force: true });

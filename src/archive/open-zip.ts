@@ -19,10 +19,12 @@ export interface OpenZipOptions {
   codecs?: ZipCodecs;
 }
 
-/** Platform-provided checksum and inflater for {@link OpenZipOptions.codecs}. */
+/** Platform-provided checksum, inflater and byte comparison for {@link OpenZipOptions.codecs}. */
 export interface ZipCodecs {
   crc32?: (bytes: Uint8Array) => number;
   inflateRaw?: (compressed: Uint8Array, maxOutputLength: number) => Uint8Array;
+  /** True when two byte ranges are equal (a native `memcmp`), to recognise identical entries. */
+  equal?: (a: Uint8Array, b: Uint8Array) => boolean;
 }
 
 /** An opened zip archive: its entries, and a way to read each. */
@@ -82,7 +84,7 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
     byEntry.set(item.entry, item);
   }
   const entries = Object.freeze(parsed.map((item) => item.entry));
-  const identical = new IdenticalEntries(parsed);
+  const identical = new IdenticalEntries(parsed, options.codecs?.equal ?? sameBytes);
   return {
     entries,
     comment: location.comment,
@@ -108,7 +110,7 @@ class IdenticalEntries {
   private readonly candidates = new Set<string>();
   private readonly read = new Map<string, { compressed: Uint8Array; bytes: Uint8Array }[]>();
 
-  constructor(items: readonly DirectoryEntry[]) {
+  constructor(items: readonly DirectoryEntry[], private readonly equal: (a: Uint8Array, b: Uint8Array) => boolean) {
     const seen = new Set<string>();
     for (const { entry } of items) {
       const key = IdenticalEntries.key(entry);
@@ -124,7 +126,7 @@ class IdenticalEntries {
   /** The output of an entry read before with the same compressed bytes, if any. */
   find(entry: ZipEntry, compressed: Uint8Array): Uint8Array | undefined {
     if (this.candidates.size === 0) return undefined;
-    return this.read.get(IdenticalEntries.key(entry))?.find((r) => sameBytes(r.compressed, compressed))?.bytes;
+    return this.read.get(IdenticalEntries.key(entry))?.find((r) => this.equal(r.compressed, compressed))?.bytes;
   }
 
   /** Remembers a checked output when another entry may share it. */

@@ -65,6 +65,9 @@ const prefixes: [string, Capability][] = [
   ["__syscall_socket", "network"],
 ];
 
+// Most imports (`Py…`, library functions) start with none of the prefixes' first characters.
+const prefixStarts = new Set(prefixes.map(([prefix]) => prefix.charAt(0)));
+
 const byName = new Map<string, Capability>(
   (Object.entries(exact) as [Capability, string[]][]).flatMap(([capability, names]) => names.map((name) => [name, capability] as [string, Capability])),
 );
@@ -77,5 +80,7 @@ const byName = new Map<string, Capability>(
  * classifyImport("PyLong_FromLong");   // undefined
  */
 export function classifyImport(name: string): Capability | undefined {
-  return byName.get(name) ?? prefixes.find(([prefix]) => name.startsWith(prefix))?.[1];
+  const exactly = byName.get(name);
+  if (exactly || !prefixStarts.has(name.charAt(0))) return exactly;
+  return prefixes.find(([prefix]) => name.startsWith(prefix))?.[1];
 }

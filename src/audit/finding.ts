@@ -44,7 +44,13 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
  */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   const checks: CheckName[] = ["input", "name", "record", "modules", "needed", "imports", "abi", "capabilities", "provenance"];
+  // Files are ranked once (a large wheel has thousands of findings but far fewer files), in
+  // `localeCompare` order; files it deems equal share a rank, so the order is the same as
+  // comparing the names in every comparison.
+  const names = [...new Set(findings.map((f) => f.file ?? ""))].sort((a, b) => a.localeCompare(b));
+  const rank = new Map<string, number>();
+  names.forEach((name, index) => rank.set(name, index > 0 && names[index - 1]!.localeCompare(name) === 0 ? rank.get(names[index - 1]!)! : index));
   return [...findings].sort(
-    (a, b) => checks.indexOf(a.check) - checks.indexOf(b.check) || order[b.severity] - order[a.severity] || (a.file ?? "").localeCompare(b.file ?? ""),
+    (a, b) => checks.indexOf(a.check) - checks.indexOf(b.check) || order[b.severity] - order[a.severity] || rank.get(a.file ?? "")! - rank.get(b.file ?? "")!,
   );
 }

@@ -1,4 +1,5 @@
 import type { WasmModule } from "./wasm-module.js";
+import type { Export } from "./wasm-types.js";
 
 /** JavaScript that Emscripten's loader evaluates when it loads a module. */
 export type EmbeddedJavaScript =
@@ -19,9 +20,14 @@ const utf8 = new TextDecoder("utf-8");
  */
 export function extractEmbeddedJavaScript(module: WasmModule): EmbeddedJavaScript[] {
   const found: EmbeddedJavaScript[] = [];
+  // One pass over the exports (tens of thousands in a large module); most modules export no EM_JS.
+  const globals = module.exports().filter((e) => e.kind === "global");
+  const emJs = globals.filter((e) => e.name.startsWith("__em_js__"));
+  const start = exportedGlobalByName(module, globals, "__start_em_asm");
+  const stop = exportedGlobalByName(module, globals, "__stop_em_asm");
+  if (emJs.length === 0 && (start === undefined || stop === undefined)) return found;
   const memory = new DataMemory(module);
-  for (const entry of module.exports()) {
-    if (entry.kind !== "global" || !entry.name.startsWith("__em_js__")) continue;
+  for (const entry of emJs) {
     const address = exportedGlobalValue(module, entry.index);
     const text = address === undefined ? undefined : memory.string(address);
     if (text === undefined) continue;
@@ -29,8 +35,6 @@ export function extractEmbeddedJavaScript(module: WasmModule): EmbeddedJavaScrip
     const signature = separator < 0 ? "" : text.slice(0, separator);
     found.push({ kind: "EM_JS", name: entry.name.slice(9), signature, body: separator < 0 ? text : text.slice(separator + 4) });
   }
-  const start = exportedGlobalByName(module, "__start_em_asm");
-  const stop = exportedGlobalByName(module, "__stop_em_asm");
   if (start !== undefined && stop !== undefined) {
     for (let address = start; address < stop;) {
       const body = memory.string(address);
@@ -42,15 +46,14 @@ export function extractEmbeddedJavaScript(module: WasmModule): EmbeddedJavaScrip
   return found;
 }
 
-function exportedGlobalByName(module: WasmModule, name: string): number | undefined {
-  const entry = module.exports().find((e) => e.kind === "global" && e.name === name);
+function exportedGlobalByName(module: WasmModule, globals: readonly Export[], name: string): number | undefined {
+  const entry = globals.find((e) => e.name === name);
   return entry ? exportedGlobalValue(module, entry.index) : undefined;
 }
 
 /** The constant value of a module-defined global (imported globals come first in the index space). */
 export function exportedGlobalValue(module: WasmModule, globalIndex: number): number | undefined {
-  const importedGlobals = module.imports().filter((i) => i.kind === "global").length;
-  const global = module.globals()[globalIndex - importedGlobals];
+  const global = module.globals()[globalIndex - module.importCounts().global];
   if (!global || !global.init.simple || global.init.global !== undefined) return undefined;
   return global.init.constant;
 }

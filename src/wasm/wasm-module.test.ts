@@ -35,6 +35,8 @@ test("a side module's sections, imports, exports and dylink.0 decode as written"
   assert.deepEqual(module.exports(), [{ name: "PyInit_spam", kind: "function", index: 2 }]);
   assert.deepEqual(module.functionType(1), { params: ["i32", "i64"], results: [] });
   assert.deepEqual(module.functionType(2), { params: [], results: ["i32"] });
+  assert.equal(module.functionType(3), undefined);
+  assert.deepEqual(module.importCounts(), { function: 2, table: 1, memory: 1, global: 2, tag: 1 });
   const dylink = module.dylink()!;
   assert.equal(dylink.format, "dylink.0");
   assert.deepEqual([dylink.memorySize, dylink.memoryAlignment, dylink.tableSize], [64, 4, 2]);

@@ -7,7 +7,7 @@ import {
 } from "./decode-sections.js";
 import { noCode, scanCode, type CodeFeatures } from "./scan-code.js";
 import { scanCodeWithWasm } from "./scan-code-wasm.js";
-import type { DataSegment, Export, FunctionType, Global, Import, Limits, Section, TableType } from "./wasm-types.js";
+import type { DataSegment, Export, ExternalKind, FunctionType, Global, Import, Limits, Section, TableType } from "./wasm-types.js";
 
 const sectionNames = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount", "tag"];
 
@@ -115,10 +115,24 @@ export class WasmModule {
     return features;
   }
 
+  /** How many imports of each kind come before the module's own entries in each index space. */
+  importCounts(): Readonly<Record<ExternalKind, number>> {
+    const cached = this.cache.get("#import-counts") as Record<ExternalKind, number> | undefined;
+    if (cached) return cached;
+    const counts: Record<ExternalKind, number> = { function: 0, table: 0, memory: 0, global: 0, tag: 0 };
+    for (const entry of this.imports()) counts[entry.kind]++;
+    this.cache.set("#import-counts", counts);
+    return counts;
+  }
+
   /** The signature of a function by its index in the function index space (imports first). */
   functionType(index: number): FunctionType | undefined {
-    const imported = this.imports().filter((i) => i.kind === "function");
-    const typeIndex = index < imported.length ? (imported[index] as { typeIndex: number }).typeIndex : this.functions()[index - imported.length];
+    const importedFunctions = this.importCounts().function;
+    let typeIndex: number | undefined;
+    if (index < importedFunctions) {
+      const imported = this.imports().filter((i) => i.kind === "function");
+      typeIndex = (imported[index] as { typeIndex: number }).typeIndex;
+    } else typeIndex = this.functions()[index - importedFunctions];
     return typeIndex === undefined ? undefined : this.types()[typeIndex];
   }
 

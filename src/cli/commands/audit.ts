@@ -97,23 +97,29 @@ async function openTargets(path: string, input: string): Promise<AuditTarget[]> 
     throw new KilnError("auditInput", `Cannot audit "${input}": ${(error as Error).message}`, { hint: "Give a .whl, a .so/.wasm module or a directory" });
   });
   if (info.isFile()) {
-    const bytes = new Uint8Array(await readFile(path));
+    const bytes = await readBytes(path);
     return [path.endsWith(".whl") ? await openWheelTarget(input, bytes, { codecs: nodeZipCodecs }) : moduleTarget(input, bytes)];
   }
   const files = await listFiles(path);
   const wheels = files.filter((f) => f.endsWith(".whl") && !f.includes("/"));
   if (wheels.length && !files.some((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f))) {
-    return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), new Uint8Array(await readFile(join(path, w))), { codecs: nodeZipCodecs })));
+    return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), await readBytes(join(path, w)), { codecs: nodeZipCodecs })));
   }
   const auditFiles: AuditFile[] = await Promise.all(files.map(async (f) => ({ path: f, size: (await stat(join(path, f))).size, read: () => readDirectoryFile(join(path, f), join(input, f)) })));
   const wheelFilename = await unpackedWheelName(path, files);
   return [{ input, kind: "directory", files: auditFiles, findings: [], ...(wheelFilename ? { wheelFilename } : {}) }];
 }
 
+/** A file's bytes as a plain Uint8Array view of the Buffer Node read (`new Uint8Array(buffer)` would copy them). */
+async function readBytes(path: string): Promise<Uint8Array> {
+  const buffer = await readFile(path);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
 /** A file of an unpacked wheel; one that cannot be read becomes an `unreadableEntry` finding, not a crash. */
 async function readDirectoryFile(path: string, shown: string): Promise<Uint8Array> {
   try {
-    return new Uint8Array(await readFile(path));
+    return await readBytes(path);
   } catch (error) {
     throw new KilnError("auditInput", `Cannot read "${shown}": ${(error as Error).message}`, { hint: "Check that the file exists and is readable", cause: error });
   }
@@ -151,7 +157,7 @@ async function loadManifest(directory: string, runtime: string, context: Command
   const identity = { name: "pyodide", version, mainModuleSize: (await stat(path("pyodide.asm.wasm"))).size, loaderSize: (await stat(path(loaderName))).size };
   const load = async () => {
     const lock = existsSync(path("pyodide-lock.json")) ? JSON.parse(await readFile(path("pyodide-lock.json"), "utf8")) : undefined;
-    return { name: "pyodide", version, mainModule: new Uint8Array(await readFile(path("pyodide.asm.wasm"))), loader: await readFile(path(loaderName), "utf8"), ...(lock ? { lock } : {}) };
+    return { name: "pyodide", version, mainModule: await readBytes(path("pyodide.asm.wasm")), loader: await readFile(path(loaderName), "utf8"), ...(lock ? { lock } : {}) };
   };
   return cachedRuntimeManifest(identity, load, manifestCache(kilnCacheDir(context.env, { cwd: context.cwd })));
 }
