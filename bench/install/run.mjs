@@ -29,12 +29,19 @@ const work = mkdtempSync(join(tmpdir(), "bench-install-"));
 const cache = join(work, "kiln-cache");
 const env = { ...process.env, KILN_CACHE_DIR: cache, PIP_CONFIG_FILE: "/dev/null", CI: "true" };
 
+// The CPU time (user + system) of each timed process, through GNU time where it is installed: on
+// a loaded machine wall times swing with the load, CPU times much less.
+const gnuTime = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
+
 function run(command, args, options = {}) {
+  const cpuFile = join(work, "cpu.txt");
+  const [program, argv] = gnuTime ? [gnuTime, ["-f", "%U %S", "-o", cpuFile, command, ...args]] : [command, args];
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, args, { encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024, ...options });
+  const result = spawnSync(program, argv, { encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024, ...options });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${result.status}):\n${(result.stderr ?? "").slice(-3000)}`);
-  return { seconds, stdout: result.stdout };
+  const cpu = gnuTime ? readFileSync(cpuFile, "utf8").trim().split("\n").at(-1).split(" ").reduce((sum, part) => sum + Number(part), 0) : undefined;
+  return { seconds, cpu, stdout: result.stdout };
 }
 
 // Setup (not timed): resolve once with kiln from the public index, download the wheels, make a venv.
@@ -76,23 +83,30 @@ const sets = {
   common: { requirements: pinnedCommon, names: commonWheels, tools: ["kiln", ...(other ? ["kiln-other"] : []), "uv", "pip", "micropip"], noDeps: ["--no-deps"] },
 };
 const times = {};
+const cpuTimes = {};
 for (const [set, { requirements, names, tools: used, noDeps }] of Object.entries(sets)) {
   for (const tool of used) if (tool !== "micropip") run(...tools[tool](requirements, noDeps)); // warm the caches
   for (let round = 0; round < rounds; round++) {
     for (const tool of used) {
-      const seconds = tool === "micropip" ? micropip(names) : run(...tools[tool](requirements, noDeps)).seconds;
+      if (tool === "micropip") {
+        (times[`${set}/${tool}`] ??= []).push(micropip(names));
+        continue;
+      }
+      const { seconds, cpu } = run(...tools[tool](requirements, noDeps));
       (times[`${set}/${tool}`] ??= []).push(seconds);
+      if (cpu !== undefined) (cpuTimes[`${set}/${tool}`] ??= []).push(cpu);
     }
   }
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-console.log(`packages: ${allWheels.length} (common set, pure-Python wheels only: ${commonWheels.length}); rounds: ${rounds}; medians in seconds`);
+console.log(`packages: ${allWheels.length} (common set, pure-Python wheels only: ${commonWheels.length}); rounds: ${rounds}; medians in seconds (cpu: user + system of the process, not for micropip, timed inside Pyodide)`);
 for (const [set, { tools: used }] of Object.entries(sets)) {
   const kilnTime = median(times[`${set}/kiln`]);
   for (const tool of used) {
     const value = median(times[`${set}/${tool}`]);
     const ratio = tool === "kiln" ? "" : tool === "uv" ? `  kiln/uv = ${(kilnTime / value).toFixed(2)}×` : `  ${tool}/kiln = ${(value / kilnTime).toFixed(2)}×`;
-    console.log(`${set.padEnd(6)} ${tool.padEnd(10)} ${value.toFixed(3)} s  (min ${Math.min(...times[`${set}/${tool}`]).toFixed(3)})${ratio}`);
+    const cpu = cpuTimes[`${set}/${tool}`] ? `  cpu ${median(cpuTimes[`${set}/${tool}`]).toFixed(3)} s` : "";
+    console.log(`${set.padEnd(6)} ${tool.padEnd(10)} ${value.toFixed(3)} s  (min ${Math.min(...times[`${set}/${tool}`]).toFixed(3)})${cpu}${ratio}`);
   }
 }
 if (!process.env.KILN_BENCH_KEEP) rmSync(work, { recursive: true, force: true });

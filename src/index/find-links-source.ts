@@ -1,3 +1,4 @@
+import { digestHex, readCacheRecord, writeCacheRecord } from "../cache/index.js";
 import { KilnError } from "../core/index.js";
 import { normalizeName, parseName } from "../pep508/index.js";
 import type { DistributionFile } from "./distribution-file.js";
@@ -70,7 +71,24 @@ export class FindLinksSource implements PackageSource {
         hint: "kiln resolves from wheels; source distributions need a build step it does not run",
       });
     }
-    return readWheelMetadata(await this.files!.openFile(file.url), file.filename, this.files!.zipCodecs);
+    return this.localMetadata(file);
+  }
+
+  /**
+   * A local wheel's METADATA, cached (in the session's cache, as remote wheels' metadata is) under
+   * the file's URL and identity, so resolving from an unchanged directory opens no wheel.
+   */
+  private async localMetadata(file: DistributionFile): Promise<string> {
+    const files = this.files!;
+    const cache = this.session.cache;
+    const before = cache ? await files.identity?.(file.url) : undefined;
+    const key = before === undefined ? undefined : `metadata/v1/${await digestHex("sha256", new TextEncoder().encode(`local:${file.url}\n${before}`))}`;
+    const cached = key ? await readCacheRecord(cache!, key) : undefined;
+    if (cached) return new TextDecoder().decode(cached.body);
+    const text = await readWheelMetadata(await files.openFile(file.url), file.filename, files.zipCodecs);
+    // What was read while the file was being replaced belongs to neither version.
+    if (key && (await files.identity!(file.url)) === before) await writeCacheRecord(cache!, key, { url: file.url }, new TextEncoder().encode(text));
+    return text;
   }
 
   async fetchFile(file: DistributionFile, options: FetchFileOptions = {}): Promise<Uint8Array> {

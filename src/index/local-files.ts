@@ -16,4 +16,10 @@ export interface LocalFiles {
   openFile(fileUrl: string): Promise<RandomAccessSource>;
   /** The platform's native zip codecs, for reading METADATA out of local wheels faster. */
   zipCodecs?: ZipCodecs;
+  /**
+   * A string that changes whenever the file does (on Node: device, inode, size, modification
+   * and change times), or undefined when the file cannot be identified. With it, what is read
+   * out of a local wheel (its METADATA) is cached, so an unchanged wheel is not opened again.
+   */
+  identity?(fileUrl: string): Promise<string | undefined>;
 }

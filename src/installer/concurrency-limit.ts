@@ -1,5 +1,8 @@
 /** Runs work with at most a fixed number of tasks in flight; see {@link limitConcurrency}. */
-export type ConcurrencyLimit = <T>(work: () => Promise<T>) => Promise<T>;
+export type ConcurrencyLimit = (<T>(work: () => Promise<T>) => Promise<T>) & {
+  /** The bound, when known: {@link mapWithLimit} starts no more workers than this. */
+  readonly maximum?: number;
+};
 
 /**
  * A limiter shared by every file operation of an install, so many small writes overlap (the
@@ -13,7 +16,7 @@ export function limitConcurrency(maximum: number): ConcurrencyLimit {
   if (!Number.isInteger(maximum) || maximum < 1) throw new RangeError(`Concurrency must be a positive integer, not ${maximum}`);
   let running = 0;
   const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
+  const limit = async <T>(work: () => Promise<T>): Promise<T> => {
     // A finishing task hands its slot straight to the next waiter, so the count never overshoots.
     if (running >= maximum) await new Promise<void>((resolve) => waiting.push(resolve));
     else running++;
@@ -25,6 +28,7 @@ export function limitConcurrency(maximum: number): ConcurrencyLimit {
       else running--;
     }
   };
+  return Object.assign(limit, { maximum });
 }
 
 /**
@@ -38,18 +42,20 @@ export function limitConcurrency(maximum: number): ConcurrencyLimit {
 export async function mapWithLimit<T, R>(items: readonly T[], limit: ConcurrencyLimit, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   let failure: { error: unknown } | undefined;
   const results = new Array<R>(items.length);
-  await Promise.all(
-    items.map((item, index) =>
-      limit(async () => {
-        if (failure) return;
-        try {
-          results[index] = await work(item, index);
-        } catch (error) {
-          failure ??= { error };
-        }
-      }),
-    ),
-  );
+  let next = 0;
+  // A few workers take the items in turn, rather than one queued task per item: an install maps
+  // thousands of files, and thousands of waiting promises cost more than the files' operations.
+  const worker = async () => {
+    while (next < items.length && !failure) {
+      const index = next++;
+      try {
+        results[index] = await limit(() => work(items[index]!, index));
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(items.length, limit.maximum ?? 16) }, worker));
   if (failure) throw failure.error;
   return results;
 }

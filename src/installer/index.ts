@@ -22,7 +22,7 @@
  */
 export { installWheel, installWheels, type InstallOptions, type InstallResult } from "./install-wheels.js";
 export type { DirectUrl, StagedWheel, WheelToInstall } from "./stage-wheel.js";
-export { UnpackedWheelCache, type CachedWheel } from "./unpacked-wheel-cache.js";
+export { UnpackedWheelCache, type CachedWheel, type UnpackedPruneOptions, type UnpackedPruneResult } from "./unpacked-wheel-cache.js";
 export { unpackWheel, type UnpackedFile, type UnpackedWheel, type UnpackWheelOptions } from "./unpack-wheel.js";
 export { parseLinkMode, linkModes, type LinkMode } from "./link-mode.js";
 export { limitConcurrency, mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";

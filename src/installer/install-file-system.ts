@@ -4,6 +4,8 @@ export interface FileStat {
   size: number;
   /** Permission bits, such as 0o755. */
   mode: number;
+  /** Last modification, in ms since the epoch, where the platform keeps it. */
+  modifiedMs?: number;
 }
 
 /** Options for {@link InstallFileSystem.writeFile}. */
@@ -54,6 +56,11 @@ export interface InstallFileSystem {
   /** Describes a path without following symbolic links; undefined when it does not exist. */
   stat(path: string): Promise<FileStat | undefined>;
   exists(path: string): Promise<boolean>;
+  /**
+   * Sets a file's modification time (ms since the epoch), where the platform has one: caches
+   * mark an entry as used with it, so pruning can tell unused entries.
+   */
+  setModified?(path: string, timeMs: number): Promise<void>;
   /** The current process, written into lock files. */
   lockOwner(): LockOwner;
   /** Whether a lock's owner still runs: true, false, or undefined when it cannot be told (another host). */

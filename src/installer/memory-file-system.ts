@@ -1,7 +1,7 @@
 import type { FileStat, InstallFileSystem, LockOwner, WriteFileOptions } from "./install-file-system.js";
 import { baseName, joinPath, parentPath } from "./paths.js";
 
-type Node = { kind: "file"; data: Uint8Array; mode: number } | { kind: "directory"; mode: number };
+type Node = ({ kind: "file"; data: Uint8Array; mode: number } | { kind: "directory"; mode: number }) & { modifiedMs?: number };
 
 /** Options for {@link memoryFileSystem}. */
 export interface MemoryFileSystemOptions {
@@ -13,6 +13,8 @@ export interface MemoryFileSystemOptions {
   linkError?: string;
   /** Owners considered alive; default: only `owner`. */
   isAlive?: (owner: LockOwner) => boolean | undefined;
+  /** The clock for modification times; default `Date.now`. */
+  now?: () => number;
 }
 
 /** An in-memory {@link InstallFileSystem}, with a way to look inside. */
@@ -42,6 +44,7 @@ export function memoryFileSystem(options: MemoryFileSystemOptions = {}): MemoryF
 
 function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<string, Node>): MemoryFileSystem {
   const owner = options.owner ?? { pid: 1, hostname: "memory" };
+  const now = options.now ?? Date.now;
   let used = [...nodes.values()].reduce((sum, node) => sum + (node.kind === "file" ? node.data.length : 0), 0);
   const directory = (path: string) => {
     const node = nodes.get(path);
@@ -67,8 +70,8 @@ function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<str
       if (options.capacity !== undefined && used - freed + data.length > options.capacity) fail("ENOSPC", path);
       used += data.length - freed;
       // Writing an existing file writes through to its inode, hard links included, as POSIX does.
-      if (existing?.kind === "file") Object.assign(existing, { data: data.slice(), mode: writeOptions.mode ?? 0o644 });
-      else nodes.set(target, { kind: "file", data: data.slice(), mode: writeOptions.mode ?? 0o644 });
+      if (existing?.kind === "file") Object.assign(existing, { data: data.slice(), mode: writeOptions.mode ?? 0o644, modifiedMs: now() });
+      else nodes.set(target, { kind: "file", data: data.slice(), mode: writeOptions.mode ?? 0o644, modifiedMs: now() });
     },
     async link(from, to) {
       const node = nodes.get(joinPath(from));
@@ -92,7 +95,7 @@ function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<str
       if (node?.kind === "directory") return;
       if (node) fail("EEXIST", path);
       await fs.mkdir(parentPath(target));
-      nodes.set(target, { kind: "directory", mode: 0o755 });
+      nodes.set(target, { kind: "directory", mode: 0o755, modifiedMs: now() });
     },
     async rename(from, to) {
       const source = joinPath(from);
@@ -134,7 +137,12 @@ function createMemoryFileSystem(options: MemoryFileSystemOptions, nodes: Map<str
     async stat(path): Promise<FileStat | undefined> {
       const node = nodes.get(joinPath(path));
       if (node === undefined) return undefined;
-      return { kind: node.kind, size: node.kind === "file" ? node.data.length : 0, mode: node.mode };
+      return { kind: node.kind, size: node.kind === "file" ? node.data.length : 0, mode: node.mode, ...(node.modifiedMs === undefined ? {} : { modifiedMs: node.modifiedMs }) };
+    },
+    async setModified(path, timeMs) {
+      const node = nodes.get(joinPath(path));
+      if (node === undefined) fail("ENOENT", path);
+      node.modifiedMs = timeMs;
     },
     async exists(path) {
       return nodes.has(joinPath(path));

@@ -26,6 +26,8 @@ test("joinPath and relativePath agree with node:path's posix functions on absolu
       assert.equal(joinPath(a), posix.normalize(a).replace(/(.)\/$/, "$1"));
       assert.equal(joinPath(b.slice(1)), posix.normalize(b.slice(1)).replace(/(.)\/$/, "$1"));
       assert.equal(relativePath(a, b), posix.relative(a, b) || ".");
+      assert.equal(parentPath(a), posix.dirname(posix.normalize(a).replace(/(.)\/$/, "$1")));
+      assert.equal(parentPath(b.slice(1)), joinPath(b.slice(1), ".."), "relative paths keep joinPath's meaning");
     }),
   );
 });

@@ -36,7 +36,11 @@ export function joinPath(...parts: string[]): string {
  * parentPath("/env/bin/tool"); // "/env/bin"
  */
 export function parentPath(path: string): string {
-  return joinPath(path, "..");
+  const normal = joinPath(path);
+  // The common case, an absolute path, without the ".." round trip through normalization.
+  if (!normal.startsWith("/")) return joinPath(normal, "..");
+  const slash = normal.lastIndexOf("/");
+  return slash === 0 ? "/" : normal.slice(0, slash);
 }
 
 /**

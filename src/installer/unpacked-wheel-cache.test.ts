@@ -139,3 +139,44 @@ test("a wheel whose RECORD does not match is refused before anything is cached",
   assert.equal(await cache.has(sha256Of(wheel.bytes)), false);
   assert.equal(await fs.exists(`${cacheRoot}/sha256`), false);
 });
+
+test("prune removes entries unused for the maximum age, damaged entries and stale temporary directories; opening marks an entry used", async () => {
+  const day = 86_400_000;
+  let clock = Date.UTC(2026, 0, 1);
+  const fs = memoryFileSystem({ now: () => clock });
+  const cache = new UnpackedWheelCache({ fs, root: cacheRoot, now: () => clock });
+  const [old, used, damaged] = ["1.0", "2.0", "3.0"].map((version) => demoWheel(version));
+  for (const [index, wheel] of [old!, used!, damaged!].entries()) {
+    await installWheels([wheelInput(wheel)], { scheme: venvScheme(`/env${index}`, "3.14"), fs, wheelCache: cache });
+  }
+  const entry = (wheel: { bytes: Uint8Array }) => cache.entryDirectory(sha256Of(wheel.bytes));
+  await fs.remove(`${entry(damaged!)}/files/demo/sub/data.txt`);
+  await fs.mkdir(`${cacheRoot}/tmp/${(clock - 2 * 3_600_000).toString(36)}-dead`);
+  clock += 20 * day;
+  assert.ok(await cache.open(sha256Of(used!.bytes), limit), "an intact entry opens");
+  clock += 20 * day - 1_000;
+  const live = `${(clock - 60_000).toString(36)}-live`;
+  await fs.mkdir(`${cacheRoot}/tmp/${live}`);
+
+  const result = await cache.prune({ maxAgeMs: 30 * day, limit });
+
+  assert.equal(await cache.has(sha256Of(old!.bytes)), false, "unused for 40 days");
+  assert.equal(await cache.has(sha256Of(used!.bytes)), true, "used 20 days ago");
+  assert.equal(await fs.exists(entry(damaged!)), false, "a file is missing");
+  assert.deepEqual(await fs.list(`${cacheRoot}/tmp`), [live], "a temporary directory of a live process is kept");
+  assert.equal(result.removedEntries, 3);
+  assert.equal(result.keptEntries, 1);
+  const usedFiles = JSON.parse(decoder.decode(await fs.readFile(`${entry(used!)}/entry.json`))).files as [string, number][];
+  assert.equal(result.keptFiles, usedFiles.length + 1);
+  assert.equal(result.keptBytes, usedFiles.reduce((sum, [, size]) => sum + size, 0) + (await fs.stat(`${entry(used!)}/entry.json`))!.size);
+  // What was installed from the removed entries is still there.
+  assert.equal(decoder.decode(await fs.readFile("/env0/lib/python3.14/site-packages/demo/sub/data.txt")), "data\n");
+  assert.deepEqual(await cache.prune({ maxAgeMs: 30 * day, limit }), { removedEntries: 0, removedFiles: 0, removedBytes: 0, keptEntries: 1, keptFiles: result.keptFiles, keptBytes: result.keptBytes });
+});
+
+test("prune of a cache directory that does not exist removes nothing and creates nothing", async () => {
+  const fs = memoryFileSystem();
+  const result = await new UnpackedWheelCache({ fs, root: cacheRoot }).prune({ maxAgeMs: 0, limit });
+  assert.deepEqual(result, { removedEntries: 0, removedFiles: 0, removedBytes: 0, keptEntries: 0, keptFiles: 0, keptBytes: 0 });
+  assert.equal(await fs.exists(cacheRoot), false);
+});

@@ -14,7 +14,27 @@ const manifestName = "entry.json";
 const manifestKind = "kiln-unpacked-wheel";
 /** Temporary directories older than this are left over by killed processes. */
 const staleTemporaryMs = 3_600_000;
+/** An entry used within this long is not marked as used again: pruning works in days, and a mark is a write. */
+const useMarkIntervalMs = 3_600_000;
 const encoder = new TextEncoder();
+
+/** Options for {@link UnpackedWheelCache.prune}. */
+export interface UnpackedPruneOptions {
+  /** Entries not used for longer than this are removed. */
+  maxAgeMs: number;
+  now?: number;
+  limit: ConcurrencyLimit;
+}
+
+/** What {@link UnpackedWheelCache.prune} did; files and bytes are those the entries' manifests list. */
+export interface UnpackedPruneResult {
+  removedEntries: number;
+  removedFiles: number;
+  removedBytes: number;
+  keptEntries: number;
+  keptFiles: number;
+  keptBytes: number;
+}
 
 interface Manifest {
   kind: typeof manifestKind;
@@ -40,7 +60,8 @@ interface Manifest {
  * built in `<root>/tmp/` and renamed into place whole, so a reader sees a complete entry or none,
  * also with two kiln processes at once (the loser of the rename uses the winner's entry). Opening
  * an entry checks that every file of its manifest is there with its size (a stat per file, no
- * reading); a damaged or partial entry is moved aside, deleted and rebuilt.
+ * reading); a damaged or partial entry is moved aside, deleted and rebuilt. Opening an entry also
+ * marks it as used (its manifest's modification time, at most hourly), which {@link prune} reads.
  *
  * @example
  * const cache = new UnpackedWheelCache({ fs: nodeFileSystem(), root: "/home/me/.cache/kiln/unpacked-v1" });
@@ -49,11 +70,13 @@ interface Manifest {
 export class UnpackedWheelCache {
   readonly fs: InstallFileSystem;
   readonly root: string;
+  readonly #now: () => number;
   #cleanedTemporary = false;
 
-  constructor(options: { fs: InstallFileSystem; root: string }) {
+  constructor(options: { fs: InstallFileSystem; root: string; now?: () => number }) {
     this.fs = options.fs;
     this.root = joinPath(options.root);
+    this.#now = options.now ?? Date.now;
   }
 
   /** The directory of the entry for a wheel with this sha256. */
@@ -91,7 +114,76 @@ export class UnpackedWheelCache {
       await this.discard(directory);
       return undefined;
     }
+    await this.#markUsed(joinPath(directory, manifestName));
     return entry;
+  }
+
+  /**
+   * Removes entries not used for `maxAgeMs`, damaged entries (an unreadable manifest, a file
+   * missing or of the wrong size, a name that is not a sha256) and temporary directories left by
+   * killed processes. Files installed by hard link from a removed entry stay installed (they keep
+   * their own link), so this never breaks an environment; an install running at the same time as
+   * the prune may fail and can be run again.
+   *
+   * @example
+   * const result = await cache.prune({ maxAgeMs: 30 * 86_400_000, limit: limitConcurrency(16) });
+   */
+  async prune(options: UnpackedPruneOptions): Promise<UnpackedPruneResult> {
+    const now = options.now ?? this.#now();
+    const result: UnpackedPruneResult = { removedEntries: 0, removedFiles: 0, removedBytes: 0, keptEntries: 0, keptFiles: 0, keptBytes: 0 };
+    const temporary = joinPath(this.root, "tmp");
+    for (const name of await this.#listIfPresent(temporary)) {
+      const started = Number.parseInt(name.split("-")[0]!, 36);
+      if (Number.isFinite(started) && now - started <= staleTemporaryMs) continue;
+      await this.fs.remove(joinPath(temporary, name), { recursive: true });
+      result.removedEntries++;
+    }
+    const byDigest = joinPath(this.root, "sha256");
+    for (const prefix of await this.#listIfPresent(byDigest)) {
+      const shard = joinPath(byDigest, prefix);
+      for (const name of await this.#listIfPresent(shard)) {
+        const { keep, files, bytes } = await this.#judge(shard, name, { now, maxAgeMs: options.maxAgeMs, limit: options.limit });
+        if (keep) {
+          result.keptEntries++;
+          result.keptFiles += files;
+          result.keptBytes += bytes;
+        } else {
+          await this.discard(joinPath(shard, name));
+          result.removedEntries++;
+          result.removedFiles += files;
+          result.removedBytes += bytes;
+        }
+      }
+      if ((await this.#listIfPresent(shard)).length === 0) await this.fs.remove(shard).catch(() => undefined);
+    }
+    return result;
+  }
+
+  /** Whether prune keeps the entry `<shard>/<name>`, and the files and bytes its manifest lists. */
+  async #judge(shard: string, name: string, options: { now: number; maxAgeMs: number; limit: ConcurrencyLimit }): Promise<{ keep: boolean; files: number; bytes: number }> {
+    const directory = joinPath(shard, name);
+    const manifestPath = joinPath(directory, manifestName);
+    const stat = await this.fs.stat(manifestPath);
+    const entry = /^[0-9a-f]{64}$/.test(name) && stat?.kind === "file" ? decodeManifest(await this.fs.readFile(manifestPath), name, joinPath(directory, "files")) : undefined;
+    if (entry === undefined) return { keep: false, files: 0, bytes: 0 };
+    const files = entry.files.length + 1;
+    const bytes = entry.files.reduce((sum, file) => sum + file.size, stat!.size);
+    const fresh = stat!.modifiedMs === undefined || options.now - stat!.modifiedMs <= options.maxAgeMs;
+    return { keep: fresh && (await this.#isComplete(entry, options.limit)), files, bytes };
+  }
+
+  async #listIfPresent(directory: string): Promise<string[]> {
+    return (await this.fs.stat(directory))?.kind === "directory" ? this.fs.list(directory) : [];
+  }
+
+  /** Marks an entry as used now, unless it was marked within the last hour or the platform has no file times. */
+  async #markUsed(manifestPath: string): Promise<void> {
+    if (this.fs.setModified === undefined) return;
+    const now = this.#now();
+    const modified = (await this.fs.stat(manifestPath))?.modifiedMs;
+    if (modified !== undefined && now - modified <= useMarkIntervalMs) return;
+    // A read-only cache still installs; the entry just looks unused to prune.
+    await this.fs.setModified(manifestPath, now).catch(() => undefined);
   }
 
   /**

@@ -14,8 +14,15 @@ interface Remembered {
   sha256: string;
 }
 
-/** What identifies one version of a file: a rewrite or replacement changes at least one part. */
-function identityOf(path: string): string | undefined {
+/**
+ * What identifies one version of a file: its device, inode, size, and modification and change
+ * times in nanoseconds (a rewrite or replacement changes at least one; no user can set the change
+ * time back); undefined when it is not a regular file.
+ *
+ * @example
+ * fileIdentity("/wheels/demo-1.0-py3-none-any.whl"); // "2049:1234:5120:1700000000000000000:1700000000000000000"
+ */
+export function fileIdentity(path: string): string | undefined {
   const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
   if (stat === undefined || !stat.isFile()) return undefined;
   return [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs].join(":");
@@ -39,7 +46,7 @@ export function nodeFileDigests(cacheDir: string): FileDigests {
   return {
     async get(url) {
       const path = fileURLToPath(url);
-      const identity = identityOf(path);
+      const identity = fileIdentity(path);
       if (identity === undefined) return undefined;
       let remembered: Remembered;
       try {
@@ -52,10 +59,10 @@ export function nodeFileDigests(cacheDir: string): FileDigests {
     },
     async beforeRead(url) {
       const path = fileURLToPath(url);
-      const before = identityOf(path);
+      const before = fileIdentity(path);
       return async (sha256) => {
         // Bytes read while the file was being replaced must not be remembered for either version.
-        if (before === undefined || identityOf(path) !== before) return;
+        if (before === undefined || fileIdentity(path) !== before) return;
         const target = recordPath(path);
         mkdirSync(dirname(target), { recursive: true });
         // Written whole and renamed, so a reader never sees half a record.

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { copyFile, open, rm } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";
@@ -93,8 +93,9 @@ export function nodeFileSystem(): InstallFileSystem {
       const stat = lstatSync(path, { throwIfNoEntry: false });
       if (stat === undefined) return undefined;
       const kind = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
-      return { kind, size: stat.size, mode: stat.mode & 0o7777 };
+      return { kind, size: stat.size, mode: stat.mode & 0o7777, modifiedMs: stat.mtimeMs };
     },
+    setModified: async (path, timeMs) => utimesSync(path, timeMs / 1000, timeMs / 1000),
     exists: async (path) => {
       try {
         return lstatSync(path, { throwIfNoEntry: false }) !== undefined;

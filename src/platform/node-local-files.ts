@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { RandomAccessSource } from "../archive/index.js";
 import { KilnError } from "../core/index.js";
 import type { LocalFiles } from "../index/index.js";
+import { fileIdentity } from "./node-file-digests.js";
 import { nodeZipCodecs } from "./node-zip-codecs.js";
 
 /**
@@ -30,6 +31,7 @@ export const nodeLocalFiles: LocalFiles = {
     });
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   },
+  identity: async (fileUrl) => fileIdentity(fileURLToPath(fileUrl)),
   async openFile(fileUrl) {
     const path = fileURLToPath(fileUrl);
     const bytes = await fileSource(path).catch((error) => {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { zipSync } from "fflate";
+import { MemoryCacheStore } from "../../src/cache/index.js";
 import { isKilnError } from "../../src/core/index.js";
 import { FindLinksSource, HttpSession, PyodideLockSource, combineSources, fetchHttpClient, type VersionedFiles } from "../../src/index/index.js";
 import { nodeLocalFiles } from "../../src/platform/node.js";
@@ -105,6 +106,27 @@ test("find-links directory: files matched by project, metadata read from the loc
   assert.deepEqual((await links.listFiles("demo-extra")).map((f) => f.filename), ["demo_extra-1.0-py3-none-any.whl"]);
   const missing = new FindLinksSource({ location: pathToFileURL(join(directory, "nope")).href, session: session(), files: nodeLocalFiles });
   await assert.rejects(missing.listFiles("demo"), (e) => isKilnError(e, "findLinksUnreadable") && e.message.includes("nope"));
+});
+
+test("find-links directory: a wheel's METADATA is cached by the file's identity, so an unchanged wheel is not opened again", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "kiln-links-"));
+  const path = join(directory, "demo-1.0-py3-none-any.whl");
+  writeFileSync(path, localWheel());
+  const cache = new MemoryCacheStore();
+  let opened = 0;
+  const files = { ...nodeLocalFiles, openFile: (url: string) => (opened++, nodeLocalFiles.openFile(url)) };
+  const source = () => new FindLinksSource({ location: pathToFileURL(directory).href, session: new HttpSession({ http: fetchHttpClient(), cache }), files });
+  const [wheel] = await source().listFiles("demo");
+  assert.equal(await source().fetchMetadata(wheel!), metadataText("demo", "1.0", ["dep"]));
+  assert.equal(await source().fetchMetadata(wheel!), metadataText("demo", "1.0", ["dep"]));
+  assert.equal(opened, 1, "the second read comes from the cache");
+  // Rewritten in place with other metadata: its identity changes, so it is read again.
+  writeFileSync(path, zipSync({ "demo-1.0.dist-info/METADATA": new TextEncoder().encode(metadataText("demo", "1.0", ["other"])), "demo-1.0.dist-info/WHEEL": new TextEncoder().encode("Wheel-Version: 1.0\n") }));
+  assert.equal(await source().fetchMetadata(wheel!), metadataText("demo", "1.0", ["other"]));
+  assert.equal(opened, 2);
+  const uncached = new FindLinksSource({ location: pathToFileURL(directory).href, session: session(), files });
+  await uncached.fetchMetadata(wheel!);
+  assert.equal(opened, 3, "without a cache every read opens the wheel");
 });
 
 test("find-links page: links relative to the page, hashes checked, combined before an index", async () => {

@@ -17,6 +17,7 @@ before(async () => {
     { name: "lib", version: "2.1", files: { "lib/__init__.py": "V = '2.1'\n" } },
     { name: "lib", version: "3.0", tag: "cp314-cp314-manylinux_2_17_x86_64", files: { "lib/__init__.py": "" } },
     { name: "solo", version: "0.5", requires: ["lib"], files: { "solo.py": "" } },
+    { name: "pinned", version: "1.0", requires: ["lib==2.0"], files: { "pinned.py": "" } },
     { name: "native", version: "1.0", tag: "cp314-cp314-manylinux_2_17_x86_64", files: { "native.py": "" } },
     { name: "native", version: "1.0", tag: "cp314-cp314-macosx_11_0_arm64", files: { "native.py": "" } },
     { name: "wasmy", version: "1.0", tag: "cp314-cp314-pyemscripten_2026_0_wasm32", files: { "wasmy.py": "" } },
@@ -72,6 +73,7 @@ test("--no-deps installs only what is named; check then reports the missing depe
   const env = environment();
   const result = await env.pip("install", "--no-deps", "solo", "-i", index.url);
   assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /solo 0\.5 requires lib, which is not installed\./, "the after-install check warns");
   assert.deepEqual(env.installed(), ["solo-0.5.dist-info"]);
   const check = await env.pip("check");
   assert.equal(check.code, 1);
@@ -261,4 +263,14 @@ test("installed files are hard links into kiln's unpacked-wheel cache unless --l
   const bad = await env.pip("install", "lib==2.1", "--link-mode", "symlink", "-i", index.url);
   assert.notEqual(bad.code, 0);
   assert.match(bad.stderr, /--link-mode "symlink": not a link mode/);
+});
+
+test("after installing, a distribution outside the resolution whose requirement broke is warned about; a consistent resolution is not checked again", async () => {
+  const env = environment();
+  const first = await env.pip("install", "pinned", "-i", index.url);
+  assert.equal(first.code, 0, first.stderr);
+  assert.doesNotMatch(first.stderr, /requires|has requirement/);
+  const upgrade = await env.pip("install", "lib==2.1", "-i", index.url);
+  assert.equal(upgrade.code, 0, upgrade.stderr);
+  assert.match(upgrade.stderr, /pinned 1\.0 has requirement lib==2\.0, but you have lib 2\.1\./);
 });

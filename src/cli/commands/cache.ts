@@ -1,7 +1,11 @@
 import { rm } from "node:fs/promises";
+import { join } from "node:path";
 import { KilnError } from "../../core/index.js";
 import { pruneCache } from "../../cache/index.js";
+import { limitConcurrency, UnpackedWheelCache } from "../../installer/index.js";
 import { NodeCacheStore, isKilnCacheDirectory, kilnCacheDir } from "../../platform/node.js";
+import { nodeFileSystem } from "../../platform/node-file-system.js";
+import { unpackedWheelsFolder } from "../../platform/node-wheel-cache.js";
 import { defineCommand, jsonOption, type CommandContext } from "../command.js";
 
 const cacheDirOption = { name: "cache-dir", type: "string" as const, valueName: "DIR", description: "Use this cache directory (default: KILN_CACHE_DIR, else the platform's)" };
@@ -44,7 +48,8 @@ const cleanCommand = defineCommand({
 const pruneCommand = defineCommand({
   name: "prune",
   summary: "Remove unused, expired and damaged cache entries",
-  description: "Removes index cache entries unused for --max-age days, damaged entries and temporary files left by interrupted runs.",
+  description:
+    "Removes index cache entries and unpacked wheels unused for --max-age days, damaged entries and temporary files left by interrupted runs. Environments keep what they installed from a removed unpacked wheel (hard links are independent of the cache).",
   options: [cacheDirOption, { name: "max-age", type: "string", valueName: "DAYS", description: "Remove entries unused for this many days (default 30)" }, jsonOption],
   run: async (context) => {
     const root = cacheRoot(context);
@@ -54,10 +59,16 @@ const pruneCommand = defineCommand({
     const temporary = await store.removeStaleTemporaryFiles(3_600_000);
     result.removedFiles += temporary.files;
     result.removedBytes += temporary.bytes;
-    if (context.arguments.options.json) context.output.json({ directory: root, ...result });
+    const unpacked = await new UnpackedWheelCache({ fs: nodeFileSystem(), root: join(root, unpackedWheelsFolder) }).prune({ maxAgeMs: days * 86_400_000, limit: limitConcurrency(16) });
+    result.removedFiles += unpacked.removedFiles;
+    result.removedBytes += unpacked.removedBytes;
+    result.keptFiles += unpacked.keptFiles;
+    result.keptBytes += unpacked.keptBytes;
+    const unpackedWheels = { removed: unpacked.removedEntries, kept: unpacked.keptEntries };
+    if (context.arguments.options.json) context.output.json({ directory: root, ...result, unpackedWheels });
     else {
-      context.output.line(`Removed ${result.removedFiles} files (${formatBytes(result.removedBytes)}) from ${root}`);
-      context.output.line(`Kept ${result.keptFiles} files (${formatBytes(result.keptBytes)})`);
+      context.output.line(`Removed ${result.removedFiles} files (${formatBytes(result.removedBytes)}) from ${root}, including ${plural(unpackedWheels.removed, "unpacked wheel")}`);
+      context.output.line(`Kept ${result.keptFiles} files (${formatBytes(result.keptBytes)}), including ${plural(unpackedWheels.kept, "unpacked wheel")}`);
     }
     return 0;
   },
@@ -77,6 +88,10 @@ function parseDays(value: unknown): number {
     throw new KilnError("usage", `--max-age takes a number of days, not "${String(value)}"`);
   }
   return Number(value);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function formatBytes(bytes: number): string {

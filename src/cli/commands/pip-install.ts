@@ -146,7 +146,9 @@ async function installWanted(
   reporter.info(`Installed ${result.installed.length} package${result.installed.length === 1 ? "" : "s"} in ${Date.now() - installStarted} ms`);
   for (const removed of result.removed) reporter.debug(`Removed ${removed.name} ${removed.version}`);
   say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
-  await warnAboutConflicts(environment, new Set(changing.map((p) => p.name)), reporter);
+  if (mayConflict({ noDeps: options["no-deps"] === true, installed, planned: plan.packages })) {
+    await warnAboutConflicts(environment, new Set(changing.map((p) => p.name)), reporter);
+  }
   return 0;
 }
 
@@ -183,6 +185,18 @@ async function writeReport(context: CommandContext, file: string, packages: Plan
 }
 
 /** pip's after-install check: dependency conflicts that involve what was just installed. */
+/**
+ * Whether the installation can have broken a requirement, so that pip's after-install check is
+ * worth reading every installed METADATA again: with dependencies resolved and every distribution
+ * that was installed before part of the resolution (kept, upgraded or replaced), the environment
+ * is the resolver's consistent answer (the common case of installing into a fresh environment).
+ */
+function mayConflict(options: { noDeps: boolean; installed: readonly { name: string }[]; planned: readonly PlannedPackage[] }): boolean {
+  if (options.noDeps) return true;
+  const resolved = new Set(options.planned.map((p) => normalizeName(p.name)));
+  return options.installed.some((dist) => !resolved.has(normalizeName(dist.name)));
+}
+
 async function warnAboutConflicts(environment: PipEnvironment, changed: ReadonlySet<string>, reporter: Reporter): Promise<void> {
   const installed = await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false });
   const broken = checkInstalled(installed, environment.target.markerEnvironment).filter(

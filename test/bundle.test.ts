@@ -1,0 +1,48 @@
+// The bundled CLI (scripts/bundle.mjs) must keep working for files kiln loads by path at run time:
+// `new URL("./x.js", import.meta.url)` in a bundled chunk resolves next to the chunk, so every such
+// file must be an entry of the bundle, and `../../` references must reach the package root from
+// dist/bundle/ as they do from tsc's dist/<layer>/.
+import { strict as assert } from "node:assert";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bundle = join(root, "dist", "bundle");
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") ? [path] : [];
+  });
+}
+
+/** Every `new URL("<reference>", import.meta.url)` in src/, by file. */
+function pathReferences(): { file: string; reference: string }[] {
+  const found: { file: string; reference: string }[] = [];
+  for (const file of sourceFiles(join(root, "src"))) {
+    for (const match of readFileSync(file, "utf8").matchAll(/new URL\(\s*"([^"]+)",\s*import\.meta\.url\s*\)/g)) {
+      found.push({ file: relative(root, file), reference: match[1]! });
+    }
+  }
+  return found;
+}
+
+test("the source has path references to check (the pattern still matches how kiln loads its workers)", () => {
+  const references = pathReferences().map(({ reference }) => reference);
+  assert.ok(references.includes("./node-python-worker.js"), references.join(", "));
+  assert.ok(references.includes("../../bin/kiln.js"), references.join(", "));
+});
+
+test("every file kiln loads by path resolves from the bundle's directory", { skip: !existsSync(bundle) && "dist/bundle is not built (npm run build)" }, () => {
+  for (const { file, reference } of pathReferences()) {
+    const fromBundle = fileURLToPath(new URL(reference, `file://${bundle}/chunk.js`));
+    assert.ok(existsSync(fromBundle), `${file} loads "${reference}" by path; from dist/bundle/ that is ${relative(root, fromBundle)}, which the bundle lacks (add an entry point in scripts/bundle.mjs)`);
+  }
+});
+
+test("bin/kiln.js runs the bundle", () => {
+  assert.match(readFileSync(join(root, "bin", "kiln.js"), "utf8"), /from "\.\.\/dist\/bundle\/kiln\.js"/);
+});
