@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { BlobCache } from "./blob-cache.js";
-import { readCacheRecord, writeCacheRecord } from "./cache-record.js";
+import { openCacheRecord, readCacheRecord, writeCacheRecord } from "./cache-record.js";
 import { digestHex, strongestHash } from "./digest.js";
 import { MemoryCacheStore } from "./memory-cache-store.js";
 import { pruneCache } from "./prune-cache.js";
@@ -60,4 +60,22 @@ test("pruneCache removes old, damaged and dangling entries and leaves other buck
   const later = await pruneCache(store, { now: Date.now() + 31 * 86_400_000 });
   assert.equal(later.keptFiles, 0);
   assert.deepEqual((await store.list("")).map((e) => e.key), ["runtime/snapshot"]);
+});
+
+test("openCacheRecord gives the metadata at once and checks the body only when asked; a damaged body is deleted", async () => {
+  const store = new MemoryCacheStore();
+  await writeCacheRecord(store, "http/v1/ab", { url: "u" }, bytes);
+  const intact = await openCacheRecord<{ url: string }>(store, "http/v1/ab");
+  assert.deepEqual(intact?.meta, { url: "u" });
+  assert.deepEqual(await intact!.body(), bytes);
+  const stored = (await store.read("http/v1/ab"))!;
+  stored[stored.length - 1]! ^= 1;
+  await store.write("http/v1/ab", stored);
+  const damaged = await openCacheRecord<{ url: string }>(store, "http/v1/ab");
+  assert.deepEqual(damaged?.meta, { url: "u" }, "the header still reads");
+  assert.equal(await damaged!.body(), undefined);
+  assert.equal(await store.read("http/v1/ab"), undefined, "and the entry is gone");
+  await store.write("http/v1/cd", new TextEncoder().encode("kiln-record-1\nnot json\nbody"));
+  assert.equal(await openCacheRecord(store, "http/v1/cd"), undefined);
+  assert.equal(await store.read("http/v1/cd"), undefined);
 });

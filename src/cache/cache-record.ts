@@ -47,15 +47,68 @@ export async function readCacheRecord<Meta>(store: CacheStore, key: string): Pro
  * const ok = (await decodeRecord(bytes)) !== undefined;
  */
 export async function decodeRecord<Meta>(bytes: Uint8Array): Promise<CacheRecord<Meta> | undefined> {
+  const split = splitRecord<Meta>(bytes);
+  if (!split || !(await bodyMatches(split.header, split.body))) return undefined;
+  return { meta: split.header.meta as Meta, body: split.body };
+}
+
+interface RecordHeader<Meta> {
+  sha256?: unknown;
+  size?: unknown;
+  meta?: Meta;
+}
+
+/** A record's parsed header and its (unchecked) body; undefined when the header is damaged. */
+function splitRecord<Meta>(bytes: Uint8Array): { header: RecordHeader<Meta>; body: Uint8Array } | undefined {
   const headerEnd = bytes.indexOf(10, magic.length);
   if (headerEnd < 0 || new TextDecoder().decode(bytes.subarray(0, magic.length)) !== magic) return undefined;
-  let header: { sha256?: unknown; size?: unknown; meta?: Meta };
+  let header: RecordHeader<Meta>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(magic.length, headerEnd)));
   } catch {
     return undefined;
   }
-  const body = bytes.subarray(headerEnd + 1);
-  if (header.size !== body.byteLength || header.sha256 !== (await digestHex("sha256", body))) return undefined;
-  return { meta: header.meta as Meta, body };
+  if (typeof header !== "object" || header === null) return undefined;
+  return { header, body: bytes.subarray(headerEnd + 1) };
+}
+
+async function bodyMatches(header: RecordHeader<unknown>, body: Uint8Array): Promise<boolean> {
+  return header.size === body.byteLength && header.sha256 === (await digestHex("sha256", body));
+}
+
+/** A cache record whose body is verified only when asked for ({@link openCacheRecord}). */
+export interface OpenedCacheRecord<Meta> {
+  meta: Meta;
+  /** The body once its size and sha256 check out; undefined (and the entry deleted) when damaged. Memoized. */
+  body(): Promise<Uint8Array | undefined>;
+}
+
+/**
+ * Reads a record's metadata now and leaves checking its body for later: a caller that only
+ * needs the metadata first (HTTP freshness, validators) can act on it before paying for the
+ * body's checksum. `undefined` when absent, or when the header is damaged (then the entry is
+ * deleted).
+ *
+ * @example
+ * const record = await openCacheRecord<{ url: string }>(store, "http/v1/ab12");
+ * const body = record && (await record.body());
+ */
+export async function openCacheRecord<Meta>(store: CacheStore, key: string): Promise<OpenedCacheRecord<Meta> | undefined> {
+  const bytes = await store.read(key);
+  if (bytes === undefined) return undefined;
+  const split = splitRecord<Meta>(bytes);
+  if (!split) {
+    await store.delete(key);
+    return undefined;
+  }
+  let checked: Promise<Uint8Array | undefined> | undefined;
+  return {
+    meta: split.header.meta as Meta,
+    body: () =>
+      (checked ??= (async () => {
+        if (await bodyMatches(split.header, split.body)) return split.body;
+        await store.delete(key);
+        return undefined;
+      })()),
+  };
 }

@@ -13,7 +13,7 @@ export { checkCacheKey, type CacheStore, type CacheStoreEntry } from "./cache-st
 export { MemoryCacheStore } from "./memory-cache-store.js";
 export { BlobCache } from "./blob-cache.js";
 export { digestHex, useHostDigest, strongestHash, verifiableHashes, type HashName, type HostDigest } from "./digest.js";
-export { writeCacheRecord, readCacheRecord, decodeRecord, type CacheRecord } from "./cache-record.js";
+export { writeCacheRecord, readCacheRecord, openCacheRecord, decodeRecord, type CacheRecord, type OpenedCacheRecord } from "./cache-record.js";
 export {
   isFresh,
   isStorable,

@@ -4,7 +4,7 @@ import {
   isFresh,
   isStorable,
   pickCachedHeaders,
-  readCacheRecord,
+  openCacheRecord,
   renewCacheMeta,
   revalidationHeaders,
   writeCacheRecord,
@@ -187,61 +187,74 @@ export class HttpSession {
   private async fetchPage<T>(url: string, options: GetPageOptions<T>): Promise<T | undefined> {
     const { codec } = options;
     const key = this.cache ? await this.pageKey(url, options.accept, codec) : undefined;
-    const cached = key ? await readCacheRecord<StoredPageMeta>(this.cache!, key) : undefined;
+    // Only the record's header is read before the request goes out: checking the body's
+    // checksum and decoding it wait until the request is under way (a resolver asks for dozens
+    // of pages at once, and megabytes of cached pages would otherwise hold up every request).
+    const cached = key ? await openCacheRecord<StoredPageMeta>(this.cache!, key) : undefined;
     const fromCache = (meta: StoredPageMeta, body: Uint8Array) =>
       codec ? codec.decode(body) : options.parse({ url: meta.finalUrl, contentType: meta.headers["content-type"] ?? null, body });
     if (cached && (this.offline || (!this.refresh && isFresh(cached.meta, this.now())))) {
-      const parsed = this.tryParseCached(() => fromCache(cached.meta, cached.body));
+      const body = await cached.body();
+      const parsed = body ? this.tryParseCached(() => fromCache(cached.meta, body)) : { ok: false as const };
       if (parsed.ok) return parsed.value;
     }
     if (this.offline) throw this.offlineError(url);
+    let cachedBody: Promise<Uint8Array | undefined> | undefined;
+    const bodyOfCached = () => (cachedBody ??= cached ? cached.body() : Promise.resolve(undefined));
     // The stale copy is decoded at most once: for the hint now, and as the answer if unchanged.
-    let staleDecoded: { ok: true; value: T } | { ok: false } | undefined;
-    const decodeStale = () => (staleDecoded ??= this.tryParseCached(() => codec!.decode(cached!.body)));
-    const revalidation = withRetries(
-      async () => {
-        const headers: Record<string, string> = { accept: options.accept };
-        if (cached) Object.assign(headers, revalidationHeaders(cached.meta));
-        const response = await this.send({ url, headers, signal: options.signal });
-        if (response.status === 304 && cached) {
-          response.cancel();
-          const meta = renewCacheMeta(cached.meta, response.headers, this.now());
-          const early = codec ? decodeStale() : undefined;
-          const value = early?.ok ? early.value : fromCache(meta, cached.body);
-          await writeCacheRecord(this.cache!, key!, meta, cached.body);
-          return value;
-        }
-        if (response.status === 404 || response.status === 410) {
-          response.cancel();
-          return undefined;
-        }
-        if (response.status !== 200) throw HttpStatusError.from(response);
-        const body = await readBody(response, { maxBytes: this.maxPageBytes });
-        const pageSha256 = codec && key ? await digestHex("sha256", body) : undefined;
-        if (cached && pageSha256 !== undefined && cached.meta.pageSha256 === pageSha256 && cached.meta.finalUrl === response.url) {
-          const unchanged = decodeStale();
-          if (unchanged.ok) {
-            if (needsRenewal(cached.meta, response)) await this.storePage(key, url, response, cached.body, pageSha256);
-            return unchanged.value;
-          }
-        }
-        const value = options.parse({ url: response.url, contentType: response.headers.get("content-type"), body });
-        await this.storePage(key, url, response, codec ? codec.encode(value) : body, pageSha256);
+    let staleDecoded: Promise<{ ok: true; value: T } | { ok: false }> | undefined;
+    const decodeStale = () =>
+      (staleDecoded ??= bodyOfCached().then((body) => (body && codec ? this.tryParseCached(() => codec.decode(body)) : { ok: false as const })));
+    const request = async (revalidate: boolean): Promise<T | undefined> => {
+      const headers: Record<string, string> = { accept: options.accept };
+      if (cached && revalidate) Object.assign(headers, revalidationHeaders(cached.meta));
+      const response = await this.send({ url, headers, signal: options.signal });
+      if (response.status === 304 && cached && revalidate) {
+        response.cancel();
+        const body = await bodyOfCached();
+        // A damaged copy cannot answer a 304: ask again for the page itself.
+        if (!body) return request(false);
+        const meta = renewCacheMeta(cached.meta, response.headers, this.now());
+        const early = codec ? await decodeStale() : undefined;
+        const value = early?.ok ? early.value : fromCache(meta, body);
+        await writeCacheRecord(this.cache!, key!, meta, body);
         return value;
-      },
-      this.retryOptions(url, options.signal),
-    );
-    if (cached && codec && options.onStale) {
-      const stale = decodeStale();
-      if (stale.ok) {
-        try {
-          options.onStale(stale.value);
-        } catch {
-          // A hint that fails only loses the head start.
+      }
+      if (response.status === 404 || response.status === 410) {
+        response.cancel();
+        return undefined;
+      }
+      if (response.status !== 200) throw HttpStatusError.from(response);
+      const body = await readBody(response, { maxBytes: this.maxPageBytes });
+      const pageSha256 = codec && key ? await digestHex("sha256", body) : undefined;
+      if (cached && pageSha256 !== undefined && cached.meta.pageSha256 === pageSha256 && cached.meta.finalUrl === response.url) {
+        const unchanged = await decodeStale();
+        const storedBody = await bodyOfCached();
+        if (unchanged.ok && storedBody) {
+          if (needsRenewal(cached.meta, response)) await this.storePage(key, url, response, storedBody, pageSha256);
+          return unchanged.value;
         }
       }
-    }
-    return revalidation;
+      const value = options.parse({ url: response.url, contentType: response.headers.get("content-type"), body });
+      await this.storePage(key, url, response, codec ? codec.encode(value) : body, pageSha256);
+      return value;
+    };
+    const revalidation = withRetries(() => request(true), this.retryOptions(url, options.signal));
+    if (!(cached && codec && options.onStale)) return revalidation;
+    const onStale = options.onStale;
+    const hinted = decodeStale().then((stale) => {
+      if (!stale.ok) return;
+      try {
+        onStale(stale.value);
+      } catch {
+        // A hint that fails only loses the head start.
+      }
+    });
+    // The hint comes before the answer, as GetPageOptions.onStale promises.
+    return revalidation.then(async (value) => {
+      await hinted;
+      return value;
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { readFileSync, statSync, utimesSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
 import { checkCacheKey, useHostDigest, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
 import { KilnError } from "../core/index.js";
@@ -30,23 +31,29 @@ export class NodeCacheStore implements CacheStore {
   private tagged = false;
   constructor(readonly root: string) {}
 
+  /**
+   * Reads synchronously: entries are local files read whole, and a resolver reads dozens at
+   * once (index pages of megabytes, metadata records), which as asynchronous reads queue behind
+   * each other in libuv's four-thread pool, five round trips each (open, read, stat, close), and
+   * hold up the requests waiting on them.
+   */
   async read(key: string): Promise<Uint8Array | undefined> {
     const path = this.pathOf(key);
+    let bytes: Buffer;
     try {
-      const file = await open(path, "r");
-      try {
-        const [bytes, info] = await Promise.all([file.readFile(), file.stat()]);
-        // Prune works in days: touching an entry used within the last hour again only costs I/O.
-        const now = new Date();
-        if (now.getTime() - info.mtimeMs > touchIntervalMs) await file.utimes(now, now).catch(() => {});
-        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      } finally {
-        await file.close();
-      }
+      bytes = readFileSync(path);
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw ioError("read", path, error);
     }
+    // Prune works in days: touching an entry used within the last hour again only costs I/O.
+    try {
+      const now = new Date();
+      if (now.getTime() - statSync(path).mtimeMs > touchIntervalMs) utimesSync(path, now, now);
+    } catch {
+      // A time that cannot be refreshed only makes prune see the entry as older.
+    }
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   async write(key: string, data: Uint8Array): Promise<void> {

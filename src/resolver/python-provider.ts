@@ -169,15 +169,17 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     const candidates = await this.candidates(name);
     const allowPre = this.allowsPrereleases(name, candidates);
     const usable = (candidate: Candidate) => this.usable(name, candidate, allowPre);
+    return this.pick(name, candidates, range, usable)?.version;
+  }
+
+  /** The candidate to try in `range`: the preferred version (locked or installed) if it fits, else the newest that does. */
+  private pick(name: string, candidates: readonly Candidate[], range: VersionRange, usable: (candidate: Candidate) => boolean): Candidate | undefined {
     const preferred = this.options.preferences?.get(name);
     if (preferred !== undefined) {
       const candidate = candidates.find((c) => c.text === preferred || formatVersion(c.version) === preferred);
-      if (candidate && range.contains(candidate.version) && usable(candidate)) return candidate.version;
+      if (candidate && range.contains(candidate.version) && usable(candidate)) return candidate;
     }
-    for (const candidate of candidates) {
-      if (range.contains(candidate.version) && usable(candidate)) return candidate.version;
-    }
-    return undefined;
+    return candidates.find((candidate) => range.contains(candidate.version) && usable(candidate));
   }
 
   private usable(name: string, candidate: Candidate, allowPre: boolean): boolean {
@@ -343,7 +345,8 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
       const follow = async (candidates: Candidate[] | undefined) => {
         if (!candidates) return;
         const allowPre = this.allowsPrereleases(name, candidates);
-        const likely = candidates.find((c) => (allowPre || !c.prerelease) && range.contains(c.version) && this.distribution(name, c) !== undefined && !c.yanked);
+        // The version chooseVersion will likely pick (a locked one first), judged without noting skips.
+        const likely = this.pick(name, candidates, range, (c) => (allowPre || !c.prerelease) && this.distribution(name, c) !== undefined && !c.yanked);
         // Sdists are prepared only when the solver asks: each one runs its build backend.
         if (!likely || this.distribution(name, likely) !== "wheel") return;
         const wheel = likely.wheels[0]!;

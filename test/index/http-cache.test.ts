@@ -52,6 +52,19 @@ test("a page with an ETag is revalidated: 304 reuses the cached body", async () 
   assert.equal(conditional[1]!.headers["if-none-match"], '"v1"');
 });
 
+test("a cached page whose body is damaged is not used for a 304: the page is asked for again, whole", async () => {
+  const cache = new MemoryCacheStore();
+  const first = await index(cache, "/etag/").listFiles("demo");
+  const [entry] = await cache.list("http");
+  const stored = (await cache.read(entry!.key))!;
+  stored[stored.length - 2]! ^= 0xff; // the body's checksum no longer matches; the header still parses
+  await cache.write(entry!.key, stored);
+  const before = server.log.filter((e) => e.path === "/etag/demo/").length;
+  assert.deepEqual(await index(cache, "/etag/").listFiles("demo"), first);
+  const asked = server.log.filter((e) => e.path === "/etag/demo/").slice(before);
+  assert.deepEqual(asked.map((e) => e.headers["if-none-match"]), ['"v1"', undefined], "revalidated, then fetched without validators");
+});
+
 test("--refresh revalidates a fresh page; no-store is never cached", async () => {
   const cache = new MemoryCacheStore();
   await index(cache, "/fresh/").listFiles("demo");
