@@ -7,6 +7,7 @@ import {
   prepareStart,
   sigintExitCode,
   startupConfigFor,
+  type PreparedStart,
   type PreparedStartPromises,
   type ProcessVenv,
   type PythonCommandLine,
@@ -149,13 +150,18 @@ function sendPreparedStart(worker: Worker, commandLine: PythonCommandLine, optio
     // The worker waits for both messages: without a preparation it starts the usual way.
     prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };
   }
-  void prepared.snapshot.then((value) => {
-    const message: PreparedMessage = { kind: "prepared-snapshot", value };
+  void prepared.snapshot.then((prepared) => {
+    // The snapshot's memory is shared while it is still being read, else moved.
+    const verified = prepared?.verified;
+    const value: Omit<PreparedStart, "verified"> | undefined = prepared && { buildIdentity: prepared.buildIdentity, key: prepared.key, ...(prepared.snapshot ? { snapshot: prepared.snapshot } : {}) };
+    const message: PreparedMessage = { kind: "prepared-snapshot", value: value && { ...value, verifying: verified !== undefined } };
+    const buffer = value?.snapshot?.buffer;
     try {
-      worker.postMessage(message, value?.snapshot ? [value.snapshot.buffer as ArrayBuffer] : []);
+      worker.postMessage(message, buffer instanceof ArrayBuffer ? [buffer] : []);
     } catch {
       worker.postMessage(message);
     }
+    void verified?.then((rejection) => worker.postMessage({ kind: "prepared-verdict", rejection } satisfies PreparedMessage));
   });
   void prepared.wasmModule.then((module) => {
     const message: PreparedMessage = { kind: "prepared-wasm", module };

@@ -94,6 +94,9 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     });
   }
   const wasmPath = join(directory, "pyodide.asm.wasm");
+  const importGlue = () => import(pathToFileURL(join(directory, "pyodide.asm.mjs")).href) as Promise<{ default: PyodideModuleFactory }>;
+  // Pyodide 314's loadPyodide takes the module factory as an option; earlier versions ignore it.
+  const takesFactory = glueIsModule && readFileSync(join(directory, "pyodide.mjs"), "utf8").includes("createPyodideModule");
   const importPyodide = () =>
     import(pathToFileURL(join(directory, "pyodide.mjs")).href) as Promise<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>;
   return {
@@ -103,7 +106,8 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     loadPyodide: async (options, extras) => {
       const { loadPyodide } = await importPyodide();
       if (!extras) return loadPyodide(options);
-      return withPrecompiledWasm(() => loadPyodide(options), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
+      const gated = extras.ready ? await gateSnapshot(options, { ready: extras.ready, factory: takesFactory ? importGlue : undefined }) : options;
+      return withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
     },
     // The same URLs Pyodide imports, so its own imports find these modules already loaded.
     preload: () => {
@@ -113,6 +117,37 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     // Read synchronously: the compile then starts on V8's background threads at once, before
     // the caller goes on to read the snapshot on this thread.
     compileWasm: () => WebAssembly.compile(readFileSync(wasmPath)),
+  };
+}
+
+/** Emscripten's module factory, the default export of `pyodide.asm.mjs`. */
+type PyodideModuleFactory = (settings: object) => Promise<unknown>;
+
+/**
+ * The `loadPyodide` options that wait for `ready` before Pyodide touches the snapshot: with the
+ * runtime's module factory (`factory`), after the wasm is instantiated and Emscripten has set up
+ * (so the snapshot is read and checked on the other thread meanwhile); without, before anything.
+ */
+async function gateSnapshot(
+  options: Record<string, unknown>,
+  gate: { ready: Promise<string | undefined>; factory: (() => Promise<{ default: PyodideModuleFactory }>) | undefined },
+): Promise<Record<string, unknown>> {
+  const check = async () => {
+    const refused = await gate.ready;
+    if (refused) throw new Error(`The memory snapshot was refused (${refused})`);
+  };
+  if (!gate.factory) {
+    await check();
+    return options;
+  }
+  const factory = (await gate.factory()).default;
+  return {
+    ...options,
+    createPyodideModule: async (settings: object) => {
+      const module = await factory(settings);
+      await check();
+      return module;
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import { kilnMainSource } from "./kiln-main-source.js";
 import type { PyodideApi } from "./pyodide-api.js";
 import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
-import { decodeSnapshotFile, encodeSnapshotFile } from "./snapshot-file.js";
+import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
 import { defaultStartupConfig, type StartupConfig } from "./startup-config.js";
 
@@ -28,8 +28,14 @@ export interface PreparedStart {
   /** The runtime build and snapshot key this was prepared for. */
   buildIdentity: string;
   key: string;
-  /** The checked snapshot payload; undefined when there is no valid snapshot (a cold start follows). */
+  /** The snapshot payload; undefined when there is no valid snapshot (a cold start follows). */
   snapshot?: Uint8Array;
+  /**
+   * Present while `snapshot` (shared memory) is still being read and checked by the preparing
+   * side: resolves once it is whole and its checksum matches, to undefined, or to the reason it
+   * was refused. Pyodide may set up its module meanwhile, but must not use the snapshot before.
+   */
+  verified?: Promise<SnapshotRejection | undefined>;
   /** `pyodide.asm.wasm`, compiled (a `WebAssembly.Module`), when the host can compile it. */
   wasmModule?: unknown;
 }
@@ -63,6 +69,8 @@ export function prepareStart(
   const wasmModule = files.then((found) => found.compileWasm?.()).catch(() => undefined);
   const snapshot = files.then(async (found) => {
     const key = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
+    const streamed = await openSnapshot(host, { key, name: snapshotName(key), reporter });
+    if (streamed) return { buildIdentity: found.buildIdentity, key, ...streamed };
     const payload = await readSnapshot(host, { key, name: snapshotName(key), reporter });
     return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
   });
@@ -93,13 +101,20 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   const payload = prepared ? prepared.snapshot : await readSnapshot(host, { key, name, reporter });
   const wasm = prepared ? { wasmModule: prepared.wasmModule } : undefined;
   if (payload) {
+    const verified = prepared?.verified;
     try {
-      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }, wasm), files, true);
+      const extras = wasm && verified ? { ...wasm, ready: verified } : wasm;
+      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }, extras), files, true);
       reporter.debug(`Started Pyodide ${files.pyodideVersion} from memory snapshot ${name}`);
       return runtime;
     } catch (error) {
-      reporter.warn(`Cannot start from the memory snapshot ${name}, rebuilding it: ${describe(error)}`);
-      await host.snapshots.remove(name).catch(() => undefined);
+      // Refused by the check that ran alongside (the preparing side removed it): as if never found.
+      const rejection = verified ? await verified : undefined;
+      if (rejection) reporter.debug(`Memory snapshot ${name} refused (${rejection}); rebuilding it`);
+      else {
+        reporter.warn(`Cannot start from the memory snapshot ${name}, rebuilding it: ${describe(error)}`);
+        await host.snapshots.remove(name).catch(() => undefined);
+      }
     }
   }
   const pyodide = await boot(files, startup, { _makeSnapshot: true }, wasm);
@@ -112,15 +127,70 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
 async function usablePreparation(
   prepared: PreparedStartPromises | undefined,
   options: { files: RuntimeFiles; key: string; reporter: Reporter },
-): Promise<{ snapshot?: Uint8Array; wasmModule: Promise<unknown> } | undefined> {
+): Promise<{ snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined>; wasmModule: Promise<unknown> } | undefined> {
   if (!prepared) return undefined;
   const ready = await prepared.snapshot;
   if (!ready || ready.buildIdentity !== options.files.buildIdentity || ready.key !== options.key) {
     options.reporter.debug("The prepared start was for another runtime build or start-up; not using it");
     return undefined;
   }
-  options.reporter.debug(ready.snapshot ? "Memory snapshot read and checked ahead" : "No usable memory snapshot (checked ahead)");
-  return { ...(ready.snapshot ? { snapshot: ready.snapshot } : {}), wasmModule: prepared.wasmModule };
+  options.reporter.debug(
+    !ready.snapshot ? "No usable memory snapshot (checked ahead)" : ready.verified ? "Memory snapshot being read ahead" : "Memory snapshot read and checked ahead",
+  );
+  return {
+    ...(ready.snapshot ? { snapshot: ready.snapshot } : {}),
+    ...(ready.snapshot && ready.verified ? { verified: ready.verified } : {}),
+    wasmModule: prepared.wasmModule,
+  };
+}
+
+/**
+ * Starts reading a snapshot into shared memory: checks its header now, and resolves at once with
+ * the (still empty) payload and a `verified` promise, so that the caller can hand both on while
+ * this thread reads the payload and checks its checksum. Undefined when the store cannot open
+ * blobs in parts or there is no shared memory (the caller reads it whole); `{}` when there is
+ * no usable snapshot.
+ */
+async function openSnapshot(
+  host: RuntimeHost,
+  options: { key: string; name: string; reporter: Reporter },
+): Promise<{ snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined> } | undefined> {
+  if (!host.snapshots.open || typeof SharedArrayBuffer !== "function") return undefined;
+  const reader = await host.snapshots.open(options.name).catch(() => undefined);
+  if (!reader) return {};
+  const refuse = async (reason: SnapshotRejection) => {
+    options.reporter.debug(`Memory snapshot ${options.name} refused (${reason}); rebuilding it`);
+    await host.snapshots.remove(options.name).catch(() => undefined);
+    return reason;
+  };
+  let header: ReturnType<typeof decodeSnapshotHeader>;
+  try {
+    const head = new Uint8Array(Math.min(reader.size, 65536 + options.key.length * 3));
+    await reader.readInto(0, head);
+    header = decodeSnapshotHeader(head, { key: options.key, fileLength: reader.size });
+  } catch {
+    header = { ok: false, reason: "truncated" };
+  }
+  if (!header.ok) {
+    await reader.close().catch(() => undefined);
+    await refuse(header.reason);
+    return {};
+  }
+  const checked = header;
+  const snapshot = new Uint8Array(new SharedArrayBuffer(checked.payloadLength));
+  const verified = (async (): Promise<SnapshotRejection | undefined> => {
+    // Let the caller hand the payload on before this thread spends its time filling it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    try {
+      const read = await reader.readInto(checked.headerSize, snapshot);
+      return read === checked.payloadLength ? snapshotPayloadRejection(snapshot, checked, host.checksum) : "truncated";
+    } catch {
+      return "truncated";
+    } finally {
+      await reader.close().catch(() => undefined);
+    }
+  })().then((rejection) => (rejection ? refuse(rejection) : undefined));
+  return { snapshot, verified };
 }
 
 async function readSnapshot(
@@ -154,7 +224,7 @@ async function boot(
   files: RuntimeFiles,
   startup: StartupConfig,
   extra: Record<string, unknown>,
-  wasm?: { wasmModule: Promise<unknown> },
+  wasm?: { wasmModule: Promise<unknown>; ready?: Promise<string | undefined> },
 ): Promise<PyodideApi> {
   let pyodide: PyodideApi;
   const early: string[] = [];
