@@ -9,6 +9,7 @@ import { DirectoryBlobStore } from "./node-blob-store.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { NodeStdio } from "./node-stdio.js";
+import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
 import { withPrecompiledWasm } from "./precompiled-wasm.js";
 
 // Top-level host directories kept for the runtime's own: its standard library lives in /lib, and
@@ -43,6 +44,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Run
     snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
     // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
     compiledStdlibs,
+    ...(startProfilesWanted(env) ? { startProfiles: startProfileStore(cacheDir) } : {}),
     checksum: (bytes) => crc32(bytes),
     mounts: hostRootMounts,
     mount: mountNodeFs,
@@ -51,6 +53,27 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Run
     cwd: options.cwd ?? process.cwd(),
     now: () => performance.now(),
   };
+}
+
+/**
+ * Where start profiles live in a kiln cache directory.
+ *
+ * @example
+ * await startProfileStore(cacheDir).write(startProfileName(build), bytes);
+ */
+export function startProfileStore(cacheDir: string): DirectoryBlobStore {
+  return new DirectoryBlobStore(join(cacheDir, "start-profiles"));
+}
+
+/**
+ * Whether to use (and record) start profiles: on a V8 that takes them, unless
+ * `KILN_START_PROFILE=off` (or `record`, which the recording process itself runs with).
+ *
+ * @example
+ * if (startProfilesWanted(env)) ...
+ */
+export function startProfilesWanted(env: Record<string, string | undefined>): boolean {
+  return startProfilesSupported() && env.KILN_START_PROFILE !== "off" && env.KILN_START_PROFILE !== "record";
 }
 
 /** The directory of the bundled `pyodide` npm package. */
@@ -114,9 +137,7 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
       void importPyodide().catch(() => undefined);
       if (glueIsModule) void import(pathToFileURL(join(directory, "pyodide.asm.mjs")).href).catch(() => undefined);
     },
-    // Read synchronously: the compile then starts on V8's background threads at once, before
-    // the caller goes on to read the snapshot on this thread.
-    compileWasm: () => WebAssembly.compile(readFileSync(wasmPath)),
+    compileWasm: (options) => compileRuntimeWasm(readFileSync(wasmPath), options?.profile),
   };
 }
 

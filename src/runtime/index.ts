@@ -36,6 +36,15 @@ export {
   type SnapshotRejection,
 } from "./snapshot-file.js";
 export { hashString, snapshotKey, snapshotName } from "./snapshot-key.js";
+export {
+  compilationHintsFor,
+  decodeStartProfile,
+  encodeStartProfile,
+  parseWasmCompileTrace,
+  startProfileName,
+  type StartProfile,
+} from "./start-profile.js";
+export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
 export { prepareStart, startRuntime, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";
 export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";

@@ -1,3 +1,5 @@
+import type { StartProfile } from "./start-profile.js";
+
 /**
  * What the runtime layer needs from the machine it runs on. The runtime never touches Node or the
  * DOM itself: `src/platform/node-runtime-host.ts` implements these for Node.
@@ -28,8 +30,12 @@ export interface RuntimeFiles {
    * (reading the snapshot); `loadPyodide` then finds it loaded. Optional.
    */
   preload?: () => void;
-  /** Compiles `pyodide.asm.wasm` to a `WebAssembly.Module` (possibly on another thread). Optional. */
-  compileWasm?: () => Promise<unknown>;
+  /**
+   * Compiles `pyodide.asm.wasm` to a `WebAssembly.Module` (possibly on another thread). With a
+   * start profile of this build, the host may compile the functions it names ahead (see
+   * {@link StartProfile}). Optional.
+   */
+  compileWasm?: (options?: { profile?: StartProfile }) => Promise<unknown>;
   /**
    * The byte-compiled standard library the host keeps for this build (see `ensureCompiledStdlib`),
    * given to Pyodide instead of `python_stdlib.zip`; `identity` changes whenever the file does
@@ -108,6 +114,11 @@ export interface RuntimeHost {
    * `locateRuntime` finds here becomes `RuntimeFiles.stdlib`. Absent when the host keeps none.
    */
   compiledStdlibs?: BlobStore;
+  /**
+   * Start profiles, one per runtime build (see {@link StartProfile}); absent when the host cannot
+   * use them, or they are turned off.
+   */
+  startProfiles?: BlobStore;
   /** A fast checksum of large byte arrays, to catch corrupt snapshots. */
   checksum(bytes: Uint8Array): number;
   /** The host directories to make visible in the runtime, at their host paths. */

@@ -5,6 +5,7 @@ import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
+import { decodeStartProfile, startProfileName, type StartProfile } from "./start-profile.js";
 import { defaultStartupConfig, type StartupConfig } from "./startup-config.js";
 
 /** Options for {@link startRuntime}. */
@@ -47,6 +48,8 @@ export interface PreparedStart {
 export interface PreparedStartPromises {
   snapshot: Promise<Omit<PreparedStart, "wasmModule"> | undefined>;
   wasmModule: Promise<unknown>;
+  /** The build's start profile the wasm was compiled with, if any (for the preparing side only). */
+  profile?: Promise<StartProfile | undefined>;
 }
 
 /**
@@ -65,16 +68,42 @@ export function prepareStart(
 ): PreparedStartPromises {
   const reporter = options.reporter ?? silentReporter;
   const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
-  // Compiling runs on V8's background threads, so start it before the (synchronous) read.
-  const wasmModule = files.then((found) => found.compileWasm?.()).catch(() => undefined);
-  const snapshot = files.then(async (found) => {
+  const profile = files.then((found) => readStartProfile(host, found.buildIdentity)).catch(() => undefined);
+  // First the snapshot's header, so that the other side can start as soon as it has it; then the
+  // compile (with a profile it keeps this thread busy while V8 compiles the profile's functions);
+  // then the snapshot's payload, which the other side needs last.
+  const opened = profile.then(() => files).then(async (found) => {
     const key = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
-    const streamed = await openSnapshot(host, { key, name: snapshotName(key), reporter });
-    if (streamed) return { buildIdentity: found.buildIdentity, key, ...streamed };
+    return { found, key, streamed: await openSnapshot(host, { key, name: snapshotName(key), reporter }) };
+  });
+  const wasmModule = opened
+    .then(nextTask)
+    .then(async () => (await files).compileWasm?.(await startProfileOption(profile)))
+    .catch(() => undefined);
+  const snapshot = opened.then(async ({ found, key, streamed }) => {
+    if (streamed) {
+      const { readPayload, ...rest } = streamed;
+      return { buildIdentity: found.buildIdentity, key, ...rest, ...(readPayload ? { verified: wasmModule.then(readPayload) } : {}) };
+    }
     const payload = await readSnapshot(host, { key, name: snapshotName(key), reporter });
     return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
   });
-  return { snapshot: snapshot.catch(() => undefined), wasmModule };
+  return { snapshot: snapshot.catch(() => undefined), wasmModule, profile };
+}
+
+/** Resolves after the tasks already queued (a message handed on before this thread gets busy). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function startProfileOption(profile: Promise<StartProfile | undefined>): Promise<{ profile?: StartProfile }> {
+  const found = await profile;
+  return found ? { profile: found } : {};
+}
+
+async function readStartProfile(host: RuntimeHost, buildIdentity: string): Promise<StartProfile | undefined> {
+  const bytes = await host.startProfiles?.read(startProfileName(buildIdentity)).catch(() => undefined);
+  return bytes ? decodeStartProfile(bytes, buildIdentity) : undefined;
 }
 
 /**
@@ -145,16 +174,16 @@ async function usablePreparation(
 }
 
 /**
- * Starts reading a snapshot into shared memory: checks its header now, and resolves at once with
- * the (still empty) payload and a `verified` promise, so that the caller can hand both on while
- * this thread reads the payload and checks its checksum. Undefined when the store cannot open
- * blobs in parts or there is no shared memory (the caller reads it whole); `{}` when there is
- * no usable snapshot.
+ * Starts reading a snapshot into shared memory: checks its header now, and resolves with the
+ * (still empty) payload and `readPayload`, which fills it and checks its checksum (resolving to
+ * undefined, or to why it was refused), so that the caller can hand the payload on first.
+ * Undefined when the store cannot open blobs in parts or there is no shared memory (the caller
+ * reads it whole); `{}` when there is no usable snapshot.
  */
 async function openSnapshot(
   host: RuntimeHost,
   options: { key: string; name: string; reporter: Reporter },
-): Promise<{ snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined> } | undefined> {
+): Promise<{ snapshot?: Uint8Array; readPayload?: () => Promise<SnapshotRejection | undefined> } | undefined> {
   if (!host.snapshots.open || typeof SharedArrayBuffer !== "function") return undefined;
   const reader = await host.snapshots.open(options.name).catch(() => undefined);
   if (!reader) return {};
@@ -178,19 +207,19 @@ async function openSnapshot(
   }
   const checked = header;
   const snapshot = new Uint8Array(new SharedArrayBuffer(checked.payloadLength));
-  const verified = (async (): Promise<SnapshotRejection | undefined> => {
-    // Let the caller hand the payload on before this thread spends its time filling it.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+  const readPayload = async (): Promise<SnapshotRejection | undefined> => {
+    let rejection: SnapshotRejection | undefined;
     try {
       const read = await reader.readInto(checked.headerSize, snapshot);
-      return read === checked.payloadLength ? snapshotPayloadRejection(snapshot, checked, host.checksum) : "truncated";
+      rejection = read === checked.payloadLength ? snapshotPayloadRejection(snapshot, checked, host.checksum) : "truncated";
     } catch {
-      return "truncated";
+      rejection = "truncated";
     } finally {
       await reader.close().catch(() => undefined);
     }
-  })().then((rejection) => (rejection ? refuse(rejection) : undefined));
-  return { snapshot, verified };
+    return rejection ? refuse(rejection) : undefined;
+  };
+  return { snapshot, readPayload };
 }
 
 async function readSnapshot(
