@@ -20,7 +20,7 @@ export interface RecordStartProfileOptions {
   /** The interpreter options of the run whose snapshot the child restores (its start-up configuration). */
   interpreterOptions: string[];
   env: Record<string, string>;
-  /** Give up after this long (default 60 s). */
+  /** Give up after this long (default 20 s). */
   timeoutMs?: number;
 }
 
@@ -44,13 +44,14 @@ async function record(options: RecordStartProfileOptions): Promise<boolean> {
   const env = { ...options.env, KILN_CACHE_DIR: options.cacheDir, KILN_START_PROFILE: "record", KILN_DEBUG: "1" };
   const runtimeArgs = options.runtime?.kind === "npm" ? ["--runtime", `pyodide@${options.runtime.version}`] : [];
   const args = ["--trace-wasm-compilation-times", kilnEntryScript, "run", ...runtimeArgs, ...options.interpreterOptions, "-c", "pass"];
-  const outcome = await run(process.execPath, args, { env, timeoutMs: options.timeoutMs ?? 60_000, scratch: join(options.cacheDir, "start-profiles") });
+  const outcome = await run(process.execPath, args, { env, timeoutMs: options.timeoutMs ?? 20_000, scratch: join(options.cacheDir, "start-profiles") });
   // A cold start compiles other functions than a warm one: only a restore's trace is a profile.
   if (outcome.code !== 0 || !outcome.stderr.includes("from memory snapshot")) return false;
-  const profile = parseWasmCompileTrace(outcome.stdout, options.buildIdentity);
-  if (!profile) return false;
+  // A trace this V8 prints in another format gives an empty profile: stored all the same, so that
+  // later runs do not record again (they compile as without one).
+  const profile = parseWasmCompileTrace(outcome.stdout, options.buildIdentity) ?? { buildIdentity: options.buildIdentity, baseline: [], optimized: [] };
   await startProfileStore(options.cacheDir).write(startProfileName(options.buildIdentity), encodeStartProfile(profile));
-  return true;
+  return profile.baseline.length > 0;
 }
 
 /**

@@ -98,7 +98,8 @@ function nextTask(): Promise<void> {
 
 async function startProfileOption(profile: Promise<StartProfile | undefined>): Promise<{ profile?: StartProfile }> {
   const found = await profile;
-  return found ? { profile: found } : {};
+  // An empty profile records that recording found nothing to use (see recordStartProfile).
+  return found && found.baseline.length > 0 ? { profile: found } : {};
 }
 
 async function readStartProfile(host: RuntimeHost, buildIdentity: string): Promise<StartProfile | undefined> {
