@@ -144,8 +144,8 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
 async function recordMissingStartProfile(prepared: PreparedStartPromises, commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<void> {
   const env = stringEnv(options.env ?? process.env);
   if (!startProfilesWanted(env) || !prepared.profile || (await prepared.profile) !== undefined) return;
-  const ready = await prepared.snapshot;
-  if (!ready) return;
+  const identity = await prepared.profileIdentity;
+  if (!identity || !(await prepared.snapshot)) return;
   const { recordStartProfile } = await import("./node-start-profile.js");
   // ^C while recording ends the recording (the child gets it too), not this process's status.
   const ignore = () => undefined;
@@ -153,7 +153,7 @@ async function recordMissingStartProfile(prepared: PreparedStartPromises, comman
   try {
     await recordStartProfile({
       cacheDir: kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() }),
-      buildIdentity: ready.buildIdentity,
+      identity,
       interpreterOptions: commandLine.interpreterOptions,
       env,
       ...(options.runtime ? { runtime: options.runtime } : {}),

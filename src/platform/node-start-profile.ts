@@ -14,8 +14,8 @@ import { kilnEntryScript } from "./node-run-launcher.js";
 /** Options for {@link recordStartProfile}. */
 export interface RecordStartProfileOptions {
   cacheDir: string;
-  /** The build the profile is for; the child must start that same build. */
-  buildIdentity: string;
+  /** What the profile is for (see `startProfileIdentity`); the child starts that same build. */
+  identity: string;
   runtime?: RuntimeSpec;
   /** The interpreter options of the run whose snapshot the child restores (its start-up configuration). */
   interpreterOptions: string[];
@@ -28,7 +28,7 @@ export interface RecordStartProfileOptions {
  * Records and stores the profile; resolves to whether one was stored. Never rejects.
  *
  * @example
- * await recordStartProfile({ cacheDir, buildIdentity, env });
+ * await recordStartProfile({ cacheDir, identity, interpreterOptions: [], env });
  */
 export async function recordStartProfile(options: RecordStartProfileOptions): Promise<boolean> {
   try {
@@ -49,8 +49,8 @@ async function record(options: RecordStartProfileOptions): Promise<boolean> {
   if (outcome.code !== 0 || !outcome.stderr.includes("from memory snapshot")) return false;
   // A trace this V8 prints in another format gives an empty profile: stored all the same, so that
   // later runs do not record again (they compile as without one).
-  const profile = parseWasmCompileTrace(outcome.stdout, options.buildIdentity) ?? { buildIdentity: options.buildIdentity, baseline: [], optimized: [] };
-  await startProfileStore(options.cacheDir).write(startProfileName(options.buildIdentity), encodeStartProfile(profile));
+  const profile = parseWasmCompileTrace(outcome.stdout, options.identity) ?? { buildIdentity: options.identity, baseline: [], optimized: [] };
+  await startProfileStore(options.cacheDir).write(startProfileName(options.identity), encodeStartProfile(profile));
   return profile.baseline.length > 0;
 }
 

@@ -41,6 +41,7 @@ export {
   decodeStartProfile,
   encodeStartProfile,
   parseWasmCompileTrace,
+  startProfileIdentity,
   startProfileName,
   type StartProfile,
 } from "./start-profile.js";

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { compilationHintsFor, decodeStartProfile, encodeStartProfile, parseWasmCompileTrace, startProfileName } from "./start-profile.js";
+import { compilationHintsFor, decodeStartProfile, encodeStartProfile, parseWasmCompileTrace, startProfileIdentity, startProfileName } from "./start-profile.js";
 
 // Lines as V8 11's --trace-wasm-compilation-times prints them (two modules: Pyodide's main module and
 // a small helper), with the wrapper lines it prints in between.
@@ -37,4 +37,11 @@ test("a stored profile is read back only for its own build, and never when damag
 test("under a profile, the functions it names are compiled at once (optimized ones to the top tier), all others lazily", () => {
   const hint = compilationHintsFor({ buildIdentity: "b", baseline: [1, 2], optimized: [2] });
   assert.deepEqual([hint(1), hint(2), hint(3)], [0x06, 0x26, 0x01]);
+});
+
+test("a runtime started with a byte-compiled standard library gets a profile of its own", () => {
+  const plain = startProfileIdentity({ buildIdentity: "314.0.7|x" });
+  const compiled = startProfileIdentity({ buildIdentity: "314.0.7|x", stdlib: { identity: "stdlib-1:100:5" } });
+  assert.equal(plain, "314.0.7|x");
+  assert.notEqual(startProfileName(compiled), startProfileName(plain));
 });

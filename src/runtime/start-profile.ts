@@ -9,7 +9,7 @@ import { hintByte, hintStrategy, hintTier } from "./wasm-compilation-hints.js";
  * compiles those functions ahead, on background threads, while the worker thread starts.
  */
 export interface StartProfile {
-  /** The runtime build it was recorded for (see `RuntimeFiles.buildIdentity`). */
+  /** What it was recorded for (see {@link startProfileIdentity}). */
   buildIdentity: string;
   /** Function indices compiled (baseline) during a warm start. */
   baseline: number[];
@@ -18,6 +18,17 @@ export interface StartProfile {
 }
 
 const profileFormat = 1;
+
+/**
+ * What a profile is recorded for: the runtime build, and the byte-compiled standard library it
+ * starts with when there is one (loading bytecode instead of source runs other functions).
+ *
+ * @example
+ * startProfileIdentity(files); // "314.0.7|/path|...|stdlib:stdlib-0a1b...:2900000:1795263002398"
+ */
+export function startProfileIdentity(files: { buildIdentity: string; stdlib?: { identity: string } }): string {
+  return files.stdlib ? `${files.buildIdentity}|stdlib:${files.stdlib.identity}` : files.buildIdentity;
+}
 
 /**
  * The name a build's profile is stored under.

@@ -5,7 +5,7 @@ import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
-import { decodeStartProfile, startProfileName, type StartProfile } from "./start-profile.js";
+import { decodeStartProfile, startProfileIdentity, startProfileName, type StartProfile } from "./start-profile.js";
 import { defaultStartupConfig, type StartupConfig } from "./startup-config.js";
 
 /** Options for {@link startRuntime}. */
@@ -50,6 +50,8 @@ export interface PreparedStartPromises {
   wasmModule: Promise<unknown>;
   /** The build's start profile the wasm was compiled with, if any (for the preparing side only). */
   profile?: Promise<StartProfile | undefined>;
+  /** What a start profile for this start is recorded for (see `startProfileIdentity`). */
+  profileIdentity?: Promise<string | undefined>;
 }
 
 /**
@@ -68,7 +70,7 @@ export function prepareStart(
 ): PreparedStartPromises {
   const reporter = options.reporter ?? silentReporter;
   const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
-  const profile = files.then((found) => readStartProfile(host, found.buildIdentity)).catch(() => undefined);
+  const profile = files.then((found) => readStartProfile(host, startProfileIdentity(found))).catch(() => undefined);
   // First the snapshot's header, so that the other side can start as soon as it has it; then the
   // compile (with a profile it keeps this thread busy while V8 compiles the profile's functions);
   // then the snapshot's payload, which the other side needs last.
@@ -88,7 +90,12 @@ export function prepareStart(
     const payload = await readSnapshot(host, { key, name: snapshotName(key), reporter });
     return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
   });
-  return { snapshot: snapshot.catch(() => undefined), wasmModule, profile };
+  return {
+    snapshot: snapshot.catch(() => undefined),
+    wasmModule,
+    profile,
+    profileIdentity: files.then(startProfileIdentity).catch(() => undefined),
+  };
 }
 
 /** Resolves after the tasks already queued (a message handed on before this thread gets busy). */
@@ -102,9 +109,9 @@ async function startProfileOption(profile: Promise<StartProfile | undefined>): P
   return found && found.baseline.length > 0 ? { profile: found } : {};
 }
 
-async function readStartProfile(host: RuntimeHost, buildIdentity: string): Promise<StartProfile | undefined> {
-  const bytes = await host.startProfiles?.read(startProfileName(buildIdentity)).catch(() => undefined);
-  return bytes ? decodeStartProfile(bytes, buildIdentity) : undefined;
+async function readStartProfile(host: RuntimeHost, identity: string): Promise<StartProfile | undefined> {
+  const bytes = await host.startProfiles?.read(startProfileName(identity)).catch(() => undefined);
+  return bytes ? decodeStartProfile(bytes, identity) : undefined;
 }
 
 /**
