@@ -15,6 +15,23 @@ test("blobs round-trip; absent ones read as undefined; removal is idempotent", a
   assert.equal(await store.read("a"), undefined);
 });
 
+test("a blob opened for reading in parts reads at any offset, and keeps reading the file it opened", async () => {
+  const store = new DirectoryBlobStore(join(mkdtempSync(join(tmpdir(), "kiln-blob-")), "blobs"));
+  assert.equal(await store.open("missing"), undefined);
+  const bytes = Uint8Array.from({ length: 100_000 }, (_, index) => index % 251);
+  await store.write("a", bytes);
+  const reader = (await store.open("a"))!;
+  assert.equal(reader.size, bytes.length);
+  // A writer replacing the blob meanwhile renames a new file into place; this reader is unaffected.
+  await store.write("a", new Uint8Array(10));
+  const part = new Uint8Array(new SharedArrayBuffer(60_000));
+  assert.equal(await reader.readInto(40_000, part), 60_000);
+  assert.deepEqual(part, bytes.subarray(40_000));
+  const beyond = new Uint8Array(10);
+  assert.equal(await reader.readInto(99_995, beyond), 5, "fewer bytes only at the end");
+  await reader.close();
+});
+
 test("only the newest maxEntries blobs are kept, and no temporary file is left", async () => {
   const directory = mkdtempSync(join(tmpdir(), "kiln-blob-"));
   const store = new DirectoryBlobStore(directory, { maxEntries: 3 });

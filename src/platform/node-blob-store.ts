@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BlobStore } from "../runtime/index.js";
+import type { BlobReader, BlobStore } from "../runtime/index.js";
 
 /**
  * A {@link BlobStore} over a directory: one file per key, written to a unique temporary name and
@@ -25,6 +25,29 @@ export class DirectoryBlobStore implements BlobStore {
     } catch {
       return undefined;
     }
+  }
+
+  /** Opens the file once: a writer renaming a new blob into place does not change what this reads. */
+  async open(key: string): Promise<BlobReader | undefined> {
+    let fd: number;
+    try {
+      fd = openSync(this.pathOf(key), "r");
+    } catch {
+      return undefined;
+    }
+    return {
+      size: fstatSync(fd).size,
+      readInto: async (offset, target) => {
+        let done = 0;
+        while (done < target.length) {
+          const count = readSync(fd, target, done, target.length - done, offset + done);
+          if (count === 0) break;
+          done += count;
+        }
+        return done;
+      },
+      close: async () => closeSync(fd),
+    };
   }
 
   async write(key: string, bytes: Uint8Array): Promise<void> {

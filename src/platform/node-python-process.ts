@@ -7,13 +7,15 @@ import {
   prepareStart,
   sigintExitCode,
   startupConfigFor,
+  type PreparedStart,
   type PreparedStartPromises,
   type ProcessVenv,
   type PythonCommandLine,
   type RuntimeSpec,
 } from "../runtime/index.js";
 import { hostModules } from "./node-host-modules.js";
-import { createNodeRuntimeHost } from "./node-runtime-host.js";
+import { kilnCacheDir } from "./kiln-cache-dir.js";
+import { createNodeRuntimeHost, startProfilesWanted } from "./node-runtime-host.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
 import type { PreparedMessage, PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
@@ -54,7 +56,8 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   }
   const handled = await runHostModule(commandLine, options);
   if (handled !== undefined) return handled;
-  const code = await runInWorker(commandLine, options);
+  const { code, prepared } = await runInWorker(commandLine, options);
+  if (code !== sigintExitCode) await recordMissingStartProfile(prepared, commandLine, options);
   if (code === sigintExitCode) {
     process.removeAllListeners("SIGINT");
     process.kill(process.pid, "SIGINT");
@@ -78,7 +81,7 @@ async function runHostModule(commandLine: PythonCommandLine, options: PythonProc
   });
 }
 
-function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<number> {
+async function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<{ code: number; prepared: PreparedStartPromises }> {
   const interrupt = new SharedArrayBuffer(4);
   const data: PythonWorkerData = {
     request: {
@@ -96,7 +99,7 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
   if (lineBuffers) data.lines = lineBuffers;
   data.prepared = true;
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
-  sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd });
+  const prepared = sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd });
   const interruptFlag = new Int32Array(interrupt);
   const onSigint = () => Atomics.store(interruptFlag, 0, 2);
   const interruptPending = () => Atomics.load(interruptFlag, 0) === 2;
@@ -108,7 +111,7 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
     void reader.read(message.prompt).then((answer) => answerLine(buffers, answer));
   });
   process.on("SIGINT", onSigint);
-  return new Promise<number>((resolve, reject) => {
+  const code = await new Promise<number>((resolve, reject) => {
     let settled = false;
     worker.on("message", (message: PythonWorkerMessage) => {
       if (message.kind === "readline") return;
@@ -130,6 +133,34 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
     process.off("SIGINT", onSigint);
     reader?.close();
   });
+  return { code, prepared };
+}
+
+/**
+ * After a run that found no start profile for its runtime build, records one (a second, warm
+ * start in a child process, restoring the snapshot this run used or built; once per build and
+ * cache directory), so that later starts compile ahead.
+ */
+async function recordMissingStartProfile(prepared: PreparedStartPromises, commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<void> {
+  const env = stringEnv(options.env ?? process.env);
+  if (!startProfilesWanted(env) || !prepared.profile || (await prepared.profile) !== undefined) return;
+  const identity = await prepared.profileIdentity;
+  if (!identity || !(await prepared.snapshot)) return;
+  const { recordStartProfile } = await import("./node-start-profile.js");
+  // ^C while recording ends the recording (the child gets it too), not this process's status.
+  const ignore = () => undefined;
+  process.on("SIGINT", ignore);
+  try {
+    await recordStartProfile({
+      cacheDir: kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() }),
+      identity,
+      interpreterOptions: commandLine.interpreterOptions,
+      env,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+    });
+  } finally {
+    process.off("SIGINT", ignore);
+  }
 }
 
 /**
@@ -137,7 +168,11 @@ function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptio
  * otherwise idle thread reads and checks the memory snapshot and compiles the wasm, and hands both
  * over: the snapshot's memory is moved, not copied, and the compiled module is shared.
  */
-function sendPreparedStart(worker: Worker, commandLine: PythonCommandLine, options: PythonProcessOptions & { env: Record<string, string>; cwd: string }): void {
+function sendPreparedStart(
+  worker: Worker,
+  commandLine: PythonCommandLine,
+  options: PythonProcessOptions & { env: Record<string, string>; cwd: string },
+): PreparedStartPromises {
   let prepared: PreparedStartPromises;
   try {
     const host = createNodeRuntimeHost({ env: options.env, cwd: options.cwd });
@@ -149,13 +184,18 @@ function sendPreparedStart(worker: Worker, commandLine: PythonCommandLine, optio
     // The worker waits for both messages: without a preparation it starts the usual way.
     prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };
   }
-  void prepared.snapshot.then((value) => {
-    const message: PreparedMessage = { kind: "prepared-snapshot", value };
+  void prepared.snapshot.then((prepared) => {
+    // The snapshot's memory is shared while it is still being read, else moved.
+    const verified = prepared?.verified;
+    const value: Omit<PreparedStart, "verified"> | undefined = prepared && { buildIdentity: prepared.buildIdentity, key: prepared.key, ...(prepared.snapshot ? { snapshot: prepared.snapshot } : {}) };
+    const message: PreparedMessage = { kind: "prepared-snapshot", value: value && { ...value, verifying: verified !== undefined } };
+    const buffer = value?.snapshot?.buffer;
     try {
-      worker.postMessage(message, value?.snapshot ? [value.snapshot.buffer as ArrayBuffer] : []);
+      worker.postMessage(message, buffer instanceof ArrayBuffer ? [buffer] : []);
     } catch {
       worker.postMessage(message);
     }
+    void verified?.then((rejection) => worker.postMessage({ kind: "prepared-verdict", rejection } satisfies PreparedMessage));
   });
   void prepared.wasmModule.then((module) => {
     const message: PreparedMessage = { kind: "prepared-wasm", module };
@@ -165,6 +205,7 @@ function sendPreparedStart(worker: Worker, commandLine: PythonCommandLine, optio
       worker.postMessage({ kind: "prepared-wasm", module: undefined } satisfies PreparedMessage);
     }
   });
+  return prepared;
 }
 
 function stringEnv(env: Record<string, string | undefined>): Record<string, string> {

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { writeSync } from "node:fs";
 import { isKilnError, type Reporter } from "../core/index.js";
-import { runPythonMain, type PreparedStart, type PreparedStartPromises, type PythonMainRequest } from "../runtime/index.js";
+import { runPythonMain, type PreparedStart, type PreparedStartPromises, type PythonMainRequest, type SnapshotRejection } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { NodeStdio } from "./node-stdio.js";
 
@@ -22,9 +22,14 @@ export interface PythonWorkerData {
   prepared?: boolean;
 }
 
-/** The snapshot and compiled wasm, as the main thread prepared them while this worker booted. */
+/**
+ * The snapshot and compiled wasm, as the main thread prepared them while this worker booted.
+ * With `verifying`, the snapshot's shared memory is still being read and checked: a
+ * `prepared-verdict` follows.
+ */
 export type PreparedMessage =
-  | { kind: "prepared-snapshot"; value: Omit<PreparedStart, "wasmModule"> | undefined }
+  | { kind: "prepared-snapshot"; value: (Omit<PreparedStart, "wasmModule" | "verified"> & { verifying?: boolean }) | undefined }
+  | { kind: "prepared-verdict"; rejection: SnapshotRejection | undefined }
   | { kind: "prepared-wasm"; module: unknown };
 
 /** What the worker sends back once. */
@@ -55,11 +60,19 @@ parentPort!.postMessage(message);
 function receivePrepared(): PreparedStartPromises {
   let resolveSnapshot: (value: Omit<PreparedStart, "wasmModule"> | undefined) => void = () => undefined;
   let resolveModule: (module: unknown) => void = () => undefined;
+  let resolveVerdict: (rejection: SnapshotRejection | undefined) => void = () => undefined;
   const snapshot = new Promise<Omit<PreparedStart, "wasmModule"> | undefined>((resolve) => (resolveSnapshot = resolve));
   const wasmModule = new Promise<unknown>((resolve) => (resolveModule = resolve));
+  const verified = new Promise<SnapshotRejection | undefined>((resolve) => (resolveVerdict = resolve));
   let pending = 2;
   const listener = (message: PreparedMessage) => {
-    if (message.kind === "prepared-snapshot") resolveSnapshot(message.value);
+    if (message.kind === "prepared-snapshot") {
+      const value = message.value;
+      if (value?.verifying) pending += 1;
+      resolveSnapshot(
+        value && { buildIdentity: value.buildIdentity, key: value.key, ...(value.snapshot ? { snapshot: value.snapshot } : {}), ...(value.verifying ? { verified } : {}) },
+      );
+    } else if (message.kind === "prepared-verdict") resolveVerdict(message.rejection);
     else if (message.kind === "prepared-wasm") resolveModule(message.module);
     else return;
     // Both have come: stop listening, so the port does not keep this thread alive.

@@ -9,6 +9,7 @@ import { DirectoryBlobStore } from "./node-blob-store.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { NodeStdio } from "./node-stdio.js";
+import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
 import { withPrecompiledWasm } from "./precompiled-wasm.js";
 
 // Top-level host directories kept for the runtime's own: its standard library lives in /lib, and
@@ -43,6 +44,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Run
     snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
     // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
     compiledStdlibs,
+    ...(startProfilesWanted(env) ? { startProfiles: startProfileStore(cacheDir) } : {}),
     checksum: (bytes) => crc32(bytes),
     mounts: hostRootMounts,
     mount: mountNodeFs,
@@ -51,6 +53,27 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Run
     cwd: options.cwd ?? process.cwd(),
     now: () => performance.now(),
   };
+}
+
+/**
+ * Where start profiles live in a kiln cache directory.
+ *
+ * @example
+ * await startProfileStore(cacheDir).write(startProfileName(build), bytes);
+ */
+export function startProfileStore(cacheDir: string): DirectoryBlobStore {
+  return new DirectoryBlobStore(join(cacheDir, "start-profiles"));
+}
+
+/**
+ * Whether to use (and record) start profiles: on a V8 that takes them, unless
+ * `KILN_START_PROFILE=off` (or `record`, which the recording process itself runs with).
+ *
+ * @example
+ * if (startProfilesWanted(env)) ...
+ */
+export function startProfilesWanted(env: Record<string, string | undefined>): boolean {
+  return startProfilesSupported() && env.KILN_START_PROFILE !== "off" && env.KILN_START_PROFILE !== "record";
 }
 
 /** The directory of the bundled `pyodide` npm package. */
@@ -94,6 +117,9 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     });
   }
   const wasmPath = join(directory, "pyodide.asm.wasm");
+  const importGlue = () => import(pathToFileURL(join(directory, "pyodide.asm.mjs")).href) as Promise<{ default: PyodideModuleFactory }>;
+  // Pyodide 314's loadPyodide takes the module factory as an option; earlier versions ignore it.
+  const takesFactory = glueIsModule && readFileSync(join(directory, "pyodide.mjs"), "utf8").includes("createPyodideModule");
   const importPyodide = () =>
     import(pathToFileURL(join(directory, "pyodide.mjs")).href) as Promise<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>;
   return {
@@ -103,16 +129,46 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     loadPyodide: async (options, extras) => {
       const { loadPyodide } = await importPyodide();
       if (!extras) return loadPyodide(options);
-      return withPrecompiledWasm(() => loadPyodide(options), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
+      const gated = extras.ready ? await gateSnapshot(options, { ready: extras.ready, factory: takesFactory ? importGlue : undefined }) : options;
+      return withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
     },
     // The same URLs Pyodide imports, so its own imports find these modules already loaded.
     preload: () => {
       void importPyodide().catch(() => undefined);
       if (glueIsModule) void import(pathToFileURL(join(directory, "pyodide.asm.mjs")).href).catch(() => undefined);
     },
-    // Read synchronously: the compile then starts on V8's background threads at once, before
-    // the caller goes on to read the snapshot on this thread.
-    compileWasm: () => WebAssembly.compile(readFileSync(wasmPath)),
+    compileWasm: (options) => compileRuntimeWasm(readFileSync(wasmPath), options?.profile),
+  };
+}
+
+/** Emscripten's module factory, the default export of `pyodide.asm.mjs`. */
+type PyodideModuleFactory = (settings: object) => Promise<unknown>;
+
+/**
+ * The `loadPyodide` options that wait for `ready` before Pyodide touches the snapshot: with the
+ * runtime's module factory (`factory`), after the wasm is instantiated and Emscripten has set up
+ * (so the snapshot is read and checked on the other thread meanwhile); without, before anything.
+ */
+async function gateSnapshot(
+  options: Record<string, unknown>,
+  gate: { ready: Promise<string | undefined>; factory: (() => Promise<{ default: PyodideModuleFactory }>) | undefined },
+): Promise<Record<string, unknown>> {
+  const check = async () => {
+    const refused = await gate.ready;
+    if (refused) throw new Error(`The memory snapshot was refused (${refused})`);
+  };
+  if (!gate.factory) {
+    await check();
+    return options;
+  }
+  const factory = (await gate.factory()).default;
+  return {
+    ...options,
+    createPyodideModule: async (settings: object) => {
+      const module = await factory(settings);
+      await check();
+      return module;
+    },
   };
 }
 

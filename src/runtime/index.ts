@@ -18,7 +18,7 @@
  * - Pyodide's snapshot API (`_makeSnapshot`, `_loadSnapshot`) is private; kiln checks its own
  *   header (build, key, checksum) before handing bytes to Pyodide, and falls back to a cold start.
  */
-export type { BlobStore, HostMount, HostStdio, RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
+export type { BlobReader, BlobStore, HostMount, HostStdio, RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 export {
   formatPythonUsageError,
   parsePythonCommandLine,
@@ -26,8 +26,26 @@ export {
   type PythonMain,
 } from "./python-command-line.js";
 export { defaultStartupConfig, startupConfigFor, type StartupConfig } from "./startup-config.js";
-export { decodeSnapshotFile, encodeSnapshotFile, type DecodedSnapshot, type SnapshotRejection } from "./snapshot-file.js";
+export {
+  decodeSnapshotFile,
+  decodeSnapshotHeader,
+  encodeSnapshotFile,
+  snapshotPayloadRejection,
+  type DecodedSnapshot,
+  type SnapshotHeader,
+  type SnapshotRejection,
+} from "./snapshot-file.js";
 export { hashString, snapshotKey, snapshotName } from "./snapshot-key.js";
+export {
+  compilationHintsFor,
+  decodeStartProfile,
+  encodeStartProfile,
+  parseWasmCompileTrace,
+  startProfileIdentity,
+  startProfileName,
+  type StartProfile,
+} from "./start-profile.js";
+export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
 export { prepareStart, startRuntime, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";
 export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";

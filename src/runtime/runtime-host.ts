@@ -1,3 +1,5 @@
+import type { StartProfile } from "./start-profile.js";
+
 /**
  * What the runtime layer needs from the machine it runs on. The runtime never touches Node or the
  * DOM itself: `src/platform/node-runtime-host.ts` implements these for Node.
@@ -18,15 +20,22 @@ export interface RuntimeFiles {
    * Pyodide's `loadPyodide`, from this runtime's own `pyodide.mjs`. `wasmModule`, when given,
    * resolves to this runtime's `pyodide.asm.wasm` already compiled (by
    * {@link RuntimeFiles.compileWasm}), or to undefined; awaited only when the wasm is instantiated.
+   * `ready`, when given, resolves once the `_loadSnapshot` bytes may be used: to undefined, or to
+   * why not (then loadPyodide must fail without running anything from them). The host may let
+   * Pyodide set up its module in the meantime.
    */
-  loadPyodide: (options: Record<string, unknown>, extras?: { wasmModule: Promise<unknown> }) => Promise<unknown>;
+  loadPyodide: (options: Record<string, unknown>, extras?: { wasmModule: Promise<unknown>; ready?: Promise<string | undefined> }) => Promise<unknown>;
   /**
    * Starts loading the runtime's JavaScript, so that it loads while the caller does other work
    * (reading the snapshot); `loadPyodide` then finds it loaded. Optional.
    */
   preload?: () => void;
-  /** Compiles `pyodide.asm.wasm` to a `WebAssembly.Module` (possibly on another thread). Optional. */
-  compileWasm?: () => Promise<unknown>;
+  /**
+   * Compiles `pyodide.asm.wasm` to a `WebAssembly.Module` (possibly on another thread). With a
+   * start profile of this build, the host may compile the functions it names ahead (see
+   * {@link StartProfile}). Optional.
+   */
+  compileWasm?: (options?: { profile?: StartProfile }) => Promise<unknown>;
   /**
    * The byte-compiled standard library the host keeps for this build (see `ensureCompiledStdlib`),
    * given to Pyodide instead of `python_stdlib.zip`; `identity` changes whenever the file does
@@ -49,6 +58,19 @@ export interface BlobStore {
   write(key: string, bytes: Uint8Array): Promise<void>;
   /** Removes the blob; absent keys are fine. */
   remove(key: string): Promise<void>;
+  /**
+   * Opens the blob for reading in parts (its size first, then the parts into memory the caller
+   * owns), or undefined when absent. Optional: a store without it is read whole.
+   */
+  open?(key: string): Promise<BlobReader | undefined>;
+}
+
+/** A blob opened for reading in parts (see {@link BlobStore.open}). Close it when done. */
+export interface BlobReader {
+  readonly size: number;
+  /** Fills `target` from `offset`; returns how many bytes it read (fewer only at the end). */
+  readInto(offset: number, target: Uint8Array): Promise<number>;
+  close(): Promise<void>;
 }
 
 /** Where a host directory appears inside the runtime's file system. */
@@ -92,6 +114,11 @@ export interface RuntimeHost {
    * `locateRuntime` finds here becomes `RuntimeFiles.stdlib`. Absent when the host keeps none.
    */
   compiledStdlibs?: BlobStore;
+  /**
+   * Start profiles, one per runtime build (see {@link StartProfile}); absent when the host cannot
+   * use them, or they are turned off.
+   */
+  startProfiles?: BlobStore;
   /** A fast checksum of large byte arrays, to catch corrupt snapshots. */
   checksum(bytes: Uint8Array): number;
   /** The host directories to make visible in the runtime, at their host paths. */

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { decodeSnapshotFile, encodeSnapshotFile } from "./snapshot-file.js";
+import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
 
 // A deliberately simple checksum: the tests are about the format, not the hash.
@@ -41,6 +41,31 @@ test("a snapshot for another build or start-up configuration is refused", () => 
     assert.deepEqual(decodeSnapshotFile(file, { key: other, checksum }), { ok: false, reason: "other-key" });
   }
 });
+
+test("the header alone, read first, says where the payload is; the payload's checksum is checked on its own", () => {
+  const header = decodeSnapshotHeader(file.subarray(0, 512), { key, fileLength: file.length });
+  assert.ok(header.ok);
+  assert.equal(header.headerSize % 16, 0);
+  assert.equal(header.payloadLength, payload.length);
+  assert.deepEqual(file.subarray(header.headerSize), payload);
+  assert.equal(snapshotPayloadRejection(file.subarray(header.headerSize), header, checksum), undefined);
+  assert.equal(snapshotPayloadRejection(flip(file, file.length - 5).subarray(header.headerSize), header, checksum), "checksum");
+  assert.equal(snapshotPayloadRejection(payload.subarray(1), header, checksum), "truncated");
+});
+
+const badHeaders: Array<[string, Uint8Array, number, string]> = [
+  ["a file shorter than its header says", file.subarray(0, 512), file.length - 1, "truncated"],
+  ["a file longer than its header says", file.subarray(0, 512), file.length + 16, "truncated"],
+  ["a head cut inside the key", file.subarray(0, 30), file.length, "truncated"],
+  ["an empty file", new Uint8Array(0), 0, "too-short"],
+  ["another format", new TextEncoder().encode("PK\u0003\u0004 not a snapshot, just some zip file bytes"), 1000, "bad-magic"],
+];
+
+for (const [name, head, fileLength, reason] of badHeaders) {
+  test(`the header of ${name} is refused (${reason})`, () => {
+    assert.deepEqual(decodeSnapshotHeader(head, { key, fileLength }), { ok: false, reason });
+  });
+}
 
 function flip(bytes: Uint8Array, index: number): Uint8Array {
   const copy = bytes.slice();

@@ -45,19 +45,55 @@ export function encodeSnapshotFile(payload: Uint8Array, options: { key: string; 
  * if (!decoded.ok) await store.remove(name);
  */
 export function decodeSnapshotFile(file: Uint8Array, options: { key: string; checksum: (bytes: Uint8Array) => number }): DecodedSnapshot {
-  if (file.length < headerFixedSize) return { ok: false, reason: "too-short" };
-  if (new TextDecoder().decode(file.subarray(0, 8)) !== magic) return { ok: false, reason: "bad-magic" };
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const header = decodeSnapshotHeader(file, { key: options.key, fileLength: file.length });
+  if (!header.ok) return header;
+  const payload = file.subarray(header.headerSize);
+  if (options.checksum(payload) >>> 0 !== header.checksum) return { ok: false, reason: "checksum" };
+  return { ok: true, payload };
+}
+
+/** What a snapshot file's header says, once it is checked (see {@link decodeSnapshotHeader}). */
+export interface SnapshotHeader {
+  ok: true;
+  /** Where the payload starts in the file (a multiple of 16). */
+  headerSize: number;
+  payloadLength: number;
+  /** The payload's checksum, as written. */
+  checksum: number;
+}
+
+/**
+ * Checks a snapshot file's header against the expected key and the file's length, from the
+ * file's first bytes (`head`; at least the header, which is short), so that the payload can be
+ * read, and its checksum checked, separately (see {@link snapshotPayloadRejection}).
+ *
+ * @example
+ * const header = decodeSnapshotHeader(firstBytes, { key, fileLength: size });
+ * if (header.ok) payload = new Uint8Array(header.payloadLength); // then read it from header.headerSize
+ */
+export function decodeSnapshotHeader(head: Uint8Array, options: { key: string; fileLength: number }): SnapshotHeader | { ok: false; reason: SnapshotRejection } {
+  if (options.fileLength < headerFixedSize || head.length < headerFixedSize) return { ok: false, reason: "too-short" };
+  if (new TextDecoder().decode(head.subarray(0, 8)) !== magic) return { ok: false, reason: "bad-magic" };
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const headerSize = view.getUint32(8, true);
   const keyLength = view.getUint32(12, true);
   const payloadLength = view.getUint32(16, true);
-  if (headerFixedSize + keyLength > file.length || headerSize > file.length) return { ok: false, reason: "truncated" };
-  const key = new TextDecoder().decode(file.subarray(headerFixedSize, headerFixedSize + keyLength));
+  if (headerFixedSize + keyLength > head.length || headerSize > options.fileLength) return { ok: false, reason: "truncated" };
+  const key = new TextDecoder().decode(head.subarray(headerFixedSize, headerFixedSize + keyLength));
   if (key !== options.key) return { ok: false, reason: "other-key" };
-  if (file.length !== headerSize + payloadLength) return { ok: false, reason: "truncated" };
-  const payload = file.subarray(headerSize);
-  if (options.checksum(payload) >>> 0 !== view.getUint32(20, true)) return { ok: false, reason: "checksum" };
-  return { ok: true, payload };
+  if (options.fileLength !== headerSize + payloadLength) return { ok: false, reason: "truncated" };
+  return { ok: true, headerSize, payloadLength, checksum: view.getUint32(20, true) };
+}
+
+/**
+ * Why a payload read separately from its header is refused (its checksum differs), or undefined.
+ *
+ * @example
+ * if (snapshotPayloadRejection(payload, header, crc32)) await store.remove(name);
+ */
+export function snapshotPayloadRejection(payload: Uint8Array, header: SnapshotHeader, checksum: (bytes: Uint8Array) => number): SnapshotRejection | undefined {
+  if (payload.length !== header.payloadLength) return "truncated";
+  return checksum(payload) >>> 0 === header.checksum ? undefined : "checksum";
 }
 
 function align16(size: number): number {

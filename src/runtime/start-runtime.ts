@@ -3,8 +3,9 @@ import { kilnMainSource } from "./kiln-main-source.js";
 import type { PyodideApi } from "./pyodide-api.js";
 import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
-import { decodeSnapshotFile, encodeSnapshotFile } from "./snapshot-file.js";
+import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
+import { decodeStartProfile, startProfileIdentity, startProfileName, type StartProfile } from "./start-profile.js";
 import { defaultStartupConfig, type StartupConfig } from "./startup-config.js";
 
 /** Options for {@link startRuntime}. */
@@ -28,8 +29,14 @@ export interface PreparedStart {
   /** The runtime build and snapshot key this was prepared for. */
   buildIdentity: string;
   key: string;
-  /** The checked snapshot payload; undefined when there is no valid snapshot (a cold start follows). */
+  /** The snapshot payload; undefined when there is no valid snapshot (a cold start follows). */
   snapshot?: Uint8Array;
+  /**
+   * Present while `snapshot` (shared memory) is still being read and checked by the preparing
+   * side: resolves once it is whole and its checksum matches, to undefined, or to the reason it
+   * was refused. Pyodide may set up its module meanwhile, but must not use the snapshot before.
+   */
+  verified?: Promise<SnapshotRejection | undefined>;
   /** `pyodide.asm.wasm`, compiled (a `WebAssembly.Module`), when the host can compile it. */
   wasmModule?: unknown;
 }
@@ -41,6 +48,10 @@ export interface PreparedStart {
 export interface PreparedStartPromises {
   snapshot: Promise<Omit<PreparedStart, "wasmModule"> | undefined>;
   wasmModule: Promise<unknown>;
+  /** The build's start profile the wasm was compiled with, if any (for the preparing side only). */
+  profile?: Promise<StartProfile | undefined>;
+  /** What a start profile for this start is recorded for (see `startProfileIdentity`). */
+  profileIdentity?: Promise<string | undefined>;
 }
 
 /**
@@ -59,14 +70,48 @@ export function prepareStart(
 ): PreparedStartPromises {
   const reporter = options.reporter ?? silentReporter;
   const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
-  // Compiling runs on V8's background threads, so start it before the (synchronous) read.
-  const wasmModule = files.then((found) => found.compileWasm?.()).catch(() => undefined);
-  const snapshot = files.then(async (found) => {
+  const profile = files.then((found) => readStartProfile(host, startProfileIdentity(found))).catch(() => undefined);
+  // First the snapshot's header, so that the other side can start as soon as it has it; then the
+  // compile (with a profile it keeps this thread busy while V8 compiles the profile's functions);
+  // then the snapshot's payload, which the other side needs last.
+  const opened = profile.then(() => files).then(async (found) => {
     const key = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
+    return { found, key, streamed: await openSnapshot(host, { key, name: snapshotName(key), reporter }) };
+  });
+  const wasmModule = opened
+    .then(nextTask)
+    .then(async () => (await files).compileWasm?.(await startProfileOption(profile)))
+    .catch(() => undefined);
+  const snapshot = opened.then(async ({ found, key, streamed }) => {
+    if (streamed) {
+      const { readPayload, ...rest } = streamed;
+      return { buildIdentity: found.buildIdentity, key, ...rest, ...(readPayload ? { verified: wasmModule.then(readPayload) } : {}) };
+    }
     const payload = await readSnapshot(host, { key, name: snapshotName(key), reporter });
     return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
   });
-  return { snapshot: snapshot.catch(() => undefined), wasmModule };
+  return {
+    snapshot: snapshot.catch(() => undefined),
+    wasmModule,
+    profile,
+    profileIdentity: files.then(startProfileIdentity).catch(() => undefined),
+  };
+}
+
+/** Resolves after the tasks already queued (a message handed on before this thread gets busy). */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+async function startProfileOption(profile: Promise<StartProfile | undefined>): Promise<{ profile?: StartProfile }> {
+  const found = await profile;
+  // An empty profile records that recording found nothing to use (see recordStartProfile).
+  return found && found.baseline.length > 0 ? { profile: found } : {};
+}
+
+async function readStartProfile(host: RuntimeHost, identity: string): Promise<StartProfile | undefined> {
+  const bytes = await host.startProfiles?.read(startProfileName(identity)).catch(() => undefined);
+  return bytes ? decodeStartProfile(bytes, identity) : undefined;
 }
 
 /**
@@ -93,13 +138,20 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   const payload = prepared ? prepared.snapshot : await readSnapshot(host, { key, name, reporter });
   const wasm = prepared ? { wasmModule: prepared.wasmModule } : undefined;
   if (payload) {
+    const verified = prepared?.verified;
     try {
-      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }, wasm), files, true);
+      const extras = wasm && verified ? { ...wasm, ready: verified } : wasm;
+      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }, extras), files, true);
       reporter.debug(`Started Pyodide ${files.pyodideVersion} from memory snapshot ${name}`);
       return runtime;
     } catch (error) {
-      reporter.warn(`Cannot start from the memory snapshot ${name}, rebuilding it: ${describe(error)}`);
-      await host.snapshots.remove(name).catch(() => undefined);
+      // Refused by the check that ran alongside (the preparing side removed it): as if never found.
+      const rejection = verified ? await verified : undefined;
+      if (rejection) reporter.debug(`Memory snapshot ${name} refused (${rejection}); rebuilding it`);
+      else {
+        reporter.warn(`Cannot start from the memory snapshot ${name}, rebuilding it: ${describe(error)}`);
+        await host.snapshots.remove(name).catch(() => undefined);
+      }
     }
   }
   const pyodide = await boot(files, startup, { _makeSnapshot: true }, wasm);
@@ -112,15 +164,70 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
 async function usablePreparation(
   prepared: PreparedStartPromises | undefined,
   options: { files: RuntimeFiles; key: string; reporter: Reporter },
-): Promise<{ snapshot?: Uint8Array; wasmModule: Promise<unknown> } | undefined> {
+): Promise<{ snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined>; wasmModule: Promise<unknown> } | undefined> {
   if (!prepared) return undefined;
   const ready = await prepared.snapshot;
   if (!ready || ready.buildIdentity !== options.files.buildIdentity || ready.key !== options.key) {
     options.reporter.debug("The prepared start was for another runtime build or start-up; not using it");
     return undefined;
   }
-  options.reporter.debug(ready.snapshot ? "Memory snapshot read and checked ahead" : "No usable memory snapshot (checked ahead)");
-  return { ...(ready.snapshot ? { snapshot: ready.snapshot } : {}), wasmModule: prepared.wasmModule };
+  options.reporter.debug(
+    !ready.snapshot ? "No usable memory snapshot (checked ahead)" : ready.verified ? "Memory snapshot being read ahead" : "Memory snapshot read and checked ahead",
+  );
+  return {
+    ...(ready.snapshot ? { snapshot: ready.snapshot } : {}),
+    ...(ready.snapshot && ready.verified ? { verified: ready.verified } : {}),
+    wasmModule: prepared.wasmModule,
+  };
+}
+
+/**
+ * Starts reading a snapshot into shared memory: checks its header now, and resolves with the
+ * (still empty) payload and `readPayload`, which fills it and checks its checksum (resolving to
+ * undefined, or to why it was refused), so that the caller can hand the payload on first.
+ * Undefined when the store cannot open blobs in parts or there is no shared memory (the caller
+ * reads it whole); `{}` when there is no usable snapshot.
+ */
+async function openSnapshot(
+  host: RuntimeHost,
+  options: { key: string; name: string; reporter: Reporter },
+): Promise<{ snapshot?: Uint8Array; readPayload?: () => Promise<SnapshotRejection | undefined> } | undefined> {
+  if (!host.snapshots.open || typeof SharedArrayBuffer !== "function") return undefined;
+  const reader = await host.snapshots.open(options.name).catch(() => undefined);
+  if (!reader) return {};
+  const refuse = async (reason: SnapshotRejection) => {
+    options.reporter.debug(`Memory snapshot ${options.name} refused (${reason}); rebuilding it`);
+    await host.snapshots.remove(options.name).catch(() => undefined);
+    return reason;
+  };
+  let header: ReturnType<typeof decodeSnapshotHeader>;
+  try {
+    const head = new Uint8Array(Math.min(reader.size, 65536 + options.key.length * 3));
+    await reader.readInto(0, head);
+    header = decodeSnapshotHeader(head, { key: options.key, fileLength: reader.size });
+  } catch {
+    header = { ok: false, reason: "truncated" };
+  }
+  if (!header.ok) {
+    await reader.close().catch(() => undefined);
+    await refuse(header.reason);
+    return {};
+  }
+  const checked = header;
+  const snapshot = new Uint8Array(new SharedArrayBuffer(checked.payloadLength));
+  const readPayload = async (): Promise<SnapshotRejection | undefined> => {
+    let rejection: SnapshotRejection | undefined;
+    try {
+      const read = await reader.readInto(checked.headerSize, snapshot);
+      rejection = read === checked.payloadLength ? snapshotPayloadRejection(snapshot, checked, host.checksum) : "truncated";
+    } catch {
+      rejection = "truncated";
+    } finally {
+      await reader.close().catch(() => undefined);
+    }
+    return rejection ? refuse(rejection) : undefined;
+  };
+  return { snapshot, readPayload };
 }
 
 async function readSnapshot(
@@ -154,7 +261,7 @@ async function boot(
   files: RuntimeFiles,
   startup: StartupConfig,
   extra: Record<string, unknown>,
-  wasm?: { wasmModule: Promise<unknown> },
+  wasm?: { wasmModule: Promise<unknown>; ready?: Promise<string | undefined> },
 ): Promise<PyodideApi> {
   let pyodide: PyodideApi;
   const early: string[] = [];

@@ -128,6 +128,31 @@ test("a start prepared ahead uses the snapshot it checked; a damaged one is refu
   assert.equal(await startAndCheck(host), true);
 });
 
+test("a prepared snapshot is handed on before it is read; one corrupted in its heap is refused before Pyodide uses it", async () => {
+  const host = freshHost();
+  await startAndCheck(host);
+  const prepared = prepareStart(host);
+  const ready = await prepared.snapshot;
+  assert.ok(ready?.snapshot && ready.verified, "the prepared start carries the snapshot's memory and a pending check");
+  assert.equal(await ready.verified, undefined);
+  assert.equal((await startRuntime(host, { prepared })).fromSnapshot, true);
+
+  const [file] = snapshotFiles(host);
+  const path = join(host.cacheDir, "snapshots", file!);
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 4096] = bytes[bytes.length - 4096]! ^ 0xff;
+  writeFileSync(path, bytes);
+  const damaged = prepareStart(host);
+  assert.ok((await damaged.snapshot)?.snapshot, "the header is sound, so the payload is handed on");
+  const reporter = recordingReporter();
+  const rebuilt = await startRuntime(host, { prepared: damaged, reporter });
+  assert.equal(rebuilt.fromSnapshot, false);
+  assert.equal(rebuilt.runPython("6 * 7"), 42);
+  assert.equal(await (await damaged.snapshot)?.verified, "checksum");
+  assert.deepEqual(reporter.warnings, [], "a refused snapshot is rebuilt quietly, as when it is refused before the start");
+  assert.equal(await startAndCheck(host), true);
+});
+
 test("a start prepared for another runtime build is not used", async () => {
   const host = freshHost();
   await startAndCheck(host);
