@@ -27,7 +27,9 @@ const rounds = Number(argv[0] ?? 5);
 const python = process.env.KILN_BENCH_PYTHON ?? "python3";
 const work = mkdtempSync(join(tmpdir(), "bench-install-"));
 const cache = join(work, "kiln-cache");
-const env = { ...process.env, KILN_CACHE_DIR: cache, PIP_CONFIG_FILE: "/dev/null", CI: "true" };
+// PIP_NO_COMPILE: every tool installs without byte-compiling (pip gets --no-compile too; uv does
+// not compile by default; kiln pip install compiles by default, as pip does, unless told so).
+const env = { ...process.env, KILN_CACHE_DIR: cache, PIP_CONFIG_FILE: "/dev/null", CI: "true", PIP_NO_COMPILE: "1" };
 
 // The CPU time (user + system) of each timed process, through GNU time where it is installed: on
 // a loaded machine wall times swing with the load, CPU times much less.

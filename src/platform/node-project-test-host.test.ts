@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -51,6 +51,43 @@ test("copies keep modification times and modes (bytecode stays valid) and merge 
       { name: "linked", kind: "directory", symlink: true },
     ]);
     assert.deepEqual(await host.listDirectory(join(root, "missing")), []);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("linked trees share the template's files; what is added or replaced in the copy never reaches the template", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-test-host-"));
+  try {
+    const host = createNodeProjectTestHost({
+      env: {},
+      cwd: root,
+      kilnVersion: "1.0",
+      cacheDir: join(root, "cache"),
+      output: { stdout: { write: () => true }, stderr: { write: () => true } },
+      buildWheel: unused,
+      resolve: unused,
+      install: unused,
+    });
+    const from = join(root, "template");
+    mkdirSync(join(from, "site-packages/pkg/__pycache__"), { recursive: true });
+    writeFileSync(join(from, "site-packages/pkg/__init__.py"), "x = 1\n");
+    writeFileSync(join(from, "site-packages/pkg/RECORD"), "template record\n");
+    symlinkSync("pkg", join(from, "site-packages/alias"));
+    const to = join(root, "venv/lib");
+    mkdirSync(join(to, "site-packages/pkg"), { recursive: true });
+    writeFileSync(join(to, "site-packages/pkg/RECORD"), "stale\n");
+
+    await host.linkTree!(from, to);
+    assert.equal(statSync(join(to, "site-packages/pkg/__init__.py")).ino, statSync(join(from, "site-packages/pkg/__init__.py")).ino, "a hard link");
+    assert.equal(readFileSync(join(to, "site-packages/pkg/RECORD"), "utf8"), "template record\n", "an existing file is replaced by the link");
+    assert.equal(readlinkSync(join(to, "site-packages/alias")), "pkg");
+
+    writeFileSync(join(to, "site-packages/pkg/__pycache__/new.pyc"), "new");
+    await host.remove(join(to, "site-packages/pkg/RECORD"));
+    await host.writeText(join(to, "site-packages/pkg/RECORD"), "rewritten\n");
+    assert.equal(readFileSync(join(from, "site-packages/pkg/RECORD"), "utf8"), "template record\n");
+    assert.deepEqual(readdirSync(join(from, "site-packages/pkg/__pycache__")), []);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

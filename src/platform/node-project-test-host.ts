@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { access, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { access, chmod, copyFile, cp, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, unlink, utimes, writeFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -60,6 +60,7 @@ export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): 
     makeScratchDirectory: (label) => mkdtemp(join(options.env.TMPDIR || tmpdir(), `${label}-`)),
     remove: (path) => rm(path, { recursive: true, force: true }),
     copy: copyPreserving,
+    linkTree,
     cache: (name) => caches[name],
     cacheIdentity: `kiln ${options.kilnVersion}`,
     buildWheel: options.buildWheel,
@@ -116,6 +117,33 @@ async function copyPreserving(from: string, to: string): Promise<void> {
     if (copied) return;
   }
   await cp(from, to, { recursive: true, force: true, verbatimSymlinks: true, preserveTimestamps: true });
+}
+
+/**
+ * A tree of hard links: directories are made, regular files linked, symbolic links recreated. A
+ * file that cannot be linked (another file system, a link-count limit) is copied with its time
+ * and mode. An existing file at a destination is removed first, so nothing is written into it.
+ */
+async function linkTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  const entries = await readdir(from, { withFileTypes: true });
+  await Promise.all(
+    entries.map(async (entry) => {
+      const source = join(from, entry.name);
+      const target = join(to, entry.name);
+      if (entry.isDirectory()) return linkTree(source, target);
+      await unlink(target).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? undefined : Promise.reject(error)));
+      if (entry.isSymbolicLink()) return symlink(await readlink(source), target);
+      try {
+        await link(source, target);
+      } catch {
+        await copyFile(source, target);
+        const { mode, atime, mtime } = await lstat(source);
+        await chmod(target, mode & 0o7777);
+        await utimes(target, atime, mtime);
+      }
+    }),
+  );
 }
 
 function runCommand(request: { argv: string[]; cwd: string; env: Record<string, string> }, output: CommandOutput): Promise<number> {

@@ -36,9 +36,10 @@ export interface PreparedTestEnvironment {
  * keyed by the runtime, kiln and each package's exact file. The first environment of a resolved
  * set installs it, compiles its bytecode (`compileall` in the runtime: pytest's start-up then
  * reads `.pyc` files instead of compiling from source, whatever `PYTHONDONTWRITEBYTECODE` says for
- * the tests themselves) and keeps a copy; every later one copies the template (a real copy, with
- * modification times kept so the bytecode stays valid; tests may write into their environment)
- * and points the console scripts at its own `bin/python`. The project's own wheel is installed
+ * the tests themselves) and keeps a copy; every later one gets the template's files as hard
+ * links where the host can make them (else as copies with their modification times, so the
+ * bytecode stays valid; a file the environment changes is replaced, never rewritten in place)
+ * and copies of its console scripts, pointed at its own `bin/python`. The project's own wheel is installed
  * on top each time, so editing the project never invalidates a template.
  *
  * @example
@@ -128,7 +129,11 @@ async function copyTemplate(host: ProjectTestHost, template: string, environment
   const record = parseTemplateRecord(await host.readText(`${template}/template.json`));
   if (!record) return false;
   const venv = environment.venv;
-  for (const name of record.entries) await host.copy(`${template}/${name}`, `${venv.prefix}/${name}`);
+  // Linked, not copied, where the host can: a template's files are only ever replaced (Python
+  // writes bytecode through a rename, and so does pytest's assertion rewriter), so every
+  // environment can share them, as installs share the files of kiln's unpacked-wheel cache.
+  const place = host.linkTree ? host.linkTree.bind(host) : host.copy.bind(host);
+  for (const name of record.entries) await place(`${template}/${name}`, `${venv.prefix}/${name}`);
   const rewritten = new Map<string, string>();
   const oldPython = `${record.prefix}/bin/python`;
   for (const name of record.scripts) {
@@ -178,7 +183,10 @@ async function updateRecords(host: ProjectTestHost, sitePackages: string, rewrit
       changed = true;
       return `${line.slice(0, comma)},${digest}`;
     });
-    if (changed) await host.writeText(recordPath, lines.join("\n"));
+    if (!changed) continue;
+    // A new file, not the template's (it may be a link to it).
+    await host.remove(recordPath);
+    await host.writeText(recordPath, lines.join("\n"));
   }
 }
 

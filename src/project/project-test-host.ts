@@ -61,6 +61,13 @@ export interface ProjectTestHost {
    * merged into), keeping permissions and modification times (bytecode is checked against them).
    */
   copy(from: string, to: string): Promise<void>;
+  /**
+   * Like {@link copy} for a directory tree, but each file of `to` is a hard link to `from`'s
+   * (directories are new, so files added to `to` never appear in `from`). A linked file must be
+   * replaced, never rewritten in place: that would change `from` too. Hosts that cannot link
+   * copy instead; optional (copied when absent).
+   */
+  linkTree?(from: string, to: string): Promise<void>;
   /** kiln's caches: built project wheels, and pristine test environments. */
   cache(name: "project-wheels" | "test-environments"): DirectoryCache;
   /** Which kiln this is (its version); cached builds and environments are only reused by the same. */

@@ -53,6 +53,7 @@ export { exitStatusOf, type PyodideApi } from "./pyodide-api.js";
 export { kilnMainSource } from "./kiln-main-source.js";
 export { describeRuntime, type RuntimeDescription } from "./describe-runtime.js";
 export { compiledStdlibName, compileStdlib, ensureCompiledStdlib } from "./compiled-stdlib.js";
+export { compileModules } from "./compile-modules.js";
 export {
   createVirtualEnvironment,
   formatRuntimeSetting,

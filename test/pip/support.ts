@@ -99,7 +99,8 @@ export async function kiln(args: string[], options: { cwd: string; env?: Record<
   const code = await runCli(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
-    env: { KILN_CACHE_DIR: join(options.cwd, ".kiln-cache"), NO_COLOR: "1", PIP_CONFIG_FILE: "/dev/null", ...options.env },
+    // No byte-compiling (a runtime start per test): pip-install-bytecode.test.ts covers it.
+    env: { KILN_CACHE_DIR: join(options.cwd, ".kiln-cache"), NO_COLOR: "1", PIP_CONFIG_FILE: "/dev/null", PIP_NO_COMPILE: "1", ...options.env },
     cwd: options.cwd,
   });
   return { code, stdout, stderr };
