@@ -82,22 +82,27 @@ interface Library {
   codecs: typeof nodeZipCodecs;
 }
 
-/** Median wall and CPU time of auditing one wheel in this warm process (one untimed warm-up). */
-async function timeLibrary(library: Library, wheel: string, bytes: Uint8Array): Promise<Timing> {
-  const { audit, sha256Hex, codecs } = library;
-  const once = async () => audit.auditTarget(await audit.openWheelTarget(wheel, bytes, { codecs }), { manifest, sha256Hex });
-  await once();
-  const walls: number[] = [];
-  const cpus: number[] = [];
+/**
+ * Median wall and CPU time of auditing one wheel in this warm process with each library (one
+ * untimed warm-up each). The libraries take turns run by run, so a change in the machine's load
+ * falls on both alike.
+ */
+async function timeLibraries(libraries: Library[], wheel: string, bytes: Uint8Array): Promise<Timing[]> {
+  const once = async ({ audit, sha256Hex, codecs }: Library) => audit.auditTarget(await audit.openWheelTarget(wheel, bytes, { codecs }), { manifest, sha256Hex });
+  for (const library of libraries) await once(library);
+  const walls: number[][] = libraries.map(() => []);
+  const cpus: number[][] = libraries.map(() => []);
   for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    const startCpu = process.cpuUsage();
-    await once();
-    walls.push(performance.now() - start);
-    const used = process.cpuUsage(startCpu);
-    cpus.push((used.user + used.system) / 1000);
+    for (const [index, library] of libraries.entries()) {
+      const start = performance.now();
+      const startCpu = process.cpuUsage();
+      await once(library);
+      walls[index]!.push(performance.now() - start);
+      const used = process.cpuUsage(startCpu);
+      cpus[index]!.push((used.user + used.system) / 1000);
+    }
   }
-  return { wall: median(walls), cpu: median(cpus) };
+  return libraries.map((_, index) => ({ wall: median(walls[index]!), cpu: median(cpus[index]!) }));
 }
 
 const shortName = (path: string) => path.split("/").pop()!.replace(/\.whl$/, "");
@@ -131,9 +136,8 @@ for (const wheel of wheels) {
   const bytes = readFileSync(wheel);
   // The library as the CLI runs it on Node: Node's zlib for CRC-32 and inflate.
   const current = { audit: { auditTarget, openWheelTarget }, sha256Hex: nodeSha256Hex, codecs: nodeZipCodecs };
-  const kilnLib = await timeLibrary(current, wheel, bytes);
-  if (baseline && before) {
-    const beforeLib = await timeLibrary(baseline, wheel, bytes);
+  const [kilnLib, beforeLib] = (await timeLibraries(baseline ? [current, baseline] : [current], wheel, bytes)) as [Timing, Timing?];
+  if (baseline && before && beforeLib) {
     baselineTotals.cli += before.cpu; baselineTotals.kilnCli += kiln.cpu; baselineTotals.lib += beforeLib.cpu; baselineTotals.kilnLib += kilnLib.cpu;
     baselineRows.push(`| ${shortName(wheel)} | ${before.cpu.toFixed(0)} | ${kiln.cpu.toFixed(0)} | ${ratio(before.cpu, kiln.cpu)} | ${beforeLib.cpu.toFixed(1)} | ${kilnLib.cpu.toFixed(1)} | ${ratio(beforeLib.cpu, kilnLib.cpu)} |`);
   }

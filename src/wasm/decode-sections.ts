@@ -15,10 +15,35 @@ export function decodeTypeSection(reader: ByteReader): FunctionType[] {
   return reader.vector(readTypeEntries).flat();
 }
 
+/**
+ * A module name equal to the previous import's is not decoded again: imports come in long runs of
+ * `env` (tens of thousands in a large module), so this saves a string and a decode for each.
+ */
+function moduleName(reader: ByteReader, previous: { start: number; end: number; text: string }): string {
+  const start = reader.offset;
+  const { bytes } = reader;
+  const size = bytes[start]!;
+  // One-byte length (the common case): compare the bytes with the previous name's.
+  if (size < 0x80 && previous.end - previous.start === size + 1 && start + 1 + size <= reader.end) {
+    let same = true;
+    for (let index = 0; index <= size && same; index++) same = bytes[start + index] === bytes[previous.start + index];
+    if (same) {
+      reader.skip(size + 1);
+      return previous.text;
+    }
+  }
+  const text = reader.name();
+  previous.start = start;
+  previous.end = reader.offset;
+  previous.text = text;
+  return text;
+}
+
 /** The import section. */
 export function decodeImportSection(reader: ByteReader): Import[] {
+  const previous = { start: 0, end: 0, text: "" };
   return reader.vector((r): Import => {
-    const module = r.name();
+    const module = moduleName(r, previous);
     const name = r.name();
     const kind = readKind(r);
     switch (kind) {
