@@ -26,6 +26,7 @@ export { UnpackedWheelCache, type CachedWheel, type UnpackedPruneOptions, type U
 export { unpackWheel, type UnpackedFile, type UnpackedWheel, type UnpackWheelOptions } from "./unpack-wheel.js";
 export { parseLinkMode, linkModes, type LinkMode } from "./link-mode.js";
 export { limitConcurrency, mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
+export { fileRecordHash } from "./file-record-hash.js";
 export { uninstallDistribution, recoverEnvironment, type UninstallResult } from "./uninstall-distribution.js";
 export { listInstalled, findInstalled, readInstalledDistribution, type InstalledDistribution } from "./installed-distributions.js";
 export { venvScheme, type InstallScheme } from "./install-scheme.js";

@@ -1,4 +1,4 @@
-import { formatRecord, recordHash, type RandomAccessSource, type RecordHash, type RecordRow, type ZipCodecs } from "../archive/index.js";
+import { formatRecord, type RandomAccessSource, type RecordHash, type RecordRow, type ZipCodecs } from "../archive/index.js";
 import { digestHex } from "../cache/index.js";
 import { KilnError, type Reporter } from "../core/index.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
@@ -6,6 +6,7 @@ import { parseEntryPoints } from "./entry-points.js";
 import type { InstallScheme } from "./install-scheme.js";
 import type { LinkMode } from "./link-mode.js";
 import { isInside, joinPath, relativePath } from "./paths.js";
+import { fileRecordHash } from "./file-record-hash.js";
 import { entryPointLauncher, rewritePythonShebang } from "./script-launcher.js";
 import type { Transaction } from "./transaction.js";
 import { checkWheelVersion, invalidWheel, unpackWheel, type UnpackedFile, type UnpackedWheel } from "./unpack-wheel.js";
@@ -75,9 +76,9 @@ const requestedBytes = new Uint8Array();
 const sharedHashes = new Map<Uint8Array, Promise<RecordHash>>();
 
 function hashOf(data: Uint8Array): Promise<RecordHash> {
-  if (data !== installerBytes && data !== requestedBytes) return recordHash(data);
+  if (data !== installerBytes && data !== requestedBytes) return fileRecordHash(data);
   let hash = sharedHashes.get(data);
-  if (hash === undefined) sharedHashes.set(data, (hash = recordHash(data)));
+  if (hash === undefined) sharedHashes.set(data, (hash = fileRecordHash(data)));
   return hash;
 }
 
@@ -165,7 +166,7 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
       const data = file.data ?? (await context.cache!.fs.readFile(UnpackedWheelCache.filePath(unpacked as CachedWheel, file)));
       const staged = rewritePythonShebang(data, scheme.python);
       await transaction.stageFile(target, staged, 0o755);
-      return row(target, staged === data ? file.hash : await recordHash(staged), staged.length);
+      return row(target, staged === data ? file.hash : await fileRecordHash(staged), staged.length);
     }
     if (file.data) await transaction.stageFile(target, file.data, file.executable ? 0o755 : 0o644);
     else await linkFile(target, unpacked as CachedWheel, file, context);

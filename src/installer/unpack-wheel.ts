@@ -3,7 +3,6 @@ import {
   openZip,
   parseRecord,
   parseWheelFile,
-  recordHash,
   safeEntryPath,
   type RecordHash,
   type RecordRow,
@@ -15,6 +14,7 @@ import { tryParseVersion, versionsEqual, type Version } from "../pep440/index.js
 import { normalizeName } from "../pep508/index.js";
 import { parseWheelFilename } from "../wheel-name/index.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
+import { fileRecordHash } from "./file-record-hash.js";
 import { readNameAndVersion } from "./installed-distributions.js";
 
 /** One file a wheel installs, verified against RECORD. */
@@ -165,7 +165,7 @@ async function checkRecordRow(row: RecordRow | undefined, data: Uint8Array, path
   if (!strongRecordHashes.has(row.hash.algorithm)) {
     throw invalid(filename, `RECORD hashes "${path}" with ${row.hash.algorithm}; the wheel spec requires sha256 or stronger`);
   }
-  const actual = await recordHash(data, row.hash.algorithm);
+  const actual = await fileRecordHash(data, row.hash.algorithm);
   if (actual.digest !== row.hash.digest) {
     throw new KilnError("hashMismatch", `Cannot install ${filename}: "${path}" does not match its RECORD hash (${row.hash.algorithm}=${row.hash.digest}, got ${actual.digest})`, {
       hint: "The wheel was modified after it was built; do not install it",
@@ -176,7 +176,7 @@ async function checkRecordRow(row: RecordRow | undefined, data: Uint8Array, path
       hint: "The wheel was modified after it was built; do not install it",
     });
   }
-  return actual.algorithm === "sha256" ? actual : recordHash(data);
+  return actual.algorithm === "sha256" ? actual : fileRecordHash(data);
 }
 
 /** The wheel's METADATA must describe the project and version its file name claims, as pip checks. */
