@@ -6,6 +6,7 @@ import {
   parsePythonCommandLine,
   prepareStart,
   sigintExitCode,
+  snapshotName,
   startupConfigFor,
   type PreparedStart,
   type PreparedStartPromises,
@@ -145,7 +146,8 @@ async function recordMissingStartProfile(prepared: PreparedStartPromises, comman
   const env = stringEnv(options.env ?? process.env);
   if (!startProfilesWanted(env) || !prepared.profile || (await prepared.profile) !== undefined) return;
   const identity = await prepared.profileIdentity;
-  if (!identity || !(await prepared.snapshot)) return;
+  const ready = await prepared.snapshot;
+  if (!identity || !ready) return;
   const { recordStartProfile } = await import("./node-start-profile.js");
   // ^C while recording ends the recording (the child gets it too), not this process's status.
   const ignore = () => undefined;
@@ -154,6 +156,7 @@ async function recordMissingStartProfile(prepared: PreparedStartPromises, comman
     await recordStartProfile({
       cacheDir: kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() }),
       identity,
+      snapshotName: snapshotName(ready.key),
       interpreterOptions: commandLine.interpreterOptions,
       env,
       ...(options.runtime ? { runtime: options.runtime } : {}),

@@ -5,7 +5,7 @@
  * that finds none; a failure only means the next starts compile lazily, as without a profile.
  */
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { encodeStartProfile, parseWasmCompileTrace, startProfileName, type RuntimeSpec } from "../runtime/index.js";
 import { startProfileStore } from "./node-runtime-host.js";
@@ -16,6 +16,8 @@ export interface RecordStartProfileOptions {
   cacheDir: string;
   /** What the profile is for (see `startProfileIdentity`); the child starts that same build. */
   identity: string;
+  /** The snapshot the child is to restore (the run that asks used or built it). */
+  snapshotName: string;
   runtime?: RuntimeSpec;
   /** The interpreter options of the run whose snapshot the child restores (its start-up configuration). */
   interpreterOptions: string[];
@@ -28,7 +30,7 @@ export interface RecordStartProfileOptions {
  * Records and stores the profile; resolves to whether one was stored. Never rejects.
  *
  * @example
- * await recordStartProfile({ cacheDir, identity, interpreterOptions: [], env });
+ * await recordStartProfile({ cacheDir, identity, snapshotName: snapshotName(key), interpreterOptions: [], env });
  */
 export async function recordStartProfile(options: RecordStartProfileOptions): Promise<boolean> {
   try {
@@ -39,6 +41,8 @@ export async function recordStartProfile(options: RecordStartProfileOptions): Pr
 }
 
 async function record(options: RecordStartProfileOptions): Promise<boolean> {
+  // Without the snapshot (it could not be saved) the child would start cold, and record nothing.
+  if (!existsSync(join(options.cacheDir, "snapshots", options.snapshotName))) return false;
   // The same interpreter options and environment as the run that asks, so that the child restores
   // the snapshot that run used or built (stdin is empty: with -i, the REPL ends at once).
   const env = { ...options.env, KILN_CACHE_DIR: options.cacheDir, KILN_START_PROFILE: "record", KILN_DEBUG: "1" };
