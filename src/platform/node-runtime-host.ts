@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { crc32 } from "node:zlib";
 import { KilnError } from "../core/index.js";
 import type { HostMount, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
+import { bundledPyodideDir } from "./bundled-pyodide-dir.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
@@ -76,10 +76,7 @@ export function startProfilesWanted(env: Record<string, string | undefined>): bo
   return startProfilesSupported() && env.KILN_START_PROFILE !== "off" && env.KILN_START_PROFILE !== "record";
 }
 
-/** The directory of the bundled `pyodide` npm package. */
-export function bundledPyodideDir(): string {
-  return dirname(createRequire(import.meta.url).resolve("pyodide"));
-}
+export { bundledPyodideDir };
 
 async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string, env: Record<string, string>): Promise<RuntimeFiles> {
   if (spec.kind === "npm") {

@@ -13,7 +13,7 @@ import { KilnError, isKilnError } from "../../core/index.js";
 // loads a small module graph.
 import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
 import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
-import { bundledPyodideDir } from "../../platform/node-runtime-host.js";
+import { bundledPyodideDir } from "../../platform/bundled-pyodide-dir.js";
 import { kilnVersion } from "../main.js";
 import type { LoadRuntime } from "./audit-load.js";
 import { defineCommand, type CommandContext } from "../command.js";
