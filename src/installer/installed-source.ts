@@ -1,5 +1,5 @@
 import { KilnError } from "../core/index.js";
-import type { DistributionFile, FetchFileOptions, ListFilesOptions, PackageSource } from "../index/index.js";
+import { groupFilesByVersion, listVersionedFiles, type DistributionFile, type FetchFileOptions, type ListFilesOptions, type ListVersionsOptions, type PackageSource } from "../index/index.js";
 import { tryParseVersion, versionsEqual } from "../pep440/index.js";
 import { normalizeName } from "../pep508/index.js";
 import { parseWheelFilename } from "../wheel-name/index.js";
@@ -48,18 +48,26 @@ export function preferInstalled(inner: PackageSource, options: PreferInstalledOp
     hashes: {},
     indexUrl: installedSourceUrl,
   });
+  const listFiles = async (project: string, listOptions?: ListFilesOptions) => {
+    const name = normalizeName(project);
+    const dist = options.keep.has(name) ? byName.get(name) : undefined;
+    if (dist === undefined) return inner.listFiles(project, listOptions);
+    if (options.mode === "installed-only") return [pseudoFile(dist)];
+    const files = await inner.listFiles(project, listOptions);
+    const sameVersion = files.some((file) => file.filename.endsWith(".whl") && sameVersionAs(file.filename, dist.version));
+    return sameVersion ? files : [pseudoFile(dist), ...files];
+  };
   return {
     ...(inner.withoutFallbacks ? { withoutFallbacks: () => preferInstalled(inner.withoutFallbacks!(), options) } : {}),
     name: inner.name,
     url: inner.url,
-    async listFiles(project: string, listOptions?: ListFilesOptions) {
+    listFiles,
+    // Projects not kept installed keep the inner source's lazily decoded listing.
+    async listVersions(project: string, listOptions: ListVersionsOptions = {}) {
       const name = normalizeName(project);
-      const dist = options.keep.has(name) ? byName.get(name) : undefined;
-      if (dist === undefined) return inner.listFiles(project, listOptions);
-      if (options.mode === "installed-only") return [pseudoFile(dist)];
-      const files = await inner.listFiles(project, listOptions);
-      const sameVersion = files.some((file) => file.filename.endsWith(".whl") && sameVersionAs(file.filename, dist.version));
-      return sameVersion ? files : [pseudoFile(dist), ...files];
+      if (!options.keep.has(name) || !byName.has(name)) return listVersionedFiles(inner, project, listOptions);
+      const { onStale: _hint, ...rest } = listOptions;
+      return groupFilesByVersion(await listFiles(project, rest));
     },
     async fetchMetadata(file: DistributionFile, fetchOptions?: ListFilesOptions) {
       if (file.indexUrl !== installedSourceUrl) return inner.fetchMetadata(file, fetchOptions);

@@ -1,4 +1,4 @@
-import type { PackageSource } from "../index/index.js";
+import { listVersionedFiles, type DistributionFile, type PackageSource, type VersionedFiles } from "../index/index.js";
 
 /**
  * A source whose metadata declares no dependencies: how `--no-deps` resolves. The resolver still
@@ -14,10 +14,39 @@ export function withoutDependencies(inner: PackageSource): PackageSource {
     name: inner.name,
     url: inner.url,
     // The Pyodide repository's files carry their dependencies as `depends`.
-    listFiles: async (project, options) => (await inner.listFiles(project, options)).map((file) => (file.pyodide ? { ...file, pyodide: { ...file.pyodide, depends: [] } } : file)),
+    listFiles: async (project, options) => (await inner.listFiles(project, options)).map(withoutDepends),
+    listVersions: async (project, options = {}) => {
+      const { onStale, ...rest } = options;
+      return stripListing(await listVersionedFiles(inner, project, { ...rest, ...(onStale ? { onStale: (stale) => onStale(stripListing(stale)) } : {}) }));
+    },
     fetchFile: (file, options) => inner.fetchFile(file, options),
     fetchMetadata: async (file, options) => stripRequiresDist(await inner.fetchMetadata(file, options)),
   };
+}
+
+function withoutDepends(file: DistributionFile): DistributionFile {
+  return file.pyodide ? { ...file, pyodide: { ...file.pyodide, depends: [] } } : file;
+}
+
+/** The same listing with {@link withoutDepends} applied; one wrapper per listing, so an unchanged page stays the same object. */
+const stripped = new WeakMap<VersionedFiles, VersionedFiles>();
+
+function stripListing(listing: VersionedFiles): VersionedFiles {
+  let wrapper = stripped.get(listing);
+  if (!wrapper) {
+    const groups = new Map<string, readonly DistributionFile[]>();
+    wrapper = {
+      versions: listing.versions,
+      filesOf: (version) => {
+        let files = groups.get(version);
+        if (!files) groups.set(version, (files = listing.filesOf(version).map(withoutDepends)));
+        return files;
+      },
+      all: () => listing.all().map(withoutDepends),
+    };
+    stripped.set(listing, wrapper);
+  }
+  return wrapper;
 }
 
 /**

@@ -31,7 +31,8 @@ export async function createNodeHttpSession(settings: IndexSettings, options: No
   const ca = settings.cert && !(await trustedByNode(settings.cert)) ? await readCaBundle(settings.cert, settings.origins.cert) : undefined;
   const netrc = await readNetrc(env);
   return new HttpSession({
-    http: nodeHttpClient({ env, proxy: settings.proxy, ca }),
+    // KILN_HTTP2=0: HTTP/1.1 only, for a server or middlebox whose HTTP/2 misbehaves.
+    http: nodeHttpClient({ env, proxy: settings.proxy, ca, http2: env.KILN_HTTP2 !== "0" }),
     cache: options.cacheDir === false ? undefined : new NodeCacheStore(options.cacheDir ?? kilnCacheDir(env)),
     offline: settings.offline,
     refresh: options.refresh,

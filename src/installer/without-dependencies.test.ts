@@ -1,0 +1,30 @@
+import { strict as assert } from "node:assert";
+import { test } from "node:test";
+import { groupFilesByVersion, listVersionedFiles, type DistributionFile, type PackageSource } from "../index/index.js";
+import { withoutDependencies } from "./without-dependencies.js";
+
+const pyodideFile: DistributionFile = {
+  filename: "shapely-2.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl",
+  url: "https://cdn.test/shapely.whl",
+  hashes: {},
+  indexUrl: "https://cdn.test/pyodide-lock.json",
+  pyodide: { name: "shapely", version: "2.0", depends: ["numpy", "libgeos"], imports: ["shapely"], packageType: "package", installDir: "site" },
+};
+const listing = groupFilesByVersion([pyodideFile]);
+const inner: PackageSource = {
+  name: "repo",
+  url: "https://cdn.test/pyodide-lock.json",
+  listFiles: async () => [pyodideFile],
+  listVersions: async () => listing,
+  fetchMetadata: async () => "",
+  fetchFile: async () => new Uint8Array(),
+};
+
+test("withoutDependencies drops the repository's depends in the grouped listing too, one wrapper per listing", async () => {
+  const source = withoutDependencies(inner);
+  const first = await listVersionedFiles(source, "shapely");
+  assert.deepEqual(first.filesOf("2.0").map((file) => file.pyodide?.depends), [[]]);
+  assert.deepEqual(first.all().map((file) => file.pyodide?.depends), [[]]);
+  assert.equal(await listVersionedFiles(source, "shapely"), first, "an unchanged listing stays the same object");
+  assert.deepEqual(pyodideFile.pyodide!.depends, ["numpy", "libgeos"], "the inner file is untouched");
+});
