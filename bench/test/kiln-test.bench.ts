@@ -70,7 +70,7 @@ function phases(lines: Array<{ at: number; line: string }>): Array<[string, numb
     ["copying the environment template", /Copied the prepared environment|Installing \d+ packages and compiling/],
     ["installing the project's wheel, writing the pytest plugin", /Running .* in /],
     ["the python process: node, kiln's launcher, runtime start from the memory snapshot", /Connected stdio and mounted/],
-    ["pytest's start-up: imports (bytecode for site-packages; the standard library from source), plugins, collection", /collected \d+ item/],
+    ["pytest's start-up: imports (bytecode for site-packages and, from kiln's compiled archive, the standard library), plugins, collection", /collected \d+ item/],
     ["the 13 tests", /=+ .*passed.* in [\d.]+s/],
     ["python exits; kiln reads the JUnit XML, removes the scratch directory, prints the summary", /^\(exit\)$/],
   ];
