@@ -9,19 +9,24 @@ const unused = async (): Promise<never> => {
   throw new Error("not used here");
 };
 
+/** A host rooted in `root` for the file operations only; the build, resolve and install steps are not used here. */
+function hostIn(root: string) {
+  return createNodeProjectTestHost({
+    env: {},
+    cwd: root,
+    kilnVersion: "1.0",
+    cacheDir: join(root, "cache"),
+    output: { stdout: { write: () => true }, stderr: { write: () => true } },
+    buildWheel: unused,
+    resolve: unused,
+    install: unused,
+  });
+}
+
 test("copies keep modification times and modes (bytecode stays valid) and merge into existing directories; listings follow links", async () => {
   const root = mkdtempSync(join(tmpdir(), "kiln-test-host-"));
   try {
-    const host = createNodeProjectTestHost({
-      env: {},
-      cwd: root,
-      kilnVersion: "1.0",
-      cacheDir: join(root, "cache"),
-      output: { stdout: { write: () => true }, stderr: { write: () => true } },
-      buildWheel: unused,
-      resolve: unused,
-      install: unused,
-    });
+    const host = hostIn(root);
     const from = join(root, "template");
     mkdirSync(join(from, "lib/site-packages/pkg/__pycache__"), { recursive: true });
     writeFileSync(join(from, "lib/site-packages/pkg/__init__.py"), "x = 1\n");
@@ -59,16 +64,7 @@ test("copies keep modification times and modes (bytecode stays valid) and merge 
 test("linked trees share the template's files; what is added or replaced in the copy never reaches the template", async () => {
   const root = mkdtempSync(join(tmpdir(), "kiln-test-host-"));
   try {
-    const host = createNodeProjectTestHost({
-      env: {},
-      cwd: root,
-      kilnVersion: "1.0",
-      cacheDir: join(root, "cache"),
-      output: { stdout: { write: () => true }, stderr: { write: () => true } },
-      buildWheel: unused,
-      resolve: unused,
-      install: unused,
-    });
+    const host = hostIn(root);
     const from = join(root, "template");
     mkdirSync(join(from, "site-packages/pkg/__pycache__"), { recursive: true });
     writeFileSync(join(from, "site-packages/pkg/__init__.py"), "x = 1\n");
