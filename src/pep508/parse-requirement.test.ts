@@ -81,3 +81,20 @@ test("parseRequirement reports the problem and its column", () => {
     assert.equal(tryParseRequirement(input), undefined, input);
   }
 });
+
+// Non-ASCII sources take the tokenizer's Unicode-aware rules (Python's `\b` over `\w`), built
+// on first use; outcomes as packaging 26.3 gives them.
+const nonAscii: [string, string | RegExp][] = [
+  [`name; os_name == "é" and python_version >= "3"`, `name; os_name == "é" and python_version >= "3"`],
+  // "é" is a word character to Python, so "foo" does not end at a word boundary.
+  ["fooé", /expected a package name .*at column 1/],
+  [`foo; os_name == "a"\u3000and python_version > "3"`, /expected the end of the requirement at column 20/],
+  ["foo ; ｘ", /unknown marker variable "ｘ"/],
+];
+
+test("parseRequirement reads non-ASCII requirements as packaging does", () => {
+  for (const [input, expected] of nonAscii) {
+    if (typeof expected === "string") assert.equal(formatRequirement(parseRequirement(input)), expected, input);
+    else assert.throws(() => parseRequirement(input), (error) => isKilnError(error, "invalidRequirement") && expected.test(error.message), input);
+  }
+});

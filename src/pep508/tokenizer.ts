@@ -29,9 +29,15 @@ const variable = [
 ].join("|");
 
 /** The token kinds the grammar uses. */
-export type TokenName = keyof typeof rules;
+export type TokenName =
+  | "leftParenthesis" | "rightParenthesis" | "leftBracket" | "rightBracket" | "semicolon" | "comma" | "quotedString"
+  | "operator" | "booleanOperator" | "in" | "not" | "variable" | "specifier" | "at" | "url" | "identifier"
+  | "versionPrefixTrail" | "versionLocalLabelTrail" | "whitespace" | "end";
 
-const rules = {
+/** The rules whose Unicode (`u`) patterns are built on first use: see {@link unicodeRules}. */
+type UnicodeRuleName = "booleanOperator" | "in" | "not" | "variable" | "identifier";
+
+const plainRules: Record<Exclude<TokenName, UnicodeRuleName>, RegExp> = {
   leftParenthesis: /\(/y,
   rightParenthesis: /\)/y,
   leftBracket: /\[/y,
@@ -40,26 +46,38 @@ const rules = {
   comma: /,/y,
   quotedString: /'[^']*'|"[^"]*"/y,
   operator: /===|==|~=|!=|<=|>=|<|>/y,
-  booleanOperator: new RegExp(String.raw`${boundary}(?:or|and)${boundary}`, "uy"),
-  in: new RegExp(String.raw`${boundary}in${boundary}`, "uy"),
-  not: new RegExp(String.raw`${boundary}not${boundary}`, "uy"),
-  variable: new RegExp(String.raw`${boundary}(?:${variable})${boundary}`, "uy"),
   specifier: new RegExp(`(?:${specifier})`, "iy"),
   at: /@/y,
   url: /[^ \t]+/y,
-  identifier: new RegExp(String.raw`${boundary}[a-zA-Z0-9][a-zA-Z0-9._-]*${boundary}`, "uy"),
   versionPrefixTrail: /\.\*/y,
   versionLocalLabelTrail: /\+[a-z0-9]+(?:[-_.][a-z0-9]+)*/y,
   whitespace: /[ \t]+/y,
   end: /$/y,
-} satisfies Record<string, RegExp>;
+};
+
+let unicodeRulesMade: Record<UnicodeRuleName, RegExp> | undefined;
+
+/**
+ * The Unicode-aware rules, for sources with non-ASCII characters (rare): made when first needed,
+ * since their lookbehind patterns over `\p{L}\p{N}` cost milliseconds to build, which every kiln
+ * command would otherwise pay at start-up.
+ */
+function unicodeRules(): Record<UnicodeRuleName, RegExp> {
+  return (unicodeRulesMade ??= {
+    booleanOperator: new RegExp(String.raw`${boundary}(?:or|and)${boundary}`, "uy"),
+    in: new RegExp(String.raw`${boundary}in${boundary}`, "uy"),
+    not: new RegExp(String.raw`${boundary}not${boundary}`, "uy"),
+    variable: new RegExp(String.raw`${boundary}(?:${variable})${boundary}`, "uy"),
+    identifier: new RegExp(String.raw`${boundary}[a-zA-Z0-9][a-zA-Z0-9._-]*${boundary}`, "uy"),
+  });
+}
 
 // For ASCII-only sources (nearly all): the same rules without the `u` flag and with ASCII word
 // and space classes, which match the same tokens there. Unicode-aware lookbehind patterns cost
 // milliseconds each to compile, more than a short-lived process spends parsing requirements.
 const asciiWord = "[A-Za-z0-9_]";
 const asciiBoundary = String.raw`(?:(?<=${asciiWord})(?!${asciiWord})|(?<!${asciiWord})(?=${asciiWord}))`;
-const asciiRules: Partial<Record<TokenName, RegExp>> = {
+const asciiRules: Record<UnicodeRuleName, RegExp> = {
   booleanOperator: new RegExp(String.raw`${asciiBoundary}(?:or|and)${asciiBoundary}`, "y"),
   in: new RegExp(String.raw`${asciiBoundary}in${asciiBoundary}`, "y"),
   not: new RegExp(String.raw`${asciiBoundary}not${asciiBoundary}`, "y"),
@@ -67,6 +85,10 @@ const asciiRules: Partial<Record<TokenName, RegExp>> = {
   identifier: new RegExp(String.raw`${asciiBoundary}[a-zA-Z0-9][a-zA-Z0-9._-]*${asciiBoundary}`, "y"),
 };
 const nonAscii = /[^\x00-\x7f]/;
+
+function isUnicodeRule(name: TokenName): name is UnicodeRuleName {
+  return name in asciiRules;
+}
 
 /** One token: its kind, its text and where it starts (a 0-based index into the source). */
 export interface Token {
@@ -95,7 +117,7 @@ export class Tokenizer {
 
   /** The token of kind `name` at the current position, without consuming it. */
   peek(name: TokenName): Token | undefined {
-    const rule = (this.#ascii ? asciiRules[name] : undefined) ?? rules[name];
+    const rule = isUnicodeRule(name) ? (this.#ascii ? asciiRules : unicodeRules())[name] : plainRules[name];
     rule.lastIndex = this.position;
     const match = rule.exec(this.source);
     return match === null ? undefined : { name, text: match[0], position: this.position };
