@@ -1,5 +1,5 @@
-import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { copyFile, open, rm } from "node:fs/promises";
+import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFile, open } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";
 
@@ -78,7 +78,9 @@ export function nodeFileSystem(): InstallFileSystem {
       const stat = lstatSync(path, { throwIfNoEntry: false });
       if (stat === undefined) return;
       if (stat.isDirectory()) {
-        if (options.recursive) await rm(path, { recursive: true, force: true });
+        // Synchronously, like the metadata calls: the trees removed are a transaction's emptied
+        // staging directory or a cache entry, where the promise API's round trips cost more.
+        if (options.recursive) rmSync(path, { recursive: true, force: true });
         else rmdirSync(path);
       } else {
         try {

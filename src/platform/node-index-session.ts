@@ -2,11 +2,11 @@ import { readFile, realpath } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { silentReporter, KilnError, type Reporter } from "../core/index.js";
-import { HttpSession, defaultRetryPolicy, type IndexSettings } from "../index/index.js";
+import { HttpSession, defaultRetryPolicy, type HttpClient, type IndexSettings } from "../index/index.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { netrcCredentials, parseNetrc } from "./netrc.js";
 import { NodeCacheStore } from "./node-cache-store.js";
-import { nodeHttpClient } from "./node-http.js";
+import type { NodeHttpClientOptions } from "./node-http.js";
 
 /** Options for {@link createNodeHttpSession}. */
 export interface NodeHttpSessionOptions {
@@ -32,7 +32,7 @@ export async function createNodeHttpSession(settings: IndexSettings, options: No
   const netrc = await readNetrc(env);
   return new HttpSession({
     // KILN_HTTP2=0: HTTP/1.1 only, for a server or middlebox whose HTTP/2 misbehaves.
-    http: nodeHttpClient({ env, proxy: settings.proxy, ca, http2: env.KILN_HTTP2 !== "0" }),
+    http: lazyHttpClient({ env, proxy: settings.proxy, ca, http2: env.KILN_HTTP2 !== "0" }),
     cache: options.cacheDir === false ? undefined : new NodeCacheStore(options.cacheDir ?? kilnCacheDir(env)),
     offline: settings.offline,
     refresh: options.refresh,
@@ -41,6 +41,21 @@ export async function createNodeHttpSession(settings: IndexSettings, options: No
     reporter: options.reporter ?? silentReporter,
     credentialsFor: netrc ? (url) => netrcCredentials(netrc, url) : undefined,
   });
+}
+
+/**
+ * The `node:https` client, loaded on the first request: `node:http`, `node:https`, `node:http2`,
+ * `node:tls` and `node:dns` cost ~20 ms of start-up, which a command that never connects (an
+ * install from local wheels, everything cached) should not pay.
+ */
+function lazyHttpClient(options: NodeHttpClientOptions): HttpClient {
+  let client: Promise<HttpClient> | undefined;
+  return {
+    request: async (request) => {
+      client ??= import("./node-http.js").then(({ nodeHttpClient }) => nodeHttpClient(options));
+      return (await client).request(request);
+    },
+  };
 }
 
 /**
