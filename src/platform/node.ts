@@ -1,14 +1,16 @@
 /**
  * The Node.js implementations of the I/O interfaces the isomorphic layers take as parameters.
  * With platform/browser.ts, the only files that touch node:* or DOM APIs.
+ *
+ * The HTTP client (`./node-http.js`, with `./proxy-for.js`) is not re-exported here: a session
+ * loads it on its first request, and a static re-export would make the bundle load `node:https`
+ * and `node:http2` for every command that imports this file.
  */
 export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
 export { NodeCacheStore, isKilnCacheDirectory, tagKilnCacheDirectory } from "./node-cache-store.js";
 export { nodeUnpackedWheelCache, unpackedWheelsFolder } from "./node-wheel-cache.js";
 export { nodeLocalFiles } from "./node-local-files.js";
 export { loadIndexSettings, pipConfigPaths, type LoadIndexSettingsOptions } from "./node-index-settings.js";
-export { nodeHttpClient, type NodeHttpClientOptions } from "./node-http.js";
 export { createNodeHttpSession, type NodeHttpSessionOptions } from "./node-index-session.js";
 export { parseNetrc, netrcCredentials, type Netrc } from "./netrc.js";
-export { proxyFor } from "./proxy-for.js";
 export { nodePyodideRepository } from "./node-pyodide-repository.js";

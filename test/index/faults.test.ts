@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { after, before, test } from "node:test";
 import { isKilnError } from "../../src/core/index.js";
 import { HttpSession, SimpleIndexSource, fetchHttpClient, type HttpClient } from "../../src/index/index.js";
-import { nodeHttpClient } from "../../src/platform/node.js";
+import { nodeHttpClient } from "../../src/platform/node-http.js";
 import { makeWheel, sha256 } from "./fixtures.js";
 import { serveBytes, startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
 

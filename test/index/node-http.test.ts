@@ -10,7 +10,8 @@ import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { isKilnError } from "../../src/core/index.js";
 import { readBody, resolveIndexSettings, SimpleIndexSource } from "../../src/index/index.js";
-import { createNodeHttpSession, nodeHttpClient } from "../../src/platform/node.js";
+import { createNodeHttpSession } from "../../src/platform/node.js";
+import { nodeHttpClient } from "../../src/platform/node-http.js";
 import { startLoopbackServer, type LoopbackServer } from "./loopback-server.js";
 
 // The node:https client: TLS with a custom CA, CONNECT proxies, gzip, redirects, .netrc.

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { isKilnError } from "../../src/core/index.js";
 import { readBody } from "../../src/index/index.js";
-import { nodeHttpClient } from "../../src/platform/node.js";
+import { nodeHttpClient } from "../../src/platform/node-http.js";
 
 // The Node HTTP client over HTTP/2 (ALPN h2): one connection for concurrent requests, bodies,
 // redirects, timeouts and resets as over HTTP/1.1, and HTTP/1.1 for a server without h2.
