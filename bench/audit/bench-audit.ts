@@ -7,7 +7,8 @@
 //   with auditwheel-emscripten installed in .cache/bench-venv (see docs/benchmarks.md).
 // With KILN_BENCH_BASELINE=DIR (another built kiln tree, e.g. `git archive OLD | tar -x -C DIR`,
 // node_modules linked, `npm run build`), that kiln is timed in the same hyperfine runs and warm
-// loops, and a second table compares the two kilns (before/after a change, same run).
+// loops, a second table compares the two kilns (before/after a change, same run), and their JSON
+// reports on all wheels are compared byte for byte (the run exits 1 if they differ).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -125,6 +126,19 @@ const baselineTotals = { cli: 0, kilnCli: 0, lib: 0, kilnLib: 0 };
 
 const manifest = await bundledManifest();
 spawnSync(process.execPath, ["bin/kiln.js", "audit", wheels[0]!], { cwd: root }); // fill the manifest cache
+
+/** Both kilns' JSON reports on every wheel (one invocation each), compared byte for byte: a speed-up must not change a report. */
+function compareReports(): string {
+  const report = (bin: string) => spawnSync(process.execPath, [bin, "audit", "--format", "json", ...wheels], { cwd: root, encoding: "utf8", maxBuffer: 1 << 30 }).stdout;
+  const [before, after] = [report(`${baselineDir}/bin/kiln.js`), report("bin/kiln.js")];
+  if (!before || !after) throw new Error("kiln audit --format json printed nothing");
+  if (before === after) return `JSON reports of all ${wheels.length} wheels: byte-identical (${after.length} bytes)`;
+  process.exitCode = 1;
+  let at = 0;
+  while (before[at] === after[at]) at++;
+  return `JSON reports of the ${wheels.length} wheels DIFFER from character ${at}: before ${JSON.stringify(before.slice(at, at + 80))}, after ${JSON.stringify(after.slice(at, at + 80))}`;
+}
+const sameReports = baselineDir ? compareReports() : undefined;
 const peerWarm = JSON.parse(spawnSync(`${venv}/python`, ["-c", peerLibrary, String(runs), ...wheels], { encoding: "utf8", maxBuffer: 1 << 30, env: peerEnv }).stdout) as Record<string, Timing>;
 
 console.log(`runs per figure: ${runs}; CLI: median wall ms and mean CPU ms (user + system) from hyperfine; library (warm): median wall ms and median CPU ms\n`);
@@ -150,6 +164,7 @@ const [all, allBefore] = hyperfine([kilnCommand(wheels), ...(baseline ? [baselin
 console.log(`| **all ${wheels.length} wheels, one kiln invocation** vs the peer's ${wheels.length * 3} | | ${all.wall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, all.wall)} | ${all.cpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, all.cpu)} | | | | | | |`);
 console.log(`| **total, one invocation per wheel** | | ${totals.kilnWall.toFixed(0)} | ${totals.peerWall.toFixed(0)} | ${ratio(totals.peerWall, totals.kilnWall)} | ${totals.kilnCpu.toFixed(0)} | ${totals.peerCpu.toFixed(0)} | ${ratio(totals.peerCpu, totals.kilnCpu)} | ${totals.kilnLib.toFixed(0)} | ${totals.peerLib.toFixed(0)} | ${ratio(totals.peerLib, totals.kilnLib)} | ${totals.kilnLibCpu.toFixed(0)} | ${totals.peerLibCpu.toFixed(0)} | ${ratio(totals.peerLibCpu, totals.kilnLibCpu)} |`);
 if (baseline && allBefore) {
+  console.log(`\n${sameReports}`);
   console.log(`\nBefore (${baselineDir}) and after, same run: CLI mean CPU ms, library median CPU ms\n`);
   console.log("| wheel | before: kiln audit X.whl CPU | after | speed-up | before: library CPU | after | speed-up |");
   console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");

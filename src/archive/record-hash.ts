@@ -30,7 +30,7 @@ export function urlsafeBase64(bytes: Uint8Array): string {
  * Hashes bytes the way RECORD files do (https://packaging.python.org/en/latest/specifications/recording-installed-packages/#the-record-file).
  *
  * @example
- * await recordHash(new TextEncoder().encode("hello\n")); // { algorithm: "sha256", digest: "WJG1tSLV3whtD_CxEPvZ0hu0_HwTQ1Uce_lGbuGzx6I" }
+ * await recordHash(new TextEncoder().encode("hello\n")); // { algorithm: "sha256", digest: "WJG1tSLV3whtD_CxEPvZ0hu0_HFjrzTQgoai6Eb2vgM" }
  */
 export async function recordHash(bytes: Uint8Array, algorithm = "sha256"): Promise<RecordHash> {
   const subtleName = subtleNames[algorithm];

@@ -6,8 +6,39 @@ export interface ManifestCache {
   write(key: string, text: string): Promise<void>;
 }
 
-/** Bumped when the manifest's shape or the way it is computed changes. */
-const manifestFormat = 1;
+/** Bumped when the manifest's shape, its cached form or the way it is computed changes. */
+const manifestFormat = 2;
+
+// The name lists (11 000 names for Pyodide 314) are cached as one newline-joined string each:
+// JSON.parse reads a few long strings much faster than thousands of short ones, which every
+// `kiln audit` would pay for. A list with an empty name or a newline in a name stays an array.
+const nameLists = ["functions", "data", "tags", "globals", "javascript", "dynamicPrefixes", "sharedLibraries"] as const;
+
+function packManifest(manifest: RuntimeManifest): string {
+  const packed: Record<string, unknown> = { ...manifest };
+  for (const key of nameLists) {
+    const names = manifest[key];
+    if (names.length > 0 && names.every((name) => name !== "" && !name.includes("\n"))) packed[key] = names.join("\n");
+  }
+  return JSON.stringify(packed);
+}
+
+/** The cached manifest, or undefined when the text is not one (damaged, or from another version). */
+function unpackManifest(text: string, version: string): RuntimeManifest | undefined {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || parsed.schema !== 1 || parsed.version !== version) return undefined;
+  for (const key of nameLists) {
+    const value = parsed[key];
+    if (typeof value === "string") parsed[key] = value.split("\n");
+    else if (!Array.isArray(value)) return undefined;
+  }
+  return parsed as unknown as RuntimeManifest;
+}
 
 /** What identifies a runtime package cheaply (without reading its files): the cache key's parts. */
 export interface RuntimePackageIdentity {
@@ -34,15 +65,10 @@ export async function cachedRuntimeManifest(
 ): Promise<RuntimeManifest> {
   const key = `${identity.name}-${identity.version}-${identity.mainModuleSize}-${identity.loaderSize}-v${manifestFormat}.json`.replace(/[^\w.-]/g, "_");
   const cached = await cache?.read(key);
-  if (cached) {
-    try {
-      const parsed = JSON.parse(cached) as RuntimeManifest;
-      if (parsed.schema === 1 && parsed.version === identity.version) return parsed;
-    } catch {
-      // A damaged cache entry is recomputed below.
-    }
-  }
+  // A damaged cache entry is recomputed below.
+  const unpacked = cached ? unpackManifest(cached, identity.version) : undefined;
+  if (unpacked) return unpacked;
   const manifest = await computeRuntimeManifest(await load());
-  await cache?.write(key, JSON.stringify(manifest));
+  await cache?.write(key, packManifest(manifest));
   return manifest;
 }

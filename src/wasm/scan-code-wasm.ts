@@ -90,7 +90,8 @@ function counted(options: { i: number; count: number; p: number; end: number; in
   ];
 }
 
-const functions: Assembled[] = [
+// Assembled on first use (not at import): `kiln audit` pays for it only once it scans code.
+const assemble = (): Assembled[] => [
   // leb(p) -> p: skips one LEB128 number.
   { type: 0, locals: 0, body: [...skipLeb(0), ...get(0)] },
   // memarg(p) -> p: alignment (bit 6 of its first byte: a memory index follows), [memory,] offset.
@@ -269,6 +270,7 @@ function section(id: number, items: number[][]): number[] {
 const text = (value: string) => [...unsigned(value.length), ...[...value].map((c) => c.charCodeAt(0))];
 
 function scannerBinary(): Uint8Array {
+  const functions = assemble();
   const bodies = functions.map(({ locals, body }) => {
     const code = [...(locals ? [1, ...unsigned(locals), 0x7f] : [0]), ...body, 0x0b];
     return [...unsigned(code.length), ...code];
