@@ -57,6 +57,16 @@ export interface InstallFileSystem {
   stat(path: string): Promise<FileStat | undefined>;
   exists(path: string): Promise<boolean>;
   /**
+   * Optional batch form of {@link stat}, for platforms where one call for many paths is cheaper
+   * than a promise per path: the installer checks each of a cached wheel's files with it.
+   */
+  statMany?(paths: readonly string[]): Promise<(FileStat | undefined)[]>;
+  /**
+   * Optional batch form of {@link link}: makes each `to` a hard link to its `from`, in order,
+   * and stops at the first failure, which it returns (not throws) with how many links it made.
+   */
+  linkMany?(pairs: readonly (readonly [from: string, to: string])[]): Promise<{ linked: number; error?: unknown }>;
+  /**
    * Sets a file's modification time (ms since the epoch), where the platform has one: caches
    * mark an entry as used with it, so pruning can tell unused entries.
    */

@@ -8,7 +8,7 @@ import type { LinkMode } from "./link-mode.js";
 import { isInside, joinPath, relativePath } from "./paths.js";
 import { fileRecordHash } from "./file-record-hash.js";
 import { entryPointLauncher, rewritePythonShebang } from "./script-launcher.js";
-import type { Transaction } from "./transaction.js";
+import type { StagedLink, Transaction } from "./transaction.js";
 import { checkWheelVersion, invalidWheel, unpackWheel, type UnpackedFile, type UnpackedWheel } from "./unpack-wheel.js";
 import { UnpackedWheelCache, type CachedWheel } from "./unpacked-wheel-cache.js";
 import { verifyFileHashes } from "./verify-file-hashes.js";
@@ -159,19 +159,26 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
   const checkInside = (target: string) => {
     if (!isInside(scheme.prefix, target)) throw new KilnError("unsafeEntryPath", `Cannot install ${filename}: "${target}" is outside the environment`);
   };
-  const placed = await mapWithLimit(unpacked.files, context.limit, async (file) => {
+  // Destinations are worked out (and checked) for every file before anything is staged; the
+  // files of a cached entry are then linked in one batch, the rest written one by one.
+  const placed: RecordRow[] = [];
+  const links: StagedLink[] = [];
+  const others: { index: number; file: UnpackedFile; target: string; script: boolean }[] = [];
+  for (const file of unpacked.files) {
     const { target, script } = destination(file.path, where);
     checkInside(target);
-    if (script) {
-      const data = file.data ?? (await context.cache!.fs.readFile(UnpackedWheelCache.filePath(unpacked as CachedWheel, file)));
-      const staged = rewritePythonShebang(data, scheme.python);
-      await transaction.stageFile(target, staged, 0o755);
-      return row(target, staged === data ? file.hash : await fileRecordHash(staged), staged.length);
-    }
-    if (file.data) await transaction.stageFile(target, file.data, file.executable ? 0o755 : 0o644);
-    else await linkFile(target, unpacked as CachedWheel, file, context);
-    return row(target, file.hash, file.size);
+    if (script || file.data) others.push({ index: placed.length, file, target, script });
+    else links.push({ target, source: UnpackedWheelCache.filePath(unpacked as CachedWheel, file) });
+    placed.push(row(target, file.hash, file.size));
+  }
+  await mapWithLimit(others, context.limit, async ({ index, file, target, script }) => {
+    if (!script) return transaction.stageFile(target, file.data!, file.executable ? 0o755 : 0o644);
+    const data = file.data ?? (await context.cache!.fs.readFile(UnpackedWheelCache.filePath(unpacked as CachedWheel, file)));
+    const staged = rewritePythonShebang(data, scheme.python);
+    await transaction.stageFile(target, staged, 0o755);
+    placed[index] = row(target, staged === data ? file.hash : await fileRecordHash(staged), staged.length);
   });
+  if (links.length > 0) await linkFiles(links, context);
   const generated: { target: string; data: Uint8Array }[] = [];
   for (const entryPoint of unpacked.entryPoints === undefined ? [] : parseEntryPoints(unpacked.entryPoints)) {
     if (entryPoint.group !== "console_scripts" && entryPoint.group !== "gui_scripts") continue;
@@ -195,10 +202,10 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
   return { name: unpacked.name, version: unpacked.version, distInfo: distInfoTarget, filename };
 }
 
-/** Links (or copies) one cached file into staging, switching the install to copies once linking fails. */
-async function linkFile(target: string, entry: CachedWheel, file: UnpackedFile, context: StageContext): Promise<void> {
+/** Links (or copies) cached files into staging, switching the install to copies once linking fails. */
+async function linkFiles(links: readonly StagedLink[], context: StageContext): Promise<void> {
   const hardlink = context.linking.mode === "hardlink";
-  const linked = await context.transaction.stageLink(target, UnpackedWheelCache.filePath(entry, file), { hardlink });
+  const linked = await context.transaction.stageLinks(links, { hardlink, limit: context.limit });
   if (hardlink && !linked) {
     context.linking.mode = "copy";
     if (!context.linking.warned) {

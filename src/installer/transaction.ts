@@ -1,5 +1,6 @@
 import { KilnError } from "../core/index.js";
 import { installStateDirectory } from "./environment-lock.js";
+import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 import { errorCode, type InstallFileSystem } from "./install-file-system.js";
 import { shouldCopyInstead } from "./link-mode.js";
 import { isInside, joinPath, parentPath } from "./paths.js";
@@ -19,6 +20,12 @@ interface Operation {
 interface DirectoryUnit {
   target: string;
   staging: string;
+}
+
+/** A file to stage from an existing one (see {@link Transaction.stageLinks}). */
+export interface StagedLink {
+  target: string;
+  source: string;
 }
 
 /** The journal, written before the first change to the environment. */
@@ -115,6 +122,40 @@ export class Transaction {
     return false;
   }
 
+  /**
+   * {@link stageLink} for many files at once: the targets are claimed together, their staging
+   * directories made once each, and the links made in one batch where the file system has
+   * `linkMany`, so a wheel's thousands of files cost no promise each. Once a hard link fails for
+   * a reason a copy avoids, this file and the rest are copied. Returns whether every file linked.
+   */
+  async stageLinks(links: readonly StagedLink[], options: { hardlink: boolean; limit: ConcurrencyLimit }): Promise<boolean> {
+    const paths = await this.#stagingPathsFor(links.map((link) => link.target));
+    const pairs = links.map((link, index) => [link.source, paths[index]!] as const);
+    let copyFrom = 0;
+    if (options.hardlink && this.#fs.linkMany) {
+      const { linked, error } = await this.#fs.linkMany(pairs);
+      if (error === undefined) return true;
+      if (!shouldCopyInstead(error)) throw error;
+      copyFrom = linked;
+    } else if (options.hardlink) {
+      let allLinked = true;
+      await mapWithLimit(pairs, options.limit, async ([from, to]) => {
+        if (allLinked) {
+          try {
+            return await this.#fs.link(from, to);
+          } catch (error) {
+            if (!shouldCopyInstead(error)) throw error;
+            allLinked = false;
+          }
+        }
+        await this.#fs.copyFile(from, to);
+      });
+      return allLinked;
+    }
+    await mapWithLimit(pairs.slice(copyFrom), options.limit, ([from, to]) => this.#fs.copyFile(from, to));
+    return false;
+  }
+
   /** Marks `target` for removal on commit (a staged file for the same target wins). */
   removeFile(target: string): void {
     const key = joinPath(target);
@@ -124,19 +165,38 @@ export class Transaction {
 
   /** Claims `target` (synchronously, so concurrent calls see each other) and returns where to stage it. */
   async #stagingPathFor(target: string): Promise<string> {
-    const key = joinPath(target);
-    if (this.#staged.has(key)) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
-    this.#staged.add(key);
-    const unit = await this.#unitOf(parentPath(key));
-    if (unit !== undefined) {
-      const path = joinPath(unit.staging, key.slice(unit.target.length + 1));
-      await this.#stagingDirectory(parentPath(path));
-      return path;
+    return (await this.#stagingPathsFor([target]))[0]!;
+  }
+
+  /**
+   * Claims every target (synchronously, so concurrent calls see each other; two claims of one
+   * path conflict) and returns where to stage each: inside the staged tree of the directory unit
+   * it lies in (whose directories are made here), else `new/<n>` of its own operation.
+   */
+  async #stagingPathsFor(targets: readonly string[]): Promise<string[]> {
+    const keys = targets.map((target) => joinPath(target));
+    for (const key of keys) {
+      if (this.#staged.has(key)) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
+      this.#staged.add(key);
     }
-    const existing = this.#operations.get(key);
-    const index = existing?.index ?? this.#nextIndex++;
-    this.#operations.set(key, { target: key, install: true, index });
-    return joinPath(this.#directory, "new", String(index));
+    const parents = [...new Set(keys.map(parentPath))];
+    const parentIndex = new Map(parents.map((parent, index) => [parent, index]));
+    const units = await Promise.all(parents.map((parent) => this.#unitOf(parent)));
+    const directories = new Set<string>();
+    const paths = keys.map((key) => {
+      const unit = units[parentIndex.get(parentPath(key))!];
+      if (unit !== undefined) {
+        const path = joinPath(unit.staging, key.slice(unit.target.length + 1));
+        directories.add(parentPath(path));
+        return path;
+      }
+      const existing = this.#operations.get(key);
+      const index = existing?.index ?? this.#nextIndex++;
+      this.#operations.set(key, { target: key, install: true, index });
+      return joinPath(this.#directory, "new", String(index));
+    });
+    for (const directory of directories) await this.#stagingDirectory(directory);
+    return paths;
   }
 
   /** The unit `directory` lies in, or undefined when it exists (or is a root or outside them). */

@@ -63,10 +63,14 @@ test("hard links share the cached file; copy mode and a failing link give indepe
     { name: "hardlink", linkMode: "hardlink" as const, linkError: undefined, shared: true, warnings: 0 },
     { name: "copy", linkMode: "copy" as const, linkError: undefined, shared: false, warnings: 0 },
     { name: "hardlink across devices falls back to copies, with one warning", linkMode: "hardlink" as const, linkError: "EXDEV", shared: false, warnings: 1 },
+    { name: "hardlink, batched", linkMode: "hardlink" as const, linkError: undefined, shared: true, warnings: 0, batch: true },
+    { name: "hardlink across devices, batched, falls back to copies", linkMode: "hardlink" as const, linkError: "EXDEV", shared: false, warnings: 1, batch: true },
   ];
-  for (const { name, linkMode, linkError, shared, warnings } of cases) {
+  for (const { name, linkMode, linkError, shared, warnings, batch } of cases) {
     await t.test(name, async () => {
       const fs = memoryFileSystem(linkError ? { linkError } : {});
+      // The optional batch calls a platform may offer (Node's does), modelled on the single ones.
+      if (batch) Object.assign(fs, { linkMany: batchedLinks(fs), statMany: (paths: string[]) => Promise.all(paths.map((path) => fs.stat(path))) });
       const warned: string[] = [];
       const reporter = { info() {}, debug() {}, warn: (message: string) => warned.push(message), startTask: () => ({ advance() {}, finish() {} }) };
       await installWheels([wheelInput(wheel)], { scheme, fs, wheelCache: new UnpackedWheelCache({ fs, root: cacheRoot }), linkMode, reporter });
@@ -78,12 +82,28 @@ test("hard links share the cached file; copy mode and a failing link give indepe
   }
 });
 
+function batchedLinks(fs: MemoryFileSystem) {
+  return async (pairs: readonly (readonly [string, string])[]) => {
+    for (const [index, [from, to]] of pairs.entries()) {
+      try {
+        await fs.link(from, to);
+      } catch (error) {
+        return { linked: index, error };
+      }
+    }
+    return { linked: pairs.length };
+  };
+}
+
 test("a damaged or partial entry is detected, discarded and rebuilt", async (t) => {
   const wheel = demoWheel();
   const sha256 = sha256Of(wheel.bytes);
   const damages: { name: string; damage: (fs: MemoryFileSystem, entry: string) => Promise<void> }[] = [
     { name: "a file is missing", damage: (fs, entry) => fs.remove(`${entry}/files/demo/__init__.py`) },
     { name: "a file is truncated", damage: (fs, entry) => fs.writeFile(`${entry}/files/demo/sub/data.txt`, new Uint8Array()) },
+    // Installed files are hard links to the cache's: an edit in one environment reaches the entry.
+    { name: "a file is edited in place through an environment, its size unchanged", damage: (fs) => fs.writeFile("/first/lib/python3.14/site-packages/demo/sub/data.txt", new TextEncoder().encode("DATA\n")) },
+    { name: "a file is replaced by another of the same size", damage: (fs, entry) => fs.writeFile(`${entry}/files/demo/sub/data.txt`, new TextEncoder().encode("evil\n")) },
     { name: "the manifest is missing (a partial entry)", damage: (fs, entry) => fs.remove(`${entry}/entry.json`) },
     { name: "the manifest is not JSON", damage: (fs, entry) => fs.writeFile(`${entry}/entry.json`, new TextEncoder().encode("{")) },
     {
@@ -97,7 +117,8 @@ test("a damaged or partial entry is detected, discarded and rebuilt", async (t) 
   ];
   for (const { name, damage } of damages) {
     await t.test(name, async () => {
-      const fs = memoryFileSystem();
+      let clock = 1_000_000;
+      const fs = memoryFileSystem({ now: () => (clock += 1000) });
       const cache = new UnpackedWheelCache({ fs, root: cacheRoot });
       await installWheels([wheelInput(wheel)], { scheme: venvScheme("/first", "3.14"), fs, wheelCache: cache });
       await damage(fs, cache.entryDirectory(sha256));
@@ -108,6 +129,24 @@ test("a damaged or partial entry is detected, discarded and rebuilt", async (t) 
       assert.equal(decoder.decode(await fs.readFile("/env/lib/python3.14/site-packages/demo/__init__.py")), 'VERSION = "1.0"\n');
     });
   }
+});
+
+test("an entry stored without a seal (by an earlier kiln) is checked by size and still used", async () => {
+  const wheel = demoWheel();
+  const sha256 = sha256Of(wheel.bytes);
+  let clock = 1_000_000;
+  const fs = memoryFileSystem({ now: () => (clock += 1000) });
+  const cache = new UnpackedWheelCache({ fs, root: cacheRoot });
+  await installWheels([wheelInput(wheel)], { scheme: venvScheme("/first", "3.14"), fs, wheelCache: cache });
+  const manifestPath = `${cache.entryDirectory(sha256)}/entry.json`;
+  const manifest = JSON.parse(decoder.decode(await fs.readFile(manifestPath)));
+  assert.equal(typeof manifest.sealedMs, "number");
+  delete manifest.sealedMs;
+  await fs.writeFile(manifestPath, new TextEncoder().encode(JSON.stringify(manifest)));
+  await fs.writeFile("/first/lib/python3.14/site-packages/demo/sub/data.txt", new TextEncoder().encode("DATA\n"));
+  const entry = await cache.open(sha256, limit);
+  assert.ok(entry);
+  assert.equal(entry.sealedMs, undefined);
 });
 
 test("two stores of one wheel at once both succeed and leave one complete entry", async () => {

@@ -1,4 +1,4 @@
-import { errorCode, type InstallFileSystem } from "./install-file-system.js";
+import { errorCode, type FileStat, type InstallFileSystem } from "./install-file-system.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 import { joinPath, parentPath } from "./paths.js";
 import type { UnpackedFile, UnpackedWheel } from "./unpack-wheel.js";
@@ -7,6 +7,8 @@ import type { UnpackedFile, UnpackedWheel } from "./unpack-wheel.js";
 export interface CachedWheel extends UnpackedWheel {
   /** The directory holding the wheel's files under their paths inside the wheel. */
   directory: string;
+  /** See the manifest's `sealedMs`: no file of an intact entry was modified after it. */
+  sealedMs?: number;
 }
 
 /** The manifest's name inside an entry, written before the entry is moved into place. */
@@ -49,6 +51,12 @@ interface Manifest {
   entryPoints?: string;
   /** path, size, executable (1/0), sha256 digest (RECORD's urlsafe base64). */
   files: [string, number, number, string][];
+  /**
+   * The latest modification time of the entry's files when it was stored, by the file system's
+   * own clock: a file modified since (edited in place through a hard link, replaced) is newer.
+   * Entries written before kiln recorded it are checked by size alone.
+   */
+  sealedMs?: number;
 }
 
 /**
@@ -59,8 +67,10 @@ interface Manifest {
  * Keyed by the sha256 of the wheel file, so an entry can only ever hold that wheel. An entry is
  * built in `<root>/tmp/` and renamed into place whole, so a reader sees a complete entry or none,
  * also with two kiln processes at once (the loser of the rename uses the winner's entry). Opening
- * an entry checks that every file of its manifest is there with its size (a stat per file, no
- * reading); a damaged or partial entry is moved aside, deleted and rebuilt. Opening an entry also
+ * an entry checks that every file of its manifest is there with its size and not modified since
+ * the entry was stored (one stat per file, no reading): the files are hard-linked into
+ * environments, so one edited in place in any of them changes the cache too. A damaged, partial
+ * or modified entry is moved aside, deleted and rebuilt from the wheel. Opening an entry also
  * marks it as used (its manifest's modification time, at most hourly), which {@link prune} reads.
  *
  * @example
@@ -194,6 +204,7 @@ export class UnpackedWheelCache {
     const final = this.entryDirectory(sha256);
     await this.#removeStaleTemporary();
     const temporary = joinPath(this.root, "tmp", `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    let sealedMs: number | undefined;
     try {
       const files = joinPath(temporary, "files");
       const directories = new Map<string, Promise<void>>();
@@ -209,7 +220,8 @@ export class UnpackedWheelCache {
         await mkdir(parentPath(path));
         await this.fs.writeFile(path, file.data, { mode: file.executable ? 0o755 : 0o644, exclusive: true });
       });
-      await this.fs.writeFile(joinPath(temporary, manifestName), encoder.encode(JSON.stringify(encodeManifest(sha256, unpacked))), { durable: true });
+      sealedMs = await this.#latestModification(unpacked.files.map((file) => joinPath(files, file.path)), limit);
+      await this.fs.writeFile(joinPath(temporary, manifestName), encoder.encode(JSON.stringify(encodeManifest(sha256, unpacked, sealedMs))), { durable: true });
       await this.fs.mkdir(parentPath(final));
       try {
         await this.fs.rename(temporary, final);
@@ -223,7 +235,8 @@ export class UnpackedWheelCache {
     } finally {
       await this.fs.remove(temporary, { recursive: true }).catch(() => undefined);
     }
-    return { ...unpacked, files: unpacked.files.map(({ data: _data, ...file }) => file), directory: joinPath(final, "files") };
+    const stored: CachedWheel = { ...unpacked, files: unpacked.files.map(({ data: _data, ...file }) => file), directory: joinPath(final, "files") };
+    return sealedMs === undefined ? stored : { ...stored, sealedMs };
   }
 
   /** Moves a damaged entry out of the way (atomically), then deletes it. */
@@ -240,11 +253,27 @@ export class UnpackedWheelCache {
   }
 
   async #isComplete(entry: CachedWheel, limit: ConcurrencyLimit): Promise<boolean> {
-    const checks = await mapWithLimit(entry.files, limit, async (file) => {
-      const stat = await this.fs.stat(UnpackedWheelCache.filePath(entry, file));
-      return stat?.kind === "file" && stat.size === file.size;
+    const stats = await this.#statAll(entry.files.map((file) => UnpackedWheelCache.filePath(entry, file)), limit);
+    const { sealedMs } = entry;
+    return stats.every((stat, index) => {
+      if (stat?.kind !== "file" || stat.size !== entry.files[index]!.size) return false;
+      return sealedMs === undefined || stat.modifiedMs === undefined || stat.modifiedMs <= sealedMs;
     });
-    return checks.every(Boolean);
+  }
+
+  /** The latest modification time of `paths` (undefined where the platform keeps none), for the seal. */
+  async #latestModification(paths: readonly string[], limit: ConcurrencyLimit): Promise<number | undefined> {
+    let latest: number | undefined;
+    for (const stat of await this.#statAll(paths, limit)) {
+      if (stat?.modifiedMs === undefined) return undefined;
+      latest = Math.max(latest ?? stat.modifiedMs, stat.modifiedMs);
+    }
+    return latest;
+  }
+
+  /** Stats many paths: in one call where the file system can, else a bounded number at a time. */
+  #statAll(paths: readonly string[], limit: ConcurrencyLimit): Promise<(FileStat | undefined)[]> {
+    return this.fs.statMany ? this.fs.statMany(paths) : mapWithLimit(paths, limit, (path) => this.fs.stat(path));
   }
 
   /** Deletes temporary directories of builds that a killed process left, once per cache object. */
@@ -260,7 +289,7 @@ export class UnpackedWheelCache {
   }
 }
 
-function encodeManifest(sha256: string, unpacked: UnpackedWheel): Manifest {
+function encodeManifest(sha256: string, unpacked: UnpackedWheel, sealedMs: number | undefined): Manifest {
   return {
     kind: manifestKind,
     version: 1,
@@ -273,8 +302,12 @@ function encodeManifest(sha256: string, unpacked: UnpackedWheel): Manifest {
     wheelVersion: [unpacked.wheelVersion[0], unpacked.wheelVersion[1]],
     ...(unpacked.entryPoints === undefined ? {} : { entryPoints: unpacked.entryPoints }),
     files: unpacked.files.map((file) => [file.path, file.size, file.executable ? 1 : 0, file.hash.digest]),
+    ...(sealedMs === undefined ? {} : { sealedMs }),
   };
 }
+
+/** An absolute path, or one with an empty, `.` or `..` segment. */
+const unsafePath = /^$|^\/|\/$|\/\/|(?:^|\/)\.\.?(?:\/|$)/;
 
 /** The entry a manifest describes, or undefined when it is not one this version of kiln wrote for `sha256`. */
 function decodeManifest(bytes: Uint8Array, sha256: string, directory: string): CachedWheel | undefined {
@@ -285,14 +318,15 @@ function decodeManifest(bytes: Uint8Array, sha256: string, directory: string): C
     return undefined;
   }
   if (manifest?.kind !== manifestKind || manifest.version !== 1 || manifest.sha256 !== sha256 || !Array.isArray(manifest.files)) return undefined;
-  const { filename, name, version_: version, distInfo, rootIsPurelib, wheelVersion, entryPoints } = manifest;
+  const { filename, name, version_: version, distInfo, rootIsPurelib, wheelVersion, entryPoints, sealedMs } = manifest;
   const strings = [filename, name, version, distInfo];
   if (!strings.every((value) => typeof value === "string") || typeof rootIsPurelib !== "boolean" || !Array.isArray(wheelVersion)) return undefined;
+  if (sealedMs !== undefined && typeof sealedMs !== "number") return undefined;
   const files: UnpackedFile[] = [];
   for (const row of manifest.files) {
     if (!Array.isArray(row) || typeof row[0] !== "string" || typeof row[1] !== "number" || typeof row[3] !== "string") return undefined;
     // Paths were checked when the wheel was unpacked; a manifest edited to escape is refused again.
-    if (row[0].startsWith("/") || row[0].split("/").some((segment) => segment === ".." || segment === "." || segment === "")) return undefined;
+    if (unsafePath.test(row[0])) return undefined;
     files.push({ path: row[0], size: row[1], executable: row[2] === 1, hash: { algorithm: "sha256", digest: row[3] } });
   }
   return {
@@ -305,5 +339,6 @@ function decodeManifest(bytes: Uint8Array, sha256: string, directory: string): C
     ...(typeof entryPoints === "string" ? { entryPoints } : {}),
     files,
     directory,
+    ...(sealedMs === undefined ? {} : { sealedMs }),
   };
 }

@@ -18,6 +18,13 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
+function statOf(path: string): FileStat | undefined {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat === undefined) return undefined;
+  const kind = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
+  return { kind, size: stat.size, mode: stat.mode & 0o7777, modifiedMs: stat.mtimeMs };
+}
+
 /** Writes up to this size are made synchronously (see {@link nodeFileSystem}). */
 const smallWrite = 64 * 1024;
 
@@ -91,11 +98,17 @@ export function nodeFileSystem(): InstallFileSystem {
       }
     },
     list: async (path) => readdirSync(path),
-    async stat(path): Promise<FileStat | undefined> {
-      const stat = lstatSync(path, { throwIfNoEntry: false });
-      if (stat === undefined) return undefined;
-      const kind = stat.isFile() ? "file" : stat.isDirectory() ? "directory" : "other";
-      return { kind, size: stat.size, mode: stat.mode & 0o7777, modifiedMs: stat.mtimeMs };
+    stat: async (path) => statOf(path),
+    statMany: async (paths) => paths.map(statOf),
+    async linkMany(pairs) {
+      for (let index = 0; index < pairs.length; index++) {
+        try {
+          linkSync(pairs[index]![0], pairs[index]![1]);
+        } catch (error) {
+          return { linked: index, error };
+        }
+      }
+      return { linked: pairs.length };
     },
     setModified: async (path, timeMs) => utimesSync(path, timeMs / 1000, timeMs / 1000),
     exists: async (path) => {

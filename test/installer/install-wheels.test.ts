@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { after, test } from "node:test";
@@ -12,6 +12,7 @@ import {
   installWheels,
   listInstalled,
   memoryFileSystem,
+  UnpackedWheelCache,
   uninstallDistribution,
   venvScheme,
   type InstallScheme,
@@ -248,4 +249,30 @@ test("a full disk fails the install cleanly and changes nothing", async () => {
   const before = memory.snapshot();
   await assert.rejects(installWheel({ ...real("pytest"), scheme, fs: memory }), (error) => isKilnError(error, "installFailed") && /ENOSPC/.test(error.message) && /Nothing was changed/.test(error.hint!));
   assert.deepEqual([...memory.snapshot().keys()], [...before.keys()]);
+});
+
+test("from the unpacked-wheel cache, real files are hard-linked; one edited through an environment is not installed again", async () => {
+  const wheel = real("iniconfig");
+  const cache = new UnpackedWheelCache({ fs, root: join(temporary, "unpacked-cache") });
+  const sha256 = sha256Hex(wheel.wheel as Uint8Array);
+  const first = freshEnvironment();
+  await installWheels([wheel], { scheme: first, fs, wheelCache: cache });
+  const module = (scheme: InstallScheme) => join(scheme.purelib, "iniconfig", "__init__.py");
+  const original = readFileSync(module(first), "utf8");
+  const cached = join(cache.entryDirectory(sha256), "files", "iniconfig", "__init__.py");
+  assert.equal(statSync(module(first)).ino, statSync(cached).ino);
+  // From the cache alone, the wheel's bytes are not needed.
+  const second = freshEnvironment();
+  await installWheels([{ ...wheel, wheel: () => Promise.reject(new Error("must not read the wheel")), sha256 }], { scheme: second, fs, wheelCache: cache });
+  assert.equal(readFileSync(module(second), "utf8"), original);
+  // An edit of the same size through the first environment's hard link changes the cache's file;
+  // the next install sees it (modified after the entry was sealed), unpacks the wheel again and
+  // installs the wheel's content.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  writeFileSync(module(first), original.replace(/[a-z]/, (letter) => letter.toUpperCase()));
+  assert.notEqual(readFileSync(cached, "utf8"), original);
+  const third = freshEnvironment();
+  await installWheels([{ ...wheel, sha256 }], { scheme: third, fs, wheelCache: cache });
+  assert.equal(readFileSync(module(third), "utf8"), original);
+  assert.notEqual(statSync(module(third)).ino, statSync(module(first)).ino);
 });
