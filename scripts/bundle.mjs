@@ -39,6 +39,7 @@ await build({
   entryPoints: {
     kiln: "src/cli/main.ts",
     "node-python-worker": "src/platform/node-python-worker.ts",
+    "node-start-helper": "src/platform/node-start-helper.ts",
     "node-venv-launcher": "src/platform/node-venv-launcher.ts",
   },
   outdir,

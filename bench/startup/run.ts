@@ -30,6 +30,9 @@ const other = option("--compare");
 const commands: Array<[string, string]> = [
   ["kiln run -c pass", `${quote(node)} ${quote(kiln)} run -c pass`],
   ...(other ? [["other kiln run -c pass", `${quote(node)} ${quote(other)} run -c pass`] as [string, string]] : []),
+  // hyperfine gives each command /dev/null as stdin, so kiln runs Python on the main thread; with a
+  // terminal on stdin it uses a worker, timed here by asking for it.
+  ["kiln run -c pass, Python in a worker", `KILN_PYTHON_THREAD=worker ${quote(node)} ${quote(kiln)} run -c pass`],
   ["venv/bin/python -c pass", `${quote(join(venv, "bin", "python"))} -c pass`],
   ["loadPyodide() + pass", `${quote(node)} ${quote(peer)} pass`],
   [`kiln run -c "${imports}"`, `${quote(node)} ${quote(kiln)} run -c ${quote(imports)}`],

@@ -5,6 +5,7 @@ import {
   formatPythonUsageError,
   parsePythonCommandLine,
   prepareStart,
+  runPythonMain,
   sigintExitCode,
   snapshotName,
   startupConfigFor,
@@ -19,7 +20,10 @@ import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { createNodeRuntimeHost, startProfilesWanted } from "./node-runtime-host.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
-import type { PreparedMessage, PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
+import { debugReporter } from "./node-debug-reporter.js";
+import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
+import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
+import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
 
 /** Options for {@link runPythonProcess}. */
 export interface PythonProcessOptions {
@@ -38,8 +42,9 @@ export interface PythonProcessOptions {
 }
 
 /**
- * Runs `python3 ARGS` on WASM as this process: Python in a worker thread, stdio on the process's
- * own file descriptors, Ctrl-C raising KeyboardInterrupt. Returns the exit status; an uncaught
+ * Runs `python3 ARGS` on WASM as this process: Python on this thread, or in a worker when stdin is
+ * a terminal (see {@link pythonThread}), stdio on the process's own file descriptors, Ctrl-C
+ * raising KeyboardInterrupt. Returns the exit status; an uncaught
  * KeyboardInterrupt ends the process by SIGINT, as CPython does.
  *
  * @example
@@ -57,14 +62,91 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   }
   const handled = await runHostModule(commandLine, options);
   if (handled !== undefined) return handled;
-  const { code, prepared } = await runInWorker(commandLine, options);
+  const onMainThread = pythonThread(options.env ?? process.env) === "main";
+  const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options) : await runInWorker(commandLine, options);
   if (code !== sigintExitCode) await recordMissingStartProfile(prepared, commandLine, options);
   if (code === sigintExitCode) {
     process.removeAllListeners("SIGINT");
     process.kill(process.pid, "SIGINT");
     return 130;
   }
+  // Python has finished, as a worker's end does: whatever it left scheduled on this thread's event
+  // loop (an asyncio timer, say) must not keep the process alive. Unref'd: it fires only if
+  // something still holds the loop once the caller has set the exit status.
+  if (onMainThread) setTimeout(() => process.exit(), 0).unref();
   return code;
+}
+
+/**
+ * Where Python runs: on this (the main) thread when nothing needs another one, else in a worker.
+ * A terminal on stdin needs the worker: the REPL's line editor and a ^C at `input()` are served by
+ * this thread's event loop while Python waits. `KILN_PYTHON_THREAD=worker` (or `main`) chooses.
+ *
+ * @example
+ * pythonThread(process.env); // "main" when stdin is not a terminal
+ */
+export function pythonThread(env: Record<string, string | undefined>): "main" | "worker" {
+  const chosen = env.KILN_PYTHON_THREAD;
+  if (chosen === "main" || chosen === "worker") return chosen;
+  return isatty(0) ? "worker" : "main";
+}
+
+/**
+ * Runs Python on this thread. A helper thread prepares the start meanwhile (the snapshot read and
+ * checked, the wasm compiled: see `node-start-helper.ts`) and then relays ^C, which Python's
+ * holding this thread would otherwise keep waiting. This saves a worker running Python: its Node
+ * environment, kiln's and Pyodide's modules loaded a second time, and the terminal streams.
+ */
+async function runOnMainThread(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<{ code: number; prepared: ProfileState }> {
+  const interrupt = new Int32Array(new SharedArrayBuffer(4));
+  // Until the helper watches (and while Python lets go of this thread), this thread does.
+  const onSigint = () => Atomics.store(interrupt, 0, 2);
+  process.on("SIGINT", onSigint);
+  const env = stringEnv(options.env ?? process.env);
+  const cwd = options.cwd ?? process.cwd();
+  const data: StartHelperData = {
+    interrupt: interrupt.buffer as SharedArrayBuffer,
+    startup: startupConfigFor(commandLine, env),
+    ...(options.runtime ? { runtime: options.runtime } : {}),
+    env,
+    cwd,
+  };
+  const helper = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
+  helper.unref();
+  const prepared = receivePreparedStart(helper);
+  // A helper that fails leaves the start to be done without it (the usual way, from scratch).
+  helper.once("error", () => prepared.abandon());
+  helper.once("exit", () => prepared.abandon());
+  const watching = new Promise<boolean>((resolve) => {
+    helper.on("message", (message: StartHelperWatching | object) => {
+      if ("kind" in message && message.kind === "watching-sigint") resolve((message as StartHelperWatching).watching);
+    });
+    helper.once("error", () => resolve(false));
+    helper.once("exit", () => resolve(false));
+  }).then((watching) => {
+    // No relay on this Node: ^C then ends the process (SIGINT's default) rather than waiting,
+    // unseen, until Python is done.
+    if (!watching) process.off("SIGINT", onSigint);
+  });
+  const host = createNodeRuntimeHost({ env, cwd });
+  try {
+    const code = await runPythonMain(host, {
+      commandLine,
+      origArgv: [...(options.invokedAs ?? [options.executable]), ...options.args],
+      executable: options.executable,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+      ...(options.venv ? { venv: options.venv } : {}),
+      interrupt,
+      prepared,
+      runAfter: watching,
+      ...(env.KILN_DEBUG ? { reporter: debugReporter(host.now) } : {}),
+    });
+    // To die by SIGINT, no thread may still be watching it.
+    if (code === sigintExitCode) await helper.terminate();
+    return { code, prepared };
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
 }
 
 async function runHostModule(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<number | undefined> {
@@ -82,7 +164,7 @@ async function runHostModule(commandLine: PythonCommandLine, options: PythonProc
   });
 }
 
-async function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<{ code: number; prepared: PreparedStartPromises }> {
+async function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<{ code: number; prepared: ProfileState }> {
   const interrupt = new SharedArrayBuffer(4);
   const data: PythonWorkerData = {
     request: {
@@ -134,17 +216,20 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
     process.off("SIGINT", onSigint);
     reader?.close();
   });
-  return { code, prepared };
+  return { code, prepared: { ...prepared, profileFound: (prepared.profile ?? Promise.resolve(undefined)).then((profile) => profile !== undefined) } };
 }
+
+/** What {@link recordMissingStartProfile} needs to know of a run's preparation. */
+type ProfileState = Pick<PreparedStartPromises, "snapshot" | "profileIdentity"> & { profileFound: Promise<boolean> };
 
 /**
  * After a run that found no start profile for its runtime build, records one (a second, warm
  * start in a child process, restoring the snapshot this run used or built; once per build and
  * cache directory), so that later starts compile ahead.
  */
-async function recordMissingStartProfile(prepared: PreparedStartPromises, commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<void> {
+async function recordMissingStartProfile(prepared: ProfileState, commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<void> {
   const env = stringEnv(options.env ?? process.env);
-  if (!startProfilesWanted(env) || !prepared.profile || (await prepared.profile) !== undefined) return;
+  if (!startProfilesWanted(env) || (await prepared.profileFound)) return;
   const identity = await prepared.profileIdentity;
   const ready = await prepared.snapshot;
   if (!identity || !ready) return;
@@ -187,27 +272,7 @@ function sendPreparedStart(
     // The worker waits for both messages: without a preparation it starts the usual way.
     prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };
   }
-  void prepared.snapshot.then((prepared) => {
-    // The snapshot's memory is shared while it is still being read, else moved.
-    const verified = prepared?.verified;
-    const value: Omit<PreparedStart, "verified"> | undefined = prepared && { buildIdentity: prepared.buildIdentity, key: prepared.key, ...(prepared.snapshot ? { snapshot: prepared.snapshot } : {}) };
-    const message: PreparedMessage = { kind: "prepared-snapshot", value: value && { ...value, verifying: verified !== undefined } };
-    const buffer = value?.snapshot?.buffer;
-    try {
-      worker.postMessage(message, buffer instanceof ArrayBuffer ? [buffer] : []);
-    } catch {
-      worker.postMessage(message);
-    }
-    void verified?.then((rejection) => worker.postMessage({ kind: "prepared-verdict", rejection } satisfies PreparedMessage));
-  });
-  void prepared.wasmModule.then((module) => {
-    const message: PreparedMessage = { kind: "prepared-wasm", module };
-    try {
-      worker.postMessage(message);
-    } catch {
-      worker.postMessage({ kind: "prepared-wasm", module: undefined } satisfies PreparedMessage);
-    }
-  });
+  postPreparedStart(worker, prepared);
   return prepared;
 }
 

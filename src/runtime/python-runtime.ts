@@ -1,4 +1,4 @@
-import { exitStatusOf, type PyodideApi } from "./pyodide-api.js";
+import { exitStatusOf, type PyodideApi, type PyProxyLike } from "./pyodide-api.js";
 import type { HostStdio, RuntimeFiles, RuntimeHost } from "./runtime-host.js";
 
 /** The per-run state kiln's Python driver (`_kiln_main.run`) applies before running. */
@@ -71,16 +71,33 @@ export class PythonRuntime {
   setInterruptBuffer(buffer: Int32Array): void {
     this.pyodide.setInterruptBuffer(buffer);
     this.hostFunctions.take_interrupt = () => Atomics.exchange(buffer, 0, 0);
-    this.pyodide.registerJsModule("_kiln_host", this.hostFunctions);
+    this.publishHostFunctions();
   }
 
   /** Gives the REPL the host's line editor (see {@link HostStdio.readline}). */
   setReadline(readline: (prompt: string) => string | undefined | false): void {
     this.hostFunctions.readline = readline;
-    this.pyodide.registerJsModule("_kiln_host", this.hostFunctions);
+    this.publishHostFunctions();
   }
 
   private readonly hostFunctions: Record<string, unknown> = {};
+  private hostFunctionsPublished = false;
+
+  /**
+   * Makes `hostFunctions` the module `_kiln_host`, straight in `sys.modules`: found through
+   * Pyodide's import hook instead, it would come after the path finders, which list every
+   * `sys.path` directory first (the working directory among them: a large one costs tens of ms).
+   */
+  private publishHostFunctions(): void {
+    if (this.hostFunctionsPublished) return;
+    const modules = this.pyodide.runPython("__import__('sys').modules") as PyProxyLike;
+    try {
+      (modules.set as (key: string, value: unknown) => void)("_kiln_host", this.hostFunctions);
+    } finally {
+      modules.destroy?.();
+    }
+    this.hostFunctionsPublished = true;
+  }
 
   /**
    * Runs one process's worth of Python (`python3 ARGS`) and returns its exit code, or

@@ -25,8 +25,13 @@ export interface PythonMainRequest {
   interrupt?: Int32Array;
   /** Start from a memory snapshot (default true). */
   snapshot?: boolean;
-  /** The snapshot and compiled wasm, prepared by another thread (see `prepareStart`). */
+  /** The snapshot and compiled wasm, prepared ahead (see `prepareStart`). */
   prepared?: PreparedStartPromises;
+  /**
+   * Python's code runs only once this has settled (the runtime starts meanwhile): what must be in
+   * place first, such as the thread that turns ^C into the `interrupt`.
+   */
+  runAfter?: Promise<unknown>;
   reporter?: Reporter;
 }
 
@@ -60,6 +65,7 @@ export async function runPythonMain(host: RuntimeHost, request: PythonMainReques
   const readline = host.stdio.readline?.bind(host.stdio);
   if (readline && host.stdio.isatty(0)) runtime.setReadline(readline);
   const config = commandLine.action ? actionConfig(request, host) : processConfig(request, host);
+  await request.runAfter;
   const code = runtime.runProcess(config);
   reporter.debug(`Python finished with status ${code}`);
   return code;

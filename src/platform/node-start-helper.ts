@@ -1,0 +1,40 @@
+/**
+ * The helper thread of a Python process that runs Python on the main thread (see
+ * `runPythonProcess`): it prepares the start (reads and checks the memory snapshot, compiles the
+ * wasm; see `prepareStart`) while the main thread loads Pyodide, hands both over, and then stays
+ * to relay ^C (see `watchSigint`).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { prepareStart, type RuntimeSpec, type StartupConfig } from "../runtime/index.js";
+import { createNodeRuntimeHost } from "./node-runtime-host.js";
+import { postPreparedStart } from "./node-prepared-start.js";
+import { watchSigint } from "./node-sigint-relay.js";
+
+/** What the main thread hands the helper. */
+export interface StartHelperData {
+  /** Shared memory that each SIGINT stores 2 into. */
+  interrupt: SharedArrayBuffer;
+  startup: StartupConfig;
+  runtime?: RuntimeSpec;
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** The helper's first message: whether it watches SIGINT (then `postPreparedStart`'s follow). */
+export interface StartHelperWatching {
+  kind: "watching-sigint";
+  watching: boolean;
+}
+
+const data = workerData as StartHelperData;
+const watching = watchSigint(new Int32Array(data.interrupt));
+parentPort!.postMessage({ kind: "watching-sigint", watching } satisfies StartHelperWatching);
+let prepared: ReturnType<typeof prepareStart>;
+try {
+  const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd });
+  prepared = prepareStart(host, { startup: data.startup, ...(data.runtime ? { runtime: data.runtime } : {}) });
+} catch {
+  // The main thread waits for every part: without a preparation it starts the usual way.
+  prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };
+}
+postPreparedStart(parentPort!, prepared);
