@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { parseRecord } from "../archive/index.js";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { formatRecord, parseRecord, type RecordRow } from "../archive/index.js";
 import { silentReporter, type Reporter } from "../core/index.js";
 import { compileModules, startRuntime, type VirtualEnvironment } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
@@ -48,7 +48,8 @@ export async function compileInstalledBytecode(options: InstallBytecodeOptions):
   const result: InstalledBytecode = { fromCache: 0, compiled: 0, failed: [] };
   const missing: Array<{ source: string; digest?: string }> = [];
   const started = performance.now();
-  for (const source of installedModules(options.distInfos)) {
+  const records = readRecords(options.distInfos);
+  for (const source of records.flatMap(modulesOf)) {
     const reused = cache ? reuseCompiled(source, { cache, tag }) : undefined;
     if (reused === true) result.fromCache++;
     else missing.push({ source, ...(reused ? { digest: reused.digest } : {}) });
@@ -62,28 +63,58 @@ export async function compileInstalledBytecode(options: InstallBytecodeOptions):
     result.compiled = missing.length - failed.size;
     if (cache) for (const entry of missing) if (entry.digest && !failed.has(entry.source)) keepCompiled(entry.source, { cache, tag, digest: entry.digest });
   }
+  for (const record of records) recordBytecode(record, tag);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   reporter.debug(`Byte-compiled ${result.compiled} modules in ${seconds} s, ${result.fromCache} from kiln's cache, ${result.failed.length} left to compile on import`);
   return result;
 }
 
-/** The `.py` files of the distributions, from their RECORDs, that lie inside their site-packages. */
-function installedModules(distInfos: string[]): string[] {
-  const modules: string[] = [];
+/** An installed distribution's RECORD, as read before compiling. */
+interface InstalledRecord {
+  distInfo: string;
+  rows: RecordRow[];
+}
+
+/** The RECORDs of the distributions; one that cannot be read or parsed is skipped (nothing to compile). */
+function readRecords(distInfos: string[]): InstalledRecord[] {
+  const records: InstalledRecord[] = [];
   for (const distInfo of distInfos) {
-    let text: string;
     try {
-      text = readFileSync(join(distInfo, "RECORD"), "utf8");
+      records.push({ distInfo, rows: parseRecord(readFileSync(join(distInfo, "RECORD"), "utf8")) });
     } catch {
       continue;
     }
-    const root = dirname(distInfo);
-    for (const row of parseRecord(text)) {
-      if (!row.path.endsWith(".py") || row.path.startsWith("/") || row.path.split("/").includes("..")) continue;
-      modules.push(join(root, row.path));
-    }
   }
-  return modules;
+  return records;
+}
+
+/** The `.py` files a RECORD lists inside its site-packages. */
+function modulesOf(record: InstalledRecord): string[] {
+  const root = dirname(record.distInfo);
+  return record.rows
+    .filter((row) => row.path.endsWith(".py") && !row.path.startsWith("/") && !row.path.split("/").includes(".."))
+    .map((row) => join(root, row.path));
+}
+
+/**
+ * Adds the `__pycache__` files now present for a distribution's modules to its RECORD, as pip
+ * does (path only: RECORD's hash and size may be empty for files an installer generates), so that
+ * `pip show --files` lists them and any uninstaller removes them.
+ */
+function recordBytecode(record: InstalledRecord, tag: string): void {
+  const root = dirname(record.distInfo);
+  const listed = new Set(record.rows.map((row) => row.path));
+  const added: RecordRow[] = [];
+  for (const source of modulesOf(record)) {
+    const path = relative(root, pycPathOf(source, tag)).split(sep).join("/");
+    if (!listed.has(path) && existsSync(pycPathOf(source, tag))) added.push({ path });
+  }
+  if (added.length === 0) return;
+  try {
+    writeAtomically(join(record.distInfo, "RECORD"), new TextEncoder().encode(formatRecord([...record.rows, ...added])));
+  } catch {
+    // Not recorded: uninstalling still removes a recorded module's __pycache__ files.
+  }
 }
 
 /** The `__pycache__` file CPython reads for `source` (PEP 3147). */

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { baseEnv, kiln, makeTree, runCommand } from "../runtime/support.js";
+import { hostPython } from "../support/host-python.js";
 import { buildWheel } from "../support/wheel-builder.js";
 
 // A wheel no earlier run can have compiled: its module's source is new every run.
@@ -73,4 +74,68 @@ test("--no-compile and PIP_NO_COMPILE=1 install without bytecode", () => {
     assert.doesNotMatch(output, /Byte-compiled/);
     assert.equal(existsSync(pycOf(venv, "__init__")), false);
   }
+});
+
+/** The RECORD rows of bytecodedemo's installed distribution under `root` (site-packages or a --target). */
+function recordRows(root: string): string[] {
+  return readFileSync(join(root, "bytecodedemo-1.0.dist-info", "RECORD"), "utf8").split(/\r?\n/).filter(Boolean);
+}
+
+/** The `.pyc` rows of a RECORD, with the interpreter's cache tag made neutral. */
+function bytecodeRows(rows: string[]): string[] {
+  return rows.filter((row) => row.split(",")[0]!.endsWith(".pyc")).map((row) => row.replace(/\.cpython-\d+\.pyc/, ".TAG.pyc")).sort();
+}
+
+test("pip install lists the bytecode it writes in RECORD exactly as pip does (path, no hash, no size)", () => {
+  const venv = freshVenv();
+  install(venv);
+  const ours = recordRows(sitePackages(venv));
+  const target = join(makeTree(), "target");
+  const pip = runCommand(hostPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "--no-index", "--target", target, wheel], { env: baseEnv() });
+  assert.equal(pip.status, 0, pip.stderr);
+  assert.deepEqual(bytecodeRows(ours), bytecodeRows(recordRows(target)));
+  assert.deepEqual(bytecodeRows(ours), ["bytecodedemo/__pycache__/__init__.TAG.pyc,,"]);
+  const shown = kiln(["pip", "show", "--files", "--python", venv, "bytecodedemo"], { env: baseEnv() });
+  assert.match(shown.stdout, /bytecodedemo\/__pycache__\/__init__\.cpython-\d+\.pyc/);
+});
+
+test("--no-compile leaves RECORD without bytecode rows", () => {
+  const venv = freshVenv();
+  install(venv, ["--no-compile"]);
+  assert.deepEqual(bytecodeRows(recordRows(sitePackages(venv))), []);
+});
+
+test("uninstall removes the bytecode and its __pycache__ directories, also of an install whose RECORD predates bytecode rows", () => {
+  for (const recorded of [true, false]) {
+    const venv = freshVenv();
+    install(venv);
+    const site = sitePackages(venv);
+    if (!recorded) {
+      const record = join(site, "bytecodedemo-1.0.dist-info", "RECORD");
+      writeFileSync(record, recordRows(site).filter((row) => !row.includes(".pyc,")).join("\n") + "\n");
+    }
+    assert.ok(existsSync(join(site, "bytecodedemo", "__pycache__")));
+    const result = kiln(["pip", "uninstall", "-y", "--python", venv, "bytecodedemo"], { env: baseEnv() });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(existsSync(join(site, "bytecodedemo")), false, `recorded=${recorded}: ${readdirSync(site).join(" ")}`);
+    assert.deepEqual(readdirSync(site).filter((name) => name.startsWith("bytecodedemo")), []);
+  }
+});
+
+test("an upgrade removes the old version's bytecode, also of modules the new version no longer has", () => {
+  const root = makeTree();
+  const wheels = ["1.0", "2.0"].map((version) => {
+    const path = join(root, `upgradedemo-${version}-py3-none-any.whl`);
+    const files: Record<string, string> = { "upgradedemo/__init__.py": `VERSION = "${version}-${marker}"\n` };
+    if (version === "1.0") Object.assign(files, { "upgradedemo/gone.py": "X = 1\n", "upgradedemo_top.py": "Y = 2\n" });
+    writeFileSync(path, buildWheel(`upgradedemo-${version}-py3-none-any.whl`, files));
+    return path;
+  });
+  const venv = freshVenv();
+  for (const path of wheels) assert.equal(kiln(["pip", "install", "--python", venv, path], { env: baseEnv() }).status, 0);
+  const site = sitePackages(venv);
+  assert.deepEqual(readdirSync(join(site, "upgradedemo", "__pycache__")).map((name) => name.split(".")[0]), ["__init__"]);
+  assert.equal(existsSync(join(site, "__pycache__")), false, "the top-level module's __pycache__ directory went with it");
+  const record = readFileSync(join(site, "upgradedemo-2.0.dist-info", "RECORD"), "utf8");
+  assert.deepEqual(bytecodeRows(record.split("\n")), ["upgradedemo/__pycache__/__init__.TAG.pyc,,"]);
 });
