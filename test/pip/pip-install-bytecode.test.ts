@@ -139,3 +139,15 @@ test("an upgrade removes the old version's bytecode, also of modules the new ver
   const record = readFileSync(join(site, "upgradedemo-2.0.dist-info", "RECORD"), "utf8");
   assert.deepEqual(bytecodeRows(record.split("\n")), ["upgradedemo/__pycache__/__init__.TAG.pyc,,"]);
 });
+
+test("pip sync byte-compiles what it installs like pip install, and honours --no-compile and PIP_NO_COMPILE", () => {
+  for (const [extra, env, compiled] of [[[], {}, true], [["--no-compile"], {}, false], [[], { PIP_NO_COMPILE: "1" }, false]] as const) {
+    const venv = freshVenv();
+    const requirements = join(makeTree(), "requirements.txt");
+    writeFileSync(requirements, `bytecodedemo @ file://${wheel}\n`);
+    const result = kiln(["pip", "sync", "--python", venv, requirements, ...extra], { env: baseEnv(env) });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(existsSync(pycOf(venv, "__init__")), compiled, `${extra.join(" ")} ${JSON.stringify(env)}`);
+    assert.deepEqual(bytecodeRows(recordRows(sitePackages(venv))), compiled ? ["bytecodedemo/__pycache__/__init__.TAG.pyc,,"] : []);
+  }
+});

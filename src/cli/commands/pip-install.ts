@@ -20,7 +20,7 @@ import { defineCommand, type CommandContext } from "../command.js";
 import { kilnVersion } from "../main.js";
 import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment, type PipInstallSettings } from "./pip-environment.js";
 import { indexOptions, openPackageSource, targetAbiOf } from "../index-options.js";
-import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
+import { compileInstalledIfWanted, pipCompileOptions } from "./pip-compile.js";
 import { pipReporter } from "./pip-reporter.js";
 import { buildTools } from "../build-tools.js";
 import { binaryOptions, binaryPolicyOf, sdistBuilds, type SdistBuilds } from "../sdist-builds.js";
@@ -49,8 +49,7 @@ export const pipInstallCommand = defineCommand({
     { name: "dry-run", type: "boolean", description: "Resolve and report, but install nothing" },
     { name: "report", type: "string", valueName: "FILE", description: "Write pip's JSON installation report to FILE (- for stdout)" },
     { name: "require-hashes", type: "boolean", description: "Require a --hash for every package (on by itself when any requirement has one)" },
-    { name: "compile", type: "boolean", description: "Byte-compile the installed modules (the default, as pip does)" },
-    { name: "no-compile", type: "boolean", description: "Do not byte-compile the installed modules (also PIP_NO_COMPILE=1)" },
+    ...pipCompileOptions,
     ...binaryOptions,
     ...indexOptions,
     ...pipCommonOptions,
@@ -148,7 +147,7 @@ async function installWanted(
   });
   reporter.info(`Installed ${result.installed.length} package${result.installed.length === 1 ? "" : "s"} in ${Date.now() - installStarted} ms`);
   for (const removed of result.removed) reporter.debug(`Removed ${removed.name} ${removed.version}`);
-  if (compileWanted(context)) await compileInstalled(context, environment, result.installed.map((w) => w.distInfo), reporter);
+  await compileInstalledIfWanted(context, environment, result.installed.map((w) => w.distInfo), reporter);
   say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
   if (mayConflict({ noDeps: options["no-deps"] === true, installed, planned: plan.packages })) {
     await warnAboutConflicts(environment, new Set(changing.map((p) => p.name)), reporter);
@@ -186,32 +185,6 @@ async function writeReport(context: CommandContext, file: string, packages: Plan
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (file === "-") context.output.stdout.write(text);
   else await writeFile(resolve(context.cwd, file), text);
-}
-
-/** --compile, else --no-compile, else PIP_NO_COMPILE (as pip reads it), else compile. */
-function compileWanted(context: CommandContext): boolean {
-  const options = context.arguments.options;
-  if (options.compile === true) return true;
-  if (options["no-compile"] === true) return false;
-  return !/^(1|true|yes|on)$/i.test(context.env.PIP_NO_COMPILE ?? "");
-}
-
-/**
- * pip's byte-compilation after an install: `__pycache__` files for the installed modules, from
- * kiln's cache of compiled modules where it has them (unless --no-cache), else compiled in the
- * runtime. A failure leaves the modules to be compiled on import; it does not fail the install.
- */
-async function compileInstalled(context: CommandContext, environment: PipEnvironment, distInfos: string[], reporter: Reporter): Promise<void> {
-  const options = context.arguments.options;
-  const given = options["cache-dir"];
-  const noCache = options["no-cache"] === true || options["no-cache-dir"] === true;
-  const cacheDir = noCache ? undefined : kilnCacheDir(typeof given === "string" ? { ...context.env, KILN_CACHE_DIR: given } : context.env, { cwd: context.cwd });
-  const { compileInstalledBytecode } = await import("../../platform/node-install-bytecode.js");
-  try {
-    await compileInstalledBytecode({ venv: environment.venv, distInfos, env: context.env, cwd: context.cwd, reporter, ...(cacheDir ? { cacheDir } : {}) });
-  } catch (error) {
-    reporter.warn(`Cannot byte-compile the installed modules (they are compiled on import instead): ${(error as Error).message}`);
-  }
 }
 
 /** pip's after-install check: dependency conflicts that involve what was just installed. */

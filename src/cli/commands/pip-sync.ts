@@ -22,6 +22,7 @@ import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOption
 import { buildTools } from "../build-tools.js";
 import { sdistBuilds, type SdistBuilds } from "../sdist-builds.js";
 import { openPipPackageSource } from "./pip-install.js";
+import { compileInstalledIfWanted, pipCompileOptions } from "./pip-compile.js";
 import { pipReporter } from "./pip-reporter.js";
 import { readPipRequirements, refuseLocalBuilds } from "./pip-requirements.js";
 import type { Reporter } from "../../core/index.js";
@@ -43,6 +44,7 @@ export const pipSyncCommand = defineCommand({
     ...indexOptions,
     ...pipCommonOptions,
     ...pipLinkOptions,
+    ...pipCompileOptions,
   ],
   run: async (context) => {
     const level = quietness(context);
@@ -128,6 +130,7 @@ async function applySync(context: CommandContext, plan: Planned & { environment:
       buildSdist: plan.builds.buildSdist,
       ...(plan.requiredHashes ? { requiredHashes: plan.requiredHashes } : {}),
     });
+    await compileInstalledIfWanted(context, plan.environment, result.installed.map((w) => w.distInfo), plan.reporter);
     say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
   }
   for (const dist of plan.extraneous) {
