@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -10,6 +10,9 @@ import { installWheels, venvScheme } from "../../src/installer/index.js";
 import { NodeCacheStore } from "../../src/platform/node.js";
 import { nodeFileSystem } from "../../src/platform/node-file-system.js";
 import { nodeUnpackedWheelCache } from "../../src/platform/node-wheel-cache.js";
+import { compiledStdlibStore, withCompiledStdlib } from "../../src/platform/node-compiled-stdlib.js";
+import { runtimeFilesIn } from "../../src/platform/node-runtime-host.js";
+import { compiledStdlibName, startProfileIdentity, startProfileName } from "../../src/runtime/index.js";
 import { makeWheel } from "../installer/make-wheel.js";
 
 async function kiln(argv: string[], env: Record<string, string>) {
@@ -18,6 +21,9 @@ async function kiln(argv: string[], env: Record<string, string>) {
   const code = await runCli(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env, cwd: process.cwd() });
   return { code, stdout, stderr };
 }
+
+const nothing = { removedFiles: 0, removedBytes: 0, keptFiles: 0, keptBytes: 0 };
+const emptyRuntimeFolders = { stdlib: nothing, startProfiles: nothing, bytecode: nothing };
 
 test("kiln cache dir prints KILN_CACHE_DIR (or --cache-dir)", async () => {
   assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: "/tmp/kiln-x" })).stdout, "/tmp/kiln-x\n");
@@ -33,7 +39,7 @@ test("kiln cache prune removes damaged entries; clean removes everything", async
   await store.write("http/v1/bad", new Uint8Array([1]));
   const prune = await kiln(["cache", "prune", "--json"], { KILN_CACHE_DIR: root });
   assert.equal(prune.code, 0, prune.stderr);
-  assert.deepEqual(JSON.parse(prune.stdout), { directory: root, removedFiles: 1, removedBytes: 1, keptFiles: 2, keptBytes: 4 + (await store.read("http/v1/good"))!.byteLength - 1, unpackedWheels: { removed: 0, kept: 0 } });
+  assert.deepEqual(JSON.parse(prune.stdout), { directory: root, removedFiles: 1, removedBytes: 1, keptFiles: 2, keptBytes: 4 + (await store.read("http/v1/good"))!.byteLength - 1, unpackedWheels: { removed: 0, kept: 0 }, ...emptyRuntimeFolders });
   const clean = await kiln(["cache", "clean"], { KILN_CACHE_DIR: root });
   assert.equal(clean.code, 0, clean.stderr);
   assert.match(clean.stdout, /^Removed 2 files/);
@@ -76,4 +82,57 @@ test("kiln cache prune removes unpacked wheels unused for --max-age days; enviro
   const text = await kiln(["cache", "prune", "--max-age", "10"], { KILN_CACHE_DIR: root });
   assert.match(text.stdout, /including 1 unpacked wheel\n/);
   assert.equal(existsSync(entry(fresh!)), false);
+});
+
+/** Writes `path` (and its directory) with `bytes`, last used and written `days` ago. */
+function writeAged(path: string, bytes: Uint8Array | string, days: number): string {
+  mkdirSync(join(path, ".."), { recursive: true });
+  writeFileSync(path, bytes);
+  const time = (Date.now() - days * 86_400_000) / 1000;
+  utimesSync(path, time, time);
+  return path;
+}
+
+// A zip file with no entries: just the end of central directory record.
+const emptyZip = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
+
+test("kiln cache prune keeps the compiled stdlib and start profile of runtime builds in use, and prunes bytecode by age; kiln cache info reports them", async () => {
+  const root = join(mkdtempSync(join(tmpdir(), "kiln-cli-")), "cache");
+  assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: root })).code, 0);
+  // A runtime in the cache's runtimes/, as kiln fetches one: its build is in use.
+  const runtime = join(root, "runtimes", "pyodide-0.0.1");
+  writeAged(join(runtime, "package.json"), JSON.stringify({ version: "0.0.1" }), 0);
+  for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip", ".kiln-complete"]) writeAged(join(runtime, name), "x", 0);
+  const build = (await runtimeFilesIn(runtime)).buildIdentity;
+  const live = writeAged(join(root, "stdlib", compiledStdlibName(build)), emptyZip, 90);
+  const liveProfile = writeAged(join(root, "start-profiles", startProfileName(startProfileIdentity(withCompiledStdlib(await runtimeFilesIn(runtime), compiledStdlibStore(root))))), "p", 90);
+  const gone = writeAged(join(root, "stdlib", "stdlib-00000000000000.zip"), emptyZip, 40);
+  const recent = writeAged(join(root, "stdlib", "stdlib-11111111111111.zip"), emptyZip, 3);
+  const temporary = writeAged(join(root, "stdlib", "stdlib-11111111111111.zip.42.abc.tmp"), "partial", 1);
+  const goneProfile = writeAged(join(root, "start-profiles", "profile-00000000000000"), "p", 40);
+  const bytecode = join(root, "bytecode", "cpython-314-3.14");
+  const pyc = new Uint8Array(40);
+  const unused = writeAged(join(bytecode, "aa", `aa${"0".repeat(62)}.pyc`), pyc, 40);
+  const used = writeAged(join(bytecode, "bb", `bb${"0".repeat(62)}.pyc`), pyc, 2);
+  const damaged = writeAged(join(bytecode, "bb", `bb${"1".repeat(62)}.pyc`), new Uint8Array(8), 2);
+
+  const info = JSON.parse((await kiln(["cache", "info", "--json"], { KILN_CACHE_DIR: root })).stdout);
+  const folder = (name: string) => info.folders.find((f: { name: string }) => f.name === name);
+  assert.deepEqual([folder("bytecode").files, folder("bytecode").bytes], [3, 88]);
+  assert.deepEqual([folder("stdlib").files, folder("stdlib").bytes], [4, 3 * 22 + 7]);
+  assert.equal(folder("start-profiles").files, 2);
+
+  const prune = await kiln(["cache", "prune", "--json"], { KILN_CACHE_DIR: root });
+  assert.equal(prune.code, 0, prune.stderr);
+  const result = JSON.parse(prune.stdout);
+  assert.deepEqual(result.stdlib, { removedFiles: 2, removedBytes: 22 + 7, keptFiles: 2, keptBytes: 44 });
+  assert.deepEqual(result.startProfiles, { removedFiles: 1, removedBytes: 1, keptFiles: 1, keptBytes: 1 });
+  assert.deepEqual(result.bytecode, { removedFiles: 2, removedBytes: 48, keptFiles: 1, keptBytes: 40 });
+  for (const path of [live, liveProfile, recent, used]) assert.ok(existsSync(path), path);
+  for (const path of [gone, temporary, goneProfile, unused, damaged]) assert.equal(existsSync(path), false, path);
+  assert.deepEqual(readdirSync(bytecode), ["bb"], "a shard the prune emptied goes too");
+
+  const text = await kiln(["cache", "info"], { KILN_CACHE_DIR: root });
+  assert.match(text.stdout, /^ {2}bytecode +40 B +1 file {2}modules compiled at install/m);
+  assert.match(text.stdout, /^ {2}stdlib +44 B +2 files {2}byte-compiled standard libraries/m);
 });

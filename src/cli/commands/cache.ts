@@ -4,7 +4,9 @@ import { KilnError } from "../../core/index.js";
 import { pruneCache } from "../../cache/index.js";
 import { limitConcurrency, UnpackedWheelCache } from "../../installer/index.js";
 import { NodeCacheStore, isKilnCacheDirectory, kilnCacheDir } from "../../platform/node.js";
+import { cacheUsage } from "../../platform/node-cache-usage.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
+import { pruneRuntimeCaches } from "../../platform/node-prune-runtime-caches.js";
 import { unpackedWheelsFolder } from "../../platform/node-wheel-cache.js";
 import { defineCommand, jsonOption, type CommandContext } from "../command.js";
 
@@ -27,7 +29,7 @@ const dirCommand = defineCommand({
 
 const cleanCommand = defineCommand({
   name: "clean",
-  summary: "Delete the whole cache (index pages, wheels, metadata, runtime snapshots)",
+  summary: "Delete the whole cache (index pages, wheels, metadata, bytecode, runtime snapshots)",
   options: [cacheDirOption, jsonOption],
   run: async (context) => {
     const root = cacheRoot(context);
@@ -49,7 +51,10 @@ const pruneCommand = defineCommand({
   name: "prune",
   summary: "Remove unused, expired and damaged cache entries",
   description:
-    "Removes index cache entries and unpacked wheels unused for --max-age days, damaged entries and temporary files left by interrupted runs. Environments keep what they installed from a removed unpacked wheel (hard links are independent of the cache).",
+    "Removes index cache entries, unpacked wheels and compiled modules (bytecode/) unused for --max-age days, byte-compiled\n" +
+    "standard libraries and start profiles of runtime builds no longer in use (and unused for --max-age days), damaged\n" +
+    "entries and temporary files left by interrupted runs. Environments keep what they installed from a removed unpacked\n" +
+    "wheel (hard links are independent of the cache).",
   options: [cacheDirOption, { name: "max-age", type: "string", valueName: "DAYS", description: "Remove entries unused for this many days (default 30)" }, jsonOption],
   run: async (context) => {
     const root = cacheRoot(context);
@@ -65,7 +70,9 @@ const pruneCommand = defineCommand({
     result.keptFiles += unpacked.keptFiles;
     result.keptBytes += unpacked.keptBytes;
     const unpackedWheels = { removed: unpacked.removedEntries, kept: unpacked.keptEntries };
-    if (context.arguments.options.json) context.output.json({ directory: root, ...result, unpackedWheels });
+    const runtime = await pruneRuntimeCaches(root, { maxAgeMs: days * 86_400_000 });
+    for (const key of ["removedFiles", "removedBytes", "keptFiles", "keptBytes"] as const) result[key] += runtime[key];
+    if (context.arguments.options.json) context.output.json({ directory: root, ...result, unpackedWheels, ...runtime.folders });
     else {
       context.output.line(`Removed ${result.removedFiles} files (${formatBytes(result.removedBytes)}) from ${root}, including ${plural(unpackedWheels.removed, "unpacked wheel")}`);
       context.output.line(`Kept ${result.keptFiles} files (${formatBytes(result.keptBytes)}), including ${plural(unpackedWheels.kept, "unpacked wheel")}`);
@@ -74,12 +81,34 @@ const pruneCommand = defineCommand({
   },
 });
 
-/** `kiln cache dir | clean | prune`. */
+const infoCommand = defineCommand({
+  name: "info",
+  summary: "Show how much space each part of the cache takes",
+  options: [cacheDirOption, jsonOption],
+  run: async (context) => {
+    const root = cacheRoot(context);
+    const folders = cacheUsage(root);
+    const total = { files: folders.reduce((sum, f) => sum + f.files, 0), bytes: folders.reduce((sum, f) => sum + f.bytes, 0) };
+    if (context.arguments.options.json) {
+      context.output.json({ directory: root, folders, ...total });
+      return 0;
+    }
+    context.output.line(`Cache directory: ${root}`);
+    const width = Math.max(5, ...folders.map((f) => f.name.length));
+    for (const folder of folders) {
+      context.output.line(`  ${folder.name.padEnd(width)}  ${formatBytes(folder.bytes).padStart(10)}  ${plural(folder.files, "file").padStart(12)}${folder.description ? `  ${folder.description}` : ""}`);
+    }
+    context.output.line(`  ${"total".padEnd(width)}  ${formatBytes(total.bytes).padStart(10)}  ${plural(total.files, "file").padStart(12)}`);
+    return 0;
+  },
+});
+
+/** `kiln cache dir | info | clean | prune`. */
 export const cacheCommand = defineCommand({
   name: "cache",
-  summary: "Show, clean or prune kiln's cache",
+  summary: "Show, measure, clean or prune kiln's cache",
   options: [],
-  subcommands: [dirCommand, cleanCommand, pruneCommand],
+  subcommands: [dirCommand, infoCommand, cleanCommand, pruneCommand],
 });
 
 function parseDays(value: unknown): number {

@@ -1,0 +1,73 @@
+import { lstatSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+/** The space one top-level folder of a kiln cache takes. */
+export interface CacheFolderUsage {
+  name: string;
+  /** What kiln keeps there, for folders it knows. */
+  description?: string;
+  files: number;
+  bytes: number;
+}
+
+const descriptions: Record<string, string> = {
+  blobs: "downloaded files (wheels, sdists) by sha256",
+  http: "index pages",
+  metadata: "core metadata of distributions",
+  urls: "URLs of downloaded files",
+  "unpacked-v1": "unpacked wheels that installs link from",
+  bytecode: "modules compiled at install, by source digest",
+  stdlib: "byte-compiled standard libraries, one per runtime build",
+  "start-profiles": "start profiles of runtime builds",
+  snapshots: "memory snapshots of started runtimes",
+  runtimes: "Pyodide runtimes fetched from npm",
+  "runtime-descriptions": "what each runtime build offers (platform tags, versions)",
+  "file-digests-v1": "digests of local files, by path, size and time",
+  bin: "launchers of kiln run",
+};
+
+/**
+ * The files and bytes under each top-level folder of a kiln cache, largest first (symbolic links
+ * are counted, not followed; a file hard-linked into environments counts in full here).
+ *
+ * @example
+ * for (const folder of cacheUsage(kilnCacheDir(process.env))) console.log(folder.name, folder.bytes);
+ */
+export function cacheUsage(cacheDir: string): CacheFolderUsage[] {
+  let names: string[];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return [];
+  }
+  const folders: CacheFolderUsage[] = [];
+  for (const name of names) {
+    const path = join(cacheDir, name);
+    if (!lstatSync(path, { throwIfNoEntry: false })?.isDirectory()) continue;
+    folders.push({ name, ...(descriptions[name] ? { description: descriptions[name] } : {}), ...sizeOf(path) });
+  }
+  return folders.sort((a, b) => b.bytes - a.bytes || (a.name < b.name ? -1 : 1));
+}
+
+function sizeOf(directory: string): { files: number; bytes: number } {
+  const total = { files: 0, bytes: 0 };
+  let names: string[];
+  try {
+    names = readdirSync(directory);
+  } catch {
+    return total;
+  }
+  for (const name of names) {
+    const path = join(directory, name);
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (stat?.isDirectory()) {
+      const inner = sizeOf(path);
+      total.files += inner.files;
+      total.bytes += inner.bytes;
+    } else if (stat) {
+      total.files++;
+      total.bytes += stat.size;
+    }
+  }
+  return total;
+}
