@@ -6,9 +6,10 @@ import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { nodeLocalFiles } from "../../platform/node.js";
 import { createNodeRuntimeHost } from "../../platform/node-runtime-host.js";
-import { targetForAbi } from "../../resolver/index.js";
+import { targetForAbi, type TargetEnvironment } from "../../resolver/index.js";
+import type { PackageSource } from "../../index/index.js";
 import type { CommandContext } from "../command.js";
-import { openPackageSource } from "../index-options.js";
+import { openPackageSource, packageSourceOf, targetAbiOf, type OpenedPackageSource } from "../index-options.js";
 
 /**
  * The build and install workflows `kiln test` runs, wired as `kiln build` and `kiln pip install`
@@ -24,7 +25,11 @@ export async function createTestWorkflows(
   options: { reporter: Reporter; verbose: boolean },
 ): Promise<Pick<ProjectTestHost, "buildWheel" | "resolve" | "install"> & { cacheDir: string }> {
   const fs = nodeFileSystem();
-  const { source, session } = await openPackageSource(context, { reporter: options.reporter });
+  // The build runs in the bundled runtime; each test environment resolves for its own runtime.
+  const buildTarget = targetForAbi(undefined);
+  const opened = await openPackageSource(context, { reporter: options.reporter, targetAbi: targetAbiOf(buildTarget) });
+  const { source, session } = opened;
+  const sourceFor = sourcesByAbi(opened, source, buildTarget);
   const given = context.arguments.options;
   const cacheDir = kilnCacheDir(typeof given["cache-dir"] === "string" ? { ...context.env, KILN_CACHE_DIR: given["cache-dir"] } : context.env, { cwd: context.cwd });
   const buildWheel: ProjectTestHost["buildWheel"] = async (request) => {
@@ -37,7 +42,7 @@ export async function createTestWorkflows(
         kind: "wheel",
         projectDir: request.projectDir,
         outputDir: request.outputDir,
-        environment: { source, target: targetForAbi(undefined), fs },
+        environment: { source, target: buildTarget, fs },
         runner,
         workDir: `${request.outputDir}.work`,
       });
@@ -51,7 +56,7 @@ export async function createTestWorkflows(
   const plans = new WeakMap<TestResolution, Extract<PlanInstallResult, { kind: "planned" }>>();
   const resolve: ProjectTestHost["resolve"] = async ({ environment, requirements }) => {
     const target = targetForVenv(environment.venv);
-    const plan = await planInstall({ requirements }, { source, target, installed: [], direct: { session, localFiles: nodeLocalFiles }, reporter: options.reporter });
+    const plan = await planInstall({ requirements }, { source: await sourceFor(target), target, installed: [], direct: { session, localFiles: nodeLocalFiles }, reporter: options.reporter });
     if (plan.kind === "unsatisfiable") {
       throw new KilnError("noSolution", `Cannot install the test requirements for ${target.platformTags[0]} (Python ${target.pythonVersion}):\n${plan.explanation}`, {
         ...(plan.hints.length ? { hint: plan.hints.join("\n      ") } : {}),
@@ -76,4 +81,19 @@ export async function createTestWorkflows(
     await applyInstallPlan(packages, { source: plan.source, scheme: venvScheme(venv.prefix, venv.pythonVersion), fs, reporter: options.reporter });
   };
   return { buildWheel, resolve, install, cacheDir };
+}
+
+/**
+ * The package source for each target ABI, over one HTTP session: the runtime's Pyodide repository
+ * serves only targets of its own ABI (as for `kiln pip`), since its shared libraries carry no
+ * wheel tags that would keep them out of an environment of another runtime in the test matrix.
+ */
+function sourcesByAbi(opened: OpenedPackageSource, first: PackageSource, firstTarget: TargetEnvironment): (target: TargetEnvironment) => Promise<PackageSource> {
+  const sources = new Map<string, Promise<PackageSource>>([[targetAbiOf(firstTarget), Promise.resolve(first)]]);
+  return (target) => {
+    const abi = targetAbiOf(target);
+    let source = sources.get(abi);
+    if (!source) sources.set(abi, (source = packageSourceOf(opened.settings, opened.session, abi)));
+    return source;
+  };
 }
