@@ -18,6 +18,7 @@ import {
 import { hostModules } from "./node-host-modules.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { createNodeRuntimeHost, startProfilesWanted } from "./node-runtime-host.js";
+import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
@@ -62,6 +63,7 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   }
   const handled = await runHostModule(commandLine, options);
   if (handled !== undefined) return handled;
+  await compileMissingStdlib({ env: stringEnv(options.env ?? process.env), cwd: options.cwd ?? process.cwd(), ...(options.runtime ? { runtime: options.runtime } : {}) });
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
   const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options) : await runInWorker(commandLine, options);
   if (code !== sigintExitCode) await recordMissingStartProfile(prepared, commandLine, options);

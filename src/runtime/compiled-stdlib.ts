@@ -102,7 +102,8 @@ export async function ensureCompiledStdlib(
   if (!host.compiledStdlibs) return "unneeded";
   const started = host.now();
   reporter.info(`Byte-compiling the standard library of Pyodide ${files.pyodideVersion} (once per runtime)`);
-  const runtime = await startRuntime(host, { runtime: spec, reporter });
+  // No memory snapshot: one of a start with the runtime's own archive is of no use once this one exists.
+  const runtime = await startRuntime(host, { runtime: spec, reporter, snapshot: false });
   // Kept even when nothing needed compiling, so that the next venv does not look again.
   const { archive, modules } = compileStdlib(runtime);
   await host.compiledStdlibs.write(compiledStdlibName(files.buildIdentity), archive);

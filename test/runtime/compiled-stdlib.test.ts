@@ -66,3 +66,19 @@ test("a damaged compiled archive is dropped: the runtime's own is used, and the 
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /argparse\.pyc$/m);
 });
+
+test("kiln run without a venv compiles the standard library on its first run, and builds one snapshot, for it", () => {
+  const env = baseEnv({ KILN_CACHE_DIR: join(makeTree(), "cache"), KILN_DEBUG: "1" });
+  const script = "import argparse; print(argparse.__spec__.origin)";
+  const first = kiln(["run", "-c", script], { env });
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /argparse\.pyc$/m, "the first run already imports from bytecode");
+  const stdlib = readdirSync(join(env.KILN_CACHE_DIR!, "stdlib"));
+  assert.equal(stdlib.length, 1, stdlib.join(" "));
+  assert.match(stdlib[0]!, /^stdlib-[0-9a-f]+\.zip$/, "one archive, no claim file left");
+  const later = kiln(["run", "-c", script], { env });
+  assert.match(later.stdout, /argparse\.pyc$/m);
+  assert.match(later.stderr, /from memory snapshot/);
+  assert.doesNotMatch(later.stderr, /Byte-compil/);
+  assert.equal(readdirSync(join(env.KILN_CACHE_DIR!, "snapshots")).length, 1, "the first run's snapshot is the one later runs use");
+});
