@@ -3,7 +3,8 @@ import { buildPackageSource } from "../index/index.js";
 import type { Reporter } from "../core/index.js";
 import type { TargetEnvironment } from "../resolver/index.js";
 import { abiForPlatformTag } from "../tags/index.js";
-import { createNodeHttpSession, kilnCacheDir, loadIndexSettings, nodeLocalFiles, nodePyodideRepository } from "../platform/node.js";
+import { createNodeHttpSession, loadIndexSettings, nodeLocalFiles, nodePyodideRepository } from "../platform/node.js";
+import { commandCacheDir } from "./command-cache-dir.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
 
 /** The index options every command that fetches packages shares (pip's and uv's names). */
@@ -52,7 +53,7 @@ export async function openPackageSource(
   const flags = indexFlags(context, options.fromRequirementsFile);
   const settings = await loadIndexSettings({ env: context.env, cwd: context.cwd, flags });
   const given = context.arguments.options;
-  const cacheDir = given["no-cache"] === true ? false : kilnCacheDir(typeof given["cache-dir"] === "string" ? { ...context.env, KILN_CACHE_DIR: given["cache-dir"] } : context.env, { cwd: context.cwd });
+  const cacheDir = given["no-cache"] === true ? false : commandCacheDir(context);
   const session = await createNodeHttpSession(settings, { env: context.env, cacheDir, refresh: given.refresh === true, reporter: options.reporter });
   return { settings, session, source: await packageSourceOf(settings, session, options.targetAbi) };
 }

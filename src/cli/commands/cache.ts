@@ -3,26 +3,22 @@ import { join } from "node:path";
 import { KilnError } from "../../core/index.js";
 import { pruneCache } from "../../cache/index.js";
 import { limitConcurrency, UnpackedWheelCache } from "../../installer/index.js";
-import { NodeCacheStore, isKilnCacheDirectory, kilnCacheDir } from "../../platform/node.js";
+import { NodeCacheStore, isKilnCacheDirectory } from "../../platform/node.js";
+import { commandCacheDir } from "../command-cache-dir.js";
 import { cacheUsage } from "../../platform/node-cache-usage.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { pruneRuntimeCaches } from "../../platform/node-prune-runtime-caches.js";
 import { unpackedWheelsFolder } from "../../platform/node-wheel-cache.js";
-import { defineCommand, jsonOption, type CommandContext } from "../command.js";
+import { defineCommand, jsonOption } from "../command.js";
 
 const cacheDirOption = { name: "cache-dir", type: "string" as const, valueName: "DIR", description: "Use this cache directory (default: KILN_CACHE_DIR, else the platform's)" };
-
-function cacheRoot(context: CommandContext): string {
-  const flag = context.arguments.options["cache-dir"];
-  return kilnCacheDir(typeof flag === "string" ? { ...context.env, KILN_CACHE_DIR: flag } : context.env, { cwd: context.cwd });
-}
 
 const dirCommand = defineCommand({
   name: "dir",
   summary: "Print the cache directory",
   options: [cacheDirOption],
   run: async (context) => {
-    context.output.line(cacheRoot(context));
+    context.output.line(commandCacheDir(context));
     return 0;
   },
 });
@@ -32,7 +28,7 @@ const cleanCommand = defineCommand({
   summary: "Delete the whole cache (index pages, wheels, metadata, bytecode, runtime snapshots)",
   options: [cacheDirOption, jsonOption],
   run: async (context) => {
-    const root = cacheRoot(context);
+    const root = commandCacheDir(context);
     if (!(await isKilnCacheDirectory(root))) {
       throw new KilnError("cacheIo", `Cannot clean ${root}: it is not a kiln cache (no kiln CACHEDIR.TAG in it)`, {
         hint: "Check KILN_CACHE_DIR / --cache-dir; kiln only deletes directories it created",
@@ -57,7 +53,7 @@ const pruneCommand = defineCommand({
     "wheel (hard links are independent of the cache).",
   options: [cacheDirOption, { name: "max-age", type: "string", valueName: "DAYS", description: "Remove entries unused for this many days (default 30)" }, jsonOption],
   run: async (context) => {
-    const root = cacheRoot(context);
+    const root = commandCacheDir(context);
     const days = parseDays(context.arguments.options["max-age"]);
     const store = new NodeCacheStore(root);
     const result = await pruneCache(store, { maxAgeMs: days * 86_400_000 });
@@ -86,7 +82,7 @@ const infoCommand = defineCommand({
   summary: "Show how much space each part of the cache takes",
   options: [cacheDirOption, jsonOption],
   run: async (context) => {
-    const root = cacheRoot(context);
+    const root = commandCacheDir(context);
     const folders = cacheUsage(root);
     const total = { files: folders.reduce((sum, f) => sum + f.files, 0), bytes: folders.reduce((sum, f) => sum + f.bytes, 0) };
     if (context.arguments.options.json) {

@@ -60,7 +60,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: "cache",
-    summary: "Show, clean or prune kiln's cache",
+    summary: "Show, measure, clean or prune kiln's cache",
     load: async () => (await import("./cache.js")).cacheCommand,
   },
   {

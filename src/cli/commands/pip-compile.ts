@@ -1,5 +1,5 @@
 import type { Reporter } from "../../core/index.js";
-import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
+import { commandCacheDir } from "../command-cache-dir.js";
 import type { CommandContext, OptionDefinition } from "../command.js";
 import type { PipEnvironment } from "./pip-environment.js";
 
@@ -21,9 +21,8 @@ export const pipCompileOptions: OptionDefinition[] = [
 export async function compileInstalledIfWanted(context: CommandContext, environment: PipEnvironment, distInfos: string[], reporter: Reporter): Promise<void> {
   if (distInfos.length === 0 || !compileWanted(context)) return;
   const options = context.arguments.options;
-  const given = options["cache-dir"];
   const noCache = options["no-cache"] === true || options["no-cache-dir"] === true;
-  const cacheDir = noCache ? undefined : kilnCacheDir(typeof given === "string" ? { ...context.env, KILN_CACHE_DIR: given } : context.env, { cwd: context.cwd });
+  const cacheDir = noCache ? undefined : commandCacheDir(context);
   const { compileInstalledBytecode } = await import("../../platform/node-install-bytecode.js");
   try {
     await compileInstalledBytecode({ venv: environment.venv, distInfos, env: context.env, cwd: context.cwd, reporter, ...(cacheDir ? { cacheDir } : {}) });

@@ -2,13 +2,13 @@ import { buildDistribution, runtimeHookRunner } from "../../build/index.js";
 import { KilnError, type Reporter } from "../../core/index.js";
 import { applyInstallPlan, planInstall, targetForVenv, venvScheme, type PlanInstallResult } from "../../installer/index.js";
 import type { ProjectTestHost, TestResolution } from "../../project/index.js";
-import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { nodeLocalFiles } from "../../platform/node.js";
 import { createNodeRuntimeHost } from "../../platform/node-runtime-host.js";
 import { targetForAbi, type TargetEnvironment } from "../../resolver/index.js";
 import type { PackageSource } from "../../index/index.js";
 import type { CommandContext } from "../command.js";
+import { commandCacheDir } from "../command-cache-dir.js";
 import { openPackageSource, packageSourceOf, targetAbiOf, type OpenedPackageSource } from "../index-options.js";
 
 /**
@@ -30,8 +30,7 @@ export async function createTestWorkflows(
   const opened = await openPackageSource(context, { reporter: options.reporter, targetAbi: targetAbiOf(buildTarget) });
   const { source, session } = opened;
   const sourceFor = sourcesByAbi(opened, source, buildTarget);
-  const given = context.arguments.options;
-  const cacheDir = kilnCacheDir(typeof given["cache-dir"] === "string" ? { ...context.env, KILN_CACHE_DIR: given["cache-dir"] } : context.env, { cwd: context.cwd });
+  const cacheDir = commandCacheDir(context);
   const buildWheel: ProjectTestHost["buildWheel"] = async (request) => {
     const held: string[] = [];
     const onOutput = (_fd: 1 | 2, text: string) => (options.verbose ? context.output.stderr.write(text) : held.push(text));
