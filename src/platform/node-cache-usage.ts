@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { walkTree } from "./node-walk-tree.js";
 
 /** The space one top-level folder of a kiln cache takes. */
 export interface CacheFolderUsage {
@@ -51,23 +52,11 @@ export function cacheUsage(cacheDir: string): CacheFolderUsage[] {
 
 function sizeOf(directory: string): { files: number; bytes: number } {
   const total = { files: 0, bytes: 0 };
-  let names: string[];
-  try {
-    names = readdirSync(directory);
-  } catch {
-    return total;
-  }
-  for (const name of names) {
-    const path = join(directory, name);
-    const stat = lstatSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) {
-      const inner = sizeOf(path);
-      total.files += inner.files;
-      total.bytes += inner.bytes;
-    } else if (stat) {
+  walkTree(directory, {
+    file: (_path, _name, stat) => {
       total.files++;
       total.bytes += stat.size;
-    }
-  }
+    },
+  });
   return total;
 }

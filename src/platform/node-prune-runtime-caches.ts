@@ -1,10 +1,11 @@
-import { existsSync, lstatSync, readdirSync, rmdirSync, rmSync, type Stats } from "node:fs";
+import { existsSync, readdirSync, rmdirSync, rmSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import type { PruneResult } from "../cache/index.js";
 import { compiledStdlibName, startProfileIdentity, startProfileName } from "../runtime/index.js";
 import { bundledPyodideDir } from "./bundled-pyodide-dir.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { runtimeFilesIn } from "./node-runtime-host.js";
+import { walkTree } from "./node-walk-tree.js";
 
 /** The folders of a kiln cache that runtimes and installs derive from runtime builds. */
 export const runtimeCacheFolders = { bytecode: "bytecode", stdlib: "stdlib", startProfiles: "start-profiles" } as const;
@@ -95,34 +96,24 @@ function isTemporary(name: string): boolean {
 /** Removes the files under `directory` that `remove` picks, then the directories left empty (not `directory`). */
 function pruneFolder(directory: string, remove: (name: string, stat: Stats) => boolean): PruneResult {
   const result: PruneResult = { removedFiles: 0, removedBytes: 0, keptFiles: 0, keptBytes: 0 };
-  const walk = (path: string) => {
-    let names: string[];
-    try {
-      names = readdirSync(path);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const child = join(path, name);
-      const stat = lstatSync(child, { throwIfNoEntry: false });
-      if (stat === undefined) continue;
-      if (stat.isDirectory()) {
-        walk(child);
-        try {
-          rmdirSync(child);
-        } catch {
-          // not empty: something in it is kept
-        }
-      } else if (remove(name, stat)) {
-        rmSync(child, { force: true });
+  walkTree(directory, {
+    file: (path, name, stat) => {
+      if (remove(name, stat)) {
+        rmSync(path, { force: true });
         result.removedFiles++;
         result.removedBytes += stat.size;
       } else {
         result.keptFiles++;
         result.keptBytes += stat.size;
       }
-    }
-  };
-  walk(directory);
+    },
+    leftDirectory: (path) => {
+      try {
+        rmdirSync(path);
+      } catch {
+        // not empty: something in it is kept
+      }
+    },
+  });
   return result;
 }
