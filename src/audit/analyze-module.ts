@@ -123,7 +123,9 @@ function linkingFindings(path: string, unresolved: UnresolvedImport[], manifest:
 
 function classifyCapabilities(module: WasmModule, embedded: EmbeddedJavaScript[]): Partial<Record<Capability, string[]>> {
   const found: Partial<Record<Capability, string[]>> = {};
-  for (const entry of module.imports()) {
+  const imports = module.imports();
+  for (let index = 0; index < imports.length; index++) {
+    const entry = imports[index]!;
     if (entry.kind !== "function" && entry.module !== "GOT.func") continue;
     const capability = classifyImport(entry.name);
     if (capability) (found[capability] ??= []).push(entry.name);

@@ -83,8 +83,10 @@ function checkSuffix(options: {
 function checkStableAbi(path: string, module: WasmModule, minimum: readonly [number, number] | undefined): Finding[] {
   const violations: string[] = [];
   const tooNew: string[] = [];
-  for (const entry of module.imports()) {
-    if (!/^_?Py/.test(entry.name)) continue;
+  const imports = module.imports();
+  for (let index = 0; index < imports.length; index++) {
+    const entry = imports[index]!;
+    if (!startsWithPy(entry.name)) continue;
     const known = entry.module === "GOT.mem" ? stableAbiData[entry.name] ?? stableAbiFunctions[entry.name] : stableAbiFunctions[entry.name] ?? stableAbiData[entry.name];
     if (!known) violations.push(entry.name);
     else if (minimum && compareVersion(known.added, minimum) > 0) tooNew.push(`${entry.name} (${known.added})`);
@@ -105,6 +107,12 @@ function checkStableAbi(path: string, module: WasmModule, minimum: readonly [num
     });
   }
   return findings;
+}
+
+/** `/^_?Py/` without a regular expression call per import. */
+function startsWithPy(name: string): boolean {
+  const at = name.charCodeAt(0) === 0x5f ? 1 : 0;
+  return name.charCodeAt(at) === 0x50 && name.charCodeAt(at + 1) === 0x79;
 }
 
 function compareVersion(added: string, minimum: readonly [number, number]): number {

@@ -47,15 +47,20 @@ const loaderNames: Record<string, string[]> = {
 export function linkImports(module: WasmModule, manifest: RuntimeManifest, wheel: WheelSymbols): ImportLinking {
   const runtime = runtimeSets(manifest);
   const weak = new Set((module.dylink()?.importInfo ?? []).filter((i) => (i.flags & 3) === symbolFlags.weak).map((i) => i.name));
-  const linking: ImportLinking = { total: 0, byNamespace: {}, resolved: {}, unresolved: [] };
-  for (const entry of module.imports()) {
-    linking.total++;
-    linking.byNamespace[entry.module] = (linking.byNamespace[entry.module] ?? 0) + 1;
+  const imports = module.imports();
+  // Counted in Maps (keys in order of first appearance, as the report lists them): a keyed
+  // store on a plain object per import is slow while this loop still runs in the interpreter.
+  const byNamespace = new Map<string, number>();
+  const resolved = new Map<ImportSource, number>();
+  const unresolved: UnresolvedImport[] = [];
+  for (let index = 0; index < imports.length; index++) {
+    const entry = imports[index]!;
+    byNamespace.set(entry.module, (byNamespace.get(entry.module) ?? 0) + 1);
     const source = resolve(entry, runtime, wheel, manifest) ?? (weak.has(entry.name) ? "weak" : undefined);
-    if (source) linking.resolved[source] = (linking.resolved[source] ?? 0) + 1;
-    else linking.unresolved.push({ module: entry.module, name: entry.name, kind: entry.kind });
+    if (source) resolved.set(source, (resolved.get(source) ?? 0) + 1);
+    else unresolved.push({ module: entry.module, name: entry.name, kind: entry.kind });
   }
-  return linking;
+  return { total: imports.length, byNamespace: Object.fromEntries(byNamespace), resolved: Object.fromEntries(resolved), unresolved };
 }
 
 interface RuntimeSets {
@@ -118,7 +123,9 @@ export function collectWheelSymbols(modules: readonly [string, WasmModule][]): W
   // operation per export (a name a module exports twice maps to that module's path either way).
   for (let index = modules.length - 1; index >= 0; index--) {
     const [path, module] = modules[index]!;
-    for (const entry of module.exports()) {
+    const exports = module.exports();
+    for (let position = 0; position < exports.length; position++) {
+      const entry = exports[position]!;
       if (entry.kind === "function") symbols.functions.set(entry.name, path);
       else if (entry.kind === "global") symbols.globals.set(entry.name, path);
     }

@@ -31,7 +31,8 @@ export function moduleFeatures(module: WasmModule): ModuleFeatures {
   const hasI64 = module.types().map((type) => type.params.includes("i64") || type.results.includes("i64"));
   let wasmExceptions = false, wasmLongjmp = false, jsExceptions = false, jsLongjmp = false, invoke = false, bigint = false;
   let memory: Limits | undefined;
-  for (const entry of imports) {
+  for (let index = 0; index < imports.length; index++) {
+    const entry = imports[index]!;
     const name = entry.name;
     if (name === "emscripten_longjmp" || name === "_emscripten_throw_longjmp") jsLongjmp = true;
     if (entry.kind === "tag") {
