@@ -28,6 +28,9 @@ export interface StartHelperWatching {
 
 const data = workerData as StartHelperData;
 const watching = watchSigint(new Int32Array(data.interrupt));
+// Watching keeps this thread alive until the process ends; without, so does this timer: the main
+// thread takes the helper's end for a failure and stops waiting for what it has not yet sent.
+if (!watching) setInterval(() => undefined, 1 << 30);
 parentPort!.postMessage({ kind: "watching-sigint", watching } satisfies StartHelperWatching);
 let prepared: ReturnType<typeof prepareStart>;
 try {
