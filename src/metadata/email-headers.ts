@@ -37,20 +37,23 @@ const lineBreak = /\r\n|\r|\n/g;
 export function parseEmailHeaders(input: string | Uint8Array): EmailHeaders {
   const defects: string[] = [];
   const text = decode(input, defects).replace(/^\ufeff/, "");
-  const lines = splitLines(text);
-  let index = 0;
+  // Only the header block is split into lines: the body (a long description, often hundreds of
+  // kB) is one slice, so reading a wheel's dependencies does not walk its README.
   const headerLines: string[] = [];
-  for (; index < lines.length; index++) {
-    const line = lines[index]!;
+  let start = 0;
+  while (start < text.length) {
+    const end = lineEnd(text, start);
+    const line = text.slice(start, end);
     if (!headerLine.test(line)) {
-      if (/^(?:\r\n|\r|\n)/.test(line)) index++;
-      else defects.push(`line ${index + 1} is neither a header nor the blank line before the body: "${clip(line)}"`);
+      if (/^(?:\r\n|\r|\n)/.test(line)) start = end;
+      else defects.push(`line ${headerLines.length + 1} is neither a header nor the blank line before the body: "${clip(line)}"`);
       break;
     }
     headerLines.push(line);
+    start = end;
   }
   const { fields, pushedBack } = collectFields(headerLines, defects);
-  const body = (pushedBack ?? "") + lines.slice(index).join("");
+  const body = (pushedBack ?? "") + text.slice(start);
   return { fields, body, defects };
 }
 
@@ -92,16 +95,11 @@ function fieldOf(lines: string[]): EmailField {
   return { name: first.slice(0, colon), value: value.replace(/[\r\n]+$/, "") };
 }
 
-function splitLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  for (const match of text.matchAll(lineBreak)) {
-    const end = match.index! + match[0].length;
-    lines.push(text.slice(start, end));
-    start = end;
-  }
-  if (start < text.length) lines.push(text.slice(start));
-  return lines;
+/** The index just past the line break that ends the line starting at `start` (or the end of `text`). */
+function lineEnd(text: string, start: number): number {
+  lineBreak.lastIndex = start;
+  const match = lineBreak.exec(text);
+  return match === null ? text.length : match.index + match[0].length;
 }
 
 function decode(input: string | Uint8Array, defects: string[]): string {
