@@ -7,6 +7,7 @@ import { KilnError, type Reporter } from "../core/index.js";
 import type { DirectoryCache, DirectoryEntry, ProjectTestHost, TestEnvironment } from "../project/index.js";
 import { formatRuntimeSetting, type RuntimeSpec } from "../runtime/index.js";
 import { NodeDirectoryCache } from "./node-directory-cache.js";
+import { EnvironmentDirectories } from "./node-environment-directories.js";
 import { createNodeVirtualEnvironment } from "./node-venv.js";
 
 /** Where a test command's output goes: the process's own streams, or sinks (tests, in-process CLI). */
@@ -48,6 +49,7 @@ export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): 
     // A template is the size of its packages (tens of MB for a typical test set).
     "test-environments": new NodeDirectoryCache(join(options.cacheDir, "test-environments"), { maxEntries: 8 }),
   } satisfies Record<string, DirectoryCache>;
+  const environmentDirectories = new EnvironmentDirectories(join(options.cacheDir, "test-runs"), caches["test-environments"].root);
   return {
     readText: (path) => readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "EISDIR" ? undefined : Promise.reject(error))),
     readBytes: async (path) => new Uint8Array(await readFile(path)),
@@ -61,6 +63,7 @@ export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): 
     remove: (path) => rm(path, { recursive: true, force: true }),
     copy: copyPreserving,
     linkTree,
+    environmentDirectory: (key) => environmentDirectories.acquire(key),
     cache: (name) => caches[name],
     cacheIdentity: `kiln ${options.kilnVersion}`,
     buildWheel: options.buildWheel,

@@ -18,6 +18,12 @@ export interface PrepareTestEnvironmentOptions {
   projectName?: string;
   /** The variables of the test command; bytecode is compiled with them, minus `PYTHON*` ones. */
   variables: Record<string, string>;
+  /**
+   * When a template is found: another fresh environment, in a directory of the template's own
+   * (see `ProjectTestHost.environmentDirectory`), to fill instead of `environment`; undefined
+   * keeps `environment`.
+   */
+  placeEnvironment?: (templateKey: string) => Promise<TestEnvironment | undefined>;
   reporter?: Reporter;
 }
 
@@ -27,6 +33,10 @@ export interface PreparedTestEnvironment {
   packages: TestPackage[];
   /** `copied`: from a template; `created`: installed, compiled and kept as a template; `none`: nothing but the project. */
   template: "copied" | "created" | "none";
+  /** The environment filled: `environment`, or the one `placeEnvironment` gave. */
+  environment: TestEnvironment;
+  /** True when the environment is the one `placeEnvironment` gave (its paths are the same every run). */
+  placed: boolean;
 }
 
 /**
@@ -46,7 +56,9 @@ export interface PreparedTestEnvironment {
  * await prepareTestEnvironment({ host, environment, requirements: ["pytest", "demo @ file:///w/demo-1.0-py3-none-any.whl"], projectName: "demo", variables: env });
  */
 export async function prepareTestEnvironment(options: PrepareTestEnvironmentOptions): Promise<PreparedTestEnvironment> {
-  const { host, environment } = options;
+  const { host } = options;
+  let environment = options.environment;
+  let placed = false;
   const reporter = options.reporter ?? silentReporter;
   const started = host.now();
   const resolution = await host.resolve({ environment, requirements: options.requirements });
@@ -59,6 +71,8 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
     const key = await templateKey(host, environment, dependencies);
     const cache = host.cache("test-environments");
     const found = await cache.find(key);
+    const elsewhere = found !== undefined ? await options.placeEnvironment?.(key) : undefined;
+    if (elsewhere) [environment, placed] = [elsewhere, true];
     if (found !== undefined && (await copyTemplate(host, found, environment))) {
       reporter.debug(`Copied the prepared environment ${key.slice(0, 12)} of ${dependencies.length} packages (${seconds()} s)`);
       template = "copied";
@@ -66,7 +80,7 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
       reporter.info(`Installing ${dependencies.length} packages and compiling their bytecode (kept for later runs)`);
       const scriptsBefore = new Set((await host.listDirectory(environment.venv.binDir)).map((entry) => entry.name));
       await host.install({ environment, resolution, names: dependencies.map((p) => p.name) });
-      await compileBytecode(options);
+      await compileBytecode({ ...options, environment });
       await cache.store(key, (directory) => saveTemplate(host, { environment, directory, scriptsBefore })).catch((error: Error) => {
         reporter.warn(`Cannot keep the test environment in kiln's cache: ${error.message}`);
       });
@@ -74,7 +88,7 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
     }
   }
   if (project.length) await host.install({ environment, resolution, names: project.map((p) => p.name) });
-  return { packages: resolution.packages, template };
+  return { packages: resolution.packages, template, environment, placed };
 }
 
 async function templateKey(host: ProjectTestHost, environment: TestEnvironment, packages: TestPackage[]): Promise<string> {

@@ -14,6 +14,11 @@ export interface MemoryProjectHostOptions {
   exitCodes?: Record<string, number>;
   /** The exit code of `compileall`. */
   compileExitCode?: number;
+  /**
+   * Give each template a directory of its own (`/runs/<key>`), as the Node host does; `busy`:
+   * as if another run held every one.
+   */
+  environmentDirectories?: "free" | "busy";
 }
 
 /**
@@ -76,6 +81,16 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
       calls.push(`copy ${from} -> ${to}`);
       copy(from, to);
     },
+    ...(options.environmentDirectories
+      ? {
+          environmentDirectory: async (key: string) => {
+            calls.push(`acquire /runs/${key}`);
+            if (options.environmentDirectories === "busy") return undefined;
+            for (const path of under(`/runs/${key}`)) files.delete(path);
+            return { directory: `/runs/${key}`, release: async () => void calls.push(`release /runs/${key}`) };
+          },
+        }
+      : {}),
     cache: (name) => caches[name],
     cacheIdentity: "memory kiln",
     buildWheel: async ({ projectDir, outputDir }) => {
@@ -129,9 +144,9 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
         return options.compileExitCode ?? 0;
       }
       commands.push({ ...request, plugin: files.get(`${request.env.PYTHONPATH!.split(":")[0]}/kiln_wasm_hints.py`) });
-      const runtime = /\/\d+-([^/]+)\/venv/.exec(request.env.VIRTUAL_ENV!)![1]!;
-      const report = options.reports?.[runtime];
       const path = /--junit-xml=(\S+)/.exec(request.env.PYTEST_ADDOPTS!)![1]!;
+      const runtime = /\/\d+-([^/]+)\/junit\.xml$/.exec(path)![1]!;
+      const report = options.reports?.[runtime];
       if (report !== undefined) files.set(path, report);
       return options.exitCodes?.[runtime] ?? 0;
     },
