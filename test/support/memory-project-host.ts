@@ -135,6 +135,8 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
           record.push("../../../bin/pytest,sha256=old,10");
         }
         files.set(`${venv.sitePackages}/${name}-1.dist-info/RECORD`, `${record.join("\n")}\n`);
+        // pytest-* packages are pytest plugins.
+        if (name.startsWith("pytest-")) files.set(`${venv.sitePackages}/${name}-1.dist-info/entry_points.txt`, `[pytest11]\n${name} = ${name.replaceAll("-", "_")}\n`);
       }
     },
     runCommand: async (request) => {
@@ -142,6 +144,11 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
         calls.push(`compile ${request.argv.at(-1)}`);
         for (const path of under(request.argv.at(-1)!)) if (path.endsWith(".py")) files.set(path.replace(/([^/]+)\.py$/, "__pycache__/$1.cpython-314.pyc"), "bytecode");
         return options.compileExitCode ?? 0;
+      }
+      if (request.argv.includes("--collect-only")) {
+        calls.push(`rewrite plugins ${request.argv.at(-1)} ${Object.keys(request.env).filter((name) => /^(PYTHON|PYTEST)/.test(name)).join(",")}`);
+        for (const path of under(request.argv[0]!.replace(/\/bin\/python$/, ""))) if (/\/pytest[-_]\w+\/__init__\.py$/.test(path)) files.set(path.replace(/__init__\.py$/, "__pycache__/__init__.cpython-314-pytest-9.pyc"), "rewritten");
+        return 5;
       }
       commands.push({ ...request, plugin: files.get(`${request.env.PYTHONPATH!.split(":")[0]}/kiln_wasm_hints.py`) });
       const path = /--junit-xml=(\S+)/.exec(request.env.PYTEST_ADDOPTS!)![1]!;
