@@ -210,7 +210,10 @@ async function runInEnvironment(
     // A template's environments live in a directory of its own, so that pytest can start imported.
     const placeEnvironment = async (key: string) => {
       const lease = await host.environmentDirectory?.(key);
-      if (!lease) return undefined;
+      if (!lease) {
+        if (host.environmentDirectory) run.reporter.debug(`[${runtime}] The template's own directory is in use by another run: using the scratch directory`);
+        return undefined;
+      }
       context.leases.push(lease);
       return host.createEnvironment({ directory: `${lease.directory}/venv`, runtime: run.runtime });
     };
