@@ -61,30 +61,36 @@ test("copies keep modification times and modes (bytecode stays valid) and merge 
   }
 });
 
-test("linked trees share the template's files; what is added or replaced in the copy never reaches the template", async () => {
-  const root = mkdtempSync(join(tmpdir(), "kiln-test-host-"));
-  try {
-    const host = hostIn(root);
-    const from = join(root, "template");
-    mkdirSync(join(from, "site-packages/pkg/__pycache__"), { recursive: true });
-    writeFileSync(join(from, "site-packages/pkg/__init__.py"), "x = 1\n");
-    writeFileSync(join(from, "site-packages/pkg/RECORD"), "template record\n");
-    symlinkSync("pkg", join(from, "site-packages/alias"));
-    const to = join(root, "venv/lib");
-    mkdirSync(join(to, "site-packages/pkg"), { recursive: true });
-    writeFileSync(join(to, "site-packages/pkg/RECORD"), "stale\n");
+// With GNU cp on PATH (Linux), the tree is linked by `cp -al`; without, file by file.
+for (const [mode, path] of [["with cp", process.env.PATH ?? ""], ["without cp (file by file)", ""]] as const) {
+  test(`linked trees share the template's files; what is added or replaced in the copy never reaches the template (${mode})`, async () => {
+    const root = mkdtempSync(join(tmpdir(), "kiln-test-host-"));
+    const savedPath = process.env.PATH;
+    process.env.PATH = path;
+    try {
+      const host = hostIn(root);
+      const from = join(root, "template");
+      mkdirSync(join(from, "site-packages/pkg/__pycache__"), { recursive: true });
+      writeFileSync(join(from, "site-packages/pkg/__init__.py"), "x = 1\n");
+      writeFileSync(join(from, "site-packages/pkg/RECORD"), "template record\n");
+      symlinkSync("pkg", join(from, "site-packages/alias"));
+      const to = join(root, "venv/lib");
+      mkdirSync(join(to, "site-packages/pkg"), { recursive: true });
+      writeFileSync(join(to, "site-packages/pkg/RECORD"), "stale\n");
 
-    await host.linkTree!(from, to);
-    assert.equal(statSync(join(to, "site-packages/pkg/__init__.py")).ino, statSync(join(from, "site-packages/pkg/__init__.py")).ino, "a hard link");
-    assert.equal(readFileSync(join(to, "site-packages/pkg/RECORD"), "utf8"), "template record\n", "an existing file is replaced by the link");
-    assert.equal(readlinkSync(join(to, "site-packages/alias")), "pkg");
+      await host.linkTree!(from, to);
+      assert.equal(statSync(join(to, "site-packages/pkg/__init__.py")).ino, statSync(join(from, "site-packages/pkg/__init__.py")).ino, "a hard link");
+      assert.equal(readFileSync(join(to, "site-packages/pkg/RECORD"), "utf8"), "template record\n", "an existing file is replaced by the link");
+      assert.equal(readlinkSync(join(to, "site-packages/alias")), "pkg");
 
-    writeFileSync(join(to, "site-packages/pkg/__pycache__/new.pyc"), "new");
-    await host.remove(join(to, "site-packages/pkg/RECORD"));
-    await host.writeText(join(to, "site-packages/pkg/RECORD"), "rewritten\n");
-    assert.equal(readFileSync(join(from, "site-packages/pkg/RECORD"), "utf8"), "template record\n");
-    assert.deepEqual(readdirSync(join(from, "site-packages/pkg/__pycache__")), []);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+      writeFileSync(join(to, "site-packages/pkg/__pycache__/new.pyc"), "new");
+      await host.remove(join(to, "site-packages/pkg/RECORD"));
+      await host.writeText(join(to, "site-packages/pkg/RECORD"), "rewritten\n");
+      assert.equal(readFileSync(join(from, "site-packages/pkg/RECORD"), "utf8"), "template record\n");
+      assert.deepEqual(readdirSync(join(from, "site-packages/pkg/__pycache__")), []);
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}

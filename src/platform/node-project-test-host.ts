@@ -7,6 +7,7 @@ import { KilnError, type Reporter } from "../core/index.js";
 import type { DirectoryCache, DirectoryEntry, ProjectTestHost, TestEnvironment } from "../project/index.js";
 import { formatRuntimeSetting, type RuntimeSpec } from "../runtime/index.js";
 import { NodeDirectoryCache } from "./node-directory-cache.js";
+import { EnvironmentDirectories } from "./node-environment-directories.js";
 import { createNodeVirtualEnvironment } from "./node-venv.js";
 
 /** Where a test command's output goes: the process's own streams, or sinks (tests, in-process CLI). */
@@ -48,6 +49,7 @@ export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): 
     // A template is the size of its packages (tens of MB for a typical test set).
     "test-environments": new NodeDirectoryCache(join(options.cacheDir, "test-environments"), { maxEntries: 8 }),
   } satisfies Record<string, DirectoryCache>;
+  const environmentDirectories = new EnvironmentDirectories(join(options.cacheDir, "test-runs"), caches["test-environments"].root);
   return {
     readText: (path) => readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "EISDIR" ? undefined : Promise.reject(error))),
     readBytes: async (path) => new Uint8Array(await readFile(path)),
@@ -61,6 +63,7 @@ export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): 
     remove: (path) => rm(path, { recursive: true, force: true }),
     copy: copyPreserving,
     linkTree,
+    environmentDirectory: (key) => environmentDirectories.acquire(key),
     cache: (name) => caches[name],
     cacheIdentity: `kiln ${options.kilnVersion}`,
     buildWheel: options.buildWheel,
@@ -123,15 +126,30 @@ async function copyPreserving(from: string, to: string): Promise<void> {
  * A tree of hard links: directories are made, regular files linked, symbolic links recreated. A
  * file that cannot be linked (another file system, a link-count limit) is copied with its time
  * and mode. An existing file at a destination is removed first, so nothing is written into it.
+ * GNU `cp -al` does it where there is one: one process linking a thousand files takes a third of
+ * the time Node's per-file calls take; where it fails (no GNU cp, another file system), the
+ * files are linked or copied one by one.
  */
 async function linkTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  if (process.platform === "linux" && (await linkWithCp(from, to))) return;
+  await linkEachFile(from, to);
+}
+
+function linkWithCp(from: string, to: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile("cp", ["-a", "-l", "--remove-destination", `${from}/.`, to], (error) => resolve(!error));
+  });
+}
+
+async function linkEachFile(from: string, to: string): Promise<void> {
   await mkdir(to, { recursive: true });
   const entries = await readdir(from, { withFileTypes: true });
   await Promise.all(
     entries.map(async (entry) => {
       const source = join(from, entry.name);
       const target = join(to, entry.name);
-      if (entry.isDirectory()) return linkTree(source, target);
+      if (entry.isDirectory()) return linkEachFile(source, target);
       await unlink(target).catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? undefined : Promise.reject(error)));
       if (entry.isSymbolicLink()) return symlink(await readlink(source), target);
       try {

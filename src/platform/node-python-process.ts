@@ -5,11 +5,13 @@ import {
   formatPythonUsageError,
   parsePythonCommandLine,
   prepareStart,
+  preloadRequestFor,
   runPythonMain,
   sigintExitCode,
   snapshotName,
   startupConfigFor,
   type PreparedStart,
+  type PreloadRequest,
   type PreparedStartPromises,
   type ProcessVenv,
   type PythonCommandLine,
@@ -106,10 +108,13 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
   process.on("SIGINT", onSigint);
   const env = stringEnv(options.env ?? process.env);
   const cwd = options.cwd ?? process.cwd();
+  const preload = preloadOf(commandLine, { venv: options.venv, env, cwd });
+  delete env[preloadVariable];
   const data: StartHelperData = {
     interrupt: interrupt.buffer as SharedArrayBuffer,
     startup: startupConfigFor(commandLine, env),
     ...(options.runtime ? { runtime: options.runtime } : {}),
+    ...(preload ? { preload } : {}),
     env,
     cwd,
   };
@@ -141,6 +146,7 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
       interrupt,
       prepared,
       runAfter: watching,
+      ...(preload ? { preload } : {}),
       ...(env.KILN_DEBUG ? { reporter: debugReporter(host.now) } : {}),
     });
     // To die by SIGINT, no thread may still be watching it.
@@ -166,8 +172,26 @@ async function runHostModule(commandLine: PythonCommandLine, options: PythonProc
   });
 }
 
+/**
+ * Set by `kiln test` for its environment's processes: modules (comma-separated) to start with
+ * imported, from a preload snapshot (see `PreloadRequest`). kiln's own; Python never sees it.
+ */
+const preloadVariable = "KILN_PRELOAD_MODULES";
+
+function preloadOf(commandLine: PythonCommandLine, context: { venv: ProcessVenv | undefined; env: Record<string, string>; cwd: string }): PreloadRequest | undefined {
+  const modules = (context.env[preloadVariable] ?? "").split(",").filter((name) => /^[\w.]+$/.test(name));
+  if (!modules.length || !context.venv || commandLine.action) return undefined;
+  const env = { ...context.env };
+  delete env[preloadVariable];
+  return preloadRequestFor(commandLine, { modules, venv: context.venv, env, cwd: context.cwd });
+}
+
 async function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<{ code: number; prepared: ProfileState }> {
   const interrupt = new SharedArrayBuffer(4);
+  const env = stringEnv(options.env ?? process.env);
+  const cwd = options.cwd ?? process.cwd();
+  const preload = preloadOf(commandLine, { venv: options.venv, env, cwd });
+  delete env[preloadVariable];
   const data: PythonWorkerData = {
     request: {
       commandLine,
@@ -175,16 +199,17 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
       executable: options.executable,
       ...(options.runtime ? { runtime: options.runtime } : {}),
       ...(options.venv ? { venv: options.venv } : {}),
+      ...(preload ? { preload } : {}),
     },
     interrupt,
-    cwd: options.cwd ?? process.cwd(),
-    env: stringEnv(options.env ?? process.env),
+    cwd,
+    env,
   };
   const lineBuffers = isatty(0) ? createLineBuffers() : undefined;
   if (lineBuffers) data.lines = lineBuffers;
   data.prepared = true;
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
-  const prepared = sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd });
+  const prepared = sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd, ...(preload ? { preload } : {}) });
   const interruptFlag = new Int32Array(interrupt);
   const onSigint = () => Atomics.store(interruptFlag, 0, 2);
   const interruptPending = () => Atomics.load(interruptFlag, 0) === 2;
@@ -261,7 +286,7 @@ async function recordMissingStartProfile(prepared: ProfileState, commandLine: Py
 function sendPreparedStart(
   worker: Worker,
   commandLine: PythonCommandLine,
-  options: PythonProcessOptions & { env: Record<string, string>; cwd: string },
+  options: PythonProcessOptions & { env: Record<string, string>; cwd: string; preload?: PreloadRequest },
 ): PreparedStartPromises {
   let prepared: PreparedStartPromises;
   try {
@@ -269,6 +294,7 @@ function sendPreparedStart(
     prepared = prepareStart(host, {
       startup: startupConfigFor(commandLine, options.env),
       ...(options.runtime ? { runtime: options.runtime } : {}),
+      ...(options.preload ? { preload: options.preload } : {}),
     });
   } catch {
     // The worker waits for both messages: without a preparation it starts the usual way.

@@ -46,6 +46,14 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Run
     compiledStdlibs,
     ...(startProfilesWanted(env) ? { startProfiles: startProfileStore(cacheDir) } : {}),
     checksum: (bytes) => crc32(bytes),
+    fileStamps,
+    directoryNames: async (path) => {
+      try {
+        return readdirSync(path);
+      } catch {
+        return [];
+      }
+    },
     mounts: hostRootMounts,
     mount: mountNodeFs,
     stdio: options.stdio ?? new NodeStdio(),
@@ -167,6 +175,14 @@ async function gateSnapshot(
       return module;
     },
   };
+}
+
+/** Size, modification time (ns) and inode of each file; a file replaced or rewritten gets another stamp. */
+async function fileStamps(paths: string[]): Promise<Array<string | undefined>> {
+  return paths.map((path) => {
+    const found = statSync(path, { bigint: true, throwIfNoEntry: false });
+    return found?.isFile() ? `${found.size}:${found.mtimeNs}:${found.ino}` : undefined;
+  });
 }
 
 function hostRootMounts(): HostMount[] {

@@ -5,7 +5,7 @@
  * to relay ^C (see `watchSigint`).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { prepareStart, type RuntimeSpec, type StartupConfig } from "../runtime/index.js";
+import { prepareStart, type PreloadRequest, type RuntimeSpec, type StartupConfig } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { postPreparedStart } from "./node-prepared-start.js";
 import { watchSigint } from "./node-sigint-relay.js";
@@ -16,6 +16,8 @@ export interface StartHelperData {
   interrupt: SharedArrayBuffer;
   startup: StartupConfig;
   runtime?: RuntimeSpec;
+  /** The modules the process starts with imported, when it was asked to (see `PreloadRequest`). */
+  preload?: PreloadRequest;
   env: Record<string, string>;
   cwd: string;
 }
@@ -35,7 +37,7 @@ parentPort!.postMessage({ kind: "watching-sigint", watching } satisfies StartHel
 let prepared: ReturnType<typeof prepareStart>;
 try {
   const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd });
-  prepared = prepareStart(host, { startup: data.startup, ...(data.runtime ? { runtime: data.runtime } : {}) });
+  prepared = prepareStart(host, { startup: data.startup, ...(data.runtime ? { runtime: data.runtime } : {}), ...(data.preload ? { preload: data.preload } : {}) });
 } catch {
   // The main thread waits for every part: without a preparation it starts the usual way.
   prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };

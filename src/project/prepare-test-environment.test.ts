@@ -61,3 +61,22 @@ test("nothing but the project: no template", async () => {
   assert.equal(prepared.template, "none");
   assert.deepEqual(calls.filter((c) => /^(install|compile|store)/.test(c)), ["install demo"]);
 });
+
+test("with pytest plugins in the set, a template holds their assert-rewritten bytecode, written by a pytest that loads them and collects nothing", async () => {
+  const cases: Array<[string[], boolean]> = [
+    [["pytest", "pytest-mock"], true],
+    [["pytest", "pluggy"], false],
+    [["pytest-mock"], false],
+  ];
+  for (const [names, rewritten] of cases) {
+    const { host, calls, files } = memoryProjectHost({ files: {} });
+    const environment = await freshEnvironment(host, "/run1/venv");
+    await prepareTestEnvironment({ host, environment, requirements: names, variables: { PYTHONDONTWRITEBYTECODE: "1", PYTEST_ADDOPTS: "-x", HOME: "/h" } });
+    const rewrites = calls.filter((c) => c.startsWith("rewrite plugins"));
+    assert.deepEqual(rewrites, rewritten ? ["rewrite plugins /run1/venv/.kiln-collect "] : [], `${names.join(", ")}: once, without PYTHON* or PYTEST* variables`);
+    assert.ok(calls.indexOf(rewrites[0]!) < calls.indexOf("store test-environments") || !rewritten, "before the template is kept");
+    const template = [...files.keys()].filter((path) => path.startsWith("/cache/test-environments/"));
+    assert.equal(template.some((path) => path.endsWith("/pytest-mock/__pycache__/__init__.cpython-314-pytest-9.pyc")), rewritten, names.join(", "));
+    assert.ok(!template.some((path) => path.includes(".kiln-collect")), "the empty directory it collected is gone");
+  }
+});

@@ -1,9 +1,10 @@
 import { digestHex } from "../cache/index.js";
 import { silentReporter, type Reporter } from "../core/index.js";
+import { parseEntryPoints } from "../installer/index.js";
 import type { ProjectTestHost, TestEnvironment, TestPackage } from "./project-test-host.js";
 
 /** Bump when what a template holds, or how it is made, changes. */
-const templateFormat = 1;
+const templateFormat = 2;
 
 // The fresh environment's own files (and the installer's state): never taken from a template.
 const environmentOwnEntries = new Set(["bin", "pyvenv.cfg", ".gitignore", ".kiln-install"]);
@@ -18,6 +19,12 @@ export interface PrepareTestEnvironmentOptions {
   projectName?: string;
   /** The variables of the test command; bytecode is compiled with them, minus `PYTHON*` ones. */
   variables: Record<string, string>;
+  /**
+   * When a template is found: another fresh environment, in a directory of the template's own
+   * (see `ProjectTestHost.environmentDirectory`), to fill instead of `environment`; undefined
+   * keeps `environment`.
+   */
+  placeEnvironment?: (templateKey: string) => Promise<TestEnvironment | undefined>;
   reporter?: Reporter;
 }
 
@@ -27,6 +34,10 @@ export interface PreparedTestEnvironment {
   packages: TestPackage[];
   /** `copied`: from a template; `created`: installed, compiled and kept as a template; `none`: nothing but the project. */
   template: "copied" | "created" | "none";
+  /** The environment filled: `environment`, or the one `placeEnvironment` gave. */
+  environment: TestEnvironment;
+  /** True when the environment is the one `placeEnvironment` gave (its paths are the same every run). */
+  placed: boolean;
 }
 
 /**
@@ -46,7 +57,9 @@ export interface PreparedTestEnvironment {
  * await prepareTestEnvironment({ host, environment, requirements: ["pytest", "demo @ file:///w/demo-1.0-py3-none-any.whl"], projectName: "demo", variables: env });
  */
 export async function prepareTestEnvironment(options: PrepareTestEnvironmentOptions): Promise<PreparedTestEnvironment> {
-  const { host, environment } = options;
+  const { host } = options;
+  let environment = options.environment;
+  let placed = false;
   const reporter = options.reporter ?? silentReporter;
   const started = host.now();
   const resolution = await host.resolve({ environment, requirements: options.requirements });
@@ -59,6 +72,8 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
     const key = await templateKey(host, environment, dependencies);
     const cache = host.cache("test-environments");
     const found = await cache.find(key);
+    const elsewhere = found !== undefined ? await options.placeEnvironment?.(key) : undefined;
+    if (elsewhere) [environment, placed] = [elsewhere, true];
     if (found !== undefined && (await copyTemplate(host, found, environment))) {
       reporter.debug(`Copied the prepared environment ${key.slice(0, 12)} of ${dependencies.length} packages (${seconds()} s)`);
       template = "copied";
@@ -66,7 +81,8 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
       reporter.info(`Installing ${dependencies.length} packages and compiling their bytecode (kept for later runs)`);
       const scriptsBefore = new Set((await host.listDirectory(environment.venv.binDir)).map((entry) => entry.name));
       await host.install({ environment, resolution, names: dependencies.map((p) => p.name) });
-      await compileBytecode(options);
+      await compileBytecode({ ...options, environment });
+      if (dependencies.some((p) => p.name === "pytest")) await rewritePluginAsserts({ ...options, environment });
       await cache.store(key, (directory) => saveTemplate(host, { environment, directory, scriptsBefore })).catch((error: Error) => {
         reporter.warn(`Cannot keep the test environment in kiln's cache: ${error.message}`);
       });
@@ -74,7 +90,7 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
     }
   }
   if (project.length) await host.install({ environment, resolution, names: project.map((p) => p.name) });
-  return { packages: resolution.packages, template };
+  return { packages: resolution.packages, template, environment, placed };
 }
 
 async function templateKey(host: ProjectTestHost, environment: TestEnvironment, packages: TestPackage[]): Promise<string> {
@@ -109,6 +125,38 @@ async function compileBytecode(options: PrepareTestEnvironmentOptions): Promise<
   // modules are compiled on import as before, so that is not an error of the environment.
   const code = await options.host.runCommand({ argv: [`${venv.binDir}/python`, "-m", "compileall", "-qq", venv.sitePackages], cwd: venv.prefix, env });
   if (code !== 0) options.reporter?.debug(`compileall exited with ${code}: some modules of the environment are compiled on import`);
+}
+
+/**
+ * pytest rewrites the asserts of its plugins (`pytest11` entry points) as it imports them, and
+ * keeps the rewritten bytecode in their `__pycache__` (`*-pytest-X.pyc`, checked against the
+ * source's time and size), which pytest reads whatever `PYTHONDONTWRITEBYTECODE` says. A template
+ * is compiled once: a pytest that loads its plugins and collects nothing writes those files into
+ * it, so that each run reads them instead of parsing and rewriting every plugin again.
+ */
+async function rewritePluginAsserts(options: PrepareTestEnvironmentOptions): Promise<void> {
+  const venv = options.environment.venv;
+  const host = options.host;
+  let plugins = false;
+  for (const entry of await host.listDirectory(venv.sitePackages)) {
+    if (entry.kind !== "directory" || !entry.name.endsWith(".dist-info")) continue;
+    const text = await host.readText(`${venv.sitePackages}/${entry.name}/entry_points.txt`);
+    if (text === undefined) continue;
+    try {
+      if (parseEntryPoints(text).some((point) => point.group === "pytest11")) plugins = true;
+    } catch {
+      // A malformed file is pytest's to report in the run itself.
+    }
+  }
+  if (!plugins) return;
+  const env = Object.fromEntries(Object.entries(options.variables).filter(([name]) => !name.startsWith("PYTHON") && !name.startsWith("PYTEST")));
+  const empty = `${venv.prefix}/.kiln-collect`;
+  await host.writeText(`${empty}/.keep`, "");
+  // No configuration file, no conftest, no cache: only the plugins are loaded (exit 5: nothing collected).
+  const argv = [`${venv.binDir}/python`, "-m", "pytest", "--collect-only", "-q", "-c", "/dev/null", "--noconftest", "-p", "no:cacheprovider", "--rootdir", empty, empty];
+  const code = await host.runCommand({ argv, cwd: empty, env });
+  await host.remove(empty);
+  if (code !== 5 && code !== 0) options.reporter?.debug(`pytest exited with ${code} while loading its plugins: their asserts are rewritten in each run`);
 }
 
 async function saveTemplate(

@@ -68,6 +68,14 @@ export interface ProjectTestHost {
    * copy instead; optional (copied when absent).
    */
   linkTree?(from: string, to: string): Promise<void>;
+  /**
+   * A directory of its own for the environments made from one template (`key`), the same for
+   * every run, so that a process can start from a memory snapshot taken in an earlier run's
+   * environment (with the same paths; see `PreloadRequest`). Held until `release`; undefined while
+   * another run holds it, or when the host has none (the run then uses its scratch directory).
+   * Whatever an earlier run left in it is gone (or going) when it is handed out. Optional.
+   */
+  environmentDirectory?(key: string): Promise<{ directory: string; release(): Promise<void> } | undefined>;
   /** kiln's caches: built project wheels, and pristine test environments. */
   cache(name: "project-wheels" | "test-environments"): DirectoryCache;
   /** Which kiln this is (its version); cached builds and environments are only reused by the same. */

@@ -116,3 +116,26 @@ test("the built wheel is reused while the sources are unchanged, and rebuilt whe
   assert.equal(await builds(outside, { SOURCE_DATE_EPOCH: "1700000000" }), 0, "VCS data, caches, environments and build outputs are not sources");
   assert.equal(await builds(() => files.set("/p/demo/build/x.py", ""), { SOURCE_DATE_EPOCH: "1700000000" }), 1, "only the top-level build/ is output");
 });
+
+test("with a template, the environment is made in the template's own directory, held for the run; pytest is preloaded only for a pytest command", async () => {
+  const files = { "/p/pyproject.toml": '[project]\nname = "demo"\nversion = "1.0"\n' };
+  const cases: Array<[string, "free" | "busy", string[] | undefined, boolean, string | undefined]> = [
+    ["pytest, free", "free", undefined, true, "pytest"],
+    ["pytest console script", "free", ["pytest", "-q"], true, "pytest"],
+    ["unittest", "free", ["python", "-m", "unittest"], true, undefined],
+    ["held by another run", "busy", undefined, false, undefined],
+  ];
+  for (const [name, directories, command, placed, preload] of cases) {
+    const { host, calls, commands } = memoryHost({ files, environmentDirectories: directories });
+    await runProjectTests({ projectDir: "/p", environment: {}, host, ...(command ? { command } : {}) });
+    assert.equal(commands.at(-1)!.env.KILN_PRELOAD_MODULES, undefined, `${name}: the first run makes the template in its scratch directory`);
+    assert.ok(!calls.some((call) => call.startsWith("acquire")), name);
+    await runProjectTests({ projectDir: "/p", environment: {}, host, ...(command ? { command } : {}) });
+    const last = commands.at(-1)!;
+    assert.equal(last.env.KILN_PRELOAD_MODULES, preload, name);
+    const acquired = calls.find((call) => call.startsWith("acquire"))!.slice("acquire ".length);
+    assert.equal(last.env.VIRTUAL_ENV, placed ? `${acquired}/venv` : "/scratch/1-bundled/venv", name);
+    assert.equal(calls.includes(`release ${acquired}`), placed, `${name}: the directory is released after the run`);
+    if (placed) assert.ok(calls.indexOf(`release ${acquired}`) > calls.findIndex((call) => call === "install demo"), name);
+  }
+});

@@ -185,20 +185,50 @@ async function runOneRuntime(options: RunProjectTestsOptions, run: RuntimeRun): 
   const runtime = formatRuntimeSetting(run.runtime);
   const directory = `${run.scratch}/${run.index + 1}-${runtime.replace(/[^\w.@-]/g, "_")}`;
   const seconds = () => (host.now() - started) / 1000;
+  const leases: Array<{ release(): Promise<void> }> = [];
+  try {
+    return await runInEnvironment(options, run, { runtime, directory, seconds, leases });
+  } finally {
+    for (const lease of leases) await lease.release();
+  }
+}
+
+async function runInEnvironment(
+  options: RunProjectTestsOptions,
+  run: RuntimeRun,
+  context: { runtime: string; directory: string; seconds: () => number; leases: Array<{ release(): Promise<void> }> },
+): Promise<RuntimeTestResult> {
+  const { host } = options;
+  const { runtime, directory, seconds } = context;
   let environment: TestEnvironment;
   let cwd: string;
+  let preload: string[] = [];
   try {
     run.reporter.info(`[${runtime}] Creating a fresh environment`);
     environment = await host.createEnvironment({ directory: `${directory}/venv`, runtime: run.runtime });
     run.reporter.info(`[${runtime}] Installing ${run.install.length} requirement${run.install.length === 1 ? "" : "s"} into ${environment.label}`);
-    await prepareTestEnvironment({
+    // A template's environments live in a directory of its own, so that pytest can start imported.
+    const placeEnvironment = async (key: string) => {
+      const lease = await host.environmentDirectory?.(key);
+      if (!lease) {
+        if (host.environmentDirectory) run.reporter.debug(`[${runtime}] The template's own directory is in use by another run: using the scratch directory`);
+        return undefined;
+      }
+      context.leases.push(lease);
+      return host.createEnvironment({ directory: `${lease.directory}/venv`, runtime: run.runtime });
+    };
+    const prepared = await prepareTestEnvironment({
       host,
       environment,
       requirements: run.install,
       ...(run.projectName ? { projectName: run.projectName } : {}),
       variables: { ...options.environment, ...run.config.environment },
+      placeEnvironment,
       reporter: run.reporter,
     });
+    environment = prepared.environment;
+    // pytest itself, never its plugins: pytest rewrites the asserts of plugins as it imports them.
+    if (prepared.placed && runsPytest(run.command) && prepared.packages.some((p) => p.name === "pytest" && p.name !== run.projectName)) preload = ["pytest"];
     cwd = await testDirectory(options, run, directory);
   } catch (error) {
     if (!(error instanceof Error)) throw error;
@@ -210,7 +240,7 @@ async function runOneRuntime(options: RunProjectTestsOptions, run: RuntimeRun): 
   const junitPath = `${directory}/junit.xml`;
   const pluginDir = `${directory}/pytest-plugins`;
   await host.writeText(`${pluginDir}/${pytestHintPluginName}.py`, pytestHintPluginSource());
-  const env = commandEnvironment(options, { environment, config: run.config, junitPath, pluginDir });
+  const env = commandEnvironment(options, { environment, config: run.config, junitPath, pluginDir, preload });
   const argv = await commandArgv(host, run.command, environment);
   run.reporter.info(`[${runtime}] Running ${run.command.join(" ")} in ${cwd}`);
   let exitCode: number;
@@ -256,7 +286,7 @@ async function testDirectory(options: RunProjectTestsOptions, run: RuntimeRun, d
 
 function commandEnvironment(
   options: RunProjectTestsOptions,
-  context: { environment: TestEnvironment; config: ProjectTestConfig; junitPath: string; pluginDir: string },
+  context: { environment: TestEnvironment; config: ProjectTestConfig; junitPath: string; pluginDir: string; preload: string[] },
 ): Record<string, string> {
   const base = { ...options.environment, ...context.config.environment };
   const venv = context.environment.venv;
@@ -267,6 +297,8 @@ function commandEnvironment(
     PATH: base.PATH ? `${venv.binDir}:${base.PATH}` : venv.binDir,
     PYTHONPATH: base.PYTHONPATH ? `${context.pluginDir}:${base.PYTHONPATH}` : context.pluginDir,
     PYTEST_ADDOPTS: [base.PYTEST_ADDOPTS, ours].filter(Boolean).join(" "),
+    // Read (and removed from the environment) by the environment's Python launcher.
+    ...(context.preload.length ? { KILN_PRELOAD_MODULES: context.preload.join(",") } : {}),
   };
 }
 
@@ -276,6 +308,13 @@ async function commandArgv(host: ProjectTestHost, command: string[], environment
   if (/^python(\d(\.\d+)?)?$/.test(program)) return [`${environment.venv.binDir}/python`, ...args];
   if (!program.includes("/") && (await host.exists(`${environment.venv.binDir}/${program}`))) return [`${environment.venv.binDir}/${program}`, ...args];
   return [program, ...args];
+}
+
+/** `python -m pytest …` or `pytest …`: a command that imports pytest first thing. */
+function runsPytest(command: string[]): boolean {
+  const [program, ...args] = command;
+  if (program === "pytest" || program === "py.test") return true;
+  return /^python(\d(\.\d+)?)?$/.test(program ?? "") && args[0] === "-m" && args[1] === "pytest";
 }
 
 function shellQuote(word: string): string {

@@ -49,6 +49,18 @@ export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-c
 export { prepareStart, startRuntime, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";
 export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";
+export {
+  checkPreload,
+  parsePreloadManifest,
+  preloadKey,
+  preloadNames,
+  preloadRequestFor,
+  preloadSource,
+  type PreloadCheck,
+  type PreloadManifest,
+  type PreloadRequest,
+} from "./preload-snapshot.js";
+export { takePreloadSnapshot } from "./take-preload-snapshot.js";
 export { exitStatusOf, type PyodideApi } from "./pyodide-api.js";
 export { kilnMainSource } from "./kiln-main-source.js";
 export { describeRuntime, type RuntimeDescription } from "./describe-runtime.js";

@@ -41,6 +41,12 @@ export class PythonRuntime {
   readonly files: RuntimeFiles;
   /** True when this runtime was restored from a memory snapshot. */
   readonly fromSnapshot: boolean;
+  /**
+   * Set when the start was asked to preload modules (see `PreloadRequest`): `restored` when it
+   * started from a preload snapshot, `wanted` when it could take one (and should), `none` when
+   * not. `baseKey` is the runtime's own snapshot key.
+   */
+  preload?: { state: "restored" | "wanted" | "none"; baseKey: string };
 
   constructor(pyodide: PyodideApi, files: RuntimeFiles, fromSnapshot: boolean) {
     this.pyodide = pyodide;

@@ -2,7 +2,9 @@ import { silentReporter, type Reporter } from "../core/index.js";
 import type { PythonCommandLine } from "./python-command-line.js";
 import type { ProcessConfig } from "./python-runtime.js";
 import type { RuntimeHost, RuntimeSpec } from "./runtime-host.js";
+import type { PreloadRequest } from "./preload-snapshot.js";
 import { startRuntime, type PreparedStartPromises } from "./start-runtime.js";
+import { takePreloadSnapshot } from "./take-preload-snapshot.js";
 import { startupConfigFor } from "./startup-config.js";
 
 /** The virtual environment a process runs in, as its driver needs it. */
@@ -32,6 +34,8 @@ export interface PythonMainRequest {
    * place first, such as the thread that turns ^C into the `interrupt`.
    */
   runAfter?: Promise<unknown>;
+  /** Start with these modules imported (see {@link PreloadRequest}); used for a venv's process only. */
+  preload?: PreloadRequest;
   reporter?: Reporter;
 }
 
@@ -56,16 +60,20 @@ export async function runPythonMain(host: RuntimeHost, request: PythonMainReques
     reporter: request.reporter ?? silentReporter,
     ...(request.runtime ? { runtime: request.runtime } : {}),
     ...(request.prepared ? { prepared: request.prepared } : {}),
+    ...(request.preload ? { preload: request.preload } : {}),
   });
   const reporter = request.reporter ?? silentReporter;
   runtime.connectStdio(host.stdio);
   runtime.mountHostFileSystem(host);
   reporter.debug("Connected stdio and mounted the host file system");
+  const config = commandLine.action ? actionConfig(request, host) : processConfig(request, host);
+  await request.runAfter;
+  // Before the interrupt buffer and the host functions: a snapshot cannot hold the JavaScript
+  // objects they register. A ^C meanwhile is kept in `interrupt` and raised once it is set.
+  if (request.preload && runtime.preload?.state === "wanted") await takePreloadSnapshot(host, runtime, { config, preload: request.preload, reporter });
   if (request.interrupt) runtime.setInterruptBuffer(request.interrupt);
   const readline = host.stdio.readline?.bind(host.stdio);
   if (readline && host.stdio.isatty(0)) runtime.setReadline(readline);
-  const config = commandLine.action ? actionConfig(request, host) : processConfig(request, host);
-  await request.runAfter;
   const code = runtime.runProcess(config);
   reporter.debug(`Python finished with status ${code}`);
   return code;

@@ -121,6 +121,14 @@ export interface RuntimeHost {
   startProfiles?: BlobStore;
   /** A fast checksum of large byte arrays, to catch corrupt snapshots. */
   checksum(bytes: Uint8Array): number;
+  /**
+   * A stamp per host file that changes whenever the file does (size, modification time, inode),
+   * undefined for a missing file. With {@link directoryNames}, lets preload snapshots be checked
+   * (see `checkPreload`); optional.
+   */
+  fileStamps?(paths: string[]): Promise<Array<string | undefined>>;
+  /** The names in a host directory; empty when it does not exist. Optional. */
+  directoryNames?(path: string): Promise<string[]>;
   /** The host directories to make visible in the runtime, at their host paths. */
   mounts(): HostMount[];
   /**

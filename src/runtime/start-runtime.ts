@@ -1,6 +1,7 @@
 import { KilnError, silentReporter, type Reporter } from "../core/index.js";
 import { kilnMainSource } from "./kiln-main-source.js";
 import type { PyodideApi } from "./pyodide-api.js";
+import { checkPreload, preloadKey, preloadNames, type PreloadRequest } from "./preload-snapshot.js";
 import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
@@ -21,6 +22,8 @@ export interface StartRuntimeOptions {
    * {@link prepareStart}). Used only when it was done for the same runtime build and start-up.
    */
   prepared?: PreparedStartPromises;
+  /** Start with these modules imported, from a preload snapshot when a valid one exists (see {@link PreloadRequest}). */
+  preload?: PreloadRequest;
   reporter?: Reporter;
 }
 
@@ -66,7 +69,7 @@ export interface PreparedStartPromises {
  */
 export function prepareStart(
   host: RuntimeHost,
-  options: { runtime?: RuntimeSpec; startup?: StartupConfig; reporter?: Reporter } = {},
+  options: { runtime?: RuntimeSpec; startup?: StartupConfig; preload?: PreloadRequest; reporter?: Reporter } = {},
 ): PreparedStartPromises {
   const reporter = options.reporter ?? silentReporter;
   const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
@@ -75,8 +78,9 @@ export function prepareStart(
   // compile (with a profile it keeps this thread busy while V8 compiles the profile's functions);
   // then the snapshot's payload, which the other side needs last.
   const opened = profile.then(() => files).then(async (found) => {
-    const key = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
-    return { found, key, streamed: await openSnapshot(host, { key, name: snapshotName(key), reporter }) };
+    const baseKey = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
+    const { key, name } = await chooseSnapshot(host, { baseKey, reporter, ...(options.preload ? { preload: options.preload } : {}) });
+    return { found, key, streamed: await openSnapshot(host, { key, name, reporter }) };
   });
   const wasmModule = opened
     .then(nextTask)
@@ -87,7 +91,7 @@ export function prepareStart(
       const { readPayload, ...rest } = streamed;
       return { buildIdentity: found.buildIdentity, key, ...rest, ...(readPayload ? { verified: wasmModule.then(readPayload) } : {}) };
     }
-    const payload = await readSnapshot(host, { key, name: snapshotName(key), reporter });
+    const payload = await readSnapshot(host, { key, name: nameOf(key), reporter });
     return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
   });
   return {
@@ -132,17 +136,24 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   files.preload?.();
   const startup = options.startup ?? defaultStartupConfig;
   if (options.snapshot === false) return new PythonRuntime(await boot(files, startup, {}), files, false);
-  const key = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource, ...stdlibOf(files) });
-  const name = snapshotName(key);
-  const prepared = await usablePreparation(options.prepared, { files, key, reporter });
+  const baseKey = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource, ...stdlibOf(files) });
+  const preload = options.preload;
+  const prepared = await usablePreparation(options.prepared, { files, baseKey, reporter, ...(preload ? { preload } : {}) });
+  const chosen = prepared ? { key: prepared.key, name: nameOf(prepared.key) } : await chooseSnapshot(host, { baseKey, reporter, ...(preload ? { preload } : {}) });
+  const { key, name } = chosen;
+  const preloaded = key !== baseKey;
+  // Without the preload snapshot, this process takes one (Pyodide must be told at load).
+  const preloadState = !preload ? "none" : preloaded ? "restored" : await preloadWanted(host, { baseKey, preload, reporter });
+  const makeSnapshot = preloadState === "wanted" ? { _makeSnapshot: true } : {};
   const payload = prepared ? prepared.snapshot : await readSnapshot(host, { key, name, reporter });
   const wasm = prepared ? { wasmModule: prepared.wasmModule } : undefined;
   if (payload) {
     const verified = prepared?.verified;
     try {
       const extras = wasm && verified ? { ...wasm, ready: verified } : wasm;
-      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload }, extras), files, true);
-      reporter.debug(`Started Pyodide ${files.pyodideVersion} from memory snapshot ${name}`);
+      const runtime = new PythonRuntime(await boot(files, startup, { _loadSnapshot: payload, ...makeSnapshot }, extras), files, true);
+      reporter.debug(`Started Pyodide ${files.pyodideVersion} from ${preloaded ? "preload" : "memory"} snapshot ${name}`);
+      if (preload) runtime.preload = { state: preloadState, baseKey };
       return runtime;
     } catch (error) {
       // Refused by the check that ran alongside (the preparing side removed it): as if never found.
@@ -155,19 +166,49 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
     }
   }
   const pyodide = await boot(files, startup, { _makeSnapshot: true }, wasm);
-  reporter.debug(`Started Pyodide ${files.pyodideVersion} without a snapshot; saving ${name}`);
-  await saveSnapshot(host, pyodide, { key, name, reporter });
-  return new PythonRuntime(pyodide, files, false);
+  reporter.debug(`Started Pyodide ${files.pyodideVersion} without a snapshot; saving ${nameOf(baseKey)}`);
+  await saveSnapshot(host, pyodide, { key: baseKey, name: nameOf(baseKey), reporter });
+  const runtime = new PythonRuntime(pyodide, files, false);
+  if (preload) runtime.preload = { state: preloadState === "none" ? "none" : "wanted", baseKey };
+  return runtime;
+}
+
+/** The snapshot's name for a key: a preload snapshot's (its key holds the manifest's digest) or the runtime's own. */
+function nameOf(key: string): string {
+  const preload = (JSON.parse(key) as { preload?: { base: string; modules: string[]; venv: PreloadRequest["venv"]; warnOptions: string[] } }).preload;
+  return preload ? preloadNames(preload.base, { ...preload, searchedFirst: [], env: {} }).snapshot : snapshotName(key);
+}
+
+/** The preload snapshot when it is valid for this process, else the runtime's own. */
+async function chooseSnapshot(host: RuntimeHost, options: { baseKey: string; preload?: PreloadRequest; reporter: Reporter }): Promise<{ key: string; name: string }> {
+  const base = { key: options.baseKey, name: snapshotName(options.baseKey) };
+  if (!options.preload) return base;
+  const check = await checkPreload(host, options.baseKey, options.preload).catch(() => undefined);
+  return check?.ok ? { key: check.key, name: preloadNames(options.baseKey, options.preload).snapshot } : base;
+}
+
+/** Whether a process that does not start from a preload snapshot should take one (`wanted`), and why not. */
+async function preloadWanted(host: RuntimeHost, options: { baseKey: string; preload: PreloadRequest; reporter: Reporter }): Promise<"wanted" | "none"> {
+  const check = await checkPreload(host, options.baseKey, options.preload).catch((error: Error) => ({ ok: false as const, reason: error.message, remake: false }));
+  if (check.ok) return "none";
+  options.reporter.debug(`Not starting from a preload snapshot: ${check.reason}`);
+  return check.remake ? "wanted" : "none";
+}
+
+/** True when `key` is a preload snapshot key for this base key and request (whatever its manifest). */
+function isPreloadKeyFor(key: string, baseKey: string, preload: PreloadRequest): boolean {
+  return key.startsWith(preloadKey(baseKey, preload).slice(0, -1));
 }
 
 /** The prepared work, when it was done for this build and key; the module stays a promise. */
 async function usablePreparation(
   prepared: PreparedStartPromises | undefined,
-  options: { files: RuntimeFiles; key: string; reporter: Reporter },
-): Promise<{ snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined>; wasmModule: Promise<unknown> } | undefined> {
+  options: { files: RuntimeFiles; baseKey: string; preload?: PreloadRequest; reporter: Reporter },
+): Promise<{ key: string; snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined>; wasmModule: Promise<unknown> } | undefined> {
   if (!prepared) return undefined;
   const ready = await prepared.snapshot;
-  if (!ready || ready.buildIdentity !== options.files.buildIdentity || ready.key !== options.key) {
+  const keyFits = (key: string) => key === options.baseKey || (options.preload !== undefined && isPreloadKeyFor(key, options.baseKey, options.preload));
+  if (!ready || ready.buildIdentity !== options.files.buildIdentity || !keyFits(ready.key)) {
     options.reporter.debug("The prepared start was for another runtime build or start-up; not using it");
     return undefined;
   }
@@ -175,6 +216,7 @@ async function usablePreparation(
     !ready.snapshot ? "No usable memory snapshot (checked ahead)" : ready.verified ? "Memory snapshot being read ahead" : "Memory snapshot read and checked ahead",
   );
   return {
+    key: ready.key,
     ...(ready.snapshot ? { snapshot: ready.snapshot } : {}),
     ...(ready.snapshot && ready.verified ? { verified: ready.verified } : {}),
     wasmModule: prepared.wasmModule,

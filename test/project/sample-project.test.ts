@@ -85,3 +85,20 @@ test("warm runs reuse the built wheel until a source file changes: an edit is bu
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("warm runs start pytest from a preload snapshot in the template's own directory; concurrent runs each get a fresh environment and pass", async () => {
+  const env = { ...process.env, KILN_DEBUG: "1" };
+  await runKiln(["test", "examples/sample-project"], { cwd: repoRoot, env });
+  const warm = await runKiln(["test", "examples/sample-project", "-v"], { cwd: repoRoot, env });
+  assert.equal(warm.code, 0, warm.stdout + warm.stderr);
+  // Another kiln test of the same set (this machine's other users share the cache) may hold the directory.
+  if (!/in use by another run/.test(warm.stderr)) assert.match(warm.stderr, /Started Pyodide [\d.]+ from preload snapshot/, warm.stderr);
+  assert.match(warm.stderr, /Running python -m pytest in /);
+  const concurrent = await Promise.all([1, 2].map(() => runKiln(["test", "examples/sample-project", "-v"], { cwd: repoRoot, env })));
+  for (const run of concurrent) {
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(summaryRow(run.stdout, "bundled"), { passed: 12, failed: 0, skipped: 1, errors: 0, result: "ok" });
+  }
+  const preloaded = concurrent.filter((run) => /from preload snapshot/.test(run.stderr));
+  assert.ok(preloaded.length <= 1, "only the run holding the template's directory can start preloaded");
+});

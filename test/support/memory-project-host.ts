@@ -14,6 +14,11 @@ export interface MemoryProjectHostOptions {
   exitCodes?: Record<string, number>;
   /** The exit code of `compileall`. */
   compileExitCode?: number;
+  /**
+   * Give each template a directory of its own (`/runs/<key>`), as the Node host does; `busy`:
+   * as if another run held every one.
+   */
+  environmentDirectories?: "free" | "busy";
 }
 
 /**
@@ -76,6 +81,16 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
       calls.push(`copy ${from} -> ${to}`);
       copy(from, to);
     },
+    ...(options.environmentDirectories
+      ? {
+          environmentDirectory: async (key: string) => {
+            calls.push(`acquire /runs/${key}`);
+            if (options.environmentDirectories === "busy") return undefined;
+            for (const path of under(`/runs/${key}`)) files.delete(path);
+            return { directory: `/runs/${key}`, release: async () => void calls.push(`release /runs/${key}`) };
+          },
+        }
+      : {}),
     cache: (name) => caches[name],
     cacheIdentity: "memory kiln",
     buildWheel: async ({ projectDir, outputDir }) => {
@@ -120,6 +135,8 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
           record.push("../../../bin/pytest,sha256=old,10");
         }
         files.set(`${venv.sitePackages}/${name}-1.dist-info/RECORD`, `${record.join("\n")}\n`);
+        // pytest-* packages are pytest plugins.
+        if (name.startsWith("pytest-")) files.set(`${venv.sitePackages}/${name}-1.dist-info/entry_points.txt`, `[pytest11]\n${name} = ${name.replaceAll("-", "_")}\n`);
       }
     },
     runCommand: async (request) => {
@@ -128,10 +145,15 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
         for (const path of under(request.argv.at(-1)!)) if (path.endsWith(".py")) files.set(path.replace(/([^/]+)\.py$/, "__pycache__/$1.cpython-314.pyc"), "bytecode");
         return options.compileExitCode ?? 0;
       }
+      if (request.argv.includes("--collect-only")) {
+        calls.push(`rewrite plugins ${request.argv.at(-1)} ${Object.keys(request.env).filter((name) => /^(PYTHON|PYTEST)/.test(name)).join(",")}`);
+        for (const path of under(request.argv[0]!.replace(/\/bin\/python$/, ""))) if (/\/pytest[-_]\w+\/__init__\.py$/.test(path)) files.set(path.replace(/__init__\.py$/, "__pycache__/__init__.cpython-314-pytest-9.pyc"), "rewritten");
+        return 5;
+      }
       commands.push({ ...request, plugin: files.get(`${request.env.PYTHONPATH!.split(":")[0]}/kiln_wasm_hints.py`) });
-      const runtime = /\/\d+-([^/]+)\/venv/.exec(request.env.VIRTUAL_ENV!)![1]!;
-      const report = options.reports?.[runtime];
       const path = /--junit-xml=(\S+)/.exec(request.env.PYTEST_ADDOPTS!)![1]!;
+      const runtime = /\/\d+-([^/]+)\/junit\.xml$/.exec(path)![1]!;
+      const report = options.reports?.[runtime];
       if (report !== undefined) files.set(path, report);
       return options.exitCodes?.[runtime] ?? 0;
     },

@@ -1,0 +1,75 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { EnvironmentDirectories } from "./node-environment-directories.js";
+
+function directoriesIn(root: string, templates: string[] = ["k1", "k2"]): EnvironmentDirectories {
+  for (const key of templates) mkdirSync(join(root, "templates", key), { recursive: true });
+  return new EnvironmentDirectories(join(root, "runs"), join(root, "templates"));
+}
+
+/** The id of a process that has exited. */
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout.trim());
+}
+
+test("one run at a time per template: a second run gets nothing until the first releases; other templates are independent", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
+  try {
+    const directories = directoriesIn(root);
+    const first = await directories.acquire("k1");
+    assert.equal(first?.directory, join(root, "runs", "k1"));
+    assert.equal(await directories.acquire("k1"), undefined);
+    const other = await directories.acquire("k2");
+    assert.ok(other);
+    const concurrent = await Promise.all([1, 2, 3].map(() => directoriesIn(root).acquire("k1")));
+    assert.deepEqual(concurrent, [undefined, undefined, undefined]);
+    await first!.release();
+    const racing = await Promise.all([1, 2, 3].map(() => directoriesIn(root).acquire("k1")));
+    assert.equal(racing.filter(Boolean).length, 1, "exactly one of concurrent runs gets it");
+    await Promise.all([...racing, other].map((lease) => lease?.release()));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a lock left by a process that is gone is taken over; a malformed one is left alone", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
+  try {
+    const directories = directoriesIn(root);
+    mkdirSync(join(root, "runs", "k1"), { recursive: true });
+    writeFileSync(join(root, "runs", "k1", "lock"), String(deadPid()));
+    const lease = await directories.acquire("k1");
+    assert.ok(lease);
+    await lease.release();
+    mkdirSync(join(root, "runs", "k2"), { recursive: true });
+    writeFileSync(join(root, "runs", "k2", "lock"), "");
+    assert.equal(await directories.acquire("k2"), undefined, "a lock still being written belongs to a live process");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("what earlier runs left is removed; so are the directories of templates no longer cached, unless in use", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
+  try {
+    const directories = directoriesIn(root);
+    mkdirSync(join(root, "runs", "k1", "venv", "lib"), { recursive: true });
+    writeFileSync(join(root, "runs", "k1", "venv", "lib", "file"), "old");
+    mkdirSync(join(root, "runs", "gone", "venv"), { recursive: true });
+    mkdirSync(join(root, "runs", "gone-in-use", "venv"), { recursive: true });
+    writeFileSync(join(root, "runs", "gone-in-use", "lock"), String(process.pid));
+    const lease = await directories.acquire("k1");
+    assert.deepEqual(readdirSync(lease!.directory).filter((name) => !name.startsWith("old-")), ["lock"]);
+    await Promise.all(directories.removals);
+    assert.deepEqual(readdirSync(lease!.directory), ["lock"]);
+    assert.equal(existsSync(join(root, "runs", "gone")), false);
+    assert.equal(existsSync(join(root, "runs", "gone-in-use", "venv")), true);
+    await assert.rejects(directories.acquire("../escape"), RangeError);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
