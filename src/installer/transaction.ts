@@ -105,25 +105,8 @@ export class Transaction {
   }
 
   /**
-   * Stages the existing file `source` for `target` without reading it: as a hard link when
-   * `hardlink` is true and the file system allows one, else as a copy. Returns whether it linked.
-   */
-  async stageLink(target: string, source: string, options: { hardlink: boolean }): Promise<boolean> {
-    const path = await this.#stagingPathFor(target);
-    if (options.hardlink) {
-      try {
-        await this.#fs.link(source, path);
-        return true;
-      } catch (error) {
-        if (!shouldCopyInstead(error)) throw error;
-      }
-    }
-    await this.#fs.copyFile(source, path);
-    return false;
-  }
-
-  /**
-   * {@link stageLink} for many files at once: the targets are claimed together, their staging
+   * Stages existing files for their targets without reading them, as hard links when `hardlink`
+   * is true and the file system allows them, else as copies: the targets are claimed together, their staging
    * directories made once each, and the links made in one batch where the file system has
    * `linkMany`, so a wheel's thousands of files cost no promise each. Once a hard link fails for
    * a reason a copy avoids, this file and the rest are copied. Returns whether every file linked.

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { processIsAlive } from "./node-process-alive.js";
 
 /** A directory handed to one run at a time (see {@link EnvironmentDirectories.acquire}). */
 export interface EnvironmentDirectoryLease {
@@ -79,18 +80,9 @@ async function takeLock(path: string): Promise<boolean> {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") return false;
       const holder = Number((await readFile(path, "utf8").catch(() => "")).trim());
       // A lock being written has no id yet: its writer is alive.
-      if (!Number.isInteger(holder) || holder <= 0 || processAlive(holder)) return false;
+      if (!Number.isInteger(holder) || holder <= 0 || processIsAlive(holder)) return false;
       await unlink(path).catch(() => undefined);
     }
   }
   return false;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -2,21 +2,7 @@ import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, lin
 import { copyFile, open } from "node:fs/promises";
 import { hostname } from "node:os";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";
-
-/**
- * True when a process with this pid runs on this machine. `kill(pid, 0)` sends nothing; EPERM
- * means the process exists but belongs to someone else.
- */
-function processIsAlive(pid: number): boolean {
-  // 0 and negative pids address process groups, not a process.
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { processIsAlive } from "./node-process-alive.js";
 
 function statOf(path: string): FileStat | undefined {
   const stat = lstatSync(path, { throwIfNoEntry: false });

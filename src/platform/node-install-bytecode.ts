@@ -106,8 +106,9 @@ function recordBytecode(record: InstalledRecord, tag: string): void {
   const listed = new Set(record.rows.map((row) => row.path));
   const added: RecordRow[] = [];
   for (const source of modulesOf(record)) {
-    const path = relative(root, pycPathOf(source, tag)).split(sep).join("/");
-    if (!listed.has(path) && existsSync(pycPathOf(source, tag))) added.push({ path });
+    const pyc = pycPathOf(source, tag);
+    const path = relative(root, pyc).split(sep).join("/");
+    if (!listed.has(path) && existsSync(pyc)) added.push({ path });
   }
   if (added.length === 0) return;
   try {

@@ -53,9 +53,10 @@ export async function pruneRuntimeCaches(cacheDir: string, options: PruneRuntime
   const live = await liveEntries(cacheDir, options.runtimeDirectories ?? runtimeDirectoriesOf(cacheDir));
   const unused = (stat: Stats) => now - Math.max(stat.atimeMs, stat.mtimeMs) > options.maxAgeMs;
   const stale = (name: string, stat: Stats) => (isTemporary(name) ? now - stat.mtimeMs > temporaryGraceMs : undefined);
+  const ofRuntimeBuild = (name: string, stat: Stats) => stale(name, stat) ?? (!live.has(name) && unused(stat));
   const folders = {
-    stdlib: pruneFolder(join(cacheDir, runtimeCacheFolders.stdlib), (name, stat) => stale(name, stat) ?? (!live.has(name) && unused(stat))),
-    startProfiles: pruneFolder(join(cacheDir, runtimeCacheFolders.startProfiles), (name, stat) => stale(name, stat) ?? (!live.has(name) && unused(stat))),
+    stdlib: pruneFolder(join(cacheDir, runtimeCacheFolders.stdlib), ofRuntimeBuild),
+    startProfiles: pruneFolder(join(cacheDir, runtimeCacheFolders.startProfiles), ofRuntimeBuild),
     // A kept module is a whole timestamp-based .pyc: the 16-byte header and some code.
     bytecode: pruneFolder(join(cacheDir, runtimeCacheFolders.bytecode), (name, stat) => stale(name, stat) ?? (unused(stat) || stat.size <= 16)),
   };

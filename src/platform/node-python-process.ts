@@ -121,15 +121,18 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
   const helper = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
   helper.unref();
   const prepared = receivePreparedStart(helper);
-  // A helper that fails leaves the start to be done without it (the usual way, from scratch).
-  helper.once("error", () => prepared.abandon());
-  helper.once("exit", () => prepared.abandon());
   const watching = new Promise<boolean>((resolve) => {
     helper.on("message", (message: StartHelperWatching | object) => {
       if ("kind" in message && message.kind === "watching-sigint") resolve((message as StartHelperWatching).watching);
     });
-    helper.once("error", () => resolve(false));
-    helper.once("exit", () => resolve(false));
+    // A helper that fails leaves the start to be done without it (the usual way, from scratch),
+    // and relays no ^C.
+    const ended = () => {
+      prepared.abandon();
+      resolve(false);
+    };
+    helper.once("error", ended);
+    helper.once("exit", ended);
   }).then((watching) => {
     // No relay on this Node: ^C then ends the process (SIGINT's default) rather than waiting,
     // unseen, until Python is done.

@@ -59,7 +59,6 @@ export interface PreparedTestEnvironment {
 export async function prepareTestEnvironment(options: PrepareTestEnvironmentOptions): Promise<PreparedTestEnvironment> {
   const { host } = options;
   let environment = options.environment;
-  let placed = false;
   const reporter = options.reporter ?? silentReporter;
   const started = host.now();
   const resolution = await host.resolve({ environment, requirements: options.requirements });
@@ -73,7 +72,7 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
     const cache = host.cache("test-environments");
     const found = await cache.find(key);
     const elsewhere = found !== undefined ? await options.placeEnvironment?.(key) : undefined;
-    if (elsewhere) [environment, placed] = [elsewhere, true];
+    if (elsewhere) environment = elsewhere;
     if (found !== undefined && (await copyTemplate(host, found, environment))) {
       reporter.debug(`Copied the prepared environment ${key.slice(0, 12)} of ${dependencies.length} packages (${seconds()} s)`);
       template = "copied";
@@ -90,7 +89,7 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
     }
   }
   if (project.length) await host.install({ environment, resolution, names: project.map((p) => p.name) });
-  return { packages: resolution.packages, template, environment, placed };
+  return { packages: resolution.packages, template, environment, placed: environment !== options.environment };
 }
 
 async function templateKey(host: ProjectTestHost, environment: TestEnvironment, packages: TestPackage[]): Promise<string> {
@@ -120,7 +119,7 @@ interface TemplateRecord {
 
 async function compileBytecode(options: PrepareTestEnvironmentOptions): Promise<void> {
   const venv = options.environment.venv;
-  const env = Object.fromEntries(Object.entries(options.variables).filter(([name]) => !name.startsWith("PYTHON")));
+  const env = withoutVariables(options.variables, "PYTHON");
   // compileall exits 1 when a file does not compile (such files exist in real wheels); those
   // modules are compiled on import as before, so that is not an error of the environment.
   const code = await options.host.runCommand({ argv: [`${venv.binDir}/python`, "-m", "compileall", "-qq", venv.sitePackages], cwd: venv.prefix, env });
@@ -137,19 +136,8 @@ async function compileBytecode(options: PrepareTestEnvironmentOptions): Promise<
 async function rewritePluginAsserts(options: PrepareTestEnvironmentOptions): Promise<void> {
   const venv = options.environment.venv;
   const host = options.host;
-  let plugins = false;
-  for (const entry of await host.listDirectory(venv.sitePackages)) {
-    if (entry.kind !== "directory" || !entry.name.endsWith(".dist-info")) continue;
-    const text = await host.readText(`${venv.sitePackages}/${entry.name}/entry_points.txt`);
-    if (text === undefined) continue;
-    try {
-      if (parseEntryPoints(text).some((point) => point.group === "pytest11")) plugins = true;
-    } catch {
-      // A malformed file is pytest's to report in the run itself.
-    }
-  }
-  if (!plugins) return;
-  const env = Object.fromEntries(Object.entries(options.variables).filter(([name]) => !name.startsWith("PYTHON") && !name.startsWith("PYTEST")));
+  if (!(await hasPytestPlugins(host, venv.sitePackages))) return;
+  const env = withoutVariables(options.variables, "PYTHON", "PYTEST");
   const empty = `${venv.prefix}/.kiln-collect`;
   await host.writeText(`${empty}/.keep`, "");
   // No configuration file, no conftest, no cache: only the plugins are loaded (exit 5: nothing collected).
@@ -253,4 +241,24 @@ function resolvePath(base: string, path: string): string {
 async function recordDigest(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
   return btoa(String.fromCharCode(...digest)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/** Whether a distribution in `sitePackages` declares a `pytest11` entry point; stops at the first. */
+async function hasPytestPlugins(host: ProjectTestHost, sitePackages: string): Promise<boolean> {
+  for (const entry of await host.listDirectory(sitePackages)) {
+    if (entry.kind !== "directory" || !entry.name.endsWith(".dist-info")) continue;
+    const text = await host.readText(`${sitePackages}/${entry.name}/entry_points.txt`);
+    if (text === undefined) continue;
+    try {
+      if (parseEntryPoints(text).some((point) => point.group === "pytest11")) return true;
+    } catch {
+      // A malformed file is pytest's to report in the run itself.
+    }
+  }
+  return false;
+}
+
+/** The command's variables without those whose names start with one of `prefixes`. */
+function withoutVariables(variables: Record<string, string>, ...prefixes: string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).filter(([name]) => !prefixes.some((prefix) => name.startsWith(prefix))));
 }

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { isKilnError, KilnError } from "../../core/index.js";
 import { linkModes, parseLinkMode, targetForVenv, venvScheme, type InstallFileSystem, type InstallScheme, type FileDigests, type LinkMode, type UnpackedWheelCache } from "../../installer/index.js";
 import type { ZipCodecs } from "../../archive/index.js";
-import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
+import { commandCacheDir } from "../command-cache-dir.js";
 import { nodeFileDigests } from "../../platform/node-file-digests.js";
 import { nodeUnpackedWheelCache } from "../../platform/node-wheel-cache.js";
 import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
@@ -117,8 +117,7 @@ export async function pipInstallSettings(context: CommandContext): Promise<PipIn
     typeof flag === "string" ? parseLinkMode(flag, "--link-mode") : context.env.KILN_LINK_MODE ? parseLinkMode(context.env.KILN_LINK_MODE, "KILN_LINK_MODE") : "hardlink";
   const settings: PipInstallSettings = { linkMode, codecs: nodeZipCodecs };
   if (options["no-cache"] === true || options["no-cache-dir"] === true) return settings;
-  const given = options["cache-dir"];
-  const cacheDir = kilnCacheDir(typeof given === "string" ? { ...context.env, KILN_CACHE_DIR: given } : context.env, { cwd: context.cwd });
+  const cacheDir = commandCacheDir(context);
   settings.wheelCache = await nodeUnpackedWheelCache(cacheDir);
   settings.fileDigests = nodeFileDigests(cacheDir);
   return settings;
