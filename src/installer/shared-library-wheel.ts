@@ -1,4 +1,4 @@
-import { unzipSync, zipSync, type Zippable } from "fflate";
+import type { Zippable } from "fflate";
 import { formatRecord, recordHash, safeEntryPath, type RecordRow } from "../archive/index.js";
 import { KilnError } from "../core/index.js";
 import type { DistributionFile } from "../index/index.js";
@@ -39,6 +39,9 @@ export function isSharedLibraryArchive(file: DistributionFile): boolean {
 export async function sharedLibraryWheel(file: DistributionFile, archive: Uint8Array): Promise<SharedLibraryWheel> {
   const info = file.pyodide;
   if (!info) throw new TypeError(`${file.filename} is not from a Pyodide repository`);
+  // fflate is loaded here, not at start-up: every install loads this module, few meet such an
+  // archive, and fflate's module set-up (tables, a worker_threads probe) costs ~9 ms of CPU.
+  const { unzipSync, zipSync } = await import("fflate");
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(archive);

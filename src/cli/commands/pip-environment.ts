@@ -10,7 +10,9 @@ import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { nodeVenvFileSystem } from "../../platform/node-venv-file-system.js";
 import type { TargetEnvironment } from "../../resolver/index.js";
-import { openVirtualEnvironment, type VirtualEnvironment } from "../../runtime/index.js";
+// Not through runtime/index.ts: the bundler would then put the pip command in the chunk set that
+// reaches every runtime module (Pyodide start-up, snapshots), which `kiln pip install` never runs.
+import { openVirtualEnvironment, type VirtualEnvironment } from "../../runtime/virtual-environment.js";
 import type { CommandContext, OptionDefinition } from "../command.js";
 
 /** The options every `kiln pip` subcommand takes: which environment, and how chatty. */

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import { KilnError } from "../../core/index.js";
-import { writeModuleLauncher, type VirtualEnvironment } from "../../runtime/index.js";
+// Not through runtime/index.ts, as in pip-environment.ts: the pip command does not load the runtime layer.
+import { writeModuleLauncher, type VirtualEnvironment } from "../../runtime/virtual-environment.js";
 import { kilnEntryScript } from "../../platform/node-run-launcher.js";
 import { nodeVenvFileSystem } from "../../platform/node-venv-file-system.js";
 import type { CommandContext } from "../command.js";
