@@ -2,7 +2,7 @@ import { KilnError, type Reporter } from "../core/index.js";
 import { combineSources, type DistributionFile, type HttpSession, type LocalFiles, type PackageSource } from "../index/index.js";
 import { compareVersions, formatVersion, tryParseVersion } from "../pep440/index.js";
 import { formatMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
-import { resolveRequirements, type BinaryPolicy, type ResolvedPackage, type SdistMetadataProvider, type TargetEnvironment } from "../resolver/index.js";
+import { resolveRequirements, type BinaryPolicy, type ResolvedPackage, type SdistMetadataProvider, type TargetEnvironment, type WheelMetadataCache } from "../resolver/index.js";
 import { parseWheelFilename } from "../wheel-name/index.js";
 import { DirectFilesSource, directSourceUrl } from "./direct-files-source.js";
 import { installedSourceUrl, preferInstalled, type InstalledCandidate } from "./installed-source.js";
@@ -40,6 +40,8 @@ export interface PlanInstallOptions {
   /** pip's `--only-binary`/`--no-binary`. */
   binaryPolicy?: BinaryPolicy;
   reporter?: Reporter;
+  /** Parsed metadata of wheels from earlier runs (the resolver's `WheelMetadataCache`). */
+  metadataCache?: WheelMetadataCache;
 }
 
 /** What happens to one package of the resolution. */
@@ -103,6 +105,7 @@ export async function planInstall(request: InstallRequest, options: PlanInstallO
       preferences,
       ...(options.sdists ? { sdists: options.sdists } : {}),
       ...(options.binaryPolicy ? { binaryPolicy: options.binaryPolicy } : {}),
+      ...(options.metadataCache ? { metadataCache: options.metadataCache } : {}),
     };
     return resolveRequirements(requirements, options.reporter ? { ...resolveOptions, reporter: options.reporter } : resolveOptions).then((result) => ({ result, source: withInstalled }));
   };

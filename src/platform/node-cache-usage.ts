@@ -24,6 +24,7 @@ const descriptions: Record<string, string> = {
   runtimes: "Pyodide runtimes fetched from npm",
   "runtime-descriptions": "what each runtime build offers (platform tags, versions)",
   "file-digests-v1": "digests of local files, by path, size and time",
+  "wheel-metadata-v1": "parsed metadata of wheels resolved before",
   bin: "launchers of kiln run",
 };
 

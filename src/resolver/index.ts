@@ -26,6 +26,7 @@ export { explainFailure, type ExplainOptions, type RootWording } from "./explain
 export { pep440Algebra, rangeOf } from "./pep440-algebra.js";
 export { targetForAbi, targetTags, defaultAbi, type TargetEnvironment } from "./target-environment.js";
 export { PythonProvider, type PythonProviderOptions } from "./python-provider.js";
+export { decodeWheelMetadata, encodeWheelMetadata, type DecodedWheelMetadata, type WheelMetadataCache, type WheelMetadataRecord } from "./wheel-metadata-cache.js";
 export { isUsableWheel, projectCandidates, type Candidate, type SkipReason } from "./project-candidates.js";
 export { resolveRequirements, type ResolveOptions, type ResolveResult, type ResolvedPackage } from "./resolve-requirements.js";
 export { failureHints, failureNames } from "./failure-hints.js";

@@ -10,6 +10,7 @@ import { packageId, parsePackageId, rootPackage } from "./python-packages.js";
 import type { Dependencies, DependencyProvider } from "./solve.js";
 import { distributionChoice, type BinaryPolicy, type SdistMetadataProvider } from "./source-distributions.js";
 import { targetTags, type TargetEnvironment } from "./target-environment.js";
+import { decodeWheelMetadata, encodeWheelMetadata, type WheelMetadataCache } from "./wheel-metadata-cache.js";
 
 /** Options for {@link PythonProvider}. */
 export interface PythonProviderOptions {
@@ -30,6 +31,8 @@ export interface PythonProviderOptions {
   /** How many metadata downloads may run at once while prefetching; default 16. */
   concurrency?: number;
   reporter?: Reporter;
+  /** Parsed metadata of wheels from earlier runs (see {@link WheelMetadataCache}). */
+  metadataCache?: WheelMetadataCache;
 }
 
 /** What the provider learned about one package version's metadata. */
@@ -283,10 +286,30 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     if (!pending) {
       pending = wheel.pyodide
         ? Promise.resolve(pyodideMetadata(wheel.pyodide))
-        : this.limited(() => this.options.source.fetchMetadata(wheel)).then((text) => readMetadata(text, name, `METADATA of ${wheel.filename}`));
+        : this.options.metadataCache
+          ? this.cachedWheelMetadata(name, wheel, this.options.metadataCache)
+          : this.readWheelMetadata(name, wheel);
       this.wheelMetadata.set(key, pending);
     }
     return pending;
+  }
+
+  private readWheelMetadata(name: string, wheel: DistributionFile): Promise<VersionMetadata> {
+    return this.limited(() => this.options.source.fetchMetadata(wheel)).then((text) => readMetadata(text, name, `METADATA of ${wheel.filename}`));
+  }
+
+  /**
+   * A wheel's metadata from the cache when it holds a record under the wheel's key, else read
+   * and parsed, and stored only if the key still names the wheel afterwards (a local file
+   * replaced while it was read gives metadata of neither version).
+   */
+  private async cachedWheelMetadata(name: string, wheel: DistributionFile, cache: WheelMetadataCache): Promise<VersionMetadata> {
+    const key = await cache.keyOf(wheel);
+    const stored = key === undefined ? undefined : decodeWheelMetadata(cache.get(key));
+    if (stored) return stored;
+    const metadata = await this.readWheelMetadata(name, wheel);
+    if (key !== undefined && (await cache.keyOf(wheel)) === key) cache.set(key, encodeWheelMetadata(metadata));
+    return metadata;
   }
 
   /** The wheels a solved version installs from, best first; empty when it is built from its sdist. */

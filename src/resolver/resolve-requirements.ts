@@ -10,6 +10,7 @@ import type { BinaryPolicy, SdistMetadataProvider } from "./source-distributions
 import { parsePackageId, rootPackage } from "./python-packages.js";
 import { solve } from "./solve.js";
 import { targetForAbi, type TargetEnvironment } from "./target-environment.js";
+import type { WheelMetadataCache } from "./wheel-metadata-cache.js";
 
 /** Options for {@link resolveRequirements}. */
 export interface ResolveOptions {
@@ -26,6 +27,8 @@ export interface ResolveOptions {
   binaryPolicy?: BinaryPolicy;
   concurrency?: number;
   reporter?: Reporter;
+  /** Parsed metadata of wheels from earlier runs ({@link WheelMetadataCache}). */
+  metadataCache?: WheelMetadataCache;
 }
 
 /** One package of a successful resolution. */

@@ -15,6 +15,8 @@ import type { HttpSession, PackageSource } from "../../index/index.js";
 import type { RequirementsFileContents } from "../../lock/index.js";
 import type { BinaryPolicy, TargetEnvironment } from "../../resolver/index.js";
 import { nodeLocalFiles } from "../../platform/node.js";
+import { nodeWheelMetadataCache } from "../../platform/node-wheel-metadata-cache.js";
+import { commandCacheDir } from "../command-cache-dir.js";
 import { normalizeName } from "../../pep508/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { kilnVersion } from "../main.js";
@@ -105,6 +107,7 @@ async function installWanted(
   const installed = await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false });
   const started = Date.now();
   const upgradePackages = Array.isArray(options["upgrade-package"]) ? options["upgrade-package"].map(String) : [];
+  const metadataCache = installSettings.wheelCache ? nodeWheelMetadataCache(commandCacheDir(context)) : undefined;
   const plan = await planInstall(
     {
       requirements: wanted.requirements,
@@ -116,8 +119,18 @@ async function installWanted(
       pre: wanted.pre,
       reinstall: built.reinstall,
     },
-    { source, target: environment.target, installed, direct: { session, localFiles: nodeLocalFiles }, reporter, sdists: builds.provider, ...binaryPolicyOption(context) },
+    {
+      source,
+      target: environment.target,
+      installed,
+      direct: { session, localFiles: nodeLocalFiles },
+      reporter,
+      sdists: builds.provider,
+      ...binaryPolicyOption(context),
+      ...(metadataCache ? { metadataCache } : {}),
+    },
   );
+  saveMetadataCache(metadataCache, reporter);
   if (plan.kind === "unsatisfiable") {
     const target = environment.target;
     throw new KilnError("noSolution", `Cannot install for ${target.platformTags[0]} (Python ${target.pythonVersion}):\n${plan.explanation}`, {
@@ -206,6 +219,15 @@ async function warnAboutConflicts(environment: PipEnvironment, changed: Readonly
     (problem) => changed.has(normalizeName(problem.name)) || changed.has(normalizeName(problem.dependency)),
   );
   for (const problem of broken) reporter.warn(formatBrokenRequirement(problem));
+}
+
+/** Writes what the resolution added to the parsed-metadata cache; a cache that cannot be written does not fail the install. */
+function saveMetadataCache(cache: ReturnType<typeof nodeWheelMetadataCache> | undefined, reporter: Reporter): void {
+  try {
+    cache?.flush();
+  } catch (error) {
+    reporter.debug(`Cannot write the wheel metadata cache ${cache!.path}: ${(error as Error)?.message ?? String(error)}`);
+  }
 }
 
 function binaryPolicyOption(context: CommandContext): { binaryPolicy?: BinaryPolicy } {
