@@ -103,8 +103,10 @@ export function parseRecord(text: string): RecordRow[] {
   });
 }
 
+const needsQuotes = /[",\r\n]/;
+
 function quoteField(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+  return needsQuotes.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 /**
@@ -114,7 +116,9 @@ function quoteField(field: string): string {
  * formatRecord([{ path: "a,b.py", hash: { algorithm: "sha256", digest: "x" }, size: 1 }]); // "\"a,b.py\",sha256=x,1\n"
  */
 export function formatRecord(rows: readonly RecordRow[]): string {
-  return rows
-    .map((row) => [row.path, row.hash ? formatRecordHash(row.hash) : "", row.size === undefined ? "" : String(row.size)].map(quoteField).join(",") + "\n")
-    .join("");
+  // One string built in a loop: an install formats a row per file (thousands), and a size (digits)
+  // never needs quoting.
+  let text = "";
+  for (const row of rows) text += `${quoteField(row.path)},${row.hash ? quoteField(formatRecordHash(row.hash)) : ""},${row.size ?? ""}\n`;
+  return text;
 }

@@ -82,10 +82,12 @@ function hashOf(data: Uint8Array): Promise<RecordHash> {
   return hash;
 }
 
-/** Where a wheel path is installed, and whether it is a script. */
-function destination(path: string, context: { scheme: InstallScheme; dataDirectory: string; libDirectory: string; name: string; filename: string }): { target: string; script: boolean } {
+/**
+ * Where a wheel path inside `.data/` is installed, and whether it is a script (the other paths
+ * go below the lib directory as they are).
+ */
+function dataDestination(path: string, context: { scheme: InstallScheme; dataDirectory: string; name: string; filename: string }): { target: string; script: boolean } {
   const { scheme } = context;
-  if (!path.startsWith(`${context.dataDirectory}/`)) return { target: joinPath(context.libDirectory, path), script: false };
   const [key, ...rest] = path.slice(context.dataDirectory.length + 1).split("/");
   if (!dataKeys.has(key!) || rest.length === 0) throw invalidWheel(context.filename, `"${path}" is not in one of ${context.dataDirectory}/{${[...dataKeys].join(",")}}`);
   const base = key === "headers" ? joinPath(scheme.headers, context.name) : scheme[key as "scripts" | "data" | "purelib" | "platlib"];
@@ -154,22 +156,36 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
   const { filename } = input;
   const { transaction, scheme } = context;
   const libDirectory = joinPath(unpacked.rootIsPurelib ? scheme.purelib : scheme.platlib);
-  const where = { scheme, dataDirectory: `${unpacked.distInfo.slice(0, -".dist-info".length)}.data`, libDirectory, name: unpacked.name, filename };
+  const dataDirectory = `${unpacked.distInfo.slice(0, -".dist-info".length)}.data/`;
+  const where = { scheme, dataDirectory: dataDirectory.slice(0, -1), name: unpacked.name, filename };
   const row = (target: string, hash: RecordHash, size: number): RecordRow => ({ path: relativePath(libDirectory, target), hash, size });
   const checkInside = (target: string) => {
     if (!isInside(scheme.prefix, target)) throw new KilnError("unsafeEntryPath", `Cannot install ${filename}: "${target}" is outside the environment`);
   };
+  checkInside(libDirectory);
   // Destinations are worked out (and checked) for every file before anything is staged; the
-  // files of a cached entry are then linked in one batch, the rest written one by one.
+  // files of a cached entry are then linked in one batch, the rest written one by one. A wheel
+  // path is relative and normal (see UnpackedFile.path), so below the lib directory (the
+  // thousands of module files) its target and RECORD path are made by concatenation; only the
+  // few `.data/` files go through joinPath and the checks.
   const placed: RecordRow[] = [];
   const links: StagedLink[] = [];
   const others: { index: number; file: UnpackedFile; target: string; script: boolean }[] = [];
+  const cacheDirectory = unpacked.files.some((file) => file.data === undefined) ? `${(unpacked as CachedWheel).directory}/` : "";
   for (const file of unpacked.files) {
-    const { target, script } = destination(file.path, where);
-    checkInside(target);
-    if (script || file.data) others.push({ index: placed.length, file, target, script });
-    else links.push({ target, source: UnpackedWheelCache.filePath(unpacked as CachedWheel, file) });
-    placed.push(row(target, file.hash, file.size));
+    const { path } = file;
+    let target: string;
+    let script = false;
+    if (path.startsWith(dataDirectory)) {
+      ({ target, script } = dataDestination(path, where));
+      checkInside(target);
+      placed.push(row(target, file.hash, file.size));
+    } else {
+      target = `${libDirectory}/${path}`;
+      placed.push({ path, hash: file.hash, size: file.size });
+    }
+    if (script || file.data) others.push({ index: placed.length - 1, file, target, script });
+    else links.push({ target, source: cacheDirectory + path });
   }
   await mapWithLimit(others, context.limit, async ({ index, file, target, script }) => {
     if (!script) return transaction.stageFile(target, file.data!, file.executable ? 0o755 : 0o644);

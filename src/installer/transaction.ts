@@ -162,16 +162,20 @@ export class Transaction {
       if (this.#staged.has(key)) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
       this.#staged.add(key);
     }
-    const parents = [...new Set(keys.map(parentPath))];
+    // Keys are normal absolute paths here, so parents and staging paths are slices and
+    // concatenations (a wheel stages thousands of files through this loop).
+    const keyParents = keys.map(parentOfNormal);
+    const parents = [...new Set(keyParents)];
     const parentIndex = new Map(parents.map((parent, index) => [parent, index]));
     const units = await Promise.all(parents.map((parent) => this.#unitOf(parent)));
     const directories = new Set<string>();
-    const paths = keys.map((key) => {
-      const unit = units[parentIndex.get(parentPath(key))!];
+    const paths = keys.map((key, keyIndex) => {
+      const unit = units[parentIndex.get(keyParents[keyIndex]!)!];
       if (unit !== undefined) {
-        const path = joinPath(unit.staging, key.slice(unit.target.length + 1));
-        directories.add(parentPath(path));
-        return path;
+        const inside = key.slice(unit.target.length + 1);
+        const slash = inside.lastIndexOf("/");
+        directories.add(slash === -1 ? unit.staging : `${unit.staging}/${inside.slice(0, slash)}`);
+        return `${unit.staging}/${inside}`;
       }
       const existing = this.#operations.get(key);
       const index = existing?.index ?? this.#nextIndex++;
@@ -188,9 +192,11 @@ export class Transaction {
     if (unit === undefined) {
       unit = (async () => {
         if (!this.#roots.some((root) => root !== directory && isInside(root, directory))) return undefined;
-        if ((await this.#fs.stat(directory)) !== undefined) return undefined;
+        // Parent first: inside a directory the environment lacks, this one is missing too, so only
+        // the topmost missing directory of each new tree is looked up, not every directory in it.
         const outer = await this.#unitOf(parentPath(directory));
         if (outer !== undefined) return outer;
+        if ((await this.#fs.stat(directory)) !== undefined) return undefined;
         const index = this.#nextIndex++;
         this.#operations.set(directory, { target: directory, install: true, directory: true, index });
         const staging = joinPath(this.#directory, "new", String(index));
@@ -266,6 +272,12 @@ export class Transaction {
     }
     return [...missing].sort((a, b) => a.split("/").length - b.split("/").length);
   }
+}
+
+/** The parent of a normal absolute path (as joinPath returns), without normalizing it again. */
+function parentOfNormal(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
 }
 
 async function writeDurably(fs: InstallFileSystem, path: string, data: Uint8Array): Promise<void> {

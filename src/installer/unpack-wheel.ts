@@ -19,7 +19,11 @@ import { readNameAndVersion } from "./installed-distributions.js";
 
 /** One file a wheel installs, verified against RECORD. */
 export interface UnpackedFile {
-  /** The path inside the wheel, such as `pytest/__init__.py` or `x-1.0.data/scripts/x`. */
+  /**
+   * The path inside the wheel, such as `pytest/__init__.py` or `x-1.0.data/scripts/x`: always
+   * relative and normal (no empty, `.` or `..` segment; checked by `safeEntryPath` when unpacked
+   * and again when a cache entry is read), so staging joins it to a directory by concatenation.
+   */
   path: string;
   size: number;
   /** The zip entry carried an executable bit. */

@@ -95,9 +95,9 @@ export class UnpackedWheelCache {
     return joinPath(this.root, "sha256", sha256.slice(0, 2), sha256);
   }
 
-  /** Where a file of an entry is, by its path inside the wheel. */
+  /** Where a file of an entry is, by its path inside the wheel (relative and normal, so joined by concatenation). */
   static filePath(entry: CachedWheel, file: UnpackedFile): string {
-    return joinPath(entry.directory, file.path);
+    return `${entry.directory}/${file.path}`;
   }
 
   /** True when an entry for `sha256` is in place (not checked for damage: {@link open} does that). */
