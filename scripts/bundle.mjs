@@ -11,7 +11,7 @@
 // same from both. `pyodide` stays external: it loads its own files (wasm, stdlib zip, lock file)
 // relative to its package directory.
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -34,7 +34,7 @@ const sideEffectFree = {
 const outdir = `${root}dist/bundle`;
 
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
   absWorkingDir: root,
   entryPoints: {
     kiln: "src/cli/main.ts",
@@ -53,4 +53,8 @@ await build({
   logLevel: "warning",
   legalComments: "none",
   plugins: [sideEffectFree],
+  metafile: process.env.KILN_BUNDLE_META !== undefined,
 });
+// KILN_BUNDLE_META=FILE keeps esbuild's metafile: which chunk holds which module, and what a
+// command's chunks import (to check that a command loads only what it needs).
+if (process.env.KILN_BUNDLE_META) writeFileSync(process.env.KILN_BUNDLE_META, JSON.stringify(result.metafile));

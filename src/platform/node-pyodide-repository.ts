@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { pyodideCdnUrl } from "../index/index.js";
 
 /**
@@ -11,6 +10,8 @@ import { pyodideCdnUrl } from "../index/index.js";
  * const source = buildPackageSource(settings, { session, pyodide: await nodePyodideRepository() });
  */
 export async function nodePyodideRepository(): Promise<{ baseUrl: string; lockText: string; version: string }> {
+  // node:module is loaded here, not at start-up: most commands never need the repository's files.
+  const { createRequire } = await import("node:module");
   const require = createRequire(import.meta.url);
   const packageJson = require.resolve("pyodide/package.json");
   const { version } = JSON.parse(await readFile(packageJson, "utf8")) as { version: string };

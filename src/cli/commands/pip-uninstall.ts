@@ -1,4 +1,3 @@
-import { createInterface } from "node:readline/promises";
 import { resolve } from "node:path";
 import { KilnError } from "../../core/index.js";
 import { findInstalled, uninstallDistribution } from "../../installer/index.js";
@@ -48,6 +47,8 @@ export const pipUninstallCommand = defineCommand({
 });
 
 async function confirm(question: string): Promise<boolean> {
+  // Loaded here: every pip command shares this module's chunk, and only this prompt reads a line.
+  const { createInterface } = await import("node:readline/promises");
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = (await prompt.question(question)).trim().toLowerCase();
