@@ -33,6 +33,17 @@ const sideEffectFree = {
 };
 const outdir = `${root}dist/bundle`;
 
+/** In the CommonJS bundle, import-module.ts calls the host's import() (see the second build). */
+const hostImport = {
+  name: "kiln-host-import",
+  setup(build) {
+    build.onLoad({ filter: /\/src\/platform\/import-module\.ts$/ }, () => ({
+      contents: "export function importModule(url) { return __kilnImport(url); }",
+      loader: "js",
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
@@ -41,6 +52,7 @@ const result = await build({
     "node-python-worker": "src/platform/node-python-worker.ts",
     "node-start-helper": "src/platform/node-start-helper.ts",
     "node-venv-launcher": "src/platform/node-venv-launcher.ts",
+    "node-code-cache": "src/platform/node-code-cache.ts",
   },
   outdir,
   bundle: true,
@@ -58,3 +70,30 @@ const result = await build({
 // KILN_BUNDLE_META=FILE keeps esbuild's metafile: which chunk holds which module, and what a
 // command's chunks import (to check that a command loads only what it needs).
 if (process.env.KILN_BUNDLE_META) writeFileSync(process.env.KILN_BUNDLE_META, JSON.stringify(result.metafile));
+
+// The same CLI as one CommonJS script, which bin/kiln.js runs for `kiln pip` through V8's code
+// cache (src/platform/node-code-cache.ts): Node 20 caches no compiled code for ES modules, and a
+// warm `kiln pip install` spends a sixth of its CPU compiling kiln. It lives beside the chunks, so
+// `new URL("./x.js", import.meta.url)` (made a variable holding the script's own URL) finds the
+// same worker and launcher files, and `../../` the package root. "use strict" first: the
+// chunks are ES modules, which are always strict.
+await build({
+  absWorkingDir: root,
+  entryPoints: { "kiln-cli": "src/cli/main.ts" },
+  outdir,
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external: ["pyodide"],
+  define: { "import.meta.url": "__kilnScriptUrl" },
+  // Every import() becomes a require(): code deserialized from a code cache cannot run import()
+  // on Node 20. Modules loaded by URL (Pyodide's ES modules) go through import-module.ts, which
+  // here calls the import() that src/platform/node-code-cache.ts passes in.
+  supported: { "dynamic-import": false },
+  banner: { js: '"use strict";\nvar __kilnScriptUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: "warning",
+  legalComments: "none",
+  plugins: [sideEffectFree, hostImport],
+});

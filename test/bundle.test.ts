@@ -43,6 +43,17 @@ test("every file kiln loads by path resolves from the bundle's directory", { ski
   }
 });
 
-test("bin/kiln.js runs the bundle", () => {
-  assert.match(readFileSync(join(root, "bin", "kiln.js"), "utf8"), /from "\.\.\/dist\/bundle\/kiln\.js"/);
+test("bin/kiln.js runs the bundle, and kiln pip its one-file form through the code cache", () => {
+  const bin = readFileSync(join(root, "bin", "kiln.js"), "utf8");
+  assert.match(bin, /import\("\.\.\/dist\/bundle\/kiln\.js"\)/);
+  assert.match(bin, /"\.\.\/dist\/bundle\/kiln-cli\.cjs"/);
+  assert.match(bin, /import\("\.\.\/dist\/bundle\/node-code-cache\.js"\)/);
+});
+
+test("the one-file bundle has no import() of its own (code from a code cache cannot run it on Node 20)", { skip: !existsSync(join(bundle, "kiln-cli.cjs")) && "dist/bundle is not built (npm run build)" }, () => {
+  const text = readFileSync(join(bundle, "kiln-cli.cjs"), "utf8");
+  // "import(s)" is message text; a module loaded by URL goes through src/platform/import-module.ts.
+  const calls = [...text.matchAll(/(?<![\w$.])import\((?!s\))/g)].map((match) => text.slice(match.index! - 40, match.index! + 40));
+  assert.deepEqual(calls, []);
+  assert.match(text, /__kilnImport\(/);
 });

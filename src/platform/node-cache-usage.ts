@@ -25,6 +25,7 @@ const descriptions: Record<string, string> = {
   "runtime-descriptions": "what each runtime build offers (platform tags, versions)",
   "file-digests-v1": "digests of local files, by path, size and time",
   "wheel-metadata-v1": "parsed metadata of wheels resolved before",
+  "code-cache-v1": "V8's compiled code of kiln pip, one file per build of kiln and Node version",
   bin: "launchers of kiln run",
 };
 

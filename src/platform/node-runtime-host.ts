@@ -6,6 +6,7 @@ import { KilnError } from "../core/index.js";
 import type { HostMount, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
 import { bundledPyodideDir } from "./bundled-pyodide-dir.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
+import { importModule } from "./import-module.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { NodeStdio } from "./node-stdio.js";
@@ -122,11 +123,10 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     });
   }
   const wasmPath = join(directory, "pyodide.asm.wasm");
-  const importGlue = () => import(pathToFileURL(join(directory, "pyodide.asm.mjs")).href) as Promise<{ default: PyodideModuleFactory }>;
+  const importGlue = () => importModule<{ default: PyodideModuleFactory }>(pathToFileURL(join(directory, "pyodide.asm.mjs")).href);
   // Pyodide 314's loadPyodide takes the module factory as an option; earlier versions ignore it.
   const takesFactory = glueIsModule && readFileSync(join(directory, "pyodide.mjs"), "utf8").includes("createPyodideModule");
-  const importPyodide = () =>
-    import(pathToFileURL(join(directory, "pyodide.mjs")).href) as Promise<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>;
+  const importPyodide = () => importModule<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>(pathToFileURL(join(directory, "pyodide.mjs")).href);
   return {
     pyodideVersion: version,
     indexURL: `${directory}/`,
@@ -140,7 +140,7 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     // The same URLs Pyodide imports, so its own imports find these modules already loaded.
     preload: () => {
       void importPyodide().catch(() => undefined);
-      if (glueIsModule) void import(pathToFileURL(join(directory, "pyodide.asm.mjs")).href).catch(() => undefined);
+      if (glueIsModule) void importGlue().catch(() => undefined);
     },
     compileWasm: (options) => compileRuntimeWasm(readFileSync(wasmPath), options?.profile),
   };

@@ -1,13 +1,14 @@
 import { Buffer } from "node:buffer";
+import { createRequire } from "node:module";
 import type { ZipCodecs } from "../archive/index.js";
 
 type Zlib = typeof import("node:zlib");
 // node:zlib costs ~3 ms of CPU to load, and a warm `kiln pip install` inflates nothing (every
-// wheel is linked from the unpacked cache), so it is loaded on first use where Node can load a
-// built-in synchronously (process.getBuiltinModule, Node ≥ 20.16), and at start-up before that.
-const eagerZlib: Zlib | undefined = typeof process.getBuiltinModule === "function" ? undefined : await import("node:zlib");
-let lazyZlib: Zlib | undefined;
-const zlib = (): Zlib => eagerZlib ?? (lazyZlib ??= process.getBuiltinModule("node:zlib"));
+// wheel is linked from the unpacked cache), so it is loaded on first use: synchronously through
+// process.getBuiltinModule (Node ≥ 20.16), else through a require.
+let zlibModule: Zlib | undefined;
+const zlib = (): Zlib =>
+  (zlibModule ??= typeof process.getBuiltinModule === "function" ? process.getBuiltinModule("node:zlib") : (createRequire(import.meta.url)("node:zlib") as Zlib));
 
 /**
  * Node's zlib as the zip reader's codecs: native CRC-32 and a synchronous inflater that stops at

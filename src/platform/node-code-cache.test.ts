@@ -1,0 +1,134 @@
+import { strict as assert } from "node:assert";
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { codeCacheFolder, codeCacheWanted } from "./node-code-cache.js";
+
+const temporary = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
+after(() => rmSync(temporary, { recursive: true, force: true }));
+let serial = 0;
+
+// A stand-in for dist/bundle/kiln-cli.cjs: a CommonJS script whose runCli imports an ES module
+// through the host's import() (as the real bundle loads Pyodide), which code from a code cache
+// cannot do by itself on Node 20.
+function bundleSource(tag: string): string {
+  return `"use strict";
+exports.runCli = async (argv, streams) => {
+  const os = await __kilnImport("node:os");
+  streams.stdout.write("${tag} " + argv.join(" ") + " " + typeof os.hostname + "\\n");
+  return 3;
+};
+`;
+}
+
+function setup(tag = "ran"): { bundle: string; cacheDir: string } {
+  const directory = join(temporary, `case-${serial++}`);
+  mkdirSync(directory);
+  const bundle = join(directory, "kiln-cli.cjs");
+  writeFileSync(bundle, bundleSource(tag));
+  return { bundle, cacheDir: join(directory, "cache") };
+}
+
+const module = new URL("./node-code-cache.ts", import.meta.url).href;
+const driver = `
+  const { runWithCodeCache } = await import(${JSON.stringify(module)});
+  const [bundle, ...argv] = process.argv.slice(1).filter((arg) => arg !== "--");
+  process.exitCode = await runWithCodeCache({ bundle, argv, streams: { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() } });`;
+const driverArgs = (bundle: string) => ["--import", "tsx", "--input-type=module", "-e", driver, "--", bundle, "a", "b"];
+const driverEnv = (cacheDir: string) => ({ ...process.env, KILN_CACHE_DIR: cacheDir, KILN_DEBUG_CODE_CACHE: "1" });
+
+/** Runs the stand-in through runWithCodeCache in a fresh process; returns its output and what it did with the cache. */
+function run(bundle: string, cacheDir: string): { status: number | null; stdout: string; outcome: string } {
+  const result = spawnSync(process.execPath, driverArgs(bundle), { encoding: "utf8", env: driverEnv(cacheDir) });
+  return { status: result.status, stdout: result.stdout, outcome: /code cache ([a-z-]+):/.exec(result.stderr)?.[1] ?? result.stderr };
+}
+
+function cacheFiles(cacheDir: string): string[] {
+  return readdirSync(join(cacheDir, codeCacheFolder)).map((name) => join(cacheDir, codeCacheFolder, name));
+}
+
+test("the first run writes the cache, the next ones use it, with the same output (import() included)", () => {
+  const { bundle, cacheDir } = setup();
+  for (const expected of ["written", "used", "used"]) {
+    assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "ran a b function\n", outcome: expected });
+  }
+  assert.equal(cacheFiles(cacheDir).length, 1);
+});
+
+test("a damaged cache is never given to V8: it is refused and rewritten, and the command runs the same", async (t) => {
+  const damages: Array<[string, (bytes: Buffer) => Buffer]> = [
+    ["a byte of the V8 data flipped", (bytes) => Buffer.concat([bytes.subarray(0, 100), Buffer.from([bytes[100]! ^ 0xff]), bytes.subarray(101)])],
+    ["truncated", (bytes) => bytes.subarray(0, bytes.length - 1000)],
+    ["shorter than its digest", (bytes) => bytes.subarray(0, 10)],
+    ["empty", () => Buffer.alloc(0)],
+  ];
+  for (const [name, damage] of damages) {
+    await t.test(name, () => {
+      const { bundle, cacheDir } = setup();
+      assert.equal(run(bundle, cacheDir).outcome, "written");
+      const [file] = cacheFiles(cacheDir);
+      writeFileSync(file!, damage(readFileSync(file!)));
+      assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "ran a b function\n", outcome: "damaged-and-written" });
+      assert.equal(run(bundle, cacheDir).outcome, "used");
+    });
+  }
+});
+
+test("another build of the bundle has its own cache; a cache V8 refuses is rewritten", () => {
+  const { bundle, cacheDir } = setup();
+  assert.equal(run(bundle, cacheDir).outcome, "written");
+  const [first] = cacheFiles(cacheDir);
+  writeFileSync(bundle, bundleSource("changed"));
+  assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "changed a b function\n", outcome: "written" });
+  const second = cacheFiles(cacheDir).find((file) => file !== first)!;
+  // Whole (its digest checks out) but made for the other script: V8 refuses it.
+  writeFileSync(second, readFileSync(first!));
+  assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "changed a b function\n", outcome: "rejected-and-written" });
+  assert.equal(run(bundle, cacheDir).outcome, "used");
+});
+
+test("processes writing the cache at once all run, and leave a cache the next run uses", async () => {
+  const { bundle, cacheDir } = setup();
+  const runs = Array.from({ length: 4 }, () =>
+    new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, driverArgs(bundle), { env: driverEnv(cacheDir) });
+      let stdout = "";
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+      child.on("close", (status) => resolve({ status, stdout }));
+    }),
+  );
+  for (const result of await Promise.all(runs)) assert.deepEqual(result, { status: 3, stdout: "ran a b function\n" });
+  assert.equal(cacheFiles(cacheDir).length, 1, "no temporary file is left");
+  assert.equal(run(bundle, cacheDir).outcome, "used");
+});
+
+test("a cache directory that cannot be written does not fail the command", { skip: process.getuid?.() === 0 && "root writes anywhere" }, () => {
+  const { bundle, cacheDir } = setup();
+  mkdirSync(cacheDir);
+  chmodSync(cacheDir, 0o500);
+  try {
+    assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "ran a b function\n", outcome: "not-written" });
+  } finally {
+    chmodSync(cacheDir, 0o700);
+  }
+});
+
+test("writing a cache deletes caches not written for a week, and keeps recent ones", () => {
+  const { bundle, cacheDir } = setup();
+  const folder = join(cacheDir, codeCacheFolder);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, "old.bin"), "x");
+  utimesSync(join(folder, "old.bin"), new Date(Date.now() - 8 * 86_400_000), new Date(Date.now() - 8 * 86_400_000));
+  writeFileSync(join(folder, "recent.bin"), "x");
+  assert.equal(run(bundle, cacheDir).outcome, "written");
+  const names = readdirSync(folder);
+  assert.ok(!names.includes("old.bin") && names.includes("recent.bin") && names.length === 2, names.join(", "));
+});
+
+test("KILN_NO_CODE_CACHE turns the cache off", () => {
+  assert.equal(codeCacheWanted({}), true);
+  assert.equal(codeCacheWanted({ KILN_NO_CODE_CACHE: "" }), true);
+  assert.equal(codeCacheWanted({ KILN_NO_CODE_CACHE: "1" }), false);
+});

@@ -1,0 +1,115 @@
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Script } from "node:vm";
+import { kilnCacheDir } from "./kiln-cache-dir.js";
+
+/** The folder inside kiln's cache directory; the suffix is its format version. */
+export const codeCacheFolder = "code-cache-v1";
+
+/** Caches of other builds of kiln (or other Node versions) not written for this long are deleted when a cache is written. */
+const staleMs = 7 * 86_400_000;
+
+/** What the CLI's `runCli` takes besides its arguments. */
+export interface CliStreams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** What {@link runWithCodeCache} did with the cache, for tests (`KILN_DEBUG_CODE_CACHE=1` prints it). */
+export type CodeCacheOutcome = "used" | "written" | "rejected-and-written" | "damaged-and-written" | "not-written";
+
+/**
+ * Whether to run the CLI bundle through {@link runWithCodeCache}: unless `KILN_NO_CODE_CACHE` is set.
+ *
+ * @example
+ * if (codeCacheWanted(process.env)) await runWithCodeCache({ bundle, argv, streams });
+ */
+export function codeCacheWanted(env: Record<string, string | undefined>): boolean {
+  return env.KILN_NO_CODE_CACHE === undefined || env.KILN_NO_CODE_CACHE === "";
+}
+
+/**
+ * Runs the CLI from its single-file CommonJS bundle with V8's code cache, the Node 20 stand-in for
+ * Node 22's `module.enableCompileCache()`: a short command such as a warm `kiln pip install`
+ * spends a sixth of its CPU compiling kiln's code, which the cache skips (top-level code and
+ * every function the command ran before are deserialized instead of parsed and compiled).
+ *
+ * The cache is `<kiln cache>/code-cache-v1/<key>.bin`, the key a sha256 of the bundle's text, the
+ * Node version and the architecture, so another build of kiln or another Node never reads it (V8
+ * itself also refuses a cache of another V8 version or flags). The file starts with the sha256 of
+ * the V8 data, checked before V8 sees it: a damaged file is refused and rewritten, never handed
+ * to V8. It is written after the command has run (so it holds the functions the command
+ * compiled), to a temporary name renamed into place, so processes writing at once leave a whole
+ * file; a cache that cannot be read or written never fails the command.
+ *
+ * @example
+ * process.exitCode = await runWithCodeCache({ bundle: "/pkg/dist/bundle/kiln-cli.cjs", argv: ["pip", "list"], streams });
+ */
+export async function runWithCodeCache(options: { bundle: string; argv: string[]; streams: CliStreams }): Promise<number> {
+  const { bundle, streams } = options;
+  const source = readFileSync(bundle, "utf8");
+  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex");
+  const path = join(kilnCacheDir(streams.env, { cwd: streams.cwd }), codeCacheFolder, `${key}.bin`);
+  const { data, damaged } = readCache(path);
+  // The wrapper Node gives a CommonJS module, so the bundle runs as if required, plus the
+  // `import()` of this ES module for the bundle's src/platform/import-module.ts (code from a code
+  // cache cannot run `import()` itself on Node 20; the bundle has no other `import()`).
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, __kilnImport) {${source}\n})`, {
+    filename: bundle,
+    ...(data ? { cachedData: data } : {}),
+  });
+  const module = { exports: {} as { runCli?: (argv: string[], streams: CliStreams) => Promise<number> } };
+  const importModule = (url: string) => import(url);
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule);
+  const code = await module.exports.runCli!(options.argv, streams);
+  let outcome: CodeCacheOutcome = "used";
+  if (!data || script.cachedDataRejected === true) {
+    outcome = writeCache(path, script.createCachedData()) ? (damaged ? "damaged-and-written" : data ? "rejected-and-written" : "written") : "not-written";
+  }
+  if (streams.env.KILN_DEBUG_CODE_CACHE) streams.stderr.write(`kiln: code cache ${outcome}: ${path}\n`);
+  return code;
+}
+
+/** The cached V8 data, when the file is there and whole (its first 32 bytes are the sha256 of the rest). */
+function readCache(path: string): { data?: Buffer; damaged: boolean } {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch {
+    return { damaged: false };
+  }
+  const data = file.subarray(32);
+  const whole = file.length > 32 && createHash("sha256").update(data).digest().equals(file.subarray(0, 32));
+  return whole ? { data, damaged: false } : { damaged: true };
+}
+
+function writeCache(path: string, data: Buffer): boolean {
+  const temporary = `${path}.${process.pid}.${randomUUID().slice(0, 8)}`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temporary, Buffer.concat([createHash("sha256").update(data).digest(), data]));
+    renameSync(temporary, path);
+  } catch {
+    rmSync(temporary, { force: true });
+    return false;
+  }
+  removeStale(dirname(path));
+  return true;
+}
+
+/** Deletes caches (and temporary files of killed writers) last written more than a week ago: every build of kiln has its own. */
+function removeStale(directory: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(directory)) {
+    const file = join(directory, name);
+    try {
+      if (now - statSync(file).mtimeMs > staleMs) rmSync(file, { force: true });
+    } catch {
+      // Another process removed it first.
+    }
+  }
+}
