@@ -26,6 +26,9 @@ export interface NodeRuntimeHostOptions {
   cacheDir?: string;
 }
 
+/** A {@link RuntimeHost} for Node, with the cache directory it uses. */
+export type NodeRuntimeHost = RuntimeHost & { cacheDir: string };
+
 /**
  * The runtime layer's host, for Node: the bundled `pyodide` package, snapshots in kiln's cache
  * directory, the host file system mounted at its own paths (NODEFS), the process's stdio.
@@ -34,13 +37,25 @@ export interface NodeRuntimeHostOptions {
  * const host = createNodeRuntimeHost();
  * const code = await runPythonMain(host, request);
  */
-export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): RuntimeHost & { cacheDir: string } {
+export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): NodeRuntimeHost {
   const env = stringEnv(options.env ?? process.env);
   const cacheDir = options.cacheDir ?? kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() });
   const compiledStdlibs = compiledStdlibStore(cacheDir);
+  // One look per runtime and host (its files' stats, package.json, pyodide.mjs); whether the cache
+  // holds a compiled standard library is checked on each call (a run may just have compiled it).
+  const located = new Map<string, Promise<RuntimeFiles>>();
+  const locate = (spec: RuntimeSpec) => {
+    const name = spec.kind === "npm" ? `npm:${spec.version}` : spec.kind;
+    let files = located.get(name);
+    if (!files) {
+      located.set(name, (files = locateNodeRuntime(spec, cacheDir, env)));
+      files.catch(() => located.delete(name));
+    }
+    return files;
+  };
   return {
     cacheDir,
-    locateRuntime: async (spec) => withCompiledStdlib(await locateNodeRuntime(spec, cacheDir, env), compiledStdlibs),
+    locateRuntime: async (spec) => withCompiledStdlib(await locate(spec), compiledStdlibs),
     snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
     // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
     compiledStdlibs,
