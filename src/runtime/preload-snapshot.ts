@@ -35,6 +35,9 @@ export interface PreloadManifest {
   env: Record<string, string | null>;
 }
 
+/** Bump when what a preload snapshot holds changes ({@link preloadSource}): older ones are then not restored. */
+const preloadFormat = 2;
+
 /**
  * The key of a preload snapshot: the runtime's own snapshot key, the venv, the modules and
  * warning options; the manifest's digest is added, so that a snapshot and a manifest from
@@ -44,7 +47,7 @@ export interface PreloadManifest {
  * preloadKey(baseKey, request, manifestText);
  */
 export function preloadKey(baseKey: string, request: PreloadRequest, manifestText?: string): string {
-  const inputs = { base: baseKey, modules: request.modules, venv: request.venv, warnOptions: request.warnOptions };
+  const inputs = { format: preloadFormat, base: baseKey, modules: request.modules, venv: request.venv, warnOptions: request.warnOptions };
   return JSON.stringify({ preload: inputs, ...(manifestText === undefined ? {} : { manifest: hashString(manifestText) }) });
 }
 
@@ -121,7 +124,8 @@ export function parsePreloadManifest(text: string): PreloadManifest | undefined 
  * Python run (with `config` and `modules` as JSON text in its globals) in a process that is to
  * take a preload snapshot: applies the process's environment, warning options and venv (without
  * its `sys.path[0]` or `PYTHONPATH`), imports the modules while noting the environment variables
- * they read, and leaves `result`: the manifest's files (unstamped), names and variables. It
+ * they read, freezes what they made (`gc.freeze`, as before a fork: the collector then skips it),
+ * and leaves `result`: the manifest's files (unstamped), names and variables. It
  * refuses environments whose `.pth` files run code: that code would run twice.
  */
 export const preloadSource = String.raw`
@@ -156,6 +160,11 @@ def _kiln_preload(config, modules):
     finally:
         environ_type.__getitem__ = original
     new = [name for name in list(sys.modules) if name not in before]
+    # What the imports made lives as long as the process (modules, classes, functions): frozen, the
+    # collector no longer walks it in every full collection of the run (pytest collects at its end).
+    import gc
+    gc.collect()
+    gc.freeze()
     files = set()
     for name in new:
         file = getattr(sys.modules[name], "__file__", None)
