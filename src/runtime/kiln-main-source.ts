@@ -188,6 +188,10 @@ def _reset_state():
     import time
     if hasattr(time, "tzset"):
         time.tzset()
+    # Log records' relativeCreated counts from logging's import, which a snapshot may hold.
+    logging = sys.modules.get("logging")
+    if logging is not None and isinstance(getattr(logging, "_startTime", None), int):
+        logging._startTime = time.time_ns()
     import linecache
     linecache.clearcache()
     import __main__
