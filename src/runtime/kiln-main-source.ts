@@ -385,6 +385,14 @@ def _host_function(name):
     return getattr(_kiln_host, name, None)
 
 
+def mark_preload_imports():
+    """Called once a process has imported what every run of it imports before its own work (pytest
+    after collection): those modules, when they are the standard library's, may be preloaded next
+    time (see recordPreloadImports). What is imported later (by the tests) is never preloaded."""
+    global _preload_marked
+    _preload_marked = frozenset(sys.modules)
+
+
 def finalize(code):
     """What CPython does on the way out: join threads, run atexit, flush the standard streams."""
     try:
