@@ -44,6 +44,26 @@ test("only the newest maxEntries blobs are kept, and no temporary file is left",
   assert.deepEqual(readdirSync(directory).sort(), ["blob-3", "blob-4", "blob-5"]);
 });
 
+test("sidecars (KEY.SUFFIX beside KEY) do not count towards maxEntries, and go with their blob", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "kiln-blob-"));
+  const store = new DirectoryBlobStore(directory, { maxEntries: 2 });
+  let time = 1_000;
+  const write = async (key: string) => {
+    await store.write(key, new Uint8Array([1]));
+    utimesSync(store.pathOf(key), time, time++);
+  };
+  await write("snapshot-a");
+  await write("snapshot-a.manifest");
+  await write("snapshot-b");
+  await write("snapshot-b.manifest");
+  await write("snapshot-b.imports");
+  store.prune();
+  assert.deepEqual(readdirSync(directory).sort(), ["snapshot-a", "snapshot-a.manifest", "snapshot-b", "snapshot-b.imports", "snapshot-b.manifest"]);
+  await write("snapshot-c");
+  store.prune();
+  assert.deepEqual(readdirSync(directory).sort(), ["snapshot-b", "snapshot-b.imports", "snapshot-b.manifest", "snapshot-c"]);
+});
+
 test("a key that is not a plain file name is refused", () => {
   const store = new DirectoryBlobStore("/nonexistent");
   for (const key of ["../x", "a/b", "", "x y"]) assert.throws(() => store.pathOf(key), RangeError);

@@ -5,7 +5,8 @@ import type { BlobReader, BlobStore } from "../runtime/index.js";
 /**
  * A {@link BlobStore} over a directory: one file per key, written to a unique temporary name and
  * renamed into place, so concurrent writers and readers never see a partial file. After a write,
- * only the `maxEntries` most recently written blobs are kept (snapshots are ~30 MB each).
+ * only the `maxEntries` most recently written blobs are kept (snapshots are ~30 MB each), with
+ * their sidecars (see {@link DirectoryBlobStore.prune}).
  *
  * @example
  * const snapshots = new DirectoryBlobStore(join(kilnCacheDir(process.env), "snapshots"));
@@ -62,13 +63,24 @@ export class DirectoryBlobStore implements BlobStore {
     this.prune();
   }
 
-  /** Removes all but the `maxEntries` newest blobs (temporary files of live writers are left alone). */
+  /**
+   * Removes all but the `maxEntries` newest blobs (temporary files of live writers are left alone).
+   * A blob named `KEY.SUFFIX` while `KEY` exists is `KEY`'s sidecar (a snapshot's manifest): it
+   * does not count, and goes with `KEY`.
+   */
   prune(): void {
-    const blobs = readdirSync(this.directory)
-      .filter((name) => !name.endsWith(".tmp"))
+    const names = readdirSync(this.directory).filter((name) => !name.endsWith(".tmp"));
+    const present = new Set(names);
+    const ownerOf = (name: string) => {
+      for (let dot = name.indexOf("."); dot > 0; dot = name.indexOf(".", dot + 1)) if (present.has(name.slice(0, dot))) return name.slice(0, dot);
+      return undefined;
+    };
+    const blobs = names
+      .filter((name) => ownerOf(name) === undefined)
       .map((name) => ({ name, time: statSync(this.pathOf(name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
       .sort((a, b) => b.time - a.time);
-    for (const stale of blobs.slice(this.maxEntries)) rmSync(this.pathOf(stale.name), { force: true });
+    const stale = new Set(blobs.slice(this.maxEntries).map((blob) => blob.name));
+    for (const name of names) if (stale.has(name) || stale.has(ownerOf(name) ?? "")) rmSync(this.pathOf(name), { force: true });
   }
 
   async remove(key: string): Promise<void> {

@@ -19,7 +19,7 @@ import {
 } from "../runtime/index.js";
 import { hostModules } from "./node-host-modules.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
-import { createNodeRuntimeHost, startProfilesWanted } from "./node-runtime-host.js";
+import { createNodeRuntimeHost, startProfilesWanted, type NodeRuntimeHost } from "./node-runtime-host.js";
 import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
@@ -65,9 +65,10 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   }
   const handled = await runHostModule(commandLine, options);
   if (handled !== undefined) return handled;
-  await compileMissingStdlib({ env: stringEnv(options.env ?? process.env), cwd: options.cwd ?? process.cwd(), ...(options.runtime ? { runtime: options.runtime } : {}) });
+  const start = processStart(commandLine, options);
+  await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
-  const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options) : await runInWorker(commandLine, options);
+  const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
   if (code !== sigintExitCode) await recordMissingStartProfile(prepared, commandLine, options);
   if (code === sigintExitCode) {
     process.removeAllListeners("SIGINT");
@@ -79,6 +80,23 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   // something still holds the loop once the caller has set the exit status.
   if (onMainThread) setTimeout(() => process.exit(), 0).unref();
   return code;
+}
+
+/** What both ways of running Python share: one runtime host (the runtime located once), the environment and the preload. */
+interface ProcessStart {
+  /** The process's environment, without kiln's own {@link preloadVariable}. */
+  env: Record<string, string>;
+  cwd: string;
+  host: NodeRuntimeHost;
+  preload: PreloadRequest | undefined;
+}
+
+function processStart(commandLine: PythonCommandLine, options: PythonProcessOptions): ProcessStart {
+  const env = stringEnv(options.env ?? process.env);
+  const cwd = options.cwd ?? process.cwd();
+  const preload = preloadOf(commandLine, { venv: options.venv, env, cwd });
+  delete env[preloadVariable];
+  return { env, cwd, host: createNodeRuntimeHost({ env, cwd }), preload };
 }
 
 /**
@@ -101,15 +119,12 @@ export function pythonThread(env: Record<string, string | undefined>): "main" | 
  * holding this thread would otherwise keep waiting. This saves a worker running Python: its Node
  * environment, kiln's and Pyodide's modules loaded a second time, and the terminal streams.
  */
-async function runOnMainThread(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<{ code: number; prepared: ProfileState }> {
+async function runOnMainThread(commandLine: PythonCommandLine, options: PythonProcessOptions, start: ProcessStart): Promise<{ code: number; prepared: ProfileState }> {
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
   // Until the helper watches (and while Python lets go of this thread), this thread does.
   const onSigint = () => Atomics.store(interrupt, 0, 2);
   process.on("SIGINT", onSigint);
-  const env = stringEnv(options.env ?? process.env);
-  const cwd = options.cwd ?? process.cwd();
-  const preload = preloadOf(commandLine, { venv: options.venv, env, cwd });
-  delete env[preloadVariable];
+  const { env, cwd, preload, host } = start;
   const data: StartHelperData = {
     interrupt: interrupt.buffer as SharedArrayBuffer,
     startup: startupConfigFor(commandLine, env),
@@ -138,7 +153,6 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
     // unseen, until Python is done.
     if (!watching) process.off("SIGINT", onSigint);
   });
-  const host = createNodeRuntimeHost({ env, cwd });
   try {
     const code = await runPythonMain(host, {
       commandLine,
@@ -189,12 +203,9 @@ function preloadOf(commandLine: PythonCommandLine, context: { venv: ProcessVenv 
   return preloadRequestFor(commandLine, { modules, venv: context.venv, env, cwd: context.cwd });
 }
 
-async function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<{ code: number; prepared: ProfileState }> {
+async function runInWorker(commandLine: PythonCommandLine, options: PythonProcessOptions, start: ProcessStart): Promise<{ code: number; prepared: ProfileState }> {
   const interrupt = new SharedArrayBuffer(4);
-  const env = stringEnv(options.env ?? process.env);
-  const cwd = options.cwd ?? process.cwd();
-  const preload = preloadOf(commandLine, { venv: options.venv, env, cwd });
-  delete env[preloadVariable];
+  const { env, cwd, preload } = start;
   const data: PythonWorkerData = {
     request: {
       commandLine,
@@ -212,7 +223,7 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   if (lineBuffers) data.lines = lineBuffers;
   data.prepared = true;
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
-  const prepared = sendPreparedStart(worker, commandLine, { ...options, env: data.env, cwd: data.cwd, ...(preload ? { preload } : {}) });
+  const prepared = sendPreparedStart(worker, commandLine, { ...options, host: start.host, env: data.env, ...(preload ? { preload } : {}) });
   const interruptFlag = new Int32Array(interrupt);
   const onSigint = () => Atomics.store(interruptFlag, 0, 2);
   const interruptPending = () => Atomics.load(interruptFlag, 0) === 2;
@@ -289,12 +300,11 @@ async function recordMissingStartProfile(prepared: ProfileState, commandLine: Py
 function sendPreparedStart(
   worker: Worker,
   commandLine: PythonCommandLine,
-  options: PythonProcessOptions & { env: Record<string, string>; cwd: string; preload?: PreloadRequest },
+  options: PythonProcessOptions & { host: NodeRuntimeHost; env: Record<string, string>; preload?: PreloadRequest },
 ): PreparedStartPromises {
   let prepared: PreparedStartPromises;
   try {
-    const host = createNodeRuntimeHost({ env: options.env, cwd: options.cwd });
-    prepared = prepareStart(host, {
+    prepared = prepareStart(options.host, {
       startup: startupConfigFor(commandLine, options.env),
       ...(options.runtime ? { runtime: options.runtime } : {}),
       ...(options.preload ? { preload: options.preload } : {}),

@@ -1,7 +1,7 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { compiledStdlibName, ensureCompiledStdlib, type RuntimeSpec } from "../runtime/index.js";
-import { createNodeRuntimeHost } from "./node-runtime-host.js";
+import { createNodeRuntimeHost, type NodeRuntimeHost } from "./node-runtime-host.js";
 
 /** How long a run waits for another process compiling the same archive, and when its claim is stale. */
 const waitMs = 120_000;
@@ -19,10 +19,11 @@ const staleClaimMs = 600_000;
  * would compile again for nothing); a failure only leaves runs compiling from source, as before.
  *
  * @example
- * await compileMissingStdlib({ env, cwd, runtime: { kind: "bundled" } });
+ * await compileMissingStdlib({ env, cwd, runtime: { kind: "bundled" }, host });
  */
-export async function compileMissingStdlib(options: { env: Record<string, string>; cwd: string; runtime?: RuntimeSpec }): Promise<void> {
-  const host = createNodeRuntimeHost({ env: options.env, cwd: options.cwd });
+export async function compileMissingStdlib(options: { env: Record<string, string>; cwd: string; runtime?: RuntimeSpec; host?: NodeRuntimeHost }): Promise<void> {
+  // The process's own host when given: the runtime is then located once for the whole start.
+  const host = options.host ?? createNodeRuntimeHost({ env: options.env, cwd: options.cwd });
   const spec = options.runtime ?? { kind: "bundled" };
   try {
     const files = await host.locateRuntime(spec);

@@ -27,6 +27,9 @@ export interface NodeRuntimeHostOptions {
   cacheDir?: string;
 }
 
+/** A {@link RuntimeHost} for Node, with the cache directory it uses. */
+export type NodeRuntimeHost = RuntimeHost & { cacheDir: string };
+
 /**
  * The runtime layer's host, for Node: the bundled `pyodide` package, snapshots in kiln's cache
  * directory, the host file system mounted at its own paths (NODEFS), the process's stdio.
@@ -35,13 +38,25 @@ export interface NodeRuntimeHostOptions {
  * const host = createNodeRuntimeHost();
  * const code = await runPythonMain(host, request);
  */
-export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): RuntimeHost & { cacheDir: string } {
+export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): NodeRuntimeHost {
   const env = stringEnv(options.env ?? process.env);
   const cacheDir = options.cacheDir ?? kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() });
   const compiledStdlibs = compiledStdlibStore(cacheDir);
+  // One look per runtime and host (its files' stats, package.json, pyodide.mjs); whether the cache
+  // holds a compiled standard library is checked on each call (a run may just have compiled it).
+  const located = new Map<string, Promise<RuntimeFiles>>();
+  const locate = (spec: RuntimeSpec) => {
+    const name = spec.kind === "npm" ? `npm:${spec.version}` : spec.kind;
+    let files = located.get(name);
+    if (!files) {
+      located.set(name, (files = locateNodeRuntime(spec, cacheDir, env)));
+      files.catch(() => located.delete(name));
+    }
+    return files;
+  };
   return {
     cacheDir,
-    locateRuntime: async (spec) => withCompiledStdlib(await locateNodeRuntime(spec, cacheDir, env), compiledStdlibs),
+    locateRuntime: async (spec) => withCompiledStdlib(await locate(spec), compiledStdlibs),
     snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
     // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
     compiledStdlibs,
@@ -133,8 +148,10 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     buildIdentity: `${version}|${directory}|${identity}`,
     loadPyodide: async (options, extras) => {
       const { loadPyodide } = await importPyodide();
-      if (!extras) return loadPyodide(options);
-      const gated = extras.ready ? await gateSnapshot(options, { ready: extras.ready, factory: takesFactory ? importGlue : undefined }) : options;
+      const factory = takesFactory ? importGlue : undefined;
+      const ready = extras?.ready;
+      const gated = ready || options._loadSnapshot ? await gateSnapshot(options, { ...(ready ? { ready } : {}), factory }) : options;
+      if (!extras) return loadPyodide(gated);
       return withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
     },
     // The same URLs Pyodide imports, so its own imports find these modules already loaded.
@@ -150,13 +167,17 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
 type PyodideModuleFactory = (settings: object) => Promise<unknown>;
 
 /**
- * The `loadPyodide` options that wait for `ready` before Pyodide touches the snapshot: with the
- * runtime's module factory (`factory`), after the wasm is instantiated and Emscripten has set up
- * (so the snapshot is read and checked on the other thread meanwhile); without, before anything.
+ * The `loadPyodide` options for a start from a snapshot (`_loadSnapshot`): they wait for `ready`
+ * (when given) before Pyodide touches the snapshot: with the runtime's module factory
+ * (`factory`), after the wasm is instantiated and Emscripten has set up (so the snapshot is read
+ * and checked on the other thread meanwhile); without, before anything. With the factory, they
+ * also grow the module's memory to the snapshot's size first: Pyodide sizes memory for a snapshot
+ * with `INITIAL_MEMORY`, which a module that defines its own memory ignores, so a snapshot taken
+ * after the heap grew (a preload that imported more) would not fit.
  */
 async function gateSnapshot(
   options: Record<string, unknown>,
-  gate: { ready: Promise<string | undefined>; factory: (() => Promise<{ default: PyodideModuleFactory }>) | undefined },
+  gate: { ready?: Promise<string | undefined>; factory: (() => Promise<{ default: PyodideModuleFactory }>) | undefined },
 ): Promise<Record<string, unknown>> {
   const check = async () => {
     const refused = await gate.ready;
@@ -167,14 +188,25 @@ async function gateSnapshot(
     return options;
   }
   const factory = (await gate.factory()).default;
+  const snapshot = options._loadSnapshot;
+  const size = ArrayBuffer.isView(snapshot) ? snapshot.byteLength : snapshot instanceof ArrayBuffer ? snapshot.byteLength : 0;
   return {
     ...options,
     createPyodideModule: async (settings: object) => {
-      const module = await factory(settings);
+      const module = (await factory(settings)) as EmscriptenHeap;
       await check();
+      if (size > (module.HEAPU8?.length ?? size) && module._emscripten_resize_heap?.(size) === false) {
+        throw new Error(`Cannot grow the runtime's memory to the snapshot's ${size} bytes`);
+      }
       return module;
     },
   };
+}
+
+/** What {@link gateSnapshot} uses of an Emscripten module: its heap, and Emscripten's own growth (which renews the heap's views). */
+interface EmscriptenHeap {
+  HEAPU8?: Uint8Array;
+  _emscripten_resize_heap?: (requestedSize: number) => boolean | number;
 }
 
 /** Size, modification time (ns) and inode of each file; a file replaced or rewritten gets another stamp. */

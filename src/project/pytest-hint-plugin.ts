@@ -7,7 +7,8 @@ export const pytestHintPluginName = "kiln_wasm_hints";
  * Source of a pytest plugin that appends a "kiln: WebAssembly limitation" section to the report
  * of every failed test whose traceback shows something WASM cannot do, so pytest's own failure
  * output says so (the same rules as {@link wasmLimitationOf}). Loaded with `-p kiln_wasm_hints`
- * from a directory on `PYTHONPATH`; it changes no outcome.
+ * from a directory on `PYTHONPATH`; it changes no outcome. Once collection is done, it tells
+ * kiln's runtime which modules the run imported before its first test (see `recordPreloadImports`).
  *
  * @example
  * await host.writeText(`${dir}/kiln_wasm_hints.py`, pytestHintPluginSource());
@@ -30,6 +31,18 @@ def _limitation(text):
         if all(pattern.search(text) for pattern in patterns):
             return explanation
     return None
+
+
+def pytest_collection_finish(session):
+    # What the run imported before its first test (plugins, conftests, test modules): kiln's start
+    # from a memory snapshot may have it imported already next time, as it would be by then.
+    try:
+        import _kiln_main
+    except ImportError:
+        return
+    mark = getattr(_kiln_main, "mark_preload_imports", None)
+    if mark is not None:
+        mark()
 
 
 @pytest.hookimpl(hookwrapper=True)

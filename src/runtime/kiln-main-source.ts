@@ -188,6 +188,10 @@ def _reset_state():
     import time
     if hasattr(time, "tzset"):
         time.tzset()
+    # Log records' relativeCreated counts from logging's import, which a snapshot may hold.
+    logging = sys.modules.get("logging")
+    if logging is not None and isinstance(getattr(logging, "_startTime", None), int):
+        logging._startTime = time.time_ns()
     import linecache
     linecache.clearcache()
     import __main__
@@ -379,6 +383,14 @@ def _host_function(name):
     except ImportError:
         return None
     return getattr(_kiln_host, name, None)
+
+
+def mark_preload_imports():
+    """Called once a process has imported what every run of it imports before its own work (pytest
+    after collection): those modules, when they are the standard library's, may be preloaded next
+    time (see recordPreloadImports). What is imported later (by the tests) is never preloaded."""
+    global _preload_marked
+    _preload_marked = frozenset(sys.modules)
 
 
 def finalize(code):

@@ -13,6 +13,8 @@ test("parsePreloadManifest takes well-formed manifests only", () => {
     ['{"files":{},"names":[""],"env":{}}', false],
     ['{"files":{},"names":[],"env":{"X":2}}', false],
     ['{"files":[],"names":[],"env":{}}', false],
+    ['{"files":{},"names":[],"env":{},"stdlib":["email.parser"]}', true],
+    ['{"files":{},"names":[],"env":{},"stdlib":["../x"]}', false],
     ["{ not json", false],
   ];
   for (const [text, ok] of cases) assert.equal(parsePreloadManifest(text) !== undefined, ok, text);
@@ -33,8 +35,9 @@ test("preloadRequestFor: the directories searched before site-packages and the w
 test("checkPreload: a snapshot is used only while its files, the variables read and the search path agree", async () => {
   const request: PreloadRequest = { modules: ["pytest"], venv, searchedFirst: ["/w"], warnOptions: [], env: { READ: "1" } };
   const manifest = JSON.stringify({ files: { "/v/lib/python3.14/site-packages/pytest/__init__.py": "10:20:30" }, names: ["pytest", "_pytest"], env: { READ: "1", UNSET: null } });
-  const hostWith = (changes: { stamp?: string; listing?: string[]; manifest?: string }): RuntimeHost => {
+  const hostWith = (changes: { stamp?: string; listing?: string[]; manifest?: string; imports?: string }): RuntimeHost => {
     const blobs = new Map([[preloadNames("base", request).manifest, new TextEncoder().encode(changes.manifest ?? manifest)]]);
+    if (changes.imports !== undefined) blobs.set(preloadNames("base", request).imports, new TextEncoder().encode(changes.imports));
     return {
       snapshots: { read: async (name: string) => blobs.get(name), write: async () => undefined, remove: async () => undefined },
       fileStamps: async (paths: string[]) => paths.map(() => changes.stamp ?? "10:20:30"),
@@ -42,6 +45,11 @@ test("checkPreload: a snapshot is used only while its files, the variables read 
     } as unknown as RuntimeHost;
   };
   assert.deepEqual(await checkPreload(hostWith({}), "base", request), { ok: true, key: preloadKey("base", request, manifest) });
+  // Standard-library modules earlier runs imported: fine once the snapshot has them (or an unreadable list).
+  const withStdlib = JSON.stringify({ ...JSON.parse(manifest), stdlib: ["pdb", "unittest.mock"] });
+  for (const imports of ['["pdb"]', '["unittest.mock", "pdb"]', "{ not json", "[]"]) {
+    assert.deepEqual(await checkPreload(hostWith({ manifest: withStdlib, imports }), "base", request), { ok: true, key: preloadKey("base", request, withStdlib) }, imports);
+  }
   const refused: Array<[string, RuntimeHost, PreloadRequest, boolean]> = [
     ["a file changed", hostWith({ stamp: "10:21:30" }), request, true],
     ["a variable read differs", hostWith({}), { ...request, env: { READ: "2" } }, true],
@@ -50,6 +58,8 @@ test("checkPreload: a snapshot is used only while its files, the variables read 
     ["shadowed by a package", hostWith({ listing: ["_pytest"] }), request, false],
     ["unreadable manifest", hostWith({ manifest: "{" }), request, true],
     ["no manifest", hostWith({}), { ...request, modules: ["other"] }, true],
+    ["earlier runs imported more", hostWith({ imports: '["pdb"]' }), request, true],
+    ["earlier runs imported more than it has", hostWith({ manifest: withStdlib, imports: '["pdb", "email.parser"]' }), request, true],
   ];
   for (const [name, host, checked, remake] of refused) {
     const check = await checkPreload(host, "base", checked);

@@ -33,7 +33,15 @@ export interface PreloadManifest {
   names: string[];
   /** Environment variables the imports read, and their values then (null: unset). */
   env: Record<string, string | null>;
+  /**
+   * Standard-library modules imported after `modules` because earlier processes of this preload
+   * imported them (see `recordPreloadImports`), whether or not they could be preloaded.
+   */
+  stdlib?: string[];
 }
+
+/** Bump when what a preload snapshot holds changes ({@link preloadSource}): older ones are then not restored. */
+const preloadFormat = 3;
 
 /**
  * The key of a preload snapshot: the runtime's own snapshot key, the venv, the modules and
@@ -44,7 +52,7 @@ export interface PreloadManifest {
  * preloadKey(baseKey, request, manifestText);
  */
 export function preloadKey(baseKey: string, request: PreloadRequest, manifestText?: string): string {
-  const inputs = { base: baseKey, modules: request.modules, venv: request.venv, warnOptions: request.warnOptions };
+  const inputs = { format: preloadFormat, base: baseKey, modules: request.modules, venv: request.venv, warnOptions: request.warnOptions };
   return JSON.stringify({ preload: inputs, ...(manifestText === undefined ? {} : { manifest: hashString(manifestText) }) });
 }
 
@@ -52,11 +60,11 @@ export function preloadKey(baseKey: string, request: PreloadRequest, manifestTex
  * Where a preload snapshot and its manifest are kept in the snapshot store.
  *
  * @example
- * preloadNames(baseKey, request); // { snapshot: "snapshot-…", manifest: "snapshot-….manifest" }
+ * preloadNames(baseKey, request); // { snapshot: "snapshot-…", manifest: "snapshot-….manifest", imports: "snapshot-….imports" }
  */
-export function preloadNames(baseKey: string, request: PreloadRequest): { snapshot: string; manifest: string } {
+export function preloadNames(baseKey: string, request: PreloadRequest): { snapshot: string; manifest: string; imports: string } {
   const snapshot = snapshotName(preloadKey(baseKey, request));
-  return { snapshot, manifest: `${snapshot}.manifest` };
+  return { snapshot, manifest: `${snapshot}.manifest`, imports: `${snapshot}.imports` };
 }
 
 /**
@@ -68,8 +76,9 @@ export type PreloadCheck = { ok: true; key: string } | { ok: false; reason: stri
 /**
  * Reads a preload snapshot's manifest and checks it against the files and the process: every
  * imported file unchanged (size, time, inode), no preloaded name in a directory searched first,
- * every environment variable the imports read unchanged. A host that cannot stamp files or list
- * directories never uses preloads.
+ * every environment variable the imports read unchanged, and no standard-library module that
+ * earlier processes imported missing from it (then it is taken again, with them: see
+ * `recordPreloadImports`). A host that cannot stamp files or list directories never uses preloads.
  *
  * @example
  * const check = await checkPreload(host, baseKey, request);
@@ -95,6 +104,9 @@ export async function checkPreload(host: RuntimeHost, baseKey: string, request: 
     const shadow = (await host.directoryNames(directory)).find((entry) => preloaded.has(entry.split(".")[0]!));
     if (shadow !== undefined) return { ok: false, reason: `${directory}/${shadow} would shadow a preloaded module`, remake: false };
   }
+  const imported = new Set(manifest.stdlib ?? []);
+  const more = (await readPreloadImports(host, names.imports)).filter((name) => !imported.has(name));
+  if (more.length) return { ok: false, reason: `earlier runs imported ${more.length} more standard-library modules (${more.slice(0, 3).join(", ")}${more.length > 3 ? ", …" : ""})`, remake: true };
   return { ok: true, key: preloadKey(baseKey, request, text) };
 }
 
@@ -111,6 +123,7 @@ export function parsePreloadManifest(text: string): PreloadManifest | undefined 
     if (!isRecord(value.files) || !Object.values(value.files).every((stamp) => typeof stamp === "string")) return undefined;
     if (!Array.isArray(value.names) || !value.names.every((name) => typeof name === "string" && name !== "")) return undefined;
     if (!isRecord(value.env) || !Object.values(value.env).every((item) => item === null || typeof item === "string")) return undefined;
+    if (value.stdlib !== undefined && !(Array.isArray(value.stdlib) && value.stdlib.every(isModuleName))) return undefined;
     return value as PreloadManifest;
   } catch {
     return undefined;
@@ -118,17 +131,62 @@ export function parsePreloadManifest(text: string): PreloadManifest | undefined 
 }
 
 /**
- * Python run (with `config` and `modules` as JSON text in its globals) in a process that is to
+ * Whether `name` is a dotted module name.
+ *
+ * @example
+ * isModuleName("email.parser"); // true
+ * isModuleName("../x"); // false
+ */
+export function isModuleName(name: unknown): name is string {
+  return typeof name === "string" && /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/.test(name);
+}
+
+/**
+ * The standard-library modules earlier processes of a preload imported beyond it (its `imports`
+ * blob, see {@link preloadNames}); empty when there is none or it is unreadable.
+ *
+ * @example
+ * await readPreloadImports(host, preloadNames(baseKey, request).imports); // ["email.parser", "pdb"]
+ */
+export async function readPreloadImports(host: Pick<RuntimeHost, "snapshots">, name: string): Promise<string[]> {
+  const bytes = await host.snapshots.read(name).catch(() => undefined);
+  if (!bytes) return [];
+  try {
+    const value = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    return Array.isArray(value) ? value.filter(isModuleName) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Python run (with `config`, `modules` and `extras` as JSON text in its globals) in a process that is to
  * take a preload snapshot: applies the process's environment, warning options and venv (without
- * its `sys.path[0]` or `PYTHONPATH`), imports the modules while noting the environment variables
- * they read, and leaves `result`: the manifest's files (unstamped), names and variables. It
+ * its `sys.path[0]` or `PYTHONPATH`), imports the modules, then the standard-library `extras`
+ * earlier processes imported (each one whose import warns or fails is left out), noting the
+ * environment variables they read, freezes what they made (`gc.freeze`, as before a fork: the collector then skips it),
+ * and leaves `result`: the manifest's files (unstamped), names and variables. It
  * refuses environments whose `.pth` files run code: that code would run twice.
  */
 export const preloadSource = String.raw`
 import json, os, sys
 import _kiln_main
 
-def _kiln_preload(config, modules):
+def _kiln_import_quietly(name):
+    import warnings
+    present = set(sys.modules)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            __import__(name)
+    except Exception:
+        caught = True
+    if caught:
+        # An import that warns or fails is left to the run, which then sees it as it would have.
+        for added in set(sys.modules) - present:
+            sys.modules.pop(added, None)
+
+def _kiln_preload(config, modules, extras):
     site_packages = config["venv"]["sitePackages"]
     for entry in os.listdir(site_packages):
         if entry.endswith(".pth"):
@@ -153,9 +211,19 @@ def _kiln_preload(config, modules):
     try:
         for name in modules:
             __import__(name)
+        for name in extras:
+            if name not in sys.modules:
+                _kiln_import_quietly(name)
     finally:
         environ_type.__getitem__ = original
     new = [name for name in list(sys.modules) if name not in before]
+    # What the process's end does not report as imported beyond the preload (recordPreloadImports).
+    _kiln_main._preload_accounted = frozenset(sys.modules) | frozenset(extras)
+    # What the imports made lives as long as the process (modules, classes, functions): frozen, the
+    # collector no longer walks it in every full collection of the run (pytest collects at its end).
+    import gc
+    gc.collect()
+    gc.freeze()
     files = set()
     for name in new:
         file = getattr(sys.modules[name], "__file__", None)
@@ -164,7 +232,7 @@ def _kiln_preload(config, modules):
     return {"files": sorted(files), "names": sorted({name.split(".")[0] for name in new}),
             "env": {key: os.environ.get(key) for key in sorted(read) if isinstance(key, str)}}
 
-result = json.dumps(_kiln_preload(json.loads(config), json.loads(modules)))
+result = json.dumps(_kiln_preload(json.loads(config), json.loads(modules), json.loads(extras)))
 `;
 
 /**

@@ -1,10 +1,11 @@
 import { silentReporter, type Reporter } from "../core/index.js";
 import type { PythonCommandLine } from "./python-command-line.js";
-import type { ProcessConfig } from "./python-runtime.js";
+import { sigintExitCode, type ProcessConfig } from "./python-runtime.js";
 import type { RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 import type { PreloadRequest } from "./preload-snapshot.js";
 import { startRuntime, type PreparedStartPromises } from "./start-runtime.js";
 import { takePreloadSnapshot } from "./take-preload-snapshot.js";
+import { recordPreloadImports } from "./record-preload-imports.js";
 import { startupConfigFor } from "./startup-config.js";
 
 /** The virtual environment a process runs in, as its driver needs it. */
@@ -76,6 +77,7 @@ export async function runPythonMain(host: RuntimeHost, request: PythonMainReques
   if (readline && host.stdio.isatty(0)) runtime.setReadline(readline);
   const code = runtime.runProcess(config);
   reporter.debug(`Python finished with status ${code}`);
+  if (request.preload && code !== sigintExitCode) await recordPreloadImports(host, runtime, { preload: request.preload, reporter });
   return code;
 }
 

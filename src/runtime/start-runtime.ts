@@ -1,7 +1,7 @@
 import { KilnError, silentReporter, type Reporter } from "../core/index.js";
 import { kilnMainSource } from "./kiln-main-source.js";
 import type { PyodideApi } from "./pyodide-api.js";
-import { checkPreload, preloadKey, preloadNames, type PreloadRequest } from "./preload-snapshot.js";
+import { checkPreload, preloadKey, preloadNames, type PreloadCheck, type PreloadRequest } from "./preload-snapshot.js";
 import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
@@ -139,11 +139,11 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   const baseKey = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource, ...stdlibOf(files) });
   const preload = options.preload;
   const prepared = await usablePreparation(options.prepared, { files, baseKey, reporter, ...(preload ? { preload } : {}) });
-  const chosen = prepared ? { key: prepared.key, name: nameOf(prepared.key) } : await chooseSnapshot(host, { baseKey, reporter, ...(preload ? { preload } : {}) });
+  const chosen: ChosenSnapshot = prepared ? { key: prepared.key, name: nameOf(prepared.key) } : await chooseSnapshot(host, { baseKey, reporter, ...(preload ? { preload } : {}) });
   const { key, name } = chosen;
   const preloaded = key !== baseKey;
   // Without the preload snapshot, this process takes one (Pyodide must be told at load).
-  const preloadState = !preload ? "none" : preloaded ? "restored" : await preloadWanted(host, { baseKey, preload, reporter });
+  const preloadState = !preload ? "none" : preloaded ? "restored" : await preloadWanted(host, { baseKey, preload, reporter, ...(chosen.check ? { check: chosen.check } : {}) });
   const makeSnapshot = preloadState === "wanted" ? { _makeSnapshot: true } : {};
   const payload = prepared ? prepared.snapshot : await readSnapshot(host, { key, name, reporter });
   const wasm = prepared ? { wasmModule: prepared.wasmModule } : undefined;
@@ -179,17 +179,31 @@ function nameOf(key: string): string {
   return preload ? preloadNames(preload.base, { ...preload, searchedFirst: [], env: {} }).snapshot : snapshotName(key);
 }
 
-/** The preload snapshot when it is valid for this process, else the runtime's own. */
-async function chooseSnapshot(host: RuntimeHost, options: { baseKey: string; preload?: PreloadRequest; reporter: Reporter }): Promise<{ key: string; name: string }> {
-  const base = { key: options.baseKey, name: snapshotName(options.baseKey) };
-  if (!options.preload) return base;
-  const check = await checkPreload(host, options.baseKey, options.preload).catch(() => undefined);
-  return check?.ok ? { key: check.key, name: preloadNames(options.baseKey, options.preload).snapshot } : base;
+/** The snapshot a start restores, and the preload check that chose it (when one was made). */
+interface ChosenSnapshot {
+  key: string;
+  name: string;
+  check?: PreloadCheck;
 }
 
-/** Whether a process that does not start from a preload snapshot should take one (`wanted`), and why not. */
-async function preloadWanted(host: RuntimeHost, options: { baseKey: string; preload: PreloadRequest; reporter: Reporter }): Promise<"wanted" | "none"> {
-  const check = await checkPreload(host, options.baseKey, options.preload).catch((error: Error) => ({ ok: false as const, reason: error.message, remake: false }));
+/** The preload snapshot when it is valid for this process, else the runtime's own. */
+async function chooseSnapshot(host: RuntimeHost, options: { baseKey: string; preload?: PreloadRequest; reporter: Reporter }): Promise<ChosenSnapshot> {
+  const base = { key: options.baseKey, name: snapshotName(options.baseKey) };
+  if (!options.preload) return base;
+  const check = await checkPreloadSafely(host, options.baseKey, options.preload);
+  return check.ok ? { key: check.key, name: preloadNames(options.baseKey, options.preload).snapshot, check } : { ...base, check };
+}
+
+function checkPreloadSafely(host: RuntimeHost, baseKey: string, preload: PreloadRequest): Promise<PreloadCheck> {
+  return checkPreload(host, baseKey, preload).catch((error: Error) => ({ ok: false as const, reason: error.message, remake: false }));
+}
+
+/**
+ * Whether a process that does not start from a preload snapshot should take one (`wanted`), and
+ * why not; `check` is the one that chose the snapshot, when this thread made it.
+ */
+async function preloadWanted(host: RuntimeHost, options: { baseKey: string; preload: PreloadRequest; reporter: Reporter; check?: PreloadCheck }): Promise<"wanted" | "none"> {
+  const check = options.check ?? (await checkPreloadSafely(host, options.baseKey, options.preload));
   if (check.ok) return "none";
   options.reporter.debug(`Not starting from a preload snapshot: ${check.reason}`);
   return check.remake ? "wanted" : "none";

@@ -102,3 +102,50 @@ test("a corrupt manifest or snapshot is detected and both are taken again", () =
   assert.match(damaged.line, /^\w+ None /);
   assert.match(run().debug, fromPreload);
 });
+
+/** A process of the venv asked to preload `module` (a package written into site-packages), running `code`. */
+function runWith(module: string, code: string, env: Record<string, string> = {}): { line: string; debug: string } {
+  const result = runCommand(join(venv, "bin", "python"), ["-c", code], { cwd: "/", env: baseEnv({ KILN_PRELOAD_MODULES: module, KILN_DEBUG: "1", ...env }) });
+  assert.equal(result.status, 0, result.stderr);
+  assert.doesNotMatch(result.stderr, /Cannot start from the memory snapshot/);
+  return { line: result.stdout.trim(), debug: result.stderr };
+}
+
+test("standard-library modules imported before the process marks its start-up done are preloaded from the next snapshot on; later ones are not", () => {
+  mkdirSync(join(sitePackages, "learnme"), { recursive: true });
+  writeFileSync(join(sitePackages, "learnme", "__init__.py"), "import logging\n");
+  // As kiln test's pytest plugin does after collection: mark, then the tests import more.
+  const code = [
+    "import sys, gc, logging, os, _kiln_main",
+    "seen = ['fractions' in sys.modules, 'ipaddress' in sys.modules]",
+    "import fractions",
+    "_kiln_main.mark_preload_imports()",
+    "import ipaddress",
+    "print(seen, gc.get_freeze_count() > 0, logging._startTime >= int(os.environ['STARTED_NS']))",
+  ].join("\n");
+  const started = () => ({ STARTED_NS: String(BigInt(Date.now()) * 1_000_000n) });
+  const first = runWith("learnme", code, started());
+  assert.match(first.debug, saved);
+  assert.match(first.debug, /Recorded \d+ standard-library modules imported beyond the preload/);
+  assert.equal(first.line, "[False, False] True True");
+  const second = runWith("learnme", code, started());
+  assert.match(second.debug, /earlier runs imported \d+ more standard-library modules \(.*fractions/);
+  assert.match(second.debug, saved);
+  assert.equal(second.line, "[True, False] True True");
+  const third = runWith("learnme", code, started());
+  assert.match(third.debug, fromPreload);
+  assert.doesNotMatch(third.debug, /Recorded/);
+  // From the snapshot: the marked module is there, the later one is not; the collector skips what
+  // the preload made; logging's start time is this process's.
+  assert.equal(third.line, "[True, False] True True");
+});
+
+test("a preload snapshot larger than the runtime's initial memory is restored (the memory grown first)", () => {
+  mkdirSync(join(sitePackages, "bigheap"), { recursive: true });
+  writeFileSync(join(sitePackages, "bigheap", "__init__.py"), "BLOCK = bytearray(24 * 1024 * 1024)\nBLOCK[-1] = 7\n");
+  const code = "import bigheap; print(len(bigheap.BLOCK), bigheap.BLOCK[-1])";
+  assert.match(runWith("bigheap", code).debug, saved);
+  const restored = runWith("bigheap", code);
+  assert.match(restored.debug, fromPreload);
+  assert.equal(restored.line, `${24 * 1024 * 1024} 7`);
+});
