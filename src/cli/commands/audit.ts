@@ -14,6 +14,7 @@ import { KilnError, isKilnError } from "../../core/index.js";
 import { kilnCacheDir } from "../../platform/kiln-cache-dir.js";
 import { nodeZipCodecs } from "../../platform/node-zip-codecs.js";
 import { bundledPyodideDir } from "../../platform/bundled-pyodide-dir.js";
+import { preferShortRunTiering } from "../../platform/node-short-run-tiering.js";
 import { kilnVersion } from "../main.js";
 import type { LoadRuntime } from "./audit-load.js";
 import { defineCommand, type CommandContext } from "../command.js";
@@ -46,6 +47,9 @@ export const auditCommand = defineCommand({
 
 async function runAudit(context: CommandContext): Promise<number> {
   const { output, arguments: args } = context;
+  // A static audit is a short run of a few hot loops; --load runs Python, a long-lived runtime
+  // that keeps V8's usual tiering.
+  if (!args.options.load) preferShortRunTiering();
   const format = optionChoice(args.options.format, ["text", "json", "html"], "text", "--format");
   const failOn = optionChoice(args.options["fail-on"], ["warning", "error"], "error", "--fail-on") as Severity;
   const runtime = await locateRuntime(String(args.options.runtime ?? ""), context);
