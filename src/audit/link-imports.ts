@@ -50,16 +50,25 @@ export function linkImports(module: WasmModule, manifest: RuntimeManifest, wheel
   const imports = module.imports();
   // Counted in Maps (keys in order of first appearance, as the report lists them): a keyed
   // store on a plain object per import is slow while this loop still runs in the interpreter.
+  // Namespaces come in long runs (`env` tens of thousands of times): each run is added at once.
   const byNamespace = new Map<string, number>();
   const resolved = new Map<ImportSource, number>();
   const unresolved: UnresolvedImport[] = [];
+  let namespace = imports[0]?.module ?? "";
+  let run = 0;
   for (let index = 0; index < imports.length; index++) {
     const entry = imports[index]!;
-    byNamespace.set(entry.module, (byNamespace.get(entry.module) ?? 0) + 1);
+    if (entry.module !== namespace) {
+      byNamespace.set(namespace, (byNamespace.get(namespace) ?? 0) + run);
+      namespace = entry.module;
+      run = 0;
+    }
+    run++;
     const source = resolve(entry, runtime, wheel, manifest) ?? (weak.has(entry.name) ? "weak" : undefined);
     if (source) resolved.set(source, (resolved.get(source) ?? 0) + 1);
     else unresolved.push({ module: entry.module, name: entry.name, kind: entry.kind });
   }
+  if (run > 0) byNamespace.set(namespace, (byNamespace.get(namespace) ?? 0) + run);
   return { total: imports.length, byNamespace: Object.fromEntries(byNamespace), resolved: Object.fromEntries(resolved), unresolved };
 }
 

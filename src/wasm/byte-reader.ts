@@ -51,11 +51,19 @@ export class ByteReader {
   /** Unsigned LEB128 of at most 32 bits (at most 5 bytes). */
   u32(): number {
     const start = this.offset;
+    // One byte (most counts, indices and name lengths) needs no loop.
+    if (start < this.end && this.bytes[start]! < 0x80) {
+      this.offset = start + 1;
+      return this.bytes[start]!;
+    }
     let result = 0;
+    // A running power of two: `2 ** shift` is a call to Math.pow until V8 optimises the loop.
+    let scale = 1;
     for (let shift = 0; shift < 35; shift += 7) {
       const byte = this.u8();
       if (shift === 28 && byte > 0x0f) this.fail("LEB128 u32 is too large", start);
-      result += (byte & 0x7f) * 2 ** shift;
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
       if ((byte & 0x80) === 0) return result;
     }
     return this.fail("LEB128 u32 is longer than 5 bytes", start);
@@ -65,9 +73,11 @@ export class ByteReader {
   u64(): number {
     const start = this.offset;
     let result = 0;
+    let scale = 1;
     for (let shift = 0; shift < 70; shift += 7) {
       const byte = this.u8();
-      result += (byte & 0x7f) * 2 ** shift;
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
       if ((byte & 0x80) === 0) return result;
     }
     return this.fail("LEB128 u64 is longer than 10 bytes", start);
@@ -78,13 +88,13 @@ export class ByteReader {
     if (bits === 64) return this.signed64();
     const start = this.offset;
     let result = 0;
-    let shift = 0;
+    let scale = 1;
     const maxBytes = Math.ceil(bits / 7);
     for (let index = 0; index < maxBytes; index++) {
       const byte = this.u8();
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((byte & 0x80) === 0) return byte & 0x40 ? result - 2 ** shift : result;
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
+      if ((byte & 0x80) === 0) return byte & 0x40 ? result - scale : result;
     }
     return this.fail(`LEB128 s${bits} is longer than ${maxBytes} bytes`, start);
   }

@@ -1,6 +1,7 @@
 // End-to-end: `kiln audit` on wheels and modules written to a temporary directory; exit codes,
 // formats and --fail-on.
 import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,6 +53,15 @@ test("--format json prints the documented schema; unreadable inputs exit 2 but t
   assert.equal(json.reports[0].verdict.loads, true);
   assert.equal(json.errors[0].code, "auditInput");
   assert.match(result.stderr, /junk\.whl/);
+});
+
+test("wheels given together are reported as when each is given alone (the read buffer is reused)", async () => {
+  // The larger wheel first: a later, smaller one is read into the same buffer.
+  const large = join(directory, "large-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl");
+  writeFileSync(large, buildWheel("large-1.0-cp314-cp314-pyemscripten_2026_0_wasm32.whl", { [`large/${so}`]: extensionModule(), "large/data.bin": randomBytes(300_000) }));
+  const together = JSON.parse((await kiln("audit", "--format", "json", large, clean, broken, legacy)).stdout).reports;
+  const alone = await Promise.all([large, clean, broken, legacy].map(async (wheel) => JSON.parse((await kiln("audit", "--format", "json", wheel)).stdout).reports[0]));
+  assert.deepEqual(together, alone);
 });
 
 test("--format html is one self-contained page with embedded JavaScript escaped", async () => {
