@@ -3,14 +3,16 @@
 // than the ~220 modules tsc emits into dist/. `kiln pip …` runs the same CLI from its one-file
 // CommonJS bundle through V8's code cache instead (src/platform/node-code-cache.ts; off with
 // KILN_NO_CODE_CACHE=1): installs are short commands, and compiling kiln's code is a large part of them.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
 const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 let code;
-if (argv[0] === "pip") {
+const bundle = fileURLToPath(new URL("../dist/bundle/kiln-cli.cjs", import.meta.url));
+if (argv[0] === "pip" && existsSync(bundle)) {
   const { codeCacheWanted, runWithCodeCache } = await import("../dist/bundle/node-code-cache.js");
-  if (codeCacheWanted(process.env)) code = await runWithCodeCache({ bundle: fileURLToPath(new URL("../dist/bundle/kiln-cli.cjs", import.meta.url)), argv, streams });
+  if (codeCacheWanted(process.env)) code = await runWithCodeCache({ bundle, argv, streams });
 }
 code ??= await (await import("../dist/bundle/kiln.js")).runCli(argv, streams);
 process.exitCode = code;

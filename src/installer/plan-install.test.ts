@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { combineSources, type DistributionFile, type PackageSource } from "../index/index.js";
-import { targetForAbi } from "../resolver/index.js";
+import { targetForAbi, type WheelMetadataCache, type WheelMetadataRecord } from "../resolver/index.js";
 import { planInstall, splitDirectReferences, type InstallRequest } from "./plan-install.js";
 import type { InstalledCandidate } from "./installed-source.js";
 
@@ -151,4 +151,20 @@ test("planInstall: the Pyodide repository fills in what the index lacks, with it
   assert.deepEqual(await planned({ requirements: ["wasmonly"] }), ["lib 2.5", "wasmonly 3.0"], "lib from the index, which comes first");
   assert.deepEqual(await planned({ requirements: ["wasmonly"], noDeps: true }), ["wasmonly 3.0"]);
   assert.deepEqual(await planned({ requirements: ["app"] }), ["app 2.0", "lib 2.5"]);
+});
+
+test("planInstall: --no-deps neither takes Requires-Dist from the metadata cache nor leaves stripped records in it", async () => {
+  const records = new Map<string, WheelMetadataRecord>();
+  const metadataCache: WheelMetadataCache = { keyOf: async (file) => file.url, get: (key) => records.get(key), set: (key, record) => void records.set(key, record) };
+  const plan = async (request: InstallRequest) => {
+    const result = await planInstall(request, { source: fakeSource(), target: targetForAbi("2026_0"), installed: [], metadataCache });
+    assert.equal(result.kind, "planned");
+    return result.kind === "planned" ? result.packages.map((p) => `${p.name} ${p.version}`) : [];
+  };
+  // A --no-deps run first (an empty cache), then a full one, then --no-deps again (a warm cache).
+  assert.deepEqual(await plan({ requirements: ["app"], noDeps: true }), ["app 2.0"]);
+  assert.deepEqual(await plan({ requirements: ["app"] }), ["app 2.0", "lib 2.5"]);
+  assert.ok(records.size > 0, "the full run fills the cache");
+  assert.deepEqual(await plan({ requirements: ["app"], noDeps: true }), ["app 2.0"]);
+  assert.deepEqual(await plan({ requirements: ["app"] }), ["app 2.0", "lib 2.5"]);
 });

@@ -40,7 +40,7 @@ export interface PlanInstallOptions {
   /** pip's `--only-binary`/`--no-binary`. */
   binaryPolicy?: BinaryPolicy;
   reporter?: Reporter;
-  /** Parsed metadata of wheels from earlier runs (the resolver's `WheelMetadataCache`). */
+  /** Parsed metadata of wheels from earlier runs (the resolver's `WheelMetadataCache`); not used with `noDeps`. */
   metadataCache?: WheelMetadataCache;
 }
 
@@ -105,7 +105,9 @@ export async function planInstall(request: InstallRequest, options: PlanInstallO
       preferences,
       ...(options.sdists ? { sdists: options.sdists } : {}),
       ...(options.binaryPolicy ? { binaryPolicy: options.binaryPolicy } : {}),
-      ...(options.metadataCache ? { metadataCache: options.metadataCache } : {}),
+      // Its records are wheels' own metadata; --no-deps resolves from metadata stripped of
+      // Requires-Dist (withoutDependencies), which must neither come from it nor go into it.
+      ...(options.metadataCache && !request.noDeps ? { metadataCache: options.metadataCache } : {}),
     };
     return resolveRequirements(requirements, options.reporter ? { ...resolveOptions, reporter: options.reporter } : resolveOptions).then((result) => ({ result, source: withInstalled }));
   };

@@ -31,7 +31,12 @@ export interface PythonProviderOptions {
   /** How many metadata downloads may run at once while prefetching; default 16. */
   concurrency?: number;
   reporter?: Reporter;
-  /** Parsed metadata of wheels from earlier runs (see {@link WheelMetadataCache}). */
+  /**
+   * Parsed metadata of wheels from earlier runs (see {@link WheelMetadataCache}). Only with a
+   * source whose `fetchMetadata` gives each wheel's own METADATA: a record stands for the wheel,
+   * whichever source read it (a source that rewrites metadata, such as `--no-deps` stripping
+   * Requires-Dist, must resolve without the cache).
+   */
   metadataCache?: WheelMetadataCache;
 }
 
