@@ -32,9 +32,7 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
   if (options.env.KILN_GLUE_PATCH === "off") return undefined;
   const gluePath = join(directory, "pyodide.asm.mjs");
   try {
-    const stat = statSync(gluePath, { bigint: true });
-    const identity = [pyodideGluePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, hash(linkLayoutPatchSource)].join("|");
-    const name = hash(identity).slice(0, 32);
+    const name = patchedGlueName(directory);
     const glueDir = join(options.cacheDir, "glue");
     const copy = join(glueDir, `${name}.mjs`);
     const refused = join(glueDir, `${name}.unrecognized`);
@@ -67,6 +65,20 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The name under which the patched copy of `directory`'s glue (`glue/NAME.mjs`, or
+ * `glue/NAME.unrecognized`) and its link layout (`link-layouts/NAME`) are kept: it changes with
+ * the glue file and the patch. Throws when there is no glue.
+ *
+ * @example
+ * const name = patchedGlueName(bundledPyodideDir());
+ */
+export function patchedGlueName(directory: string): string {
+  const gluePath = join(directory, "pyodide.asm.mjs");
+  const stat = statSync(gluePath, { bigint: true });
+  return hash([pyodideGluePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, hash(linkLayoutPatchSource)].join("|")).slice(0, 32);
 }
 
 function writeAtomically(path: string, content: string | Uint8Array): void {
