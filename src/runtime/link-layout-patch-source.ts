@@ -15,6 +15,10 @@
  * table slot; Emscripten wraps each in a wasm function by compiling and instantiating a tiny module
  * of its own (~260 at start). `kilnAddScriptFunction` takes the same slot, in the same order, and
  * `kilnInstallWrappers` then wraps them all with one module that imports and re-exports them.
+ *
+ * `kilnMergeMainSymbols(exports)` replaces `mergeLibSymbols(exports, "main")`: instead of copying
+ * each export into `wasmImports` where nothing defined is there, `wasmImports` becomes a proxy
+ * that answers with the export in that case.
  */
 export const linkLayoutPatchSource = [
   "var kilnLink={pending:false,scanPending:false,fillAll(){}};",
@@ -50,4 +54,9 @@ export const linkLayoutPatchSource = [
     "var bytes=Uint8Array.from([0,97,115,109,1,0,0,0].concat(section(1,types),section(2,imports),section(7,exports)));" +
     "var instance=new WebAssembly.Instance(new WebAssembly.Module(bytes),{e:functions});" +
     'pending.forEach(([slot],i)=>setWasmTableEntry(slot,instance.exports["f"+i]))}',
+  // `main` is an alias of `__main_argc_argv`; a module exporting both keeps Emscripten's own merge.
+  'function kilnMergeMainSymbols(exports){if(Object.hasOwn(exports,"main")){mergeLibSymbols(exports,"main");return}' +
+    'function exported(name){return Object.hasOwn(exports,name)?exports[name]:name=="main"&&Object.hasOwn(exports,"__main_argc_argv")?exports["__main_argc_argv"]:undefined}' +
+    'wasmImports=new Proxy(wasmImports,{get(t,name){var value=t[name];if(value&&!value.stub||typeof name!="string")return value;var found=exported(name);return found===undefined?value:found},' +
+    'has(t,name){return name in t||typeof name=="string"&&exported(name)!==undefined}})}',
 ].join("");

@@ -12,6 +12,10 @@
  * table waits until a wasm function's address is looked up (a side module loading), and every
  * reserved slot is filled before that or before JavaScript reads an empty slot.
  *
+ * Likewise `mergeLibSymbols(exports, "main")`, which copies every export into the symbol table
+ * `wasmImports` (where nothing defines it yet), becomes a proxy over that table which finds a main
+ * module's export when the table has nothing defined under its name.
+ *
  * The patch applies only to glue whose functions read exactly as expected (each anchor below
  * occurs once); anything else is left to run unpatched.
  */
@@ -45,6 +49,8 @@ const unchanged = [
   "var setWasmTableEntry=(idx,func)=>{wasmTable.set(idx,func);wasmTableMirror[idx]=wasmTable.get(idx)};",
   "var updateTableMap=(offset,count)=>{if(functionsInTableMap){for(var i=offset;i<offset+count;i++){var item=getWasmTableEntry(i);if(item){functionsInTableMap.set(item,i)}}}};",
   'Module["GOT"]=GOT;',
+  'var mergeLibSymbols=(exports,libName)=>{for(var[sym,exp]of Object.entries(exports)){const setImport=target=>{if(!isSymbolDefined(target)){wasmImports[target]=exp}};setImport(sym);const main_alias="__main_argc_argv";if(sym=="main"){setImport(main_alias)}if(sym==main_alias){setImport("main")}}};',
+  "var isSymbolDefined=symName=>{var existing=wasmImports[symName];if(!existing||existing.stub){return false}return true};",
 ];
 
 const reportUndefinedSymbols =
@@ -52,6 +58,7 @@ const reportUndefinedSymbols =
   'if(typeof value=="function"){entry.value=addFunction(value,value.sig)}else if(typeof value=="number"){entry.value=value}else if(typeof value.value=="number"){entry.value=value}else{throw new Error(`bad export type for \'${symName}\': ${typeof value} (${value})`)}}}};';
 
 const replacements: Replacement[] = [
+  { anchor: 'mergeLibSymbols(wasmExports,"main");var metadata=getDylinkMetadata(module);', replacement: "kilnMergeMainSymbols(wasmExports);var metadata=getDylinkMetadata(module);" },
   { anchor: "updateGOT(origExports);LDSO.init();", replacement: "kilnLinkMain(origExports);LDSO.init();" },
   {
     anchor: getFunctionAddress,

@@ -16,6 +16,7 @@ const glueUrl = pathToFileURL(join(bundled, "pyodide.asm.mjs")).href;
 interface LinkedModule {
   GOT: Record<string, { value: number } | undefined>;
   wasmTable: WebAssembly.Table;
+  LDSO: { loadedLibsByName: Record<string, { exports: Record<string, unknown> } | undefined> };
   kilnLinkLayoutRecorded?: unknown;
 }
 
@@ -29,8 +30,8 @@ async function start(directory: string, cacheDir: string, env: Record<string, st
   return pyodide;
 }
 
-/** Every GOT entry's value (the main module's exports and what it imports) and each table slot's arity. */
-function linkState(module: LinkedModule, names: string[]): { got: Record<string, number>; table: string } {
+/** Every GOT entry's value (the main module's exports and what it imports), each table slot's arity, and the symbols. */
+function linkState(module: LinkedModule, names: string[]): { got: Record<string, number>; table: string; symbols: string } {
   const got: Record<string, number> = {};
   for (const name of [...names, ...Object.keys(module.GOT)]) {
     const entry = module.GOT[name];
@@ -38,7 +39,13 @@ function linkState(module: LinkedModule, names: string[]): { got: Record<string,
   }
   const arities: string[] = [];
   for (let index = 0; index < module.wasmTable.length; index++) arities.push(String((module.wasmTable.get(index) as Function | null)?.length ?? "-"));
-  return { got, table: arities.join(",") };
+  // What the main module's symbol table (`wasmImports`, the exports of LDSO's "__main__") gives for each name.
+  const symbols = module.LDSO.loadedLibsByName["__main__"]!.exports;
+  const described = [...names, "main", "open64", "no_such_symbol"].map((name) => {
+    const value = symbols[name] as { name?: string; value?: number } | undefined;
+    return `${name}=${typeof value}:${typeof value === "function" ? value.name : String(value?.value)}:${name in symbols}`;
+  });
+  return { got, table: arities.join(","), symbols: described.join("\n") };
 }
 
 test("the bundled runtime's glue is recognized; a changed function, a repeated anchor or a patched copy are not", () => {
@@ -61,7 +68,7 @@ test("the bundled runtime's glue is recognized; a changed function, a repeated a
   }
 });
 
-test("the patched glue links exactly as the original: every GOT entry and table slot, with a recorded layout and while recording one", async () => {
+test("the patched glue links exactly as the original: every GOT entry, table slot and symbol, with a recorded layout and while recording one", async () => {
   const cacheDir = makeTree();
   const names = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(bundled, "pyodide.asm.wasm")))).map((entry) => entry.name);
   const original = await start(bundled, cacheDir, { KILN_GLUE_PATCH: "off" });
