@@ -42,8 +42,9 @@ function linkState(module: LinkedModule, names: string[]): { got: Record<string,
   // What the main module's symbol table (`wasmImports`, the exports of LDSO's "__main__") gives for each name.
   const symbols = module.LDSO.loadedLibsByName["__main__"]!.exports;
   const described = [...names, "main", "open64", "no_such_symbol"].map((name) => {
-    const value = symbols[name] as { name?: string; value?: number } | undefined;
-    return `${name}=${typeof value}:${typeof value === "function" ? value.name : String(value?.value)}:${name in symbols}`;
+    const value = symbols[name];
+    const shown = typeof value === "function" ? value.name : String((value as { value?: number } | undefined)?.value);
+    return `${name}=${typeof value}:${shown}:${name in symbols}`;
   });
   return { got, table: arities.join(","), symbols: described.join("\n") };
 }
