@@ -20,6 +20,8 @@ const descriptions: Record<string, string> = {
   bytecode: "modules compiled at install, by source digest",
   stdlib: "byte-compiled standard libraries, one per runtime build",
   "start-profiles": "start profiles of runtime builds",
+  glue: "Pyodide's JavaScript glue patched by kiln, per runtime build",
+  "link-layouts": "dynamic-linking layouts of runtime builds",
   snapshots: "memory snapshots of started runtimes",
   runtimes: "Pyodide runtimes fetched from npm",
   "runtime-descriptions": "what each runtime build offers (platform tags, versions)",

@@ -4,11 +4,12 @@ import type { PruneResult } from "../cache/index.js";
 import { compiledStdlibName, startProfileIdentity, startProfileName } from "../runtime/index.js";
 import { bundledPyodideDir } from "./bundled-pyodide-dir.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
+import { patchedGlueName } from "./node-patched-glue.js";
 import { runtimeFilesIn } from "./node-runtime-host.js";
 import { walkTree } from "./node-walk-tree.js";
 
 /** The folders of a kiln cache that runtimes and installs derive from runtime builds. */
-export const runtimeCacheFolders = { bytecode: "bytecode", stdlib: "stdlib", startProfiles: "start-profiles" } as const;
+export const runtimeCacheFolders = { bytecode: "bytecode", stdlib: "stdlib", startProfiles: "start-profiles", glue: "glue", linkLayouts: "link-layouts" } as const;
 
 /** Options for {@link pruneRuntimeCaches}. */
 export interface PruneRuntimeCachesOptions {
@@ -34,10 +35,10 @@ const temporaryGraceMs = 3_600_000;
 /**
  * Prunes what kiln derives from runtime builds, which the index cache's prune does not know:
  *
- * - `stdlib/` (byte-compiled standard libraries) and `start-profiles/`: an entry for a runtime
- *   build in use is kept; any other (a runtime that was upgraded or removed, or one of another kiln
- *   installation sharing the cache) once it has not been read for `maxAgeMs`, so a second kiln
- *   that still uses it keeps it.
+ * - `stdlib/` (byte-compiled standard libraries), `start-profiles/`, `glue/` (Pyodide's glue as
+ *   kiln patches it) and `link-layouts/`: an entry for a runtime build in use is kept; any other
+ *   (a runtime that was upgraded or removed, or one of another kiln installation sharing the
+ *   cache) once it has not been read for `maxAgeMs`, so a second kiln that still uses it keeps it.
  * - `bytecode/` (modules compiled at install, by source digest): entries not read for `maxAgeMs`,
  *   and damaged ones. Reuse reads an entry without rewriting it, so "read" is the file's access
  *   time where the file system keeps one (Linux's default `relatime` updates it daily), else the
@@ -57,6 +58,8 @@ export async function pruneRuntimeCaches(cacheDir: string, options: PruneRuntime
   const folders = {
     stdlib: pruneFolder(join(cacheDir, runtimeCacheFolders.stdlib), ofRuntimeBuild),
     startProfiles: pruneFolder(join(cacheDir, runtimeCacheFolders.startProfiles), ofRuntimeBuild),
+    glue: pruneFolder(join(cacheDir, runtimeCacheFolders.glue), ofRuntimeBuild),
+    linkLayouts: pruneFolder(join(cacheDir, runtimeCacheFolders.linkLayouts), ofRuntimeBuild),
     // A kept module is a whole timestamp-based .pyc: the 16-byte header and some code.
     bytecode: pruneFolder(join(cacheDir, runtimeCacheFolders.bytecode), (name, stat) => stale(name, stat) ?? (unused(stat) || stat.size <= 16)),
   };
@@ -86,8 +89,18 @@ async function liveEntries(cacheDir: string, directories: string[]): Promise<Set
     names.add(compiledStdlibName(files.buildIdentity));
     names.add(startProfileName(files.buildIdentity));
     names.add(startProfileName(startProfileIdentity(files)));
+    const glue = tryPatchedGlueName(directory);
+    if (glue) for (const name of [`${glue}.mjs`, `${glue}.unrecognized`, glue]) names.add(name);
   }
   return names;
+}
+
+function tryPatchedGlueName(directory: string): string | undefined {
+  try {
+    return patchedGlueName(directory);
+  } catch {
+    return undefined; // a runtime without Pyodide 314's glue
+  }
 }
 
 function isTemporary(name: string): boolean {

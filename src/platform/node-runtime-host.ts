@@ -3,12 +3,13 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { crc32 } from "node:zlib";
 import { KilnError } from "../core/index.js";
-import type { HostMount, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
+import type { HostMount, LinkLayout, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
 import { bundledPyodideDir } from "./bundled-pyodide-dir.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
 import { importModule } from "./import-module.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
+import { patchedGlue, type PatchedGlue } from "./node-patched-glue.js";
 import { NodeStdio } from "./node-stdio.js";
 import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
 import { withPrecompiledWasm } from "./precompiled-wasm.js";
@@ -105,18 +106,19 @@ export { bundledPyodideDir };
 async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string, env: Record<string, string>): Promise<RuntimeFiles> {
   if (spec.kind === "npm") {
     const { ensureNpmRuntime } = await import("./node-npm-runtime.js");
-    return runtimeFilesIn(await ensureNpmRuntime(spec.version, cacheDir, env));
+    return runtimeFilesIn(await ensureNpmRuntime(spec.version, cacheDir, env), { cacheDir, env });
   }
-  return runtimeFilesIn(bundledPyodideDir());
+  return runtimeFilesIn(bundledPyodideDir(), { cacheDir, env });
 }
 
 /**
- * The {@link RuntimeFiles} of a Pyodide distribution unpacked in `directory`.
+ * The {@link RuntimeFiles} of a Pyodide distribution unpacked in `directory`. With a cache
+ * directory, Pyodide 314's glue runs patched (see `patchedGlue`) when the patch recognizes it.
  *
  * @example
  * const files = await runtimeFilesIn("/path/to/node_modules/pyodide");
  */
-export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
+export async function runtimeFilesIn(directory: string, options: { cacheDir?: string; env?: Record<string, string | undefined> } = {}): Promise<RuntimeFiles> {
   let version: string;
   let identity: string;
   let glueIsModule = false;
@@ -138,19 +140,22 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
     });
   }
   const wasmPath = join(directory, "pyodide.asm.wasm");
-  const importGlue = () => importModule<{ default: PyodideModuleFactory }>(pathToFileURL(join(directory, "pyodide.asm.mjs")).href);
+  const originalGlue = pathToFileURL(join(directory, "pyodide.asm.mjs")).href;
   // Pyodide 314's loadPyodide takes the module factory as an option; earlier versions ignore it.
   const takesFactory = glueIsModule && readFileSync(join(directory, "pyodide.mjs"), "utf8").includes("createPyodideModule");
+  const patched = takesFactory && options.cacheDir ? patchedGlue(directory, { cacheDir: options.cacheDir, env: options.env ?? {} }) : undefined;
+  const importGlue = glueImporter(originalGlue, patched);
   const importPyodide = () => importModule<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>(pathToFileURL(join(directory, "pyodide.mjs")).href);
   return {
     pyodideVersion: version,
     indexURL: `${directory}/`,
     buildIdentity: `${version}|${directory}|${identity}`,
-    loadPyodide: async (options, extras) => {
+    loadPyodide: async (loadOptions, extras) => {
       const { loadPyodide } = await importPyodide();
+      const linked = patched ? await withLinkLayout(loadOptions, { glue: patched, factory: importGlue }) : loadOptions;
       const factory = takesFactory ? importGlue : undefined;
       const ready = extras?.ready;
-      const gated = ready || options._loadSnapshot ? await gateSnapshot(options, { ...(ready ? { ready } : {}), factory }) : options;
+      const gated = ready || loadOptions._loadSnapshot ? await gateSnapshot(linked, { ...(ready ? { ready } : {}), factory }) : linked;
       if (!extras) return loadPyodide(gated);
       return withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
     },
@@ -167,13 +172,51 @@ export async function runtimeFilesIn(directory: string): Promise<RuntimeFiles> {
 type PyodideModuleFactory = (settings: object) => Promise<unknown>;
 
 /**
+ * Imports the glue once: the patched copy when there is one (falling back to the original, and
+ * dropping the copy, when it does not load), else the original.
+ */
+function glueImporter(originalUrl: string, patched: PatchedGlue | undefined): () => Promise<{ default: PyodideModuleFactory }> {
+  let loaded: Promise<{ default: PyodideModuleFactory }> | undefined;
+  const importOriginal = () => importModule<{ default: PyodideModuleFactory }>(originalUrl);
+  return () =>
+    (loaded ??= patched
+      ? importModule<{ default: PyodideModuleFactory }>(patched.url).catch(() => {
+          patched.discard();
+          return importOriginal();
+        })
+      : importOriginal());
+}
+
+/**
+ * The `loadPyodide` options that run the patched glue with this build's link layout, and keep
+ * the layout when the start had none and recorded one.
+ */
+async function withLinkLayout(
+  options: Record<string, unknown>,
+  link: { glue: PatchedGlue; factory: () => Promise<{ default: PyodideModuleFactory }> },
+): Promise<Record<string, unknown>> {
+  const factory = (await link.factory()).default;
+  const layout = link.glue.readLayout();
+  return {
+    ...options,
+    createPyodideModule: async (settings: Record<string, unknown>) => {
+      if (layout) settings.kilnLinkLayout = layout;
+      const module = (await factory(settings)) as { kilnLinkLayoutRecorded?: LinkLayout };
+      if (module.kilnLinkLayoutRecorded) link.glue.writeLayout(module.kilnLinkLayoutRecorded);
+      return module;
+    },
+  };
+}
+
+/**
  * The `loadPyodide` options for a start from a snapshot (`_loadSnapshot`): they wait for `ready`
  * (when given) before Pyodide touches the snapshot: with the runtime's module factory
  * (`factory`), after the wasm is instantiated and Emscripten has set up (so the snapshot is read
  * and checked on the other thread meanwhile); without, before anything. With the factory, they
  * also grow the module's memory to the snapshot's size first: Pyodide sizes memory for a snapshot
  * with `INITIAL_MEMORY`, which a module that defines its own memory ignores, so a snapshot taken
- * after the heap grew (a preload that imported more) would not fit.
+ * after the heap grew (a preload that imported more) would not fit. A `createPyodideModule`
+ * already in `options` (the patched glue's) is the factory wrapped.
  */
 async function gateSnapshot(
   options: Record<string, unknown>,
@@ -187,7 +230,7 @@ async function gateSnapshot(
     await check();
     return options;
   }
-  const factory = (await gate.factory()).default;
+  const factory = (options.createPyodideModule as PyodideModuleFactory | undefined) ?? (await gate.factory()).default;
   const snapshot = options._loadSnapshot;
   const size = ArrayBuffer.isView(snapshot) ? snapshot.byteLength : snapshot instanceof ArrayBuffer ? snapshot.byteLength : 0;
   return {

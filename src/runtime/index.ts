@@ -17,6 +17,9 @@
  *   unchecked-hash pycs: https://peps.python.org/pep-0552/).
  * - Pyodide's snapshot API (`_makeSnapshot`, `_loadSnapshot`) is private; kiln checks its own
  *   header (build, key, checksum) before handing bytes to Pyodide, and falls back to a cold start.
+ * - Emscripten's dynamic linking (`src/lib/libdylink.js`) sets up a GOT entry and a table slot for
+ *   every export of the main module at start; a snapshot holds table indices, so kiln's lazier
+ *   set-up (`patchPyodideGlue`) must and does keep the table's layout exactly.
  */
 export type { BlobReader, BlobStore, HostMount, HostStdio, RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 export {
@@ -45,6 +48,9 @@ export {
   startProfileName,
   type StartProfile,
 } from "./start-profile.js";
+export { pyodideGluePatchVersion, patchPyodideGlue, type GluePatchResult } from "./pyodide-glue-patch.js";
+export { linkLayoutPatchSource } from "./link-layout-patch-source.js";
+export { encodeLinkLayout, tryDecodeLinkLayout, type LinkLayout } from "./link-layout.js";
 export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
 export { prepareStart, startRuntime, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";

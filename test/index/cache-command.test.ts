@@ -11,6 +11,7 @@ import { NodeCacheStore } from "../../src/platform/node.js";
 import { nodeFileSystem } from "../../src/platform/node-file-system.js";
 import { nodeUnpackedWheelCache } from "../../src/platform/node-wheel-cache.js";
 import { compiledStdlibStore, withCompiledStdlib } from "../../src/platform/node-compiled-stdlib.js";
+import { patchedGlueName } from "../../src/platform/node-patched-glue.js";
 import { runtimeFilesIn } from "../../src/platform/node-runtime-host.js";
 import { compiledStdlibName, startProfileIdentity, startProfileName } from "../../src/runtime/index.js";
 import { makeWheel } from "../installer/make-wheel.js";
@@ -23,7 +24,7 @@ async function kiln(argv: string[], env: Record<string, string>) {
 }
 
 const nothing = { removedFiles: 0, removedBytes: 0, keptFiles: 0, keptBytes: 0 };
-const emptyRuntimeFolders = { stdlib: nothing, startProfiles: nothing, bytecode: nothing };
+const emptyRuntimeFolders = { stdlib: nothing, startProfiles: nothing, bytecode: nothing, glue: nothing, linkLayouts: nothing };
 
 test("kiln cache dir prints KILN_CACHE_DIR (or --cache-dir)", async () => {
   assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: "/tmp/kiln-x" })).stdout, "/tmp/kiln-x\n");
@@ -110,6 +111,9 @@ test("kiln cache prune keeps the compiled stdlib and start profile of runtime bu
   const recent = writeAged(join(root, "stdlib", "stdlib-11111111111111.zip"), emptyZip, 3);
   const temporary = writeAged(join(root, "stdlib", "stdlib-11111111111111.zip.42.abc.tmp"), "partial", 1);
   const goneProfile = writeAged(join(root, "start-profiles", "profile-00000000000000"), "p", 40);
+  const liveGlue = writeAged(join(root, "glue", `${patchedGlueName(runtime)}.mjs`), "g", 90);
+  const liveLayout = writeAged(join(root, "link-layouts", patchedGlueName(runtime)), "l", 90);
+  const goneGlue = writeAged(join(root, "glue", `${"0".repeat(32)}.unrecognized`), "g", 40);
   const bytecode = join(root, "bytecode", "cpython-314-3.14");
   const pyc = new Uint8Array(40);
   const unused = writeAged(join(bytecode, "aa", `aa${"0".repeat(62)}.pyc`), pyc, 40);
@@ -128,8 +132,10 @@ test("kiln cache prune keeps the compiled stdlib and start profile of runtime bu
   assert.deepEqual(result.stdlib, { removedFiles: 2, removedBytes: 22 + 7, keptFiles: 2, keptBytes: 44 });
   assert.deepEqual(result.startProfiles, { removedFiles: 1, removedBytes: 1, keptFiles: 1, keptBytes: 1 });
   assert.deepEqual(result.bytecode, { removedFiles: 2, removedBytes: 48, keptFiles: 1, keptBytes: 40 });
-  for (const path of [live, liveProfile, recent, used]) assert.ok(existsSync(path), path);
-  for (const path of [gone, temporary, goneProfile, unused, damaged]) assert.equal(existsSync(path), false, path);
+  assert.deepEqual(result.glue, { removedFiles: 1, removedBytes: 1, keptFiles: 1, keptBytes: 1 });
+  assert.deepEqual(result.linkLayouts, { removedFiles: 0, removedBytes: 0, keptFiles: 1, keptBytes: 1 });
+  for (const path of [live, liveProfile, liveGlue, liveLayout, recent, used]) assert.ok(existsSync(path), path);
+  for (const path of [gone, temporary, goneProfile, goneGlue, unused, damaged]) assert.equal(existsSync(path), false, path);
   assert.deepEqual(readdirSync(bytecode), ["bb"], "a shard the prune emptied goes too");
 
   const text = await kiln(["cache", "info"], { KILN_CACHE_DIR: root });

@@ -48,7 +48,7 @@ const pruneCommand = defineCommand({
   summary: "Remove unused, expired and damaged cache entries",
   description:
     "Removes index cache entries, unpacked wheels and compiled modules (bytecode/) unused for --max-age days, byte-compiled\n" +
-    "standard libraries and start profiles of runtime builds no longer in use (and unused for --max-age days), damaged\n" +
+    "standard libraries, start profiles and patched glue of runtime builds no longer in use (and unused for --max-age days), damaged\n" +
     "entries and temporary files left by interrupted runs. Environments keep what they installed from a removed unpacked\n" +
     "wheel (hard links are independent of the cache).",
   options: [cacheDirOption, { name: "max-age", type: "string", valueName: "DAYS", description: "Remove entries unused for this many days (default 30)" }, jsonOption],

@@ -1,0 +1,93 @@
+/**
+ * Pyodide 314's Emscripten glue with kiln's lazy dynamic-linking set-up (see `patchPyodideGlue`),
+ * kept as a patched copy in kiln's cache, and the link layout it runs with.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { encodeLinkLayout, linkLayoutPatchSource, patchPyodideGlue, pyodideGluePatchVersion, tryDecodeLinkLayout, type LinkLayout } from "../runtime/index.js";
+
+/** A runtime's patched glue: its URL, and where its link layout is (or will be) kept. */
+export interface PatchedGlue {
+  url: string;
+  /** The layout recorded for this build, if any. */
+  readLayout(): LinkLayout | undefined;
+  /** Keeps a layout recorded by a start without one (never throws). */
+  writeLayout(layout: LinkLayout): void;
+  /** Drops the patched copy (it failed to load): the next start patches again. */
+  discard(): void;
+}
+
+/**
+ * The patched copy of `directory/pyodide.asm.mjs` in `cacheDir`, made now if missing; undefined
+ * when the glue is not one the patch recognizes (recorded, so that it is not read again), when
+ * `KILN_GLUE_PATCH=off`, or when the cache cannot be written.
+ *
+ * @example
+ * const glue = patchedGlue(directory, { cacheDir, env });
+ * const factory = (await import(glue?.url ?? originalUrl)).default;
+ */
+export function patchedGlue(directory: string, options: { cacheDir: string; env: Record<string, string | undefined> }): PatchedGlue | undefined {
+  if (options.env.KILN_GLUE_PATCH === "off") return undefined;
+  const gluePath = join(directory, "pyodide.asm.mjs");
+  try {
+    const name = patchedGlueName(directory);
+    const glueDir = join(options.cacheDir, "glue");
+    const copy = join(glueDir, `${name}.mjs`);
+    const refused = join(glueDir, `${name}.unrecognized`);
+    const layoutPath = join(options.cacheDir, "link-layouts", name);
+    const made = statSync(copy, { throwIfNoEntry: false });
+    if (!made || made.size === 0) {
+      if (statSync(refused, { throwIfNoEntry: false })) return undefined;
+      const result = patchPyodideGlue(readFileSync(gluePath, "utf8"), { glueUrl: pathToFileURL(gluePath).href });
+      writeAtomically(result.ok ? copy : refused, result.ok ? result.text : `${result.reason}\n`);
+      if (!result.ok) return undefined;
+    }
+    return {
+      url: pathToFileURL(copy).href,
+      readLayout: () => {
+        try {
+          return tryDecodeLinkLayout(readFileSync(layoutPath));
+        } catch {
+          return undefined;
+        }
+      },
+      writeLayout: (layout) => {
+        try {
+          writeAtomically(layoutPath, encodeLinkLayout(layout));
+        } catch {
+          // Recorded again by the next start.
+        }
+      },
+      discard: () => rmSync(copy, { force: true }),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The name under which the patched copy of `directory`'s glue (`glue/NAME.mjs`, or
+ * `glue/NAME.unrecognized`) and its link layout (`link-layouts/NAME`) are kept: it changes with
+ * the glue file and the patch. Throws when there is no glue.
+ *
+ * @example
+ * const name = patchedGlueName(bundledPyodideDir());
+ */
+export function patchedGlueName(directory: string): string {
+  const gluePath = join(directory, "pyodide.asm.mjs");
+  const stat = statSync(gluePath, { bigint: true });
+  return hash([pyodideGluePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, hash(linkLayoutPatchSource)].join("|")).slice(0, 32);
+}
+
+function writeAtomically(path: string, content: string | Uint8Array): void {
+  mkdirSync(join(path, ".."), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, path);
+}
+
+function hash(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}

@@ -1,0 +1,62 @@
+/**
+ * The JavaScript that `patchPyodideGlue` puts into Emscripten's glue, in the scope of its module
+ * factory (it uses the glue's own `GOT`, `wasmTable`, `updateGOT`, `setWasmTableEntry`...).
+ *
+ * `kilnLinkMain(exports)` replaces `updateGOT(exports)` for the main module. With a valid
+ * `Module.kilnLinkLayout` (see `LinkLayout`) it reserves the table slots `updateGOT` would have
+ * added, sets the GOT entries that already exist (the main module's own imports) and turns `GOT`
+ * into a proxy that creates the others when first looked up; without one it runs `updateGOT` and
+ * leaves the layout it produced in `Module.kilnLinkLayoutRecorded`. `kilnLink.fillAll()` fills
+ * every reserved slot; the patched `getFunctionAddress` and `getWasmTableEntry` call it before
+ * they read the table. A script function (not a wasm function) is never a table entry, so looking
+ * one up does not need the table read.
+ *
+ * `reportUndefinedSymbols` gives each JavaScript function the main module takes the address of a
+ * table slot; Emscripten wraps each in a wasm function by compiling and instantiating a tiny module
+ * of its own (~260 at start). `kilnAddScriptFunction` takes the same slot, in the same order, and
+ * `kilnInstallWrappers` then wraps them all with one module that imports and re-exports them.
+ *
+ * `kilnMergeMainSymbols(exports)` replaces `mergeLibSymbols(exports, "main")`: instead of copying
+ * each export into `wasmImports` where nothing defined is there, `wasmImports` becomes a proxy
+ * that answers with the export in that case.
+ */
+export const linkLayoutPatchSource = [
+  "var kilnLink={pending:false,scanPending:false,fillAll(){}};",
+  'function kilnIsScriptFunction(func){return typeof func=="function"&&!Function.prototype.toString.call(func).endsWith("[native code] }")}',
+  "function kilnRecordLinkLayout(exports,names,before){var kinds=new Uint8Array(names.length),values=new Int32Array(names.length);" +
+    "for(var i=0;i<names.length;i++){var name=names[i];if(!Object.hasOwn(GOT,name))continue;var global=GOT[name];" +
+    'if(!(global instanceof WebAssembly.Global)||global.value==-1)continue;kinds[i]=typeof exports[name]=="function"?1:2;values[i]=global.value}' +
+    "return{tableBefore:before,tableAfter:wasmTable.length,count:names.length,kinds,values}}",
+  "function kilnLinkMain(exports){var names=Object.keys(exports),layout=Module.kilnLinkLayout,before=wasmTable.length;" +
+    "if(!layout||layout.tableBefore!==before||layout.count!==names.length||!(layout.tableAfter>=before)||layout.kinds.length!==names.length||layout.values.length!==names.length||freeTableIndexes.length||functionsInTableMap){" +
+    "updateGOT(exports);Module.kilnLinkLayoutRecorded=kilnRecordLinkLayout(exports,names,before);return}" +
+    "var kinds=layout.kinds,values=layout.values,filled=new Uint8Array(layout.tableAfter-before),positions,target=GOT;" +
+    "if(layout.tableAfter>before)wasmTable.grow(layout.tableAfter-before);" +
+    "function fill(i){var index=values[i];if(index>=before&&!filled[index-before]){filled[index-before]=1;setWasmTableEntry(index,exports[names[i]])}}" +
+    'function entry(i){if(kinds[i]===1)fill(i);var global=new WebAssembly.Global({value:"i32",mutable:true});global.value=values[i];return global}' +
+    "function positionOf(name){if(!positions){positions=new Map;for(var i=0;i<names.length;i++)positions.set(names[i],i)}return positions.get(name)}" +
+    "for(var i=0;i<names.length;i++){if(kinds[i]&&Object.hasOwn(target,names[i])){if(kinds[i]===1)fill(i);target[names[i]].value=values[i]}}" +
+    "kilnLink.pending=true;" +
+    "kilnLink.fillAll=()=>{if(!kilnLink.pending)return;kilnLink.pending=false;for(var i=0;i<names.length;i++)if(kinds[i]===1)fill(i)};" +
+    'GOT=new Proxy(target,{get(t,name){var value=t[name];if(value!==undefined||typeof name!="string")return value;var i=positionOf(name);if(i===undefined||!kinds[i])return undefined;return t[name]=entry(i)},' +
+    'has(t,name){if(name in t)return true;var i=typeof name=="string"?positionOf(name):undefined;return i!==undefined&&kinds[i]>0}});' +
+    'Module["GOT"]=GOT}',
+  "function kilnAddScriptFunction(func,sig,pending){" +
+    'if(!kilnIsScriptFunction(func)||typeof sig!="string"||!sig.length||!(sig[0]=="v"||sig[0] in wasmTypeCodes)||!Array.from(sig.slice(1)).every(code=>code in wasmTypeCodes))return addFunction(func,sig);' +
+    "var address=getFunctionAddress(func);if(address)return address;var slot=getEmptyTableSlot();functionsInTableMap.set(func,slot);pending.push([slot,func,sig]);return slot}",
+  "function kilnInstallWrappers(pending){if(!pending.length)return;" +
+    "function leb(n){var out=[];do{var byte=n&127;n>>>=7;if(n)byte|=128;out.push(byte)}while(n);return out}" +
+    "function text(s){return leb(s.length).concat(Array.from(s,c=>c.charCodeAt(0)))}" +
+    "function section(id,items){var body=leb(items.length);for(var item of items)for(var byte of item)body.push(byte);return[id].concat(leb(body.length),body)}" +
+    "var types=[],typeOf=new Map,imports=[],exports=[],functions={};" +
+    'pending.forEach(([slot,func,sig],i)=>{var type=typeOf.get(sig);if(type===undefined){type=types.length;typeOf.set(sig,type);types.push([96].concat(generateTypePack(sig.slice(1)),generateTypePack(sig[0]=="v"?"":sig[0])))}' +
+    'imports.push(text("e").concat(text("f"+i),[0],leb(type)));exports.push(text("f"+i).concat([0],leb(i)));functions["f"+i]=func});' +
+    "var bytes=Uint8Array.from([0,97,115,109,1,0,0,0].concat(section(1,types),section(2,imports),section(7,exports)));" +
+    "var instance=new WebAssembly.Instance(new WebAssembly.Module(bytes),{e:functions});" +
+    'pending.forEach(([slot],i)=>setWasmTableEntry(slot,instance.exports["f"+i]))}',
+  // `main` is an alias of `__main_argc_argv`; a module exporting both keeps Emscripten's own merge.
+  'function kilnMergeMainSymbols(exports){if(Object.hasOwn(exports,"main")){mergeLibSymbols(exports,"main");return}' +
+    'function exported(name){return Object.hasOwn(exports,name)?exports[name]:name=="main"&&Object.hasOwn(exports,"__main_argc_argv")?exports["__main_argc_argv"]:undefined}' +
+    'wasmImports=new Proxy(wasmImports,{get(t,name){var value=t[name];if(value&&!value.stub||typeof name!="string")return value;var found=exported(name);return found===undefined?value:found},' +
+    'has(t,name){return name in t||typeof name=="string"&&exported(name)!==undefined}})}',
+].join("");

@@ -1,0 +1,142 @@
+import { strict as assert } from "node:assert";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { test } from "node:test";
+import { bundledPyodideDir } from "../../src/platform/bundled-pyodide-dir.js";
+import { runtimeFilesIn } from "../../src/platform/node-runtime-host.js";
+import { patchPyodideGlue, tryDecodeLinkLayout } from "../../src/runtime/index.js";
+import { baseEnv, kiln, makeTree } from "./support.js";
+import { downloadWheel, unpackWheel } from "./wheels.js";
+
+const bundled = bundledPyodideDir();
+const glueText = readFileSync(join(bundled, "pyodide.asm.mjs"), "utf8");
+const glueUrl = pathToFileURL(join(bundled, "pyodide.asm.mjs")).href;
+
+interface LinkedModule {
+  GOT: Record<string, { value: number } | undefined>;
+  wasmTable: WebAssembly.Table;
+  LDSO: { loadedLibsByName: Record<string, { exports: Record<string, unknown> } | undefined> };
+  kilnLinkLayoutRecorded?: unknown;
+}
+
+/** Starts Pyodide (no snapshot) from `directory` with kiln's host code, patched glue kept in `cacheDir`. */
+async function start(directory: string, cacheDir: string, env: Record<string, string> = {}) {
+  const files = await runtimeFilesIn(directory, { cacheDir, env });
+  const pyodide = (await files.loadPyodide({ indexURL: files.indexURL, stdout: () => undefined, stderr: () => undefined })) as {
+    runPython(code: string): unknown;
+    _module: LinkedModule;
+  };
+  return pyodide;
+}
+
+/** Every GOT entry's value (the main module's exports and what it imports), each table slot's arity, and the symbols. */
+function linkState(module: LinkedModule, names: string[]): { got: Record<string, number>; table: string; symbols: string } {
+  const got: Record<string, number> = {};
+  for (const name of [...names, ...Object.keys(module.GOT)]) {
+    const entry = module.GOT[name];
+    if (entry) got[name] = entry.value;
+  }
+  const arities: string[] = [];
+  for (let index = 0; index < module.wasmTable.length; index++) arities.push(String((module.wasmTable.get(index) as Function | null)?.length ?? "-"));
+  // What the main module's symbol table (`wasmImports`, the exports of LDSO's "__main__") gives for each name.
+  const symbols = module.LDSO.loadedLibsByName["__main__"]!.exports;
+  const described = [...names, "main", "open64", "no_such_symbol"].map((name) => {
+    const value = symbols[name];
+    const shown = typeof value === "function" ? value.name : String((value as { value?: number } | undefined)?.value);
+    return `${name}=${typeof value}:${shown}:${name in symbols}`;
+  });
+  return { got, table: arities.join(","), symbols: described.join("\n") };
+}
+
+test("the bundled runtime's glue is recognized; a changed function, a repeated anchor or a patched copy are not", () => {
+  const patched = patchPyodideGlue(glueText, { glueUrl });
+  assert.ok(patched.ok);
+  assert.match(patched.text, /kilnLinkMain\(origExports\);LDSO\.init\(\)/);
+  assert.ok(!patched.text.includes("import.meta.url"));
+  const cases: Array<[string, string]> = [
+    ["updateGOT changed", glueText.replace("newValue=addFunction(value)", "newValue=addFunction(value,undefined)")],
+    ["getFunctionAddress changed", glueText.replace("functionsInTableMap=new WeakMap;updateTableMap(0,wasmTable.length)", "functionsInTableMap=new Map;updateTableMap(0,wasmTable.length)")],
+    ["reportUndefinedSymbols changed", glueText.replace("entry.value=addFunction(value,value.sig)", "entry.value=addFunction(value)")],
+    ["receiveInstance changed", glueText.replace("updateGOT(origExports);LDSO.init();", "updateGOT(origExports,true);LDSO.init();")],
+    ["an anchor twice", `${glueText}\nvar setWasmTableEntry=(idx,func)=>{wasmTable.set(idx,func);wasmTableMirror[idx]=wasmTable.get(idx)};`],
+    ["already patched", patched.text],
+  ];
+  for (const [name, text] of cases) {
+    assert.notEqual(text, glueText, name);
+    const result = patchPyodideGlue(text, { glueUrl });
+    assert.equal(result.ok, false, name);
+  }
+});
+
+test("the patched glue links exactly as the original: every GOT entry, table slot and symbol, with a recorded layout and while recording one", async () => {
+  const cacheDir = makeTree();
+  const names = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(bundled, "pyodide.asm.wasm")))).map((entry) => entry.name);
+  const original = await start(bundled, cacheDir, { KILN_GLUE_PATCH: "off" });
+  assert.ok(!existsSync(join(cacheDir, "glue")));
+  const recording = await start(bundled, cacheDir);
+  assert.ok(recording._module.kilnLinkLayoutRecorded, "the first patched start records the layout");
+  const [layoutName] = readdirSync(join(cacheDir, "link-layouts"));
+  assert.ok(tryDecodeLinkLayout(readFileSync(join(cacheDir, "link-layouts", layoutName!))));
+  const lazy = await start(bundled, cacheDir);
+  assert.equal(lazy._module.kilnLinkLayoutRecorded, undefined, "the second start uses the layout");
+  assert.equal(lazy.runPython("1 + 1"), 2);
+  const expected = linkState(original._module, names);
+  assert.ok(Object.keys(expected.got).length > 8000);
+  assert.deepEqual(linkState(recording._module, names), expected);
+  assert.deepEqual(linkState(lazy._module, names), expected);
+});
+
+test("an unrecognized glue runs unpatched, and still runs", async () => {
+  const runtime = join(makeTree(), "pyodide");
+  cpSync(bundled, runtime, { recursive: true });
+  writeFileSync(join(runtime, "pyodide.asm.mjs"), glueText.replace("updateGOT(origExports);LDSO.init();", "updateGOT(origExports,false);LDSO.init();"));
+  const cacheDir = makeTree();
+  const pyodide = await start(runtime, cacheDir);
+  assert.equal(pyodide.runPython("import json; json.dumps([1])"), "[1]");
+  assert.equal(pyodide._module.kilnLinkLayoutRecorded, undefined);
+  const kept = readdirSync(join(cacheDir, "glue"));
+  assert.deepEqual(kept.map((name) => name.replace(/^[0-9a-f]+/, "")), [".unrecognized"]);
+  assert.ok(!existsSync(join(cacheDir, "link-layouts")));
+});
+
+test("a corrupt link layout is recorded again; a patched copy that does not load is replaced by the original", async () => {
+  const cacheDir = makeTree();
+  await start(bundled, cacheDir);
+  const [layoutName] = readdirSync(join(cacheDir, "link-layouts"));
+  const layoutPath = join(cacheDir, "link-layouts", layoutName!);
+  const layout = readFileSync(layoutPath);
+  layout[40] = layout[40]! ^ 0xff;
+  writeFileSync(layoutPath, layout);
+  const again = await start(bundled, cacheDir);
+  assert.ok(again._module.kilnLinkLayoutRecorded, "a layout whose checksum fails is not used");
+  assert.ok(tryDecodeLinkLayout(readFileSync(layoutPath)));
+
+  // Another cache: this process has already loaded the first one's copy.
+  const otherCache = makeTree();
+  const files = await runtimeFilesIn(bundled, { cacheDir: otherCache, env: {} });
+  const [copy] = readdirSync(join(otherCache, "glue"));
+  writeFileSync(join(otherCache, "glue", copy!), "export default syntax error here");
+  const fallback = (await files.loadPyodide({ indexURL: files.indexURL, stdout: () => undefined, stderr: () => undefined })) as { runPython(code: string): unknown };
+  assert.equal(fallback.runPython("2 * 21"), 42);
+  assert.ok(!existsSync(join(otherCache, "glue", copy!)), "the broken copy is dropped, to be made again");
+});
+
+test("kiln run with the patched glue: a real extension module loads, cold and from the snapshot, as without the patch", () => {
+  const site = makeTree();
+  unpackWheel(downloadWheel("pydantic-core", { platform: "pyemscripten_2026_0_wasm32" }), site);
+  unpackWheel(downloadWheel("typing-extensions"), site);
+  const program = [
+    "from pydantic_core import SchemaValidator, core_schema",
+    "v = SchemaValidator(core_schema.list_schema(core_schema.int_schema()))",
+    "print(v.validate_python(['1', 2]))",
+  ].join("\n");
+  const cacheDir = makeTree();
+  const outputs = ["on", "on", "off"].map((patch) => {
+    const result = kiln(["run", "-c", program], { env: baseEnv({ KILN_CACHE_DIR: cacheDir, PYTHONPATH: site, KILN_GLUE_PATCH: patch }) });
+    assert.equal(result.status, 0, result.stderr);
+    return result.stdout;
+  });
+  assert.deepEqual(outputs, ["[1, 2]\n", "[1, 2]\n", "[1, 2]\n"]);
+  assert.equal(readdirSync(join(cacheDir, "link-layouts")).length, 1);
+});
