@@ -30,8 +30,10 @@ export {
   decodeSnapshotFile,
   decodeSnapshotHeader,
   encodeSnapshotFile,
+  snapshotHeaderLength,
   snapshotPayloadRejection,
   type DecodedSnapshot,
+  type SnapshotExtent,
   type SnapshotHeader,
   type SnapshotRejection,
 } from "./snapshot-file.js";
