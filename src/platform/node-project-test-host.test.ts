@@ -94,3 +94,18 @@ for (const [mode, path] of [["with cp", process.env.PATH ?? ""], ["without cp (f
     }
   });
 }
+
+test("the last template of a test setup is remembered across hosts (a file per setup, replaced whole); other names are refused", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-test-host-"));
+  try {
+    const setup = "a".repeat(64);
+    assert.equal(await hostIn(root).lastTemplates!.read(setup), undefined);
+    await hostIn(root).lastTemplates!.write(setup, "b".repeat(64));
+    await hostIn(root).lastTemplates!.write(setup, "c".repeat(64));
+    assert.equal(await hostIn(root).lastTemplates!.read(setup), "c".repeat(64));
+    assert.deepEqual(readdirSync(join(root, "cache", "test-setups")), [setup], "no temporary file left");
+    await assert.rejects(hostIn(root).lastTemplates!.write("../x", "b".repeat(64)), RangeError);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

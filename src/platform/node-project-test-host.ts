@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { access, chmod, copyFile, cp, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, unlink, utimes, writeFile } from "node:fs/promises";
+import { access, chmod, copyFile, cp, link, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, utimes, writeFile } from "node:fs/promises";
 import { constants } from "node:os";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -64,6 +64,7 @@ export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): 
     copy: copyPreserving,
     linkTree,
     environmentDirectory: (key) => environmentDirectories.acquire(key),
+    lastTemplates: lastTemplates(join(options.cacheDir, "test-setups")),
     cache: (name) => caches[name],
     cacheIdentity: `kiln ${options.kilnVersion}`,
     buildWheel: options.buildWheel,
@@ -86,6 +87,23 @@ async function createEnvironment(request: { directory: string; runtime: RuntimeS
     ...(options.reporter ? { reporter: options.reporter } : {}),
   });
   return { venv, label: `${formatRuntimeSetting(request.runtime)} (CPython ${description.pythonVersion}, Pyodide ${description.pyodideVersion})` };
+}
+
+/** One small file per test setup, holding the template key its last run used; written whole (a rename). */
+function lastTemplates(directory: string): NonNullable<ProjectTestHost["lastTemplates"]> {
+  const pathOf = (name: string) => {
+    if (!/^[0-9a-f]{64}$/.test(name)) throw new RangeError(`Not a test setup name: "${name}"`);
+    return join(directory, name);
+  };
+  return {
+    read: (name) => readFile(pathOf(name), "utf8").then((text) => text.trim(), () => undefined),
+    write: async (name, key) => {
+      await mkdir(directory, { recursive: true });
+      const temporary = `${pathOf(name)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      await writeFile(temporary, key);
+      await rename(temporary, pathOf(name));
+    },
+  };
 }
 
 async function listDirectory(path: string): Promise<DirectoryEntry[]> {

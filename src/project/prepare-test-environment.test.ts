@@ -80,3 +80,43 @@ test("with pytest plugins in the set, a template holds their assert-rewritten by
     assert.ok(!template.some((path) => path.includes(".kiln-collect")), "the empty directory it collected is gone");
   }
 });
+
+test("the template the last run of a setup used is placed while resolving, and kept only when the resolution gives its key again", async () => {
+  const { host, calls, files } = memoryProjectHost({ files: {}, environmentDirectories: "free", lastTemplates: { resolveMs: 20 } });
+  const placeEnvironment = async (key: string) => {
+    const lease = await host.environmentDirectory!(key);
+    return lease ? host.createEnvironment({ directory: `${lease.directory}/venv`, runtime: { kind: "bundled" } }) : undefined;
+  };
+  const prepare = async (directory: string, wanted: string[]) => {
+    calls.length = 0;
+    const environment = await freshEnvironment(host, directory);
+    return prepareTestEnvironment({ host, environment, requirements: wanted, projectName: "demo", variables: {}, placeEnvironment });
+  };
+  const first = await prepare("/run1/venv", requirements);
+  assert.equal(first.template, "created");
+  assert.ok(calls.some((c) => c.startsWith("remember ")), "the template is remembered for the setup");
+
+  // Same setup (another project wheel: the project's sources changed): placed before resolving is done.
+  const edited = requirements.map((text) => text.replace("/k/", "/k2/"));
+  const second = await prepare("/run2/venv", edited);
+  assert.equal(second.template, "copied");
+  assert.equal(second.placed, true);
+  const acquired = calls.findIndex((c) => c.startsWith("acquire /runs/"));
+  assert.ok(acquired >= 0 && acquired < calls.indexOf("resolution done"), calls.join("\n"));
+  assert.equal(calls.filter((c) => c.startsWith("acquire")).length, 1, "placed once");
+  assert.ok(!calls.some((c) => c.startsWith("remember ")), "nothing new to remember");
+  assert.ok(files.has(`${second.environment.venv.sitePackages}/pytest/__init__.py`));
+  assert.ok(files.has(`${second.environment.venv.sitePackages}/demo/__init__.py`), "the project installed on top");
+
+  // The resolution now gives another set (a dependency changed): the early placement is not used.
+  const changed = [...edited, "iniconfig"];
+  const third = await prepare("/run3/venv", changed);
+  assert.equal(third.template, "created");
+  assert.equal(third.environment.venv.prefix, "/run3/venv", "installed into the run's own environment, not the placed one");
+  assert.ok(files.has("/run3/venv/lib/python3.14/site-packages/iniconfig/__init__.py"));
+  assert.ok(calls.some((c) => c.startsWith("remember ")), "the new template is remembered");
+  const fourth = await prepare("/run4/venv", changed);
+  assert.equal(fourth.template, "copied");
+  assert.ok(files.has(`${fourth.environment.venv.sitePackages}/iniconfig/__init__.py`), "the new template, placed early");
+  assert.ok(calls.findIndex((c) => c.startsWith("acquire /runs/")) < calls.indexOf("resolution done"));
+});

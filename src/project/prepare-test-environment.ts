@@ -51,7 +51,9 @@ export interface PreparedTestEnvironment {
  * links where the host can make them (else as copies with their modification times, so the
  * bytecode stays valid; a file the environment changes is replaced, never rewritten in place)
  * and copies of its console scripts, pointed at its own `bin/python`. The project's own wheel is installed
- * on top each time, so editing the project never invalidates a template.
+ * on top each time, so editing the project never invalidates a template. While the requirements
+ * resolve, the template the last run of the same setup used is placed already (see
+ * `ProjectTestHost.lastTemplates`), and used only if the resolution gives its key again.
  *
  * @example
  * await prepareTestEnvironment({ host, environment, requirements: ["pytest", "demo @ file:///w/demo-1.0-py3-none-any.whl"], projectName: "demo", variables: env });
@@ -61,19 +63,34 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
   let environment = options.environment;
   const reporter = options.reporter ?? silentReporter;
   const started = host.now();
-  const resolution = await host.resolve({ environment, requirements: options.requirements });
+  const setup = await setupName(host, options);
+  // Resolving waits on the index (pages are revalidated): meanwhile, the template the last run of
+  // the same requirements used is placed, and kept if the resolution names it again.
+  const early = placeRememberedTemplate(options, setup).catch(() => undefined);
+  const resolution = await host.resolve({ environment, requirements: options.requirements }).catch(async (error: unknown) => {
+    await early;
+    throw error;
+  });
   const seconds = () => ((host.now() - started) / 1000).toFixed(2);
   reporter.debug(`Resolved ${resolution.packages.length} packages (${seconds()} s)`);
   const dependencies = resolution.packages.filter((p) => p.name !== options.projectName);
   const project = resolution.packages.filter((p) => p.name === options.projectName);
   let template: PreparedTestEnvironment["template"] = "none";
+  const placedEarly = await early;
   if (dependencies.length) {
     const key = await templateKey(host, environment, dependencies);
     const cache = host.cache("test-environments");
-    const found = await cache.find(key);
+    if (placedEarly?.key === key) {
+      environment = placedEarly.environment;
+      reporter.debug(`Copied the prepared environment ${key.slice(0, 12)} of ${dependencies.length} packages while resolving (${seconds()} s)`);
+      template = "copied";
+    }
+    const found = template === "none" ? await cache.find(key) : undefined;
     const elsewhere = found !== undefined ? await options.placeEnvironment?.(key) : undefined;
     if (elsewhere) environment = elsewhere;
-    if (found !== undefined && (await copyTemplate(host, found, environment))) {
+    if (template === "copied") {
+      // Placed while resolving.
+    } else if (found !== undefined && (await copyTemplate(host, found, environment))) {
       reporter.debug(`Copied the prepared environment ${key.slice(0, 12)} of ${dependencies.length} packages (${seconds()} s)`);
       template = "copied";
     } else {
@@ -87,9 +104,39 @@ export async function prepareTestEnvironment(options: PrepareTestEnvironmentOpti
       });
       template = "created";
     }
+    if (setup && placedEarly?.key !== key) await host.lastTemplates?.write(setup, key).catch(() => undefined);
   }
   if (project.length) await host.install({ environment, resolution, names: project.map((p) => p.name) });
   return { packages: resolution.packages, template, environment, placed: environment !== options.environment };
+}
+
+/**
+ * What names a test setup across runs, for {@link ProjectTestHost.lastTemplates}: the requirements
+ * but the project's own (its wheel's path changes with its sources, its template does not), the
+ * runtime and kiln. Undefined when the host remembers nothing.
+ */
+async function setupName(host: ProjectTestHost, options: PrepareTestEnvironmentOptions): Promise<string | undefined> {
+  if (!host.lastTemplates || !options.placeEnvironment) return undefined;
+  const venv = options.environment.venv;
+  const requirements = options.requirements.filter((text) => options.projectName === undefined || requirementName(text) !== options.projectName);
+  const inputs = { kiln: host.cacheIdentity, runtime: venv.config?.["kiln-runtime"], pyodide: venv.config?.["kiln-pyodide-version"], requirements };
+  return digestHex("sha256", new TextEncoder().encode(JSON.stringify(inputs)));
+}
+
+/** The normalized project name a PEP 508 requirement starts with. */
+function requirementName(text: string): string {
+  return (/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(text)?.[1] ?? "").toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+/** The template the last run of this setup used, placed into an environment of its own directory; undefined when there is none to place. */
+async function placeRememberedTemplate(options: PrepareTestEnvironmentOptions, setup: string | undefined): Promise<{ key: string; environment: TestEnvironment } | undefined> {
+  const { host } = options;
+  const key = setup ? await host.lastTemplates?.read(setup) : undefined;
+  if (!key || !/^[0-9a-f]{64}$/.test(key)) return undefined;
+  const found = await host.cache("test-environments").find(key);
+  const environment = found !== undefined ? await options.placeEnvironment?.(key) : undefined;
+  if (!found || !environment || !(await copyTemplate(host, found, environment))) return undefined;
+  return { key, environment };
 }
 
 async function templateKey(host: ProjectTestHost, environment: TestEnvironment, packages: TestPackage[]): Promise<string> {

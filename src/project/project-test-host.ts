@@ -76,6 +76,12 @@ export interface ProjectTestHost {
    * Whatever an earlier run left in it is gone (or going) when it is handed out. Optional.
    */
   environmentDirectory?(key: string): Promise<{ directory: string; release(): Promise<void> } | undefined>;
+  /**
+   * The template key the last run of a test setup used (`name`: a digest of its requirements,
+   * runtime and kiln), so that the next run can place that template while it resolves. Only a
+   * guess: the run uses it only when its own resolution gives the same key. Optional.
+   */
+  lastTemplates?: { read(name: string): Promise<string | undefined>; write(name: string, key: string): Promise<void> };
   /** kiln's caches: built project wheels, and pristine test environments. */
   cache(name: "project-wheels" | "test-environments"): DirectoryCache;
   /** Which kiln this is (its version); cached builds and environments are only reused by the same. */

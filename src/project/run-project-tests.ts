@@ -203,6 +203,11 @@ async function runInEnvironment(
   let environment: TestEnvironment;
   let cwd: string;
   let preload: string[] = [];
+  const junitPath = `${directory}/junit.xml`;
+  const pluginDir = `${directory}/pytest-plugins`;
+  // Written while the environment is prepared (they do not depend on it).
+  const sideFiles = Promise.all([testDirectory(options, run, directory), host.writeText(`${pluginDir}/${pytestHintPluginName}.py`, pytestHintPluginSource())]);
+  sideFiles.catch(() => undefined);
   try {
     run.reporter.info(`[${runtime}] Creating a fresh environment`);
     environment = await host.createEnvironment({ directory: `${directory}/venv`, runtime: run.runtime });
@@ -229,7 +234,7 @@ async function runInEnvironment(
     environment = prepared.environment;
     // pytest itself, never its plugins: pytest rewrites the asserts of plugins as it imports them.
     if (prepared.placed && runsPytest(run.command) && prepared.packages.some((p) => p.name === "pytest" && p.name !== run.projectName)) preload = ["pytest"];
-    cwd = await testDirectory(options, run, directory);
+    [cwd] = await sideFiles;
   } catch (error) {
     if (!(error instanceof Error)) throw error;
     const kilnError = isKilnError(error)
@@ -237,9 +242,6 @@ async function runInEnvironment(
       : new KilnError("testSetupFailed", `Cannot set up the test environment for ${runtime}: ${error.message}`, { cause: error });
     return { runtime, label: runtime, status: "setup-failed", error: kilnError, seconds: seconds() };
   }
-  const junitPath = `${directory}/junit.xml`;
-  const pluginDir = `${directory}/pytest-plugins`;
-  await host.writeText(`${pluginDir}/${pytestHintPluginName}.py`, pytestHintPluginSource());
   const env = commandEnvironment(options, { environment, config: run.config, junitPath, pluginDir, preload });
   const argv = await commandArgv(host, run.command, environment);
   run.reporter.info(`[${runtime}] Running ${run.command.join(" ")} in ${cwd}`);

@@ -33,8 +33,10 @@ export {
   decodeSnapshotFile,
   decodeSnapshotHeader,
   encodeSnapshotFile,
+  snapshotHeaderLength,
   snapshotPayloadRejection,
   type DecodedSnapshot,
+  type SnapshotExtent,
   type SnapshotHeader,
   type SnapshotRejection,
 } from "./snapshot-file.js";

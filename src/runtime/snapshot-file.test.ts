@@ -1,19 +1,30 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection } from "./snapshot-file.js";
+import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotHeaderLength, snapshotPayloadRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
 
 // A deliberately simple checksum: the tests are about the format, not the hash.
 const checksum = (bytes: Uint8Array) => bytes.reduce((sum, byte) => (sum * 31 + byte) >>> 0, 7);
-const payload = Uint8Array.from({ length: 4096 }, (_, index) => (index * 7) & 0xff);
+const page = 65536;
+// Pages: data, zeros, zeros, data, data, zeros, then a short last page with data: three extents.
+const payload = new Uint8Array(6 * page + 1000);
+for (const start of [0, 3 * page, 4 * page, 6 * page]) payload.fill(0, start, start + 10).set([1, 2, 3, start % 251], start + 5);
+payload[6 * page + 999] = 9;
 const key = snapshotKey({ buildIdentity: "314.0.7|x", startup: { args: [], env: {} }, driverSource: "print(1)" });
 const file = encodeSnapshotFile(payload, { key, checksum });
+const options = { key, checksum };
 
-test("a snapshot file round-trips, payload aligned for Pyodide's Uint32Array view", () => {
-  const decoded = decodeSnapshotFile(file, { key, checksum });
+test("a snapshot file round-trips, all-zero pages left out of the file", () => {
+  const decoded = decodeSnapshotFile(file, options);
   assert.ok(decoded.ok);
   assert.deepEqual(decoded.payload, payload);
-  assert.equal(decoded.payload.byteOffset % 16, 0);
+  assert.equal(decoded.payload.byteOffset % 16, 0, "aligned for Pyodide's Uint32Array view");
+  const header = decodeSnapshotHeader(file, { ...options, fileLength: file.length });
+  assert.ok(header.ok);
+  assert.deepEqual(header.extents.map(({ offset, length }) => [offset, length]), [[0, page], [3 * page, 2 * page], [6 * page, 1000]]);
+  assert.equal(file.length, header.headerSize + 3 * page + 1000);
+  const empty = encodeSnapshotFile(new Uint8Array(3 * page), options);
+  assert.deepEqual(decodeSnapshotFile(empty, options), { ok: true, payload: new Uint8Array(3 * page) }, "all zeros: nothing stored");
 });
 
 const damaged: Array<[string, () => Uint8Array, string]> = [
@@ -21,13 +32,15 @@ const damaged: Array<[string, () => Uint8Array, string]> = [
   ["not a snapshot", () => new TextEncoder().encode("PK\u0003\u0004 this is a zip file, not a snapshot"), "bad-magic"],
   ["truncated payload", () => file.subarray(0, file.length - 100), "truncated"],
   ["truncated header", () => file.subarray(0, 30), "truncated"],
-  ["one flipped byte", () => flip(file, file.length - 5), "checksum"],
+  ["one flipped byte in the last extent", () => flip(file, file.length - 5), "checksum"],
+  ["one flipped byte in the first extent", () => flip(file, headerSizeOf(file) + 7), "checksum"],
+  ["one flipped byte in the extent table", () => flip(file, 28 + new DataView(file.buffer).getUint32(12, true) + 13), "checksum"],
   ["extra bytes", () => concat(file, new Uint8Array(8)), "truncated"],
 ];
 
 for (const [name, make, reason] of damaged) {
   test(`a ${name} snapshot is refused (${reason})`, () => {
-    const decoded = decodeSnapshotFile(make(), { key, checksum });
+    const decoded = decodeSnapshotFile(make(), options);
     assert.deepEqual(decoded, { ok: false, reason });
   });
 }
@@ -42,14 +55,23 @@ test("a snapshot for another build or start-up configuration is refused", () => 
   }
 });
 
-test("the header alone, read first, says where the payload is; the payload's checksum is checked on its own", () => {
-  const header = decodeSnapshotHeader(file.subarray(0, 512), { key, fileLength: file.length });
+test("the header alone, read first, says where each extent goes; the extents' checksums are checked once read into place", () => {
+  assert.equal(snapshotHeaderLength(file.subarray(0, 28)), headerSizeOf(file));
+  assert.equal(snapshotHeaderLength(new TextEncoder().encode("not a snapshot header at all, no")), undefined);
+  const header = decodeSnapshotHeader(file.subarray(0, 512), { ...options, fileLength: file.length });
   assert.ok(header.ok);
   assert.equal(header.headerSize % 16, 0);
   assert.equal(header.payloadLength, payload.length);
-  assert.deepEqual(file.subarray(header.headerSize), payload);
-  assert.equal(snapshotPayloadRejection(file.subarray(header.headerSize), header, checksum), undefined);
-  assert.equal(snapshotPayloadRejection(flip(file, file.length - 5).subarray(header.headerSize), header, checksum), "checksum");
+  const placed = new Uint8Array(header.payloadLength);
+  let at = header.headerSize;
+  for (const extent of header.extents) {
+    placed.set(file.subarray(at, at + extent.length), extent.offset);
+    at += extent.length;
+  }
+  assert.equal(snapshotPayloadRejection(placed, header, checksum), undefined);
+  assert.deepEqual(placed, payload);
+  placed[3 * page + 6] = placed[3 * page + 6]! ^ 1;
+  assert.equal(snapshotPayloadRejection(placed, header, checksum), "checksum");
   assert.equal(snapshotPayloadRejection(payload.subarray(1), header, checksum), "truncated");
 });
 
@@ -57,14 +79,20 @@ const badHeaders: Array<[string, Uint8Array, number, string]> = [
   ["a file shorter than its header says", file.subarray(0, 512), file.length - 1, "truncated"],
   ["a file longer than its header says", file.subarray(0, 512), file.length + 16, "truncated"],
   ["a head cut inside the key", file.subarray(0, 30), file.length, "truncated"],
+  ["a head cut inside the extent table", file.subarray(0, headerSizeOf(file) - 20), file.length, "truncated"],
   ["an empty file", new Uint8Array(0), 0, "too-short"],
   ["another format", new TextEncoder().encode("PK\u0003\u0004 not a snapshot, just some zip file bytes"), 1000, "bad-magic"],
+  ["kiln's earlier format", concat(new TextEncoder().encode("KILNSNP1"), new Uint8Array(40)), 1000, "bad-magic"],
 ];
 
 for (const [name, head, fileLength, reason] of badHeaders) {
   test(`the header of ${name} is refused (${reason})`, () => {
-    assert.deepEqual(decodeSnapshotHeader(head, { key, fileLength }), { ok: false, reason });
+    assert.deepEqual(decodeSnapshotHeader(head, { ...options, fileLength }), { ok: false, reason });
   });
+}
+
+function headerSizeOf(bytes: Uint8Array): number {
+  return new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
 }
 
 function flip(bytes: Uint8Array, index: number): Uint8Array {

@@ -4,7 +4,7 @@ import type { PyodideApi } from "./pyodide-api.js";
 import { checkPreload, preloadKey, preloadNames, type PreloadCheck, type PreloadRequest } from "./preload-snapshot.js";
 import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
-import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
+import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotHeaderLength, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
 import { decodeStartProfile, startProfileIdentity, startProfileName, type StartProfile } from "./start-profile.js";
 import { defaultStartupConfig, type StartupConfig } from "./startup-config.js";
@@ -258,9 +258,15 @@ async function openSnapshot(
   };
   let header: ReturnType<typeof decodeSnapshotHeader>;
   try {
-    const head = new Uint8Array(Math.min(reader.size, 65536 + options.key.length * 3));
+    let head = new Uint8Array(Math.min(reader.size, 65536 + options.key.length * 3));
     await reader.readInto(0, head);
-    header = decodeSnapshotHeader(head, { key: options.key, fileLength: reader.size });
+    // A header longer than that first read (a large snapshot's extent table): read it whole.
+    const headerLength = snapshotHeaderLength(head);
+    if (headerLength !== undefined && headerLength > head.length && headerLength <= reader.size) {
+      head = new Uint8Array(headerLength);
+      await reader.readInto(0, head);
+    }
+    header = decodeSnapshotHeader(head, { key: options.key, fileLength: reader.size, checksum: host.checksum });
   } catch {
     header = { ok: false, reason: "truncated" };
   }
@@ -274,8 +280,14 @@ async function openSnapshot(
   const readPayload = async (): Promise<SnapshotRejection | undefined> => {
     let rejection: SnapshotRejection | undefined;
     try {
-      const read = await reader.readInto(checked.headerSize, snapshot);
-      rejection = read === checked.payloadLength ? snapshotPayloadRejection(snapshot, checked, host.checksum) : "truncated";
+      // The stored extents into place; the all-zero pages between them stay as allocated.
+      let at = checked.headerSize;
+      for (const extent of checked.extents) {
+        const read = await reader.readInto(at, snapshot.subarray(extent.offset, extent.offset + extent.length));
+        if (read !== extent.length) throw new RangeError("truncated");
+        at += extent.length;
+      }
+      rejection = snapshotPayloadRejection(snapshot, checked, host.checksum);
     } catch {
       rejection = "truncated";
     } finally {
@@ -293,7 +305,7 @@ async function readSnapshot(
   const bytes = await host.snapshots.read(options.name).catch(() => undefined);
   if (bytes === undefined) return undefined;
   const decoded = decodeSnapshotFile(bytes, { key: options.key, checksum: host.checksum });
-  if (decoded.ok) return decoded.payload.byteOffset % 8 === 0 ? decoded.payload : decoded.payload.slice();
+  if (decoded.ok) return decoded.payload;
   options.reporter.debug(`Memory snapshot ${options.name} refused (${decoded.reason}); rebuilding it`);
   await host.snapshots.remove(options.name).catch(() => undefined);
   return undefined;

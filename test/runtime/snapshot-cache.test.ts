@@ -79,7 +79,8 @@ test("a snapshot that passes kiln's checks but that Pyodide refuses falls back t
   const [file] = snapshotFiles(host);
   const path = join(host.cacheDir, "snapshots", file!);
   const original = readFileSync(path);
-  const key = new TextDecoder().decode(original.subarray(24, 24 + original.readUInt32LE(12)));
+  // The key follows the header's 28 fixed bytes (src/runtime/snapshot-file.ts).
+  const key = new TextDecoder().decode(original.subarray(28, 28 + original.readUInt32LE(12)));
   writeFileSync(path, encodeSnapshotFile(new Uint8Array(64 * 1024), { key, checksum: host.checksum }));
   const reporter = recordingReporter();
   assert.equal(await startAndCheck(host, reporter), false);

@@ -19,6 +19,8 @@ export interface MemoryProjectHostOptions {
    * as if another run held every one.
    */
   environmentDirectories?: "free" | "busy";
+  /** Remember each setup's last template (as the Node host does), and let resolving take this long. */
+  lastTemplates?: { resolveMs: number };
 }
 
 /**
@@ -52,6 +54,7 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
     },
   });
   const caches = { "project-wheels": cache("project-wheels"), "test-environments": cache("test-environments") };
+  const remembered = new Map<string, string>();
   const host: ProjectTestHost = {
     readText: async (path) => {
       const value = files.get(path);
@@ -91,6 +94,17 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
           },
         }
       : {}),
+    ...(options.lastTemplates
+      ? {
+          lastTemplates: {
+            read: async (name: string) => remembered.get(name),
+            write: async (name: string, key: string) => {
+              calls.push(`remember ${key.slice(0, 12)}`);
+              remembered.set(name, key);
+            },
+          },
+        }
+      : {}),
     cache: (name) => caches[name],
     cacheIdentity: "memory kiln",
     buildWheel: async ({ projectDir, outputDir }) => {
@@ -117,6 +131,10 @@ export function memoryProjectHost(options: MemoryProjectHostOptions) {
     },
     resolve: async ({ requirements }) => {
       calls.push(`resolve ${requirements.join(" | ")}`);
+      if (options.lastTemplates) {
+        await new Promise((resolve) => setTimeout(resolve, options.lastTemplates!.resolveMs));
+        calls.push("resolution done");
+      }
       const packages: TestPackage[] = requirements.map((text) => {
         const requirement = parseRequirement(text);
         return { name: normalizeName(requirement.name), version: "1", identity: requirement.url ?? `${requirement.name}==1` };
