@@ -9,6 +9,7 @@ import { DirectoryBlobStore } from "./node-blob-store.js";
 import { importModule } from "./import-module.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { patchedGlue, type PatchedGlue } from "./node-patched-glue.js";
 import { NodeStdio } from "./node-stdio.js";
 import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
@@ -58,7 +59,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Nod
   return {
     cacheDir,
     locateRuntime: async (spec) => withCompiledStdlib(await locate(spec), compiledStdlibs),
-    snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
+    snapshots: new DirectoryBlobStore(join(cacheDir, kilnCacheFolders.snapshots)),
     // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
     compiledStdlibs,
     ...(startProfilesWanted(env) ? { startProfiles: startProfileStore(cacheDir) } : {}),
@@ -87,7 +88,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Nod
  * await startProfileStore(cacheDir).write(startProfileName(build), bytes);
  */
 export function startProfileStore(cacheDir: string): DirectoryBlobStore {
-  return new DirectoryBlobStore(join(cacheDir, "start-profiles"));
+  return new DirectoryBlobStore(join(cacheDir, kilnCacheFolders.startProfiles));
 }
 
 /**

@@ -8,7 +8,8 @@
  */
 export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
 export { NodeCacheStore, isKilnCacheDirectory, tagKilnCacheDirectory } from "./node-cache-store.js";
-export { nodeUnpackedWheelCache, unpackedWheelsFolder } from "./node-wheel-cache.js";
+export { nodeUnpackedWheelCache } from "./node-wheel-cache.js";
+export { kilnCacheFolders } from "./kiln-cache-folders.js";
 export { nodeLocalFiles } from "./node-local-files.js";
 export { loadIndexSettings, pipConfigPaths, type LoadIndexSettingsOptions } from "./node-index-settings.js";
 export { createNodeHttpSession, type NodeHttpSessionOptions } from "./node-index-session.js";

@@ -33,6 +33,7 @@ export {
   decodeSnapshotFile,
   decodeSnapshotHeader,
   encodeSnapshotFile,
+  readSnapshotKey,
   snapshotHeaderLength,
   snapshotPayloadRejection,
   type DecodedSnapshot,
@@ -40,7 +41,7 @@ export {
   type SnapshotHeader,
   type SnapshotRejection,
 } from "./snapshot-file.js";
-export { hashString, snapshotKey, snapshotName } from "./snapshot-key.js";
+export { hashString, snapshotBuildIdentity, snapshotKey, snapshotName } from "./snapshot-key.js";
 export {
   compilationHintsFor,
   decodeStartProfile,
