@@ -10,6 +10,7 @@ import {
   sigintExitCode,
   snapshotName,
   startupConfigFor,
+  writesNoBytecode,
   type PreparedStart,
   type PreloadRequest,
   type PreparedStartPromises,
@@ -66,7 +67,10 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   const handled = await runHostModule(commandLine, options);
   if (handled !== undefined) return handled;
   const start = processStart(commandLine, options);
-  await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
+  // As CPython with -B writes no .pyc, such a process compiles no standard library into the cache.
+  if (!writesNoBytecode(commandLine, start.env)) {
+    await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
+  }
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
   const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
   if (code !== sigintExitCode) await recordMissingStartProfile(prepared, commandLine, options);

@@ -25,6 +25,7 @@ export type { BlobReader, BlobStore, HostMount, HostStdio, RuntimeFiles, Runtime
 export {
   formatPythonUsageError,
   parsePythonCommandLine,
+  writesNoBytecode,
   type PythonCommandLine,
   type PythonMain,
 } from "./python-command-line.js";
