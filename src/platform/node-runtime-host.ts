@@ -5,6 +5,7 @@ import { crc32 } from "node:zlib";
 import { KilnError } from "../core/index.js";
 import type { HostMount, LinkLayout, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
 import { bundledPyodideDir } from "./bundled-pyodide-dir.js";
+import { definedEnv } from "./defined-env.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
 import { importModule } from "./import-module.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
@@ -41,7 +42,7 @@ export type NodeRuntimeHost = RuntimeHost & { cacheDir: string };
  * const code = await runPythonMain(host, request);
  */
 export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): NodeRuntimeHost {
-  const env = stringEnv(options.env ?? process.env);
+  const env = definedEnv(options.env ?? process.env);
   const cacheDir = options.cacheDir ?? kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() });
   const compiledStdlibs = compiledStdlibStore(cacheDir);
   // One look per runtime and host (its files' stats, package.json, pyodide.mjs); whether the cache
@@ -101,8 +102,6 @@ export function startProfileStore(cacheDir: string): DirectoryBlobStore {
 export function startProfilesWanted(env: Record<string, string | undefined>): boolean {
   return startProfilesSupported() && env.KILN_START_PROFILE !== "off" && env.KILN_START_PROFILE !== "record";
 }
-
-export { bundledPyodideDir };
 
 async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string, env: Record<string, string>): Promise<RuntimeFiles> {
   if (spec.kind === "npm") {
@@ -277,10 +276,4 @@ function hostRootMounts(): HostMount[] {
 function mountNodeFs(fs: unknown, mount: HostMount): void {
   const emscriptenFs = fs as { mount(type: unknown, options: object, mountPoint: string): void; filesystems: { NODEFS: unknown } };
   emscriptenFs.mount(emscriptenFs.filesystems.NODEFS, { root: mount.hostPath }, mount.mountPoint);
-}
-
-function stringEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
-  return result;
 }
