@@ -14,4 +14,4 @@ export { nodeLocalFiles } from "./node-local-files.js";
 export { loadIndexSettings, pipConfigPaths, type LoadIndexSettingsOptions } from "./node-index-settings.js";
 export { createNodeHttpSession, type NodeHttpSessionOptions } from "./node-index-session.js";
 export { parseNetrc, netrcCredentials, type Netrc } from "./netrc.js";
-export { nodePyodideRepository } from "./node-pyodide-repository.js";
+export { nodePyodideRepository, type NodePyodideRepository, type RepositoryRuntime } from "./node-pyodide-repository.js";
