@@ -2,6 +2,7 @@ import type { HttpSession, IndexFlags, IndexSettings, PackageSource } from "../i
 import { buildPackageSource } from "../index/index.js";
 import type { Reporter } from "../core/index.js";
 import type { TargetEnvironment } from "../resolver/index.js";
+import type { RuntimeSpec } from "../runtime/index.js";
 import { abiForPlatformTag } from "../tags/index.js";
 import { createNodeHttpSession, loadIndexSettings, nodeLocalFiles, nodePyodideRepository, type RepositoryRuntime } from "../platform/node.js";
 import { commandCacheDir } from "./command-cache-dir.js";
@@ -48,6 +49,8 @@ export async function openPackageSource(
     fromRequirementsFile?: { indexUrl?: string; extraIndexUrls?: string[]; findLinks?: string[]; noIndex?: boolean };
     /** The target's ABI (`2026_0`), when the command knows it. */
     targetAbi?: string;
+    /** The target's runtime, when the command knows it: its Pyodide repository is the fallback. */
+    runtime?: RuntimeSpec;
   } = {},
 ): Promise<OpenedPackageSource> {
   const flags = indexFlags(context, options.fromRequirementsFile);
@@ -55,7 +58,8 @@ export async function openPackageSource(
   const given = context.arguments.options;
   const cacheDir = given["no-cache"] === true ? false : commandCacheDir(context);
   const session = await createNodeHttpSession(settings, { env: context.env, cacheDir, refresh: given.refresh === true, reporter: options.reporter });
-  return { settings, session, source: await packageSourceOf(settings, session, options.targetAbi ? { abi: options.targetAbi } : {}) };
+  const runtime = options.runtime?.kind === "npm" ? { runtime: { spec: options.runtime, cacheDir: commandCacheDir(context), env: context.env } } : {};
+  return { settings, session, source: await packageSourceOf(settings, session, { ...(options.targetAbi ? { abi: options.targetAbi } : {}), ...runtime }) };
 }
 
 /** Whose Pyodide repository a package source falls back to (see {@link packageSourceOf}). */
