@@ -70,17 +70,21 @@ export class EnvironmentDirectories {
 }
 
 /**
- * Creates the lock file with this process's id; takes it over from a process that is gone. The
- * lock is written under a temporary name and linked into place, so it never exists without its
- * id. Concurrent runs that all find the same stale lock race for the take-over atomically (see
- * {@link takeOver}): exactly one of them gets it.
+ * Creates the lock file with this process's id (an exclusive create); takes it over from a
+ * process that is gone. Concurrent runs that all find the same stale lock race for the take-over
+ * atomically (see {@link takeOver}): exactly one of them gets it.
  */
 async function takeLock(path: string): Promise<boolean> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createLock(path, (temporary) => link(temporary, path))) return true;
+    try {
+      await writeFile(path, String(process.pid), { flag: "wx" });
+      return true;
+    } catch {
+      // held (or being written): whose is it?
+    }
     const held = await readLock(path);
     if (held === undefined) continue; // released meanwhile
-    // A lock being written by an older kiln has no id yet: its writer is alive.
+    // A lock being written has no id yet: its writer is alive.
     if (!Number.isInteger(held.pid) || held.pid <= 0 || processIsAlive(held.pid)) return false;
     return takeOver(path, held);
   }
@@ -104,18 +108,18 @@ async function takeOver(path: string, held: { ino: number; pid: number }): Promi
   try {
     const claimed = await readLock(claim);
     if (claimed?.ino !== held.ino || claimed.pid !== held.pid) return false;
-    return await createLock(path, (temporary) => rename(temporary, path));
+    return await replaceLock(path);
   } finally {
     await unlink(claim).catch(() => undefined);
   }
 }
 
-/** Writes this process's id to a temporary file and puts it in place with `place`; false when that fails. */
-async function createLock(path: string, place: (temporary: string) => Promise<void>): Promise<boolean> {
+/** Renames a lock with this process's id over `path`; false when that fails. */
+async function replaceLock(path: string): Promise<boolean> {
   const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
   try {
     await writeFile(temporary, String(process.pid), { flag: "wx" });
-    await place(temporary);
+    await rename(temporary, path);
     return true;
   } catch {
     return false;
