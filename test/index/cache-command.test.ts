@@ -94,17 +94,21 @@ function writeAged(path: string, bytes: Uint8Array | string, days: number): stri
   return path;
 }
 
+/** A kiln cache with a runtime in its runtimes/, as kiln fetches one: that build is in use. */
+async function cacheWithRuntime(): Promise<{ root: string; runtime: string; build: string }> {
+  const root = join(mkdtempSync(join(tmpdir(), "kiln-cli-")), "cache");
+  assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: root })).code, 0);
+  const runtime = join(root, "runtimes", "pyodide-0.0.1");
+  writeAged(join(runtime, "package.json"), JSON.stringify({ version: "0.0.1" }), 0);
+  for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip", ".kiln-complete"]) writeAged(join(runtime, name), "x", 0);
+  return { root, runtime, build: (await runtimeFilesIn(runtime)).buildIdentity };
+}
+
 // A zip file with no entries: just the end of central directory record.
 const emptyZip = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
 test("kiln cache prune keeps the compiled stdlib and start profile of runtime builds in use, and prunes bytecode by age; kiln cache info reports them", async () => {
-  const root = join(mkdtempSync(join(tmpdir(), "kiln-cli-")), "cache");
-  assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: root })).code, 0);
-  // A runtime in the cache's runtimes/, as kiln fetches one: its build is in use.
-  const runtime = join(root, "runtimes", "pyodide-0.0.1");
-  writeAged(join(runtime, "package.json"), JSON.stringify({ version: "0.0.1" }), 0);
-  for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip", ".kiln-complete"]) writeAged(join(runtime, name), "x", 0);
-  const build = (await runtimeFilesIn(runtime)).buildIdentity;
+  const { root, runtime, build } = await cacheWithRuntime();
   const live = writeAged(join(root, "stdlib", compiledStdlibName(build)), emptyZip, 90);
   const liveProfile = writeAged(join(root, "start-profiles", startProfileName(startProfileIdentity(withCompiledStdlib(await runtimeFilesIn(runtime), compiledStdlibStore(root))))), "p", 90);
   const gone = writeAged(join(root, "stdlib", "stdlib-00000000000000.zip"), emptyZip, 40);
@@ -144,12 +148,7 @@ test("kiln cache prune keeps the compiled stdlib and start profile of runtime bu
 });
 
 test("kiln cache prune removes the memory snapshots (with their preload manifests) and runtime descriptions of runtime builds no longer in use", async () => {
-  const root = join(mkdtempSync(join(tmpdir(), "kiln-cli-")), "cache");
-  assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: root })).code, 0);
-  const runtime = join(root, "runtimes", "pyodide-0.0.1");
-  writeAged(join(runtime, "package.json"), JSON.stringify({ version: "0.0.1" }), 0);
-  for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip", ".kiln-complete"]) writeAged(join(runtime, name), "x", 0);
-  const build = (await runtimeFilesIn(runtime)).buildIdentity;
+  const { root, build } = await cacheWithRuntime();
   const goneBuild = "0.0.0|/gone/pyodide|pyodide.asm.wasm:1:1";
   const baseKey = (buildIdentity: string, driverSource = "driver") => snapshotKey({ buildIdentity, startup: defaultStartupConfig, driverSource });
   const snapshot = (key: string, days: number, name = snapshotName(key)) =>
