@@ -41,7 +41,7 @@ const maxSnapshotKeyBytes = 1 << 20;
  *
  * - `stdlib/` (byte-compiled standard libraries), `start-profiles/`, `glue/` (Pyodide's glue as
  *   kiln patches it), `link-layouts/`, `snapshots/` (memory snapshots, each naming its build in
- *   its header; a preload snapshot's manifest goes with it) and `runtime-descriptions/`: an entry
+ *   its header; a preload snapshot's sidecars go with it) and `runtime-descriptions/`: an entry
  *   for a runtime build in use is kept; any other (a runtime that was upgraded or removed, or one
  *   of another kiln installation sharing the cache) once it has not been read for `maxAgeMs`, so a
  *   second kiln that still uses it keeps it. A snapshot or description that names no build
@@ -79,8 +79,9 @@ export async function pruneRuntimeCaches(cacheDir: string, options: PruneRuntime
 }
 
 /**
- * Which files of `snapshots/` go: a snapshot by its build, a preload manifest (`NAME.manifest`)
- * with its snapshot (decided once for both, whichever the walk meets first).
+ * Which files of `snapshots/` go: a snapshot by its build, a sidecar (`NAME.SUFFIX`: a preload
+ * snapshot's manifest, its recorded imports) with its snapshot (decided once for all of them,
+ * whichever the walk meets first). Snapshot names hold no dot.
  */
 function snapshotsToRemove(
   ofBuild: (build: string | undefined, stat: Stats) => boolean,
@@ -96,7 +97,10 @@ function snapshotsToRemove(
     }
     return goes;
   };
-  return (name, stat, path) => stale(name, stat) ?? snapshotGoes(name.endsWith(".manifest") ? path.slice(0, -".manifest".length) : path);
+  return (name, stat, path) => {
+    const dot = name.indexOf(".");
+    return stale(name, stat) ?? snapshotGoes(dot > 0 ? path.slice(0, path.length - name.length + dot) : path);
+  };
 }
 
 /** The build a snapshot file names in its header, read without reading the snapshot itself. */

@@ -147,7 +147,7 @@ test("kiln cache prune keeps the compiled stdlib and start profile of runtime bu
   assert.match(text.stdout, /^ {2}stdlib +44 B +2 files {2}byte-compiled standard libraries/m);
 });
 
-test("kiln cache prune removes the memory snapshots (with their preload manifests) and runtime descriptions of runtime builds no longer in use", async () => {
+test("kiln cache prune removes the memory snapshots (with their sidecars) and runtime descriptions of runtime builds no longer in use", async () => {
   const { root, build } = await cacheWithRuntime();
   const goneBuild = "0.0.0|/gone/pyodide|pyodide.asm.wasm:1:1";
   const baseKey = (buildIdentity: string, driverSource = "driver") => snapshotKey({ buildIdentity, startup: defaultStartupConfig, driverSource });
@@ -156,7 +156,8 @@ test("kiln cache prune removes the memory snapshots (with their preload manifest
   const request: PreloadRequest = { modules: ["pytest"], venv: { prefix: "/v", sitePackages: "/v/lib/python3.14/site-packages", includeSystemSitePackages: false }, searchedFirst: [], warnOptions: [], env: {} };
   const preload = (buildIdentity: string, days: number) => {
     const names = preloadNames(baseKey(buildIdentity), request);
-    return [snapshot(preloadKey(baseKey(buildIdentity), request), days, names.snapshot), writeAged(join(root, "snapshots", names.manifest), "{}", days)];
+    const sidecar = writeAged(join(root, "snapshots", `${names.snapshot}.imports`), "[]", days);
+    return [snapshot(preloadKey(baseKey(buildIdentity), request), days, names.snapshot), writeAged(join(root, "snapshots", names.manifest), "{}", days), sidecar];
   };
   const description = (buildIdentity: string, days: number, name: string) =>
     writeAged(join(root, "runtime-descriptions", name), JSON.stringify({ key: JSON.stringify({ format: 1, build: buildIdentity, kiln: "0.1.0" }), description: {} }), days);
@@ -181,7 +182,7 @@ test("kiln cache prune removes the memory snapshots (with their preload manifest
   const result = JSON.parse(prune.stdout);
   for (const path of kept) assert.ok(existsSync(path), `kept: ${path}`);
   for (const path of removed) assert.equal(existsSync(path), false, `removed: ${path}`);
-  assert.deepEqual([result.snapshots.removedFiles, result.snapshots.keptFiles], [5, 4]);
+  assert.deepEqual([result.snapshots.removedFiles, result.snapshots.keptFiles], [6, 5]);
   assert.deepEqual([result.runtimeDescriptions.removedFiles, result.runtimeDescriptions.keptFiles], [2, 2]);
-  assert.equal(result.removedFiles, 7, "the total counts every folder");
+  assert.equal(result.removedFiles, 8, "the total counts every folder");
 });
