@@ -31,6 +31,16 @@ export const kilnCacheFolders = {
   runtimes: "runtimes",
   /** V8's compiled code of kiln pip, one file per build of kiln and Node version. */
   codeCache: "code-cache-v1",
+  /** Wheels built from sdists, by the sdist's sha256 (and their prepared metadata). */
+  builtWheels: "built-wheels",
+  /** Scratch directories of builds in progress. */
+  builds: "build",
+  /** `kiln test`'s wheels of the project under test. */
+  projectWheels: "project-wheels",
+  /** `kiln test`'s environment templates. */
+  testEnvironments: "test-environments",
+  /** `kiln test`'s run directories, one per template. */
+  testRuns: "test-runs",
   /** The launchers of `kiln run`. */
   launchers: "bin",
 } as const;

@@ -29,6 +29,11 @@ const descriptions: Record<string, string> = {
   [kilnCacheFolders.fileDigests]: "digests of local files, by path, size and time",
   [kilnCacheFolders.wheelMetadata]: "parsed metadata of wheels resolved before",
   [kilnCacheFolders.codeCache]: "V8's compiled code of kiln pip, one file per build of kiln and Node version",
+  [kilnCacheFolders.builtWheels]: "wheels built from sdists, by the sdist's sha256",
+  [kilnCacheFolders.builds]: "scratch directories of builds in progress",
+  [kilnCacheFolders.projectWheels]: "kiln test's wheels of the projects it tested",
+  [kilnCacheFolders.testEnvironments]: "kiln test's environment templates",
+  [kilnCacheFolders.testRuns]: "kiln test's run directories, one per template",
   [kilnCacheFolders.launchers]: "launchers of kiln run",
 };
 
