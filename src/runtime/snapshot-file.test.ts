@@ -115,7 +115,7 @@ test("readSnapshotKey reads the key from the header alone, and nothing from what
     return bytes.subarray(offset, offset + length);
   };
   assert.equal(readSnapshotKey(reader(file)), key);
-  assert.ok(Math.max(...reads) < file.length - payload.length, "the payload is not read");
+  assert.ok(Math.max(...reads) <= snapshotHeaderLength(file)!, "nothing past the header is read");
   const cases: Array<[string, Uint8Array]> = [
     ["empty", new Uint8Array()],
     ["other magic", Uint8Array.from(file, (byte, index) => (index === 0 ? 0 : byte))],
