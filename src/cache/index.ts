@@ -24,4 +24,4 @@ export {
   type CachedHeaders,
   type HttpCacheMeta,
 } from "./http-freshness.js";
-export { pruneCache, indexCacheBuckets, type PruneCacheOptions, type PruneResult } from "./prune-cache.js";
+export { pruneCache, indexCacheBuckets, sumPruneResults, type PruneCacheOptions, type PruneResult } from "./prune-cache.js";

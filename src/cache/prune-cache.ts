@@ -18,6 +18,23 @@ export interface PruneResult {
   keptBytes: number;
 }
 
+/**
+ * The sum of prune results (of the parts of a cache each pruned on its own).
+ *
+ * @example
+ * const total = sumPruneResults([await pruneCache(store), unpacked, runtime]);
+ */
+export function sumPruneResults(results: readonly PruneResult[]): PruneResult {
+  const total: PruneResult = { removedFiles: 0, removedBytes: 0, keptFiles: 0, keptBytes: 0 };
+  for (const result of results) {
+    total.removedFiles += result.removedFiles;
+    total.removedBytes += result.removedBytes;
+    total.keptFiles += result.keptFiles;
+    total.keptBytes += result.keptBytes;
+  }
+  return total;
+}
+
 /** The buckets the index cache owns; other parts of kiln keep their own beside them. */
 export const indexCacheBuckets = ["blobs", "http", "metadata", "urls"] as const;
 

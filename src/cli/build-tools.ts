@@ -2,6 +2,7 @@ import type { BuildEnvironmentOptions, HookRunner } from "../build/index.js";
 import type { Reporter } from "../core/index.js";
 import type { PackageSource } from "../index/index.js";
 import { kilnCacheDir } from "../platform/kiln-cache-dir.js";
+import { kilnCacheFolders } from "../platform/kiln-cache-folders.js";
 import { nodeFileSystem } from "../platform/node-file-system.js";
 import { targetForAbi } from "../resolver/index.js";
 import type { CommandContext } from "./command.js";
@@ -54,8 +55,8 @@ export function buildTools(context: CommandContext, options: { source: PackageSo
     runner,
     environment,
     cacheDir,
-    wheelCache: `${cacheDir}/built-wheels`,
-    scratch: () => `${cacheDir}/build/${process.pid}-${crypto.randomUUID()}`,
+    wheelCache: `${cacheDir}/${kilnCacheFolders.builtWheels}`,
+    scratch: () => `${cacheDir}/${kilnCacheFolders.builds}/${process.pid}-${crypto.randomUUID()}`,
     flushOutput() {
       if (held.length) context.output.stderr.write(`${held.join("").trimEnd()}\n`);
       held.length = 0;

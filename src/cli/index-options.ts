@@ -2,8 +2,9 @@ import type { HttpSession, IndexFlags, IndexSettings, PackageSource } from "../i
 import { buildPackageSource } from "../index/index.js";
 import type { Reporter } from "../core/index.js";
 import type { TargetEnvironment } from "../resolver/index.js";
+import type { RuntimeSpec } from "../runtime/index.js";
 import { abiForPlatformTag } from "../tags/index.js";
-import { createNodeHttpSession, loadIndexSettings, nodeLocalFiles, nodePyodideRepository } from "../platform/node.js";
+import { createNodeHttpSession, loadIndexSettings, nodeLocalFiles, nodePyodideRepository, type RepositoryRuntime } from "../platform/node.js";
 import { commandCacheDir } from "./command-cache-dir.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
 
@@ -48,6 +49,8 @@ export async function openPackageSource(
     fromRequirementsFile?: { indexUrl?: string; extraIndexUrls?: string[]; findLinks?: string[]; noIndex?: boolean };
     /** The target's ABI (`2026_0`), when the command knows it. */
     targetAbi?: string;
+    /** The target's runtime, when the command knows it: its Pyodide repository is the fallback. */
+    runtime?: RuntimeSpec;
   } = {},
 ): Promise<OpenedPackageSource> {
   const flags = indexFlags(context, options.fromRequirementsFile);
@@ -55,25 +58,35 @@ export async function openPackageSource(
   const given = context.arguments.options;
   const cacheDir = given["no-cache"] === true ? false : commandCacheDir(context);
   const session = await createNodeHttpSession(settings, { env: context.env, cacheDir, refresh: given.refresh === true, reporter: options.reporter });
-  return { settings, session, source: await packageSourceOf(settings, session, options.targetAbi) };
+  const runtime = options.runtime?.kind === "npm" ? { runtime: { spec: options.runtime, cacheDir: commandCacheDir(context), env: context.env } } : {};
+  return { settings, session, source: await packageSourceOf(settings, session, { ...(options.targetAbi ? { abi: options.targetAbi } : {}), ...runtime }) };
+}
+
+/** Whose Pyodide repository a package source falls back to (see {@link packageSourceOf}). */
+export interface RepositoryTarget {
+  /** The target's ABI (`2026_0`): the repository offers files only to a target of its own ABI. */
+  abi?: string;
+  /** The target's runtime: a `pyodide@X` gets X's repository; the embedded runtime's when absent. */
+  runtime?: RepositoryRuntime;
 }
 
 /**
  * The one policy for the runtime's Pyodide repository, the same for every command: it is a
  * fallback after `--find-links` and the indexes, on unless `no-pyodide-index` is set, and the
  * resolver uses it only when those alone cannot satisfy the requirements. Without a
- * `pyodide-base-url` it is the embedded runtime's: its `pyodide-lock.json` is read from the
- * `pyodide` npm package (no request), and the resolver takes dependencies from the lock's
- * `depends`, so resolving never needs Pyodide's CDN; only downloading one of its files does.
+ * `pyodide-base-url` it is the target runtime's (the embedded runtime's unless the target names
+ * a `pyodide@X`): its `pyodide-lock.json` is read from the runtime's npm package (no request),
+ * and the resolver takes dependencies from the lock's `depends`, so resolving never needs
+ * Pyodide's CDN; only downloading one of its files does.
  * With a `pyodide-base-url`, the lock file is fetched from there (through the cache) when a
  * project first falls back to it.
  *
  * @example
- * const source = await packageSourceOf(settings, session, "2026_0");
+ * const source = await packageSourceOf(settings, session, { abi: "2026_0" });
  */
-export async function packageSourceOf(settings: IndexSettings, session: HttpSession, targetAbi?: string): Promise<PackageSource> {
-  const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl ? undefined : await nodePyodideRepository();
-  return buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide, ...(targetAbi ? { targetAbi } : {}) });
+export async function packageSourceOf(settings: IndexSettings, session: HttpSession, target: RepositoryTarget = {}): Promise<PackageSource> {
+  const pyodide = settings.noPyodideIndex || settings.pyodideBaseUrl ? undefined : await nodePyodideRepository(target.runtime);
+  return buildPackageSource(settings, { session, files: nodeLocalFiles, pyodide, ...(target.abi ? { targetAbi: target.abi } : {}) });
 }
 
 /**

@@ -86,7 +86,7 @@ export async function packageSourceFor(context: CommandContext, flags: IndexFlag
     cacheDir: options["no-cache"] === true ? false : kilnCacheDir(cacheDir ? { ...context.env, KILN_CACHE_DIR: cacheDir } : context.env, { cwd: context.cwd }),
     refresh: options.refresh === true,
   });
-  return { settings, session, source: await packageSourceOf(settings, session, targetAbi) };
+  return { settings, session, source: await packageSourceOf(settings, session, targetAbi ? { abi: targetAbi } : {}) };
 }
 
 /**

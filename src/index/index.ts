@@ -46,6 +46,7 @@ export { redactUrl } from "./redact-url.js";
 export { splitUrlCredentials, basicAuthorization, type Credentials } from "./url-credentials.js";
 export { verifyHashes } from "./verify-hashes.js";
 export { HttpRangeSource, parseContentRange, type HttpRangeSourceOptions } from "./http-range-source.js";
+export { fetchFileSize } from "./fetch-file-size.js";
 export { readWheelMetadata } from "./read-wheel-metadata.js";
 export { fetchCoreMetadata, type FetchCoreMetadataOptions } from "./fetch-core-metadata.js";
 export { SimpleIndexSource, type SimpleIndexSourceOptions } from "./simple-index-source.js";

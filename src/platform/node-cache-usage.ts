@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { walkTree } from "./node-walk-tree.js";
 
 /** The space one top-level folder of a kiln cache takes. */
@@ -16,19 +17,24 @@ const descriptions: Record<string, string> = {
   http: "index pages",
   metadata: "core metadata of distributions",
   urls: "URLs of downloaded files",
-  "unpacked-v1": "unpacked wheels that installs link from",
-  bytecode: "modules compiled at install, by source digest",
-  stdlib: "byte-compiled standard libraries, one per runtime build",
-  "start-profiles": "start profiles of runtime builds",
-  glue: "Pyodide's JavaScript glue patched by kiln, per runtime build",
-  "link-layouts": "dynamic-linking layouts of runtime builds",
-  snapshots: "memory snapshots of started runtimes",
-  runtimes: "Pyodide runtimes fetched from npm",
-  "runtime-descriptions": "what each runtime build offers (platform tags, versions)",
-  "file-digests-v1": "digests of local files, by path, size and time",
-  "wheel-metadata-v1": "parsed metadata of wheels resolved before",
-  "code-cache-v1": "V8's compiled code of kiln pip, one file per build of kiln and Node version",
-  bin: "launchers of kiln run",
+  [kilnCacheFolders.unpackedWheels]: "unpacked wheels that installs link from",
+  [kilnCacheFolders.bytecode]: "modules compiled at install, by source digest",
+  [kilnCacheFolders.stdlib]: "byte-compiled standard libraries, one per runtime build",
+  [kilnCacheFolders.startProfiles]: "start profiles of runtime builds",
+  [kilnCacheFolders.glue]: "Pyodide's JavaScript glue patched by kiln, per runtime build",
+  [kilnCacheFolders.linkLayouts]: "dynamic-linking layouts of runtime builds",
+  [kilnCacheFolders.snapshots]: "memory snapshots of started runtimes",
+  [kilnCacheFolders.runtimes]: "Pyodide runtimes fetched from npm",
+  [kilnCacheFolders.runtimeDescriptions]: "what each runtime build offers (platform tags, versions)",
+  [kilnCacheFolders.fileDigests]: "digests of local files, by path, size and time",
+  [kilnCacheFolders.wheelMetadata]: "parsed metadata of wheels resolved before",
+  [kilnCacheFolders.codeCache]: "V8's compiled code of kiln pip, one file per build of kiln and Node version",
+  [kilnCacheFolders.builtWheels]: "wheels built from sdists, by the sdist's sha256",
+  [kilnCacheFolders.builds]: "scratch directories of builds in progress",
+  [kilnCacheFolders.projectWheels]: "kiln test's wheels of the projects it tested",
+  [kilnCacheFolders.testEnvironments]: "kiln test's environment templates",
+  [kilnCacheFolders.testRuns]: "kiln test's run directories, one per template",
+  [kilnCacheFolders.launchers]: "launchers of kiln run",
 };
 
 /**

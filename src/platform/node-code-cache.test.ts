@@ -4,7 +4,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, u
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { codeCacheFolder, codeCacheWanted } from "./node-code-cache.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
+import { codeCacheWanted } from "./node-code-cache.js";
 
 const temporary = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
 after(() => rmSync(temporary, { recursive: true, force: true }));
@@ -46,7 +47,7 @@ function run(bundle: string, cacheDir: string): { status: number | null; stdout:
 }
 
 function cacheFiles(cacheDir: string): string[] {
-  return readdirSync(join(cacheDir, codeCacheFolder)).map((name) => join(cacheDir, codeCacheFolder, name));
+  return readdirSync(join(cacheDir, kilnCacheFolders.codeCache)).map((name) => join(cacheDir, kilnCacheFolders.codeCache, name));
 }
 
 test("the first run writes the cache, the next ones use it, with the same output (import() included)", () => {
@@ -117,7 +118,7 @@ test("a cache directory that cannot be written does not fail the command", { ski
 
 test("writing a cache deletes caches not written for a week, and keeps recent ones", () => {
   const { bundle, cacheDir } = setup();
-  const folder = join(cacheDir, codeCacheFolder);
+  const folder = join(cacheDir, kilnCacheFolders.codeCache);
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, "old.bin"), "x");
   utimesSync(join(folder, "old.bin"), new Date(Date.now() - 8 * 86_400_000), new Date(Date.now() - 8 * 86_400_000));

@@ -4,9 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
-
-/** The folder inside kiln's cache directory; the suffix is its format version. */
-export const codeCacheFolder = "code-cache-v1";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 /** Caches of other builds of kiln (or other Node versions) not written for this long are deleted when a cache is written. */
 const staleMs = 7 * 86_400_000;
@@ -53,7 +51,7 @@ export async function runWithCodeCache(options: { bundle: string; argv: string[]
   const { bundle, streams } = options;
   const source = readFileSync(bundle, "utf8");
   const key = createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex");
-  const path = join(kilnCacheDir(streams.env, { cwd: streams.cwd }), codeCacheFolder, `${key}.bin`);
+  const path = join(kilnCacheDir(streams.env, { cwd: streams.cwd }), kilnCacheFolders.codeCache, `${key}.bin`);
   const { data, damaged } = readCache(path);
   // The wrapper Node gives a CommonJS module, so the bundle runs as if required, plus the
   // `import()` of this ES module for the bundle's src/platform/import-module.ts (code from a code

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { compiledStdlibName, type RuntimeFiles } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
 
 /**
@@ -11,7 +12,7 @@ import { DirectoryBlobStore } from "./node-blob-store.js";
  * const store = compiledStdlibStore(kilnCacheDir(process.env));
  */
 export function compiledStdlibStore(cacheDir: string): DirectoryBlobStore {
-  return new DirectoryBlobStore(join(cacheDir, "stdlib"), { maxEntries: 4 });
+  return new DirectoryBlobStore(join(cacheDir, kilnCacheFolders.stdlib), { maxEntries: 4 });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -48,6 +48,25 @@ test("a lock left by a process that is gone is taken over; a malformed one is le
     mkdirSync(join(root, "runs", "k2"), { recursive: true });
     writeFileSync(join(root, "runs", "k2", "lock"), "");
     assert.equal(await directories.acquire("k2"), undefined, "a lock still being written belongs to a live process");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("concurrent runs that all find a lock of a process that is gone: exactly one takes it over", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
+  try {
+    const dead = deadPid();
+    // Several rounds: which racer reads the stale lock when is up to the thread pool.
+    for (let round = 0; round < 20; round++) {
+      const key = `k${round}`;
+      mkdirSync(join(root, "runs", key), { recursive: true });
+      writeFileSync(join(root, "runs", key, "lock"), String(dead));
+      const racing = await Promise.all([1, 2, 3, 4, 5, 6].map(() => directoriesIn(root, [key]).acquire(key)));
+      assert.equal(racing.filter(Boolean).length, 1, `round ${round}: exactly one run holds the directory`);
+      assert.equal(readFileSync(join(root, "runs", key, "lock"), "utf8"), String(process.pid));
+      await Promise.all(racing.map((lease) => lease?.release()));
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

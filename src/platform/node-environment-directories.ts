@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { processIsAlive } from "./node-process-alive.js";
 
@@ -12,7 +12,8 @@ export interface EnvironmentDirectoryLease {
 /**
  * `kiln test`'s directories per environment template (`<cache>/test-runs/<template key>/`), each
  * used by one run at a time: a lock file (`lock`, holding the run's process id) taken with an
- * exclusive create, taken over when its process is gone. The environment an earlier run left
+ * exclusive create (a hard link), taken over when its process is gone, by one run only however
+ * many find it stale at once. The environment an earlier run left
  * there is moved aside and removed in the background while the new run goes on, and the
  * directories of templates no longer in the cache are removed likewise.
  *
@@ -68,21 +69,79 @@ export class EnvironmentDirectories {
   }
 }
 
-/** Creates the lock file with this process's id; takes it over from a process that is gone. */
+/**
+ * Creates the lock file with this process's id (an exclusive create); takes it over from a
+ * process that is gone. Concurrent runs that all find the same stale lock race for the take-over
+ * atomically (see {@link takeOver}): exactly one of them gets it.
+ */
 async function takeLock(path: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const handle = await open(path, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
+      await writeFile(path, String(process.pid), { flag: "wx" });
       return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") return false;
-      const holder = Number((await readFile(path, "utf8").catch(() => "")).trim());
-      // A lock being written has no id yet: its writer is alive.
-      if (!Number.isInteger(holder) || holder <= 0 || processIsAlive(holder)) return false;
-      await unlink(path).catch(() => undefined);
+    } catch {
+      // held (or being written): whose is it?
     }
+    const held = await readLock(path);
+    if (held === undefined) continue; // released meanwhile
+    // A lock being written has no id yet: its writer is alive.
+    if (!Number.isInteger(held.pid) || held.pid <= 0 || processIsAlive(held.pid)) return false;
+    return takeOver(path, held);
   }
   return false;
+}
+
+/**
+ * Replaces a stale lock (the file `held` was read from) with this process's. The take-over is
+ * claimed by hard-linking the lock to a name derived from its inode: only one process can create
+ * that link, and a process that read the stale lock before another replaced it links the new lock
+ * instead, which its inode and id tell apart, so it backs off. The claimer then renames its own
+ * lock over the stale one, so the lock file never goes missing in between.
+ */
+async function takeOver(path: string, held: { ino: number; pid: number }): Promise<boolean> {
+  const claim = `${path}.stale-${held.ino}`;
+  try {
+    await link(path, claim);
+  } catch {
+    return false; // another run is taking it over, or it is gone: that run, or the next, has it
+  }
+  try {
+    const claimed = await readLock(claim);
+    if (claimed?.ino !== held.ino || claimed.pid !== held.pid) return false;
+    return await replaceLock(path);
+  } finally {
+    await unlink(claim).catch(() => undefined);
+  }
+}
+
+/** Renames a lock with this process's id over `path`; false when that fails. */
+async function replaceLock(path: string): Promise<boolean> {
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    await writeFile(temporary, String(process.pid), { flag: "wx" });
+    await rename(temporary, path);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+/** The lock's inode and holder, read from one open file; undefined when there is none. */
+async function readLock(path: string): Promise<{ ino: number; pid: number } | undefined> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const [stat, text] = await Promise.all([handle.stat(), handle.readFile("utf8")]);
+    return { ino: stat.ino, pid: Number(text.trim()) };
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close();
+  }
 }

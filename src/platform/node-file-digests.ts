@@ -3,9 +3,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "no
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FileDigests } from "../installer/index.js";
-
-/** The folder inside kiln's cache directory; the suffix is its format version. */
-export const fileDigestsFolder = "file-digests-v1";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 interface Remembered {
   path: string;
@@ -41,7 +39,7 @@ export function fileIdentity(path: string): string | undefined {
 export function nodeFileDigests(cacheDir: string): FileDigests {
   const recordPath = (path: string) => {
     const key = createHash("sha256").update(path).digest("hex");
-    return join(cacheDir, fileDigestsFolder, key.slice(0, 2), `${key}.json`);
+    return join(cacheDir, kilnCacheFolders.fileDigests, key.slice(0, 2), `${key}.json`);
   };
   return {
     async get(url) {

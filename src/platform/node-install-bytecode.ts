@@ -4,6 +4,7 @@ import { basename, dirname, join, relative, sep } from "node:path";
 import { formatRecord, parseRecord, type RecordRow } from "../archive/index.js";
 import { silentReporter, type Reporter } from "../core/index.js";
 import { compileModules, startRuntime, type VirtualEnvironment } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 
 /** Options for {@link compileInstalledBytecode}. */
@@ -44,7 +45,7 @@ export interface InstalledBytecode {
 export async function compileInstalledBytecode(options: InstallBytecodeOptions): Promise<InstalledBytecode> {
   const reporter = options.reporter ?? silentReporter;
   const tag = options.venv.config["kiln-cache-tag"] ?? `cpython-${options.venv.pythonVersion.split(".").slice(0, 2).join("")}`;
-  const cache = options.cacheDir && !options.env.SOURCE_DATE_EPOCH ? join(options.cacheDir, "bytecode", `${tag}-${options.venv.pythonVersion}`) : undefined;
+  const cache = options.cacheDir && !options.env.SOURCE_DATE_EPOCH ? join(options.cacheDir, kilnCacheFolders.bytecode, `${tag}-${options.venv.pythonVersion}`) : undefined;
   const result: InstalledBytecode = { fromCache: 0, compiled: 0, failed: [] };
   const missing: Array<{ source: string; digest?: string }> = [];
   const started = performance.now();

@@ -8,6 +8,7 @@ import {
   matchesRuntimeRequest,
   resolveNpmRuntimeVersion,
 } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 const completeMarker = ".kiln-complete";
 
@@ -22,7 +23,7 @@ const completeMarker = ".kiln-complete";
  * const directory = await ensureNpmRuntime("0.29.x", kilnCacheDir(process.env));
  */
 export async function ensureNpmRuntime(request: string, cacheDir: string, env: Record<string, string | undefined> = process.env): Promise<string> {
-  const root = join(cacheDir, "runtimes");
+  const root = join(cacheDir, kilnCacheFolders.runtimes);
   const cached = cachedVersions(root).filter((version) => matchesRuntimeRequest(version, request));
   if (cached.length > 0 && (!isExactRuntimeRequest(request) || cached.includes(request))) {
     return join(root, `pyodide-${isExactRuntimeRequest(request) ? request : newest(cached)}`);

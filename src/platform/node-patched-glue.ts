@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { encodeLinkLayout, linkLayoutPatchSource, patchPyodideGlue, pyodideGluePatchVersion, tryDecodeLinkLayout, type LinkLayout } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 /** A runtime's patched glue: its URL, and where its link layout is (or will be) kept. */
 export interface PatchedGlue {
@@ -33,10 +34,10 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
   const gluePath = join(directory, "pyodide.asm.mjs");
   try {
     const name = patchedGlueName(directory);
-    const glueDir = join(options.cacheDir, "glue");
+    const glueDir = join(options.cacheDir, kilnCacheFolders.glue);
     const copy = join(glueDir, `${name}.mjs`);
     const refused = join(glueDir, `${name}.unrecognized`);
-    const layoutPath = join(options.cacheDir, "link-layouts", name);
+    const layoutPath = join(options.cacheDir, kilnCacheFolders.linkLayouts, name);
     const made = statSync(copy, { throwIfNoEntry: false });
     if (!made || made.size === 0) {
       if (statSync(refused, { throwIfNoEntry: false })) return undefined;

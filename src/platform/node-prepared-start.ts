@@ -29,7 +29,7 @@ type Port = Pick<MessagePort | Worker, "postMessage" | "on" | "off">;
 export function postPreparedStart(port: Port, prepared: PreparedStartPromises): void {
   void prepared.snapshot.then((ready) => {
     const verified = ready?.verified;
-    const value: Omit<PreparedStart, "verified"> | undefined = ready && { buildIdentity: ready.buildIdentity, key: ready.key, ...(ready.snapshot ? { snapshot: ready.snapshot } : {}) };
+    const value: Omit<PreparedStart, "verified"> | undefined = ready && { buildIdentity: ready.buildIdentity, key: ready.key, name: ready.name, ...(ready.snapshot ? { snapshot: ready.snapshot } : {}) };
     const message: PreparedMessage = { kind: "prepared-snapshot", value: value && { ...value, verifying: verified !== undefined } };
     const buffer = value?.snapshot?.buffer;
     try {
@@ -81,7 +81,7 @@ export function receivePreparedStart(port: Port): ReceivedPreparedStart {
       const value = message.value;
       if (value?.verifying) pending += 1;
       resolveSnapshot(
-        value && { buildIdentity: value.buildIdentity, key: value.key, ...(value.snapshot ? { snapshot: value.snapshot } : {}), ...(value.verifying ? { verified } : {}) },
+        value && { buildIdentity: value.buildIdentity, key: value.key, name: value.name, ...(value.snapshot ? { snapshot: value.snapshot } : {}), ...(value.verifying ? { verified } : {}) },
       );
     } else if (message.kind === "prepared-verdict") resolveVerdict(message.rejection);
     else if (message.kind === "prepared-wasm") resolveModule(message.module);

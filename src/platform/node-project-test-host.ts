@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { KilnError, type Reporter } from "../core/index.js";
 import type { DirectoryCache, DirectoryEntry, ProjectTestHost, TestEnvironment } from "../project/index.js";
 import { formatRuntimeSetting, type RuntimeSpec } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { NodeDirectoryCache } from "./node-directory-cache.js";
 import { EnvironmentDirectories } from "./node-environment-directories.js";
 import { createNodeVirtualEnvironment } from "./node-venv.js";
@@ -45,11 +46,11 @@ export interface NodeProjectTestHostOptions {
  */
 export function createNodeProjectTestHost(options: NodeProjectTestHostOptions): ProjectTestHost {
   const caches = {
-    "project-wheels": new NodeDirectoryCache(join(options.cacheDir, "project-wheels"), { maxEntries: 32 }),
+    "project-wheels": new NodeDirectoryCache(join(options.cacheDir, kilnCacheFolders.projectWheels), { maxEntries: 32 }),
     // A template is the size of its packages (tens of MB for a typical test set).
-    "test-environments": new NodeDirectoryCache(join(options.cacheDir, "test-environments"), { maxEntries: 8 }),
+    "test-environments": new NodeDirectoryCache(join(options.cacheDir, kilnCacheFolders.testEnvironments), { maxEntries: 8 }),
   } satisfies Record<string, DirectoryCache>;
-  const environmentDirectories = new EnvironmentDirectories(join(options.cacheDir, "test-runs"), caches["test-environments"].root);
+  const environmentDirectories = new EnvironmentDirectories(join(options.cacheDir, kilnCacheFolders.testRuns), caches["test-environments"].root);
   return {
     readText: (path) => readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => (error.code === "ENOENT" || error.code === "EISDIR" ? undefined : Promise.reject(error))),
     readBytes: async (path) => new Uint8Array(await readFile(path)),

@@ -1,20 +1,45 @@
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { pyodideCdnUrl } from "../index/index.js";
+import type { RuntimeSpec } from "../runtime/index.js";
+
+/** A Pyodide repository: where its files live, and its `pyodide-lock.json`. */
+export interface NodePyodideRepository {
+  baseUrl: string;
+  lockText: string;
+  version: string;
+}
+
+/** Which runtime's repository {@link nodePyodideRepository} gives: a `pyodide@X` runtime in kiln's cache. */
+export interface RepositoryRuntime {
+  spec: RuntimeSpec;
+  /** kiln's cache directory, where `pyodide@X` runtimes are kept (fetched there when missing). */
+  cacheDir: string;
+  env: Record<string, string | undefined>;
+}
 
 /**
- * The Pyodide repository of the runtime kiln embeds (the `pyodide` npm package): its CDN base URL
- * for that version, and the `pyodide-lock.json` text the package ships, so listing needs no
- * request (the wheels themselves come from the CDN, or from `pyodide-base-url` when set).
+ * The Pyodide repository of a runtime: its CDN base URL for that version, and the
+ * `pyodide-lock.json` text its npm package ships, so listing needs no request (the wheels
+ * themselves come from the CDN, or from `pyodide-base-url` when set). Without a runtime, or for
+ * the bundled one, it is the repository of the runtime kiln embeds (the `pyodide` npm package);
+ * for `pyodide@X`, that of X (from kiln's cache, where making an environment of X put it), so an
+ * environment of X gets the packages built for X's ABI.
  *
  * @example
  * const source = buildPackageSource(settings, { session, pyodide: await nodePyodideRepository() });
+ * const older = await nodePyodideRepository({ spec: { kind: "npm", version: "0.29.5" }, cacheDir, env: process.env });
  */
-export async function nodePyodideRepository(): Promise<{ baseUrl: string; lockText: string; version: string }> {
-  // node:module is loaded here, not at start-up: most commands never need the repository's files.
-  const { createRequire } = await import("node:module");
-  const require = createRequire(import.meta.url);
-  const packageJson = require.resolve("pyodide/package.json");
-  const { version } = JSON.parse(await readFile(packageJson, "utf8")) as { version: string };
-  const lockText = await readFile(new URL("pyodide-lock.json", `file://${packageJson}`), "utf8");
+export async function nodePyodideRepository(runtime?: RepositoryRuntime): Promise<NodePyodideRepository> {
+  const directory = await runtimeDirectory(runtime);
+  const { version } = JSON.parse(await readFile(join(directory, "package.json"), "utf8")) as { version: string };
+  const lockText = await readFile(join(directory, "pyodide-lock.json"), "utf8");
   return { baseUrl: pyodideCdnUrl(version), lockText, version };
+}
+
+async function runtimeDirectory(runtime: RepositoryRuntime | undefined): Promise<string> {
+  // Loaded here, not at start-up (bundledPyodideDir loads node:module): most commands never need the repository.
+  if (runtime?.spec.kind !== "npm") return (await import("./bundled-pyodide-dir.js")).bundledPyodideDir();
+  const { ensureNpmRuntime } = await import("./node-npm-runtime.js");
+  return ensureNpmRuntime(runtime.spec.version, runtime.cacheDir, runtime.env);
 }

@@ -10,6 +10,7 @@ import {
   sigintExitCode,
   snapshotName,
   startupConfigFor,
+  writesNoBytecode,
   type PreparedStart,
   type PreloadRequest,
   type PreparedStartPromises,
@@ -17,8 +18,8 @@ import {
   type PythonCommandLine,
   type RuntimeSpec,
 } from "../runtime/index.js";
+import { definedEnv } from "./defined-env.js";
 import { hostModules } from "./node-host-modules.js";
-import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { createNodeRuntimeHost, startProfilesWanted, type NodeRuntimeHost } from "./node-runtime-host.js";
 import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
@@ -66,10 +67,13 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   const handled = await runHostModule(commandLine, options);
   if (handled !== undefined) return handled;
   const start = processStart(commandLine, options);
-  await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
+  // As CPython with -B writes no .pyc, such a process compiles no standard library into the cache.
+  if (!writesNoBytecode(commandLine, start.env)) {
+    await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
+  }
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
   const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
-  if (code !== sigintExitCode) await recordMissingStartProfile(prepared, commandLine, options);
+  if (code !== sigintExitCode) await recordMissingStartProfile(prepared, commandLine, { ...options, start });
   if (code === sigintExitCode) {
     process.removeAllListeners("SIGINT");
     process.kill(process.pid, "SIGINT");
@@ -92,7 +96,7 @@ interface ProcessStart {
 }
 
 function processStart(commandLine: PythonCommandLine, options: PythonProcessOptions): ProcessStart {
-  const env = stringEnv(options.env ?? process.env);
+  const env = definedEnv(options.env ?? process.env);
   const cwd = options.cwd ?? process.cwd();
   const preload = preloadOf(commandLine, { venv: options.venv, env, cwd });
   delete env[preloadVariable];
@@ -182,7 +186,7 @@ async function runHostModule(commandLine: PythonCommandLine, options: PythonProc
     args: commandLine.argv.slice(1),
     venv: options.venv,
     executable: options.executable,
-    env: stringEnv(options.env ?? process.env),
+    env: definedEnv(options.env ?? process.env),
     cwd: options.cwd ?? process.cwd(),
     stdout: process.stdout,
     stderr: options.stderr ?? process.stderr,
@@ -268,8 +272,8 @@ type ProfileState = Pick<PreparedStartPromises, "snapshot" | "profileIdentity"> 
  * start in a child process, restoring the snapshot this run used or built; once per build and
  * cache directory), so that later starts compile ahead.
  */
-async function recordMissingStartProfile(prepared: ProfileState, commandLine: PythonCommandLine, options: PythonProcessOptions): Promise<void> {
-  const env = stringEnv(options.env ?? process.env);
+async function recordMissingStartProfile(prepared: ProfileState, commandLine: PythonCommandLine, options: PythonProcessOptions & { start: ProcessStart }): Promise<void> {
+  const env = options.start.env;
   if (!startProfilesWanted(env) || (await prepared.profileFound)) return;
   const identity = await prepared.profileIdentity;
   const ready = await prepared.snapshot;
@@ -280,7 +284,7 @@ async function recordMissingStartProfile(prepared: ProfileState, commandLine: Py
   process.on("SIGINT", ignore);
   try {
     await recordStartProfile({
-      cacheDir: kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() }),
+      cacheDir: options.start.host.cacheDir,
       identity,
       snapshotName: snapshotName(ready.key),
       interpreterOptions: commandLine.interpreterOptions,
@@ -315,10 +319,4 @@ function sendPreparedStart(
   }
   postPreparedStart(worker, prepared);
   return prepared;
-}
-
-function stringEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
-  return result;
 }

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 /** kiln's own entry script, `bin/kiln.js` of this installation. */
 export const kilnEntryScript: string = fileURLToPath(new URL("../../bin/kiln.js", import.meta.url));
@@ -33,7 +34,7 @@ export function shellQuote(word: string): string {
  */
 export function ensureRunLauncher(cacheDir: string, options: { runtime?: string } = {}): string {
   const runtimeArgs = options.runtime ? ["--runtime", options.runtime] : [];
-  const path = join(cacheDir, "bin", options.runtime ? `python3-${options.runtime.replace(/[^A-Za-z0-9.@_-]/g, "_")}` : "python3");
+  const path = join(cacheDir, kilnCacheFolders.launchers, options.runtime ? `python3-${options.runtime.replace(/[^A-Za-z0-9.@_-]/g, "_")}` : "python3");
   const text = shellLauncher({ node: process.execPath, script: kilnEntryScript, args: ["run", ...runtimeArgs] });
   let current: string | undefined;
   try {
@@ -42,7 +43,7 @@ export function ensureRunLauncher(cacheDir: string, options: { runtime?: string 
     current = undefined;
   }
   if (current !== text) {
-    mkdirSync(join(cacheDir, "bin"), { recursive: true });
+    mkdirSync(join(cacheDir, kilnCacheFolders.launchers), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
     writeFileSync(temporary, text);
     chmodSync(temporary, 0o755);

@@ -1,6 +1,7 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { compiledStdlibName, ensureCompiledStdlib, type RuntimeSpec } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { createNodeRuntimeHost, type NodeRuntimeHost } from "./node-runtime-host.js";
 
 /** How long a run waits for another process compiling the same archive, and when its claim is stale. */
@@ -28,7 +29,7 @@ export async function compileMissingStdlib(options: { env: Record<string, string
   try {
     const files = await host.locateRuntime(spec);
     if (files.stdlib) return;
-    const directory = join(host.cacheDir, "stdlib");
+    const directory = join(host.cacheDir, kilnCacheFolders.stdlib);
     mkdirSync(directory, { recursive: true });
     accessSync(directory, constants.W_OK);
     // A .tmp name: the store's own pruning and kiln cache prune treat it as a writer's file.

@@ -8,6 +8,7 @@ import {
   type RuntimeHost,
   type RuntimeSpec,
 } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
 
 /** Bump when `describeRuntime` starts reporting something the cached entries lack. */
@@ -37,7 +38,7 @@ export async function describeRuntimeCached(
 ): Promise<DescribedRuntime> {
   const files = await host.locateRuntime(spec);
   const key = JSON.stringify({ format: descriptionFormat, build: files.buildIdentity, kiln: options.kilnVersion });
-  const store = new DirectoryBlobStore(join(host.cacheDir, "runtime-descriptions"), { maxEntries: 16 });
+  const store = new DirectoryBlobStore(join(host.cacheDir, kilnCacheFolders.runtimeDescriptions), { maxEntries: 16 });
   const name = `description-${hashString(key)}.json`;
   const cached = parseEntry(await store.read(name), key);
   if (cached) return { description: { ...cached, pyodideVersion: files.pyodideVersion }, files };
@@ -45,6 +46,23 @@ export async function describeRuntimeCached(
   const description = describeRuntime(runtime);
   await store.write(name, new TextEncoder().encode(JSON.stringify({ key, description }))).catch(() => undefined);
   return { description, files: runtime.files };
+}
+
+/**
+ * The runtime build a stored description was read from (what `kiln cache prune` keeps them by),
+ * or undefined for an entry that is not one.
+ *
+ * @example
+ * runtimeDescriptionBuildIdentity(readFileSync(path)); // "0.29.0|/path/to/pyodide|…"
+ */
+export function runtimeDescriptionBuildIdentity(bytes: Uint8Array): string | undefined {
+  try {
+    const entry = JSON.parse(new TextDecoder().decode(bytes)) as { key?: unknown };
+    const key = typeof entry.key === "string" ? (JSON.parse(entry.key) as { build?: unknown }) : undefined;
+    return typeof key?.build === "string" ? key.build : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseEntry(bytes: Uint8Array | undefined, key: string): RuntimeDescription | undefined {

@@ -5,10 +5,12 @@ import { crc32 } from "node:zlib";
 import { KilnError } from "../core/index.js";
 import type { HostMount, LinkLayout, RuntimeFiles, RuntimeHost, RuntimeSpec } from "../runtime/index.js";
 import { bundledPyodideDir } from "./bundled-pyodide-dir.js";
+import { definedEnv } from "./defined-env.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
 import { importModule } from "./import-module.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { patchedGlue, type PatchedGlue } from "./node-patched-glue.js";
 import { NodeStdio } from "./node-stdio.js";
 import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
@@ -40,7 +42,7 @@ export type NodeRuntimeHost = RuntimeHost & { cacheDir: string };
  * const code = await runPythonMain(host, request);
  */
 export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): NodeRuntimeHost {
-  const env = stringEnv(options.env ?? process.env);
+  const env = definedEnv(options.env ?? process.env);
   const cacheDir = options.cacheDir ?? kilnCacheDir(env, { cwd: options.cwd ?? process.cwd() });
   const compiledStdlibs = compiledStdlibStore(cacheDir);
   // One look per runtime and host (its files' stats, package.json, pyodide.mjs); whether the cache
@@ -58,7 +60,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Nod
   return {
     cacheDir,
     locateRuntime: async (spec) => withCompiledStdlib(await locate(spec), compiledStdlibs),
-    snapshots: new DirectoryBlobStore(join(cacheDir, "snapshots")),
+    snapshots: new DirectoryBlobStore(join(cacheDir, kilnCacheFolders.snapshots)),
     // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
     compiledStdlibs,
     ...(startProfilesWanted(env) ? { startProfiles: startProfileStore(cacheDir) } : {}),
@@ -87,7 +89,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Nod
  * await startProfileStore(cacheDir).write(startProfileName(build), bytes);
  */
 export function startProfileStore(cacheDir: string): DirectoryBlobStore {
-  return new DirectoryBlobStore(join(cacheDir, "start-profiles"));
+  return new DirectoryBlobStore(join(cacheDir, kilnCacheFolders.startProfiles));
 }
 
 /**
@@ -100,8 +102,6 @@ export function startProfileStore(cacheDir: string): DirectoryBlobStore {
 export function startProfilesWanted(env: Record<string, string | undefined>): boolean {
   return startProfilesSupported() && env.KILN_START_PROFILE !== "off" && env.KILN_START_PROFILE !== "record";
 }
-
-export { bundledPyodideDir };
 
 async function locateNodeRuntime(spec: RuntimeSpec, cacheDir: string, env: Record<string, string>): Promise<RuntimeFiles> {
   if (spec.kind === "npm") {
@@ -276,10 +276,4 @@ function hostRootMounts(): HostMount[] {
 function mountNodeFs(fs: unknown, mount: HostMount): void {
   const emscriptenFs = fs as { mount(type: unknown, options: object, mountPoint: string): void; filesystems: { NODEFS: unknown } };
   emscriptenFs.mount(emscriptenFs.filesystems.NODEFS, { root: mount.hostPath }, mount.mountPoint);
-}
-
-function stringEnv(env: Record<string, string | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
-  return result;
 }

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { encodeStartProfile, parseWasmCompileTrace, startProfileName, type RuntimeSpec } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { startProfileStore } from "./node-runtime-host.js";
 import { kilnEntryScript } from "./node-run-launcher.js";
 
@@ -42,13 +43,13 @@ export async function recordStartProfile(options: RecordStartProfileOptions): Pr
 
 async function record(options: RecordStartProfileOptions): Promise<boolean> {
   // Without the snapshot (it could not be saved) the child would start cold, and record nothing.
-  if (!existsSync(join(options.cacheDir, "snapshots", options.snapshotName))) return false;
+  if (!existsSync(join(options.cacheDir, kilnCacheFolders.snapshots, options.snapshotName))) return false;
   // The same interpreter options and environment as the run that asks, so that the child restores
   // the snapshot that run used or built (stdin is empty: with -i, the REPL ends at once).
   const env = { ...options.env, KILN_CACHE_DIR: options.cacheDir, KILN_START_PROFILE: "record", KILN_DEBUG: "1" };
   const runtimeArgs = options.runtime?.kind === "npm" ? ["--runtime", `pyodide@${options.runtime.version}`] : [];
   const args = ["--trace-wasm-compilation-times", kilnEntryScript, "run", ...runtimeArgs, ...options.interpreterOptions, "-c", "pass"];
-  const outcome = await run(process.execPath, args, { env, timeoutMs: options.timeoutMs ?? 20_000, scratch: join(options.cacheDir, "start-profiles") });
+  const outcome = await run(process.execPath, args, { env, timeoutMs: options.timeoutMs ?? 20_000, scratch: join(options.cacheDir, kilnCacheFolders.startProfiles) });
   // A cold start compiles other functions than a warm one: only a restore's trace is a profile.
   if (outcome.code !== 0 || !outcome.stderr.includes("from memory snapshot")) return false;
   // A trace this V8 prints in another format gives an empty profile: stored all the same, so that

@@ -1,10 +1,8 @@
 import { join } from "node:path";
 import { UnpackedWheelCache } from "../installer/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { tagKilnCacheDirectory } from "./node-cache-store.js";
 import { nodeFileSystem } from "./node-file-system.js";
-
-/** The unpacked-wheel cache's folder inside kiln's cache directory; the suffix is its format version. */
-export const unpackedWheelsFolder = "unpacked-v1";
 
 /**
  * The unpacked-wheel cache inside kiln's cache directory (`<cacheDir>/unpacked-v1`), on the real
@@ -16,5 +14,5 @@ export const unpackedWheelsFolder = "unpacked-v1";
  */
 export async function nodeUnpackedWheelCache(cacheDir: string): Promise<UnpackedWheelCache> {
   await tagKilnCacheDirectory(cacheDir);
-  return new UnpackedWheelCache({ fs: nodeFileSystem(), root: join(cacheDir, unpackedWheelsFolder) });
+  return new UnpackedWheelCache({ fs: nodeFileSystem(), root: join(cacheDir, kilnCacheFolders.unpackedWheels) });
 }

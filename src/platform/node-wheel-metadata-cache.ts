@@ -4,10 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DistributionFile } from "../index/index.js";
 import type { WheelMetadataCache, WheelMetadataRecord } from "../resolver/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { fileIdentity } from "./node-file-digests.js";
 
-/** The folder inside kiln's cache directory; the suffix is its format version. */
-export const wheelMetadataFolder = "wheel-metadata-v1";
 const storeName = "wheels.json";
 /** The first line of the store: this, then the sha256 (hex) of the rest of the file. */
 const header = "kiln-wheel-metadata 1 ";
@@ -42,7 +41,7 @@ export interface NodeWheelMetadataCache extends WheelMetadataCache {
  * metadataCache.flush();
  */
 export function nodeWheelMetadataCache(cacheDir: string, options: { maxEntries?: number } = {}): NodeWheelMetadataCache {
-  const path = join(cacheDir, wheelMetadataFolder, storeName);
+  const path = join(cacheDir, kilnCacheFolders.wheelMetadata, storeName);
   const maxEntries = options.maxEntries ?? defaultMaxEntries;
   let records: Map<string, unknown> | undefined;
   const added = new Map<string, WheelMetadataRecord>();

@@ -8,9 +8,10 @@
  */
 export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
 export { NodeCacheStore, isKilnCacheDirectory, tagKilnCacheDirectory } from "./node-cache-store.js";
-export { nodeUnpackedWheelCache, unpackedWheelsFolder } from "./node-wheel-cache.js";
+export { nodeUnpackedWheelCache } from "./node-wheel-cache.js";
+export { kilnCacheFolders } from "./kiln-cache-folders.js";
 export { nodeLocalFiles } from "./node-local-files.js";
 export { loadIndexSettings, pipConfigPaths, type LoadIndexSettingsOptions } from "./node-index-settings.js";
 export { createNodeHttpSession, type NodeHttpSessionOptions } from "./node-index-session.js";
 export { parseNetrc, netrcCredentials, type Netrc } from "./netrc.js";
-export { nodePyodideRepository } from "./node-pyodide-repository.js";
+export { nodePyodideRepository, type NodePyodideRepository, type RepositoryRuntime } from "./node-pyodide-repository.js";

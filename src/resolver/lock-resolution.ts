@@ -12,6 +12,8 @@ export interface LockResolutionOptions {
   wheels?: "compatible" | "chosen";
   /** Top-level import names by the chosen wheel's URL ({@link readImports}). */
   imports?: ReadonlyMap<string, string[]>;
+  /** File sizes by URL, for files whose index listed none (the server's answer, see `fetchFileSize`). */
+  sizes?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -41,19 +43,20 @@ export function lockResolution(packages: readonly ResolvedPackage[], target: Tar
         ...(first ? { index: first.indexUrl } : {}),
         ...(first && options.imports?.has(first.url) ? { imports: options.imports.get(first.url)! } : {}),
         ...(first?.pyodide ? { pyodide: { packageType: first.pyodide.packageType, installDir: first.pyodide.installDir } } : {}),
-        wheels: wheels.map(lockedFile),
-        ...(resolved.sdist ? { sdist: lockedFile(resolved.sdist) } : {}),
+        wheels: wheels.map((wheel) => lockedFile(wheel, options.sizes)),
+        ...(resolved.sdist ? { sdist: lockedFile(resolved.sdist, options.sizes) } : {}),
       };
     }),
   };
 }
 
-function lockedFile(file: DistributionFile): LockedWheel {
+function lockedFile(file: DistributionFile, sizes: ReadonlyMap<string, number> | undefined): LockedWheel {
+  const size = file.size ?? sizes?.get(file.url);
   return {
     filename: file.filename,
     url: file.url,
     hashes: { ...file.hashes },
-    ...(file.size !== undefined ? { size: file.size } : {}),
+    ...(size !== undefined ? { size } : {}),
     ...(file.uploadTime !== undefined ? { uploadTime: file.uploadTime } : {}),
   };
 }

@@ -1,34 +1,18 @@
-import type { Reporter } from "../core/index.js";
 import type { DistributionFile, PackageSource } from "../index/index.js";
 import { formatVersion, parseVersion, type Version, type VersionRange } from "../pep440/index.js";
 import { explainFailure } from "./explain-failure.js";
 import type { Incompatibility } from "./incompatibility.js";
 import { pep440Algebra } from "./pep440-algebra.js";
 import { failureHints, failureNames } from "./failure-hints.js";
-import { PythonProvider } from "./python-provider.js";
-import type { BinaryPolicy, SdistMetadataProvider } from "./source-distributions.js";
+import { PythonProvider, type PythonProviderOptions } from "./python-provider.js";
 import { parsePackageId, rootPackage } from "./python-packages.js";
 import { solve } from "./solve.js";
 import { targetForAbi, type TargetEnvironment } from "./target-environment.js";
-import type { WheelMetadataCache } from "./wheel-metadata-cache.js";
 
-/** Options for {@link resolveRequirements}. */
-export interface ResolveOptions {
-  source: PackageSource;
+/** Options for {@link resolveRequirements}: those of the provider it runs (see {@link PythonProviderOptions}). */
+export interface ResolveOptions extends Omit<PythonProviderOptions, "target" | "requirements"> {
   /** Default: the embedded runtime's ABI ({@link targetForAbi}). */
   target?: TargetEnvironment;
-  constraints?: readonly string[];
-  pre?: boolean;
-  /** Versions to keep when they still fit (from a lock file or the installed set), by normalized name. */
-  preferences?: ReadonlyMap<string, string>;
-  /** Builds sdists' metadata, so versions without a wheel for the target can be used ({@link SdistMetadataProvider}). */
-  sdists?: SdistMetadataProvider;
-  /** pip's `--only-binary`/`--no-binary`. */
-  binaryPolicy?: BinaryPolicy;
-  concurrency?: number;
-  reporter?: Reporter;
-  /** Parsed metadata of wheels from earlier runs ({@link WheelMetadataCache}). */
-  metadataCache?: WheelMetadataCache;
 }
 
 /** One package of a successful resolution. */

@@ -25,6 +25,7 @@ export type { BlobReader, BlobStore, HostMount, HostStdio, RuntimeFiles, Runtime
 export {
   formatPythonUsageError,
   parsePythonCommandLine,
+  writesNoBytecode,
   type PythonCommandLine,
   type PythonMain,
 } from "./python-command-line.js";
@@ -33,6 +34,7 @@ export {
   decodeSnapshotFile,
   decodeSnapshotHeader,
   encodeSnapshotFile,
+  readSnapshotKey,
   snapshotHeaderLength,
   snapshotPayloadRejection,
   type DecodedSnapshot,
@@ -40,7 +42,7 @@ export {
   type SnapshotHeader,
   type SnapshotRejection,
 } from "./snapshot-file.js";
-export { hashString, snapshotKey, snapshotName } from "./snapshot-key.js";
+export { hashString, snapshotBuildIdentity, snapshotKey, snapshotName } from "./snapshot-key.js";
 export {
   compilationHintsFor,
   decodeStartProfile,

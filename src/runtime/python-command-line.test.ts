@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { isKilnError } from "../core/index.js";
-import { formatPythonUsageError, parsePythonCommandLine } from "./python-command-line.js";
+import { formatPythonUsageError, parsePythonCommandLine, writesNoBytecode } from "./python-command-line.js";
 
 const cases: Array<[string[], { options?: string[]; warn?: string[]; main: object; argv: string[] }]> = [
   [[], { main: { kind: "stdin" }, argv: [""] }],
@@ -72,4 +72,19 @@ test("usage errors print as CPython prints them", () => {
     formatPythonUsageError("Unknown option: -z", "/venv/bin/python"),
     "Unknown option: -z\nusage: /venv/bin/python [option] ... [-c cmd | -m mod | file | -] [arg] ...\nTry `python -h' for more information.\n",
   );
+});
+
+test("writesNoBytecode: -B, or PYTHONDONTWRITEBYTECODE non-empty unless -E/-I ignore it (CPython's sys.dont_write_bytecode)", () => {
+  const cases: Array<[string[], Record<string, string>, boolean]> = [
+    [[], {}, false],
+    [["-B"], {}, true],
+    [[], { PYTHONDONTWRITEBYTECODE: "1" }, true],
+    [[], { PYTHONDONTWRITEBYTECODE: "" }, false],
+    [["-E"], { PYTHONDONTWRITEBYTECODE: "1" }, false],
+    [["-I"], { PYTHONDONTWRITEBYTECODE: "1" }, false],
+    [["-E", "-B"], {}, true],
+  ];
+  for (const [options, env, expected] of cases) {
+    assert.equal(writesNoBytecode(parsePythonCommandLine([...options, "-c", "pass"]), env), expected, `${options.join(" ")} ${JSON.stringify(env)}`);
+  }
 });

@@ -37,6 +37,18 @@ export interface PythonCommandLine {
   action?: { kind: "help" } | { kind: "version"; level: number };
 }
 
+/**
+ * Whether a process writes no bytecode (CPython's `sys.dont_write_bytecode`): with `-B`, or with
+ * `PYTHONDONTWRITEBYTECODE` set to a non-empty string unless `-E`/`-I` ignore the environment.
+ * CPython still reads `.pyc` files then; it only writes none.
+ *
+ * @example
+ * writesNoBytecode(parsePythonCommandLine(["-B", "-c", "pass"]), {}); // true
+ */
+export function writesNoBytecode(commandLine: PythonCommandLine, env: Record<string, string | undefined>): boolean {
+  return commandLine.dontWriteBytecode || (!commandLine.ignoreEnvironment && (env.PYTHONDONTWRITEBYTECODE ?? "") !== "");
+}
+
 // Short options of CPython 3.14; a colon marks an option that takes an argument.
 const shortOptions = "bBc:dEhiIm:OPqRsStuvVW:xX:?";
 const longOptions: Record<string, boolean> = {

@@ -1,5 +1,5 @@
 import { silentReporter, type Reporter } from "../core/index.js";
-import type { PythonCommandLine } from "./python-command-line.js";
+import { writesNoBytecode, type PythonCommandLine } from "./python-command-line.js";
 import { sigintExitCode, type ProcessConfig } from "./python-runtime.js";
 import type { RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 import type { PreloadRequest } from "./preload-snapshot.js";
@@ -96,7 +96,7 @@ function processConfig(request: PythonMainRequest, host: RuntimeHost): ProcessCo
     isatty: [host.stdio.isatty(0), host.stdio.isatty(1), host.stdio.isatty(2)],
     pythonPath: useEnv && env.PYTHONPATH ? env.PYTHONPATH.split(":") : [],
     warnOptions: [...(useEnv && env.PYTHONWARNINGS ? env.PYTHONWARNINGS.split(",").filter((w) => w !== "") : []), ...commandLine.warnOptions],
-    dontWriteBytecode: commandLine.dontWriteBytecode || flagFromEnv("PYTHONDONTWRITEBYTECODE"),
+    dontWriteBytecode: writesNoBytecode(commandLine, env),
     unbuffered: commandLine.interpreterOptions.includes("-u") || flagFromEnv("PYTHONUNBUFFERED"),
     inspect: commandLine.inspect || flagFromEnv("PYTHONINSPECT"),
     skipFirstLine: commandLine.skipFirstLine,

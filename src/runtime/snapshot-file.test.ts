@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotHeaderLength, snapshotPayloadRejection } from "./snapshot-file.js";
+import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, readSnapshotKey, snapshotHeaderLength, snapshotPayloadRejection } from "./snapshot-file.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
 
 // A deliberately simple checksum: the tests are about the format, not the hash.
@@ -107,3 +107,19 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   result.set(b, a.length);
   return result;
 }
+
+test("readSnapshotKey reads the key from the header alone, and nothing from what is no snapshot", () => {
+  const reads: number[] = [];
+  const reader = (bytes: Uint8Array) => (offset: number, length: number) => {
+    reads.push(offset + length);
+    return bytes.subarray(offset, offset + length);
+  };
+  assert.equal(readSnapshotKey(reader(file)), key);
+  assert.ok(Math.max(...reads) <= snapshotHeaderLength(file)!, "nothing past the header is read");
+  const cases: Array<[string, Uint8Array]> = [
+    ["empty", new Uint8Array()],
+    ["other magic", Uint8Array.from(file, (byte, index) => (index === 0 ? 0 : byte))],
+    ["key cut short", file.subarray(0, 30)],
+  ];
+  for (const [name, bytes] of cases) assert.equal(readSnapshotKey(reader(bytes)), undefined, name);
+});

@@ -189,6 +189,23 @@ function isZero(payload: Uint8Array, words: Uint32Array | undefined, start: numb
   return true;
 }
 
+/**
+ * The key a snapshot file was written for, read from its header through `read` (bytes at an
+ * offset; fewer at the end of the file), without checking it against an expected one: what
+ * `kiln cache prune` needs to tell which runtime build a snapshot is of. Undefined for a file that
+ * is not a snapshot or whose header is cut short.
+ *
+ * @example
+ * const key = readSnapshotKey((offset, length) => bytes.subarray(offset, offset + length));
+ */
+export function readSnapshotKey(read: (offset: number, length: number) => Uint8Array): string | undefined {
+  const fixed = read(0, headerFixedSize);
+  if (fixed.length < headerFixedSize || new TextDecoder().decode(fixed.subarray(0, 8)) !== magic) return undefined;
+  const keyLength = new DataView(fixed.buffer, fixed.byteOffset, fixed.byteLength).getUint32(12, true);
+  const key = read(headerFixedSize, keyLength);
+  return key.length === keyLength ? new TextDecoder().decode(key) : undefined;
+}
+
 function align16(size: number): number {
   return Math.ceil(size / 16) * 16;
 }

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { snapshotKey } from "./snapshot-key.js";
+import { snapshotBuildIdentity, snapshotKey } from "./snapshot-key.js";
+import { preloadKey } from "./preload-snapshot.js";
 
 const base = { buildIdentity: "314.0.7|/p|x", startup: { args: [], env: {} }, driverSource: "print(1)" };
 
@@ -23,4 +24,17 @@ test("a runtime's own standard library leaves the key as it was, so existing sna
     JSON.stringify({ format: 1, build: base.buildIdentity, args: [], env: {}, driver: JSON.parse(snapshotKey(base)).driver }),
   );
   assert.doesNotMatch(snapshotKey(base), /stdlib/);
+});
+
+test("snapshotBuildIdentity reads the build of a runtime snapshot's key and of a preload snapshot's", () => {
+  const key = snapshotKey(base);
+  const preload = preloadKey(key, { modules: ["pytest"], venv: { prefix: "/v", sitePackages: "/v/site", includeSystemSitePackages: false }, searchedFirst: [], warnOptions: [], env: {} }, "{}");
+  const cases: Array<[string, string | undefined]> = [
+    [key, "314.0.7|/p|x"],
+    [preload, "314.0.7|/p|x"],
+    ["{}", undefined],
+    [JSON.stringify({ preload: { base: "not json" } }), undefined],
+    ["not json", undefined],
+  ];
+  for (const [input, expected] of cases) assert.equal(snapshotBuildIdentity(input), expected, input);
 });

@@ -34,6 +34,24 @@ export function snapshotName(key: string): string {
   return `snapshot-${hashString(key)}`;
 }
 
+/**
+ * The runtime build a snapshot key is for (see {@link snapshotKey}); for a preload snapshot's key,
+ * that of the runtime snapshot it was made from (`preloadKey` wraps that key as `preload.base`).
+ * Undefined for a key of neither shape.
+ *
+ * @example
+ * snapshotBuildIdentity(snapshotKey({ buildIdentity: "0.29.0|/x|…", startup, driverSource })); // "0.29.0|/x|…"
+ */
+export function snapshotBuildIdentity(key: string): string | undefined {
+  try {
+    const parsed = JSON.parse(key) as { build?: unknown; preload?: { base?: unknown } };
+    if (typeof parsed.build === "string") return parsed.build;
+    return typeof parsed.preload?.base === "string" ? snapshotBuildIdentity(parsed.preload.base) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A 53-bit string hash (cyrb53) as hex; for naming, not for security. */
 export function hashString(text: string): string {
   let h1 = 0xdeadbeef;

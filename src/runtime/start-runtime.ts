@@ -29,9 +29,10 @@ export interface StartRuntimeOptions {
 
 /** What {@link prepareStart} hands to {@link startRuntime}: the snapshot, checked, and the compiled wasm. */
 export interface PreparedStart {
-  /** The runtime build and snapshot key this was prepared for. */
+  /** The runtime build and snapshot key this was prepared for, and the snapshot's name in the store. */
   buildIdentity: string;
   key: string;
+  name: string;
   /** The snapshot payload; undefined when there is no valid snapshot (a cold start follows). */
   snapshot?: Uint8Array;
   /**
@@ -80,19 +81,19 @@ export function prepareStart(
   const opened = profile.then(() => files).then(async (found) => {
     const baseKey = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
     const { key, name } = await chooseSnapshot(host, { baseKey, reporter, ...(options.preload ? { preload: options.preload } : {}) });
-    return { found, key, streamed: await openSnapshot(host, { key, name, reporter }) };
+    return { found, key, name, streamed: await openSnapshot(host, { key, name, reporter }) };
   });
   const wasmModule = opened
     .then(nextTask)
     .then(async () => (await files).compileWasm?.(await startProfileOption(profile)))
     .catch(() => undefined);
-  const snapshot = opened.then(async ({ found, key, streamed }) => {
+  const snapshot = opened.then(async ({ found, key, name, streamed }) => {
     if (streamed) {
       const { readPayload, ...rest } = streamed;
-      return { buildIdentity: found.buildIdentity, key, ...rest, ...(readPayload ? { verified: wasmModule.then(readPayload) } : {}) };
+      return { buildIdentity: found.buildIdentity, key, name, ...rest, ...(readPayload ? { verified: wasmModule.then(readPayload) } : {}) };
     }
-    const payload = await readSnapshot(host, { key, name: nameOf(key), reporter });
-    return { buildIdentity: found.buildIdentity, key, ...(payload ? { snapshot: payload } : {}) };
+    const payload = await readSnapshot(host, { key, name, reporter });
+    return { buildIdentity: found.buildIdentity, key, name, ...(payload ? { snapshot: payload } : {}) };
   });
   return {
     snapshot: snapshot.catch(() => undefined),
@@ -139,7 +140,7 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   const baseKey = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource, ...stdlibOf(files) });
   const preload = options.preload;
   const prepared = await usablePreparation(options.prepared, { files, baseKey, reporter, ...(preload ? { preload } : {}) });
-  const chosen: ChosenSnapshot = prepared ? { key: prepared.key, name: nameOf(prepared.key) } : await chooseSnapshot(host, { baseKey, reporter, ...(preload ? { preload } : {}) });
+  const chosen: ChosenSnapshot = prepared ? { key: prepared.key, name: prepared.name } : await chooseSnapshot(host, { baseKey, reporter, ...(preload ? { preload } : {}) });
   const { key, name } = chosen;
   const preloaded = key !== baseKey;
   // Without the preload snapshot, this process takes one (Pyodide must be told at load).
@@ -166,17 +167,12 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
     }
   }
   const pyodide = await boot(files, startup, { _makeSnapshot: true }, wasm);
-  reporter.debug(`Started Pyodide ${files.pyodideVersion} without a snapshot; saving ${nameOf(baseKey)}`);
-  await saveSnapshot(host, pyodide, { key: baseKey, name: nameOf(baseKey), reporter });
+  const baseName = snapshotName(baseKey);
+  reporter.debug(`Started Pyodide ${files.pyodideVersion} without a snapshot; saving ${baseName}`);
+  await saveSnapshot(host, pyodide, { key: baseKey, name: baseName, reporter });
   const runtime = new PythonRuntime(pyodide, files, false);
   if (preload) runtime.preload = { state: preloadState === "none" ? "none" : "wanted", baseKey };
   return runtime;
-}
-
-/** The snapshot's name for a key: a preload snapshot's (its key holds the manifest's digest) or the runtime's own. */
-function nameOf(key: string): string {
-  const preload = (JSON.parse(key) as { preload?: { base: string; modules: string[]; venv: PreloadRequest["venv"]; warnOptions: string[] } }).preload;
-  return preload ? preloadNames(preload.base, { ...preload, searchedFirst: [], env: {} }).snapshot : snapshotName(key);
 }
 
 /** The snapshot a start restores, and the preload check that chose it (when one was made). */
@@ -218,7 +214,7 @@ function isPreloadKeyFor(key: string, baseKey: string, preload: PreloadRequest):
 async function usablePreparation(
   prepared: PreparedStartPromises | undefined,
   options: { files: RuntimeFiles; baseKey: string; preload?: PreloadRequest; reporter: Reporter },
-): Promise<{ key: string; snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined>; wasmModule: Promise<unknown> } | undefined> {
+): Promise<{ key: string; name: string; snapshot?: Uint8Array; verified?: Promise<SnapshotRejection | undefined>; wasmModule: Promise<unknown> } | undefined> {
   if (!prepared) return undefined;
   const ready = await prepared.snapshot;
   const keyFits = (key: string) => key === options.baseKey || (options.preload !== undefined && isPreloadKeyFor(key, options.baseKey, options.preload));
@@ -231,6 +227,7 @@ async function usablePreparation(
   );
   return {
     key: ready.key,
+    name: ready.name,
     ...(ready.snapshot ? { snapshot: ready.snapshot } : {}),
     ...(ready.snapshot && ready.verified ? { verified: ready.verified } : {}),
     wasmModule: prepared.wasmModule,

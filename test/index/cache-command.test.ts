@@ -13,7 +13,7 @@ import { nodeUnpackedWheelCache } from "../../src/platform/node-wheel-cache.js";
 import { compiledStdlibStore, withCompiledStdlib } from "../../src/platform/node-compiled-stdlib.js";
 import { patchedGlueName } from "../../src/platform/node-patched-glue.js";
 import { runtimeFilesIn } from "../../src/platform/node-runtime-host.js";
-import { compiledStdlibName, startProfileIdentity, startProfileName } from "../../src/runtime/index.js";
+import { compiledStdlibName, defaultStartupConfig, encodeSnapshotFile, preloadKey, preloadNames, snapshotKey, snapshotName, startProfileIdentity, startProfileName, type PreloadRequest } from "../../src/runtime/index.js";
 import { makeWheel } from "../installer/make-wheel.js";
 
 async function kiln(argv: string[], env: Record<string, string>) {
@@ -24,7 +24,7 @@ async function kiln(argv: string[], env: Record<string, string>) {
 }
 
 const nothing = { removedFiles: 0, removedBytes: 0, keptFiles: 0, keptBytes: 0 };
-const emptyRuntimeFolders = { stdlib: nothing, startProfiles: nothing, bytecode: nothing, glue: nothing, linkLayouts: nothing };
+const emptyRuntimeFolders = { stdlib: nothing, startProfiles: nothing, glue: nothing, linkLayouts: nothing, snapshots: nothing, runtimeDescriptions: nothing, bytecode: nothing };
 
 test("kiln cache dir prints KILN_CACHE_DIR (or --cache-dir)", async () => {
   assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: "/tmp/kiln-x" })).stdout, "/tmp/kiln-x\n");
@@ -94,17 +94,21 @@ function writeAged(path: string, bytes: Uint8Array | string, days: number): stri
   return path;
 }
 
+/** A kiln cache with a runtime in its runtimes/, as kiln fetches one: that build is in use. */
+async function cacheWithRuntime(): Promise<{ root: string; runtime: string; build: string }> {
+  const root = join(mkdtempSync(join(tmpdir(), "kiln-cli-")), "cache");
+  assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: root })).code, 0);
+  const runtime = join(root, "runtimes", "pyodide-0.0.1");
+  writeAged(join(runtime, "package.json"), JSON.stringify({ version: "0.0.1" }), 0);
+  for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip", ".kiln-complete"]) writeAged(join(runtime, name), "x", 0);
+  return { root, runtime, build: (await runtimeFilesIn(runtime)).buildIdentity };
+}
+
 // A zip file with no entries: just the end of central directory record.
 const emptyZip = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
 test("kiln cache prune keeps the compiled stdlib and start profile of runtime builds in use, and prunes bytecode by age; kiln cache info reports them", async () => {
-  const root = join(mkdtempSync(join(tmpdir(), "kiln-cli-")), "cache");
-  assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: root })).code, 0);
-  // A runtime in the cache's runtimes/, as kiln fetches one: its build is in use.
-  const runtime = join(root, "runtimes", "pyodide-0.0.1");
-  writeAged(join(runtime, "package.json"), JSON.stringify({ version: "0.0.1" }), 0);
-  for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide.mjs", "python_stdlib.zip", ".kiln-complete"]) writeAged(join(runtime, name), "x", 0);
-  const build = (await runtimeFilesIn(runtime)).buildIdentity;
+  const { root, runtime, build } = await cacheWithRuntime();
   const live = writeAged(join(root, "stdlib", compiledStdlibName(build)), emptyZip, 90);
   const liveProfile = writeAged(join(root, "start-profiles", startProfileName(startProfileIdentity(withCompiledStdlib(await runtimeFilesIn(runtime), compiledStdlibStore(root))))), "p", 90);
   const gone = writeAged(join(root, "stdlib", "stdlib-00000000000000.zip"), emptyZip, 40);
@@ -141,4 +145,44 @@ test("kiln cache prune keeps the compiled stdlib and start profile of runtime bu
   const text = await kiln(["cache", "info"], { KILN_CACHE_DIR: root });
   assert.match(text.stdout, /^ {2}bytecode +40 B +1 file {2}modules compiled at install/m);
   assert.match(text.stdout, /^ {2}stdlib +44 B +2 files {2}byte-compiled standard libraries/m);
+});
+
+test("kiln cache prune removes the memory snapshots (with their sidecars) and runtime descriptions of runtime builds no longer in use", async () => {
+  const { root, build } = await cacheWithRuntime();
+  const goneBuild = "0.0.0|/gone/pyodide|pyodide.asm.wasm:1:1";
+  const baseKey = (buildIdentity: string, driverSource = "driver") => snapshotKey({ buildIdentity, startup: defaultStartupConfig, driverSource });
+  const snapshot = (key: string, days: number, name = snapshotName(key)) =>
+    writeAged(join(root, "snapshots", name), encodeSnapshotFile(new Uint8Array(10), { key, checksum: () => 0 }), days);
+  const request: PreloadRequest = { modules: ["pytest"], venv: { prefix: "/v", sitePackages: "/v/lib/python3.14/site-packages", includeSystemSitePackages: false }, searchedFirst: [], warnOptions: [], env: {} };
+  const preload = (buildIdentity: string, days: number) => {
+    const names = preloadNames(baseKey(buildIdentity), request);
+    const sidecar = writeAged(join(root, "snapshots", `${names.snapshot}.imports`), "[]", days);
+    return [snapshot(preloadKey(baseKey(buildIdentity), request), days, names.snapshot), writeAged(join(root, "snapshots", names.manifest), "{}", days), sidecar];
+  };
+  const description = (buildIdentity: string, days: number, name: string) =>
+    writeAged(join(root, "runtime-descriptions", name), JSON.stringify({ key: JSON.stringify({ format: 1, build: buildIdentity, kiln: "0.1.0" }), description: {} }), days);
+  const kept = [
+    snapshot(baseKey(build), 90),
+    ...preload(build, 90),
+    snapshot(baseKey(goneBuild, "an earlier driver"), 3),
+    description(build, 90, "description-live.json"),
+    description(goneBuild, 3, "description-recent.json"),
+  ];
+  const removed = [
+    snapshot(baseKey(goneBuild), 40),
+    ...preload(goneBuild, 40),
+    writeAged(join(root, "snapshots", "snapshot-00000000000000.manifest"), "{}", 1),
+    writeAged(join(root, "snapshots", "snapshot-11111111111111"), "not a snapshot", 1),
+    description(goneBuild, 40, "description-gone.json"),
+    writeAged(join(root, "runtime-descriptions", "description-damaged.json"), "{", 1),
+  ];
+
+  const prune = await kiln(["cache", "prune", "--json"], { KILN_CACHE_DIR: root });
+  assert.equal(prune.code, 0, prune.stderr);
+  const result = JSON.parse(prune.stdout);
+  for (const path of kept) assert.ok(existsSync(path), `kept: ${path}`);
+  for (const path of removed) assert.equal(existsSync(path), false, `removed: ${path}`);
+  assert.deepEqual([result.snapshots.removedFiles, result.snapshots.keptFiles], [6, 5]);
+  assert.deepEqual([result.runtimeDescriptions.removedFiles, result.runtimeDescriptions.keptFiles], [2, 2]);
+  assert.equal(result.removedFiles, 8, "the total counts every folder");
 });

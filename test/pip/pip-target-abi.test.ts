@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { writeCachedRuntime } from "../support/cached-runtime.js";
 import { kiln, pipEnvironment, startTestIndex, type TestIndex } from "./support.js";
 
 let index: TestIndex;
@@ -37,4 +38,12 @@ test("pip download --runtime: the repository serves only its own ABI", async () 
   const refused = await kiln(["pip", "download", "app", "--runtime", "2025_0", "-d", dest, "-i", index.url], { cwd: dest });
   assert.notEqual(refused.code, 0, refused.stdout);
   assert.match(refused.stderr, /Cannot download for pyemscripten_2025_0_wasm32/);
+});
+
+test("pip install in a venv of pyodide@X falls back to X's own Pyodide repository", async () => {
+  const venv = pipEnvironment(roots, { abi: "2025_0", runtime: "pyodide@0.29.5" });
+  writeCachedRuntime(join(venv.root, ".kiln-cache"));
+  const planned = await venv.pip("install", "--dry-run", "app", "-i", index.url);
+  assert.equal(planned.code, 0, planned.stderr);
+  assert.match(planned.stdout, /Would install .*libgeos-3\.12\.1/);
 });

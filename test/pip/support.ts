@@ -62,7 +62,7 @@ const fakeRuntimes = {
  * @example
  * const venv = fakeVenv(); // { root, prefix, sitePackages }
  */
-export function fakeVenv(options: { abi?: keyof typeof fakeRuntimes } = {}): { root: string; prefix: string; sitePackages: string } {
+export function fakeVenv(options: { abi?: keyof typeof fakeRuntimes; runtime?: string } = {}): { root: string; prefix: string; sitePackages: string } {
   const abi = options.abi ?? "2026_0";
   const runtime = fakeRuntimes[abi];
   const [major, minor] = runtime.python.split(".");
@@ -79,7 +79,7 @@ export function fakeVenv(options: { abi?: keyof typeof fakeRuntimes } = {}): { r
       `version = ${runtime.python}`,
       "include-system-site-packages = false",
       "kiln = 0.1.0",
-      "kiln-runtime = bundled",
+      `kiln-runtime = ${options.runtime ?? "bundled"}`,
       `kiln-pyodide-version = ${runtime.pyodide}`,
       `kiln-abi-version = ${abi}`,
       `kiln-platform-tag = ${runtime.tags.split(" ")[0]}`,

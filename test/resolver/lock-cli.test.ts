@@ -28,6 +28,7 @@ const packages: Record<string, Array<{ version: string; tag: string; requires?: 
 
 let server: Server;
 const files = new Map<string, string | Uint8Array>();
+const jsonPages = new Map<string, string>();
 let base: string;
 const work = mkdtempSync(join(tmpdir(), "kiln-lock-cli-"));
 
@@ -50,10 +51,22 @@ before(async () => {
       return `<a href="../../files/${filename}#sha256=${sha256(files.get(`/files/${filename}`)!)}" ${attributes}>${filename}</a>`;
     });
     pages.set(`/simple/${name}/`, `<!DOCTYPE html><html><body>${links.join("\n")}</body></html>`);
+    // The same project as a PEP 691 JSON page, which lists sizes (PEP 700).
+    const jsonFiles = versions.map(({ version, tag }) => {
+      const filename = `${name.replace(/-/g, "_")}-${version}-${tag}.whl`;
+      const body = files.get(`/files/${filename}`) as Uint8Array;
+      return { filename, url: `../../../files/${filename}`, hashes: { sha256: sha256(body) }, size: body.byteLength, "core-metadata": { sha256: sha256(files.get(`/files/${filename}.metadata`)!) } };
+    });
+    jsonPages.set(`/json/simple/${name}/`, JSON.stringify({ meta: { "api-version": "1.1" }, name, files: jsonFiles, versions: versions.map((v) => v.version) }));
   }
   // A copy of the embedded runtime's Pyodide repository on loopback (its lock file only).
   files.set("/pyodide/pyodide-lock.json", readFileSync(new URL("../../node_modules/pyodide/pyodide-lock.json", import.meta.url), "utf8"));
   server = createServer((request, response) => {
+    const json = jsonPages.get(request.url!);
+    if (json !== undefined) {
+      response.writeHead(200, { "content-type": "application/vnd.pypi.simple.v1+json" }).end(json);
+      return;
+    }
     const body = pages.get(request.url!) ?? files.get(request.url!);
     if (body === undefined) {
       response.writeHead(404).end();
@@ -201,4 +214,25 @@ test("--pyodide-base-url points the repository at a copy: its lock is fetched fr
   assert.match(unreachable.stderr, /127\.0\.0\.1:9\/pyodide\/pyodide-lock\.json/);
   const notNeeded = await kiln("lock", "app", "--index-url", base, "--pyodide-base-url", "http://127.0.0.1:9/pyodide/", "--retries", "0", "-o", "-");
   assert.equal(notNeeded.code, 0, "a resolution the index satisfies never asks the repository");
+});
+
+test("pylock.toml records every file's size, whether the index lists sizes (JSON) or not (HTML), the same from a cold and a warm cache", async () => {
+  const lock = async (index: string, cache: string) => {
+    const result = await kilnWithEnv({ KILN_CACHE_DIR: join(work, cache) }, "lock", "app", "--index-url", index, "-o", "-");
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout;
+  };
+  const jsonIndex = base.replace(/\/simple\/$/, "/json/simple/");
+  for (const [index, cache] of [[base, "sizes-html"], [jsonIndex, "sizes-json"]] as const) {
+    const cold = await lock(index, cache);
+    const sizes = parsePylock(cold).packages.flatMap((p) => p.wheels.map((w) => [w.filename, w.size]));
+    assert.deepEqual(sizes, parsePylock(cold).packages.flatMap((p) => p.wheels.map((w) => [w.filename, files.get(`/files/${w.filename}`)!.length])), index);
+    // Warm: pages and metadata from the cache; then with the wheels downloaded into it too.
+    assert.equal(await lock(index, cache), cold, `${index}: warm`);
+    const installed = await kilnWithEnv({ KILN_CACHE_DIR: join(work, cache) }, "pip", "download", "app", "--index-url", index, "-d", join(work, cache, "downloaded"));
+    assert.equal(installed.code, 0, installed.stderr);
+    assert.equal(await lock(index, cache), cold, `${index}: with the files in the cache`);
+  }
+  const sameIndex = (text: string) => text.replaceAll(jsonIndex, base);
+  assert.equal(await lock(base, "sizes-html"), sameIndex(await lock(jsonIndex, "sizes-json")), "the same lock from either page format");
 });

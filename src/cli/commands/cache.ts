@@ -1,14 +1,13 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { KilnError } from "../../core/index.js";
-import { pruneCache } from "../../cache/index.js";
+import { pruneCache, sumPruneResults } from "../../cache/index.js";
 import { limitConcurrency, UnpackedWheelCache } from "../../installer/index.js";
-import { NodeCacheStore, isKilnCacheDirectory } from "../../platform/node.js";
+import { NodeCacheStore, isKilnCacheDirectory, kilnCacheFolders } from "../../platform/node.js";
 import { commandCacheDir } from "../command-cache-dir.js";
 import { cacheUsage } from "../../platform/node-cache-usage.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { pruneRuntimeCaches } from "../../platform/node-prune-runtime-caches.js";
-import { unpackedWheelsFolder } from "../../platform/node-wheel-cache.js";
 import { defineCommand, jsonOption } from "../command.js";
 
 const cacheDirOption = { name: "cache-dir", type: "string" as const, valueName: "DIR", description: "Use this cache directory (default: KILN_CACHE_DIR, else the platform's)" };
@@ -48,26 +47,21 @@ const pruneCommand = defineCommand({
   summary: "Remove unused, expired and damaged cache entries",
   description:
     "Removes index cache entries, unpacked wheels and compiled modules (bytecode/) unused for --max-age days, byte-compiled\n" +
-    "standard libraries, start profiles and patched glue of runtime builds no longer in use (and unused for --max-age days), damaged\n" +
-    "entries and temporary files left by interrupted runs. Environments keep what they installed from a removed unpacked\n" +
-    "wheel (hard links are independent of the cache).",
+    "standard libraries, start profiles, patched glue, link layouts, memory snapshots and runtime descriptions of runtime\n" +
+    "builds no longer in use (and unused for --max-age days), damaged entries and temporary files left by interrupted runs.\n" +
+    "Environments keep what they installed from a removed unpacked wheel (hard links are independent of the cache).",
   options: [cacheDirOption, { name: "max-age", type: "string", valueName: "DAYS", description: "Remove entries unused for this many days (default 30)" }, jsonOption],
   run: async (context) => {
     const root = commandCacheDir(context);
     const days = parseDays(context.arguments.options["max-age"]);
+    const maxAgeMs = days * 86_400_000;
     const store = new NodeCacheStore(root);
-    const result = await pruneCache(store, { maxAgeMs: days * 86_400_000 });
+    const index = await pruneCache(store, { maxAgeMs });
     const temporary = await store.removeStaleTemporaryFiles(3_600_000);
-    result.removedFiles += temporary.files;
-    result.removedBytes += temporary.bytes;
-    const unpacked = await new UnpackedWheelCache({ fs: nodeFileSystem(), root: join(root, unpackedWheelsFolder) }).prune({ maxAgeMs: days * 86_400_000, limit: limitConcurrency(16) });
-    result.removedFiles += unpacked.removedFiles;
-    result.removedBytes += unpacked.removedBytes;
-    result.keptFiles += unpacked.keptFiles;
-    result.keptBytes += unpacked.keptBytes;
+    const unpacked = await new UnpackedWheelCache({ fs: nodeFileSystem(), root: join(root, kilnCacheFolders.unpackedWheels) }).prune({ maxAgeMs, limit: limitConcurrency(16) });
+    const runtime = await pruneRuntimeCaches(root, { maxAgeMs });
+    const result = sumPruneResults([index, { removedFiles: temporary.files, removedBytes: temporary.bytes, keptFiles: 0, keptBytes: 0 }, unpacked, runtime]);
     const unpackedWheels = { removed: unpacked.removedEntries, kept: unpacked.keptEntries };
-    const runtime = await pruneRuntimeCaches(root, { maxAgeMs: days * 86_400_000 });
-    for (const key of ["removedFiles", "removedBytes", "keptFiles", "keptBytes"] as const) result[key] += runtime[key];
     if (context.arguments.options.json) context.output.json({ directory: root, ...result, unpackedWheels, ...runtime.folders });
     else {
       context.output.line(`Removed ${result.removedFiles} files (${formatBytes(result.removedBytes)}) from ${root}, including ${plural(unpackedWheels.removed, "unpacked wheel")}`);

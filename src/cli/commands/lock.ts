@@ -1,6 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { KilnError } from "../../core/index.js";
+import { fetchFileSize } from "../../index/index.js";
+import { limitConcurrency } from "../../installer/index.js";
 import { formatPylock, formatPyodideLock, formatRequirementsFile } from "../../lock/index.js";
 import { abiForPlatformTag, emscriptenPlatformTag } from "../../tags/index.js";
 import { lockResolution, readImports } from "../../resolver/index.js";
@@ -19,7 +21,7 @@ export async function formatLock(resolved: Resolved, format: LockFormat, command
   if (format === "requirements") {
     return formatRequirementsFile(lockResolution(resolved.packages, resolved.target), { command, direct: resolved.direct });
   }
-  if (format === "pylock") return formatPylock(lockResolution(resolved.packages, resolved.target));
+  if (format === "pylock") return formatPylock(lockResolution(resolved.packages, resolved.target, { sizes: await unlistedSizes(resolved) }));
   const abi = abiForPlatformTag(resolved.target.platformTags[0] ?? "");
   if (!abi) throw new KilnError("usage", `Cannot write pyodide-lock.json for ${resolved.target.platformTags[0]}: not a Pyodide platform`);
   const marker = resolved.target.markerEnvironment;
@@ -31,6 +33,24 @@ export async function formatLock(resolved: Resolved, format: LockFormat, command
     platform: emscriptenPlatformTag(abi).replace(/_wasm32$/, ""),
     python: resolved.target.pythonVersion,
   });
+}
+
+/**
+ * The sizes of the locked files of an index that listed none (an HTML page has none; a PEP 700
+ * JSON page has them all), asked of the file's server: so that pylock.toml records every size
+ * whatever the index's page format and whatever the cache holds, as PEP 751 asks where
+ * reasonably possible. Files of the Pyodide repository (its lock lists no sizes; locking needs no
+ * request to it) and local files keep none, and so does an offline lock.
+ */
+async function unlistedSizes(resolved: Resolved): Promise<Map<string, number>> {
+  const session = resolved.settings.session;
+  const sizes = new Map<string, number>();
+  if (session.offline) return sizes;
+  const files = resolved.packages.flatMap((p) => [...p.wheels, ...(p.sdist ? [p.sdist] : [])]);
+  const unlisted = files.filter((file) => file.size === undefined && !file.pyodide && /^https?:/i.test(file.url));
+  const limit = limitConcurrency(16);
+  await Promise.all(unlisted.map((file) => limit(async () => sizes.set(file.url, await fetchFileSize(session, file.url)))));
+  return sizes;
 }
 
 /** Writes `text` to `output` (`-` is stdout). */

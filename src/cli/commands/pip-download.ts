@@ -7,7 +7,7 @@ import { nodeLocalFiles } from "../../platform/node.js";
 import { targetForAbi, type TargetEnvironment } from "../../resolver/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { indexOptions } from "../index-options.js";
-import { openPipEnvironment, pipCommonOptions, quietness } from "./pip-environment.js";
+import { openPipEnvironment, pipCommonOptions, quietness, type PipEnvironment } from "./pip-environment.js";
 import { openPipPackageSource } from "./pip-install.js";
 import { pipReporter } from "./pip-reporter.js";
 import { readPipRequirements, refuseLocalBuilds } from "./pip-requirements.js";
@@ -38,8 +38,9 @@ export const pipDownloadCommand = defineCommand({
     const wanted = await readPipRequirements(context, (context.arguments.positionals.requirements as string[] | undefined) ?? []);
     refuseLocalBuilds(wanted, "kiln pip download");
     if (wanted.requirements.length === 0) throw new KilnError("usage", "Nothing to download: give requirements or -r FILE");
-    const target = await downloadTarget(context);
-    const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, target);
+    const environment = await downloadEnvironment(context);
+    const target = environment.target;
+    const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, environment);
     const plan = await planInstall(
       { requirements: wanted.requirements, constraints: wanted.constraints, noDeps: context.arguments.options["no-deps"] === true, pre: wanted.pre },
       { source, target, installed: [], direct: { session, localFiles: nodeLocalFiles }, reporter },
@@ -76,11 +77,9 @@ export const pipDownloadCommand = defineCommand({
   },
 });
 
-async function downloadTarget(context: CommandContext): Promise<TargetEnvironment> {
+/** What the download is for: `--runtime`'s ABI, else the environment found, else the embedded runtime's ABI. */
+async function downloadEnvironment(context: CommandContext): Promise<{ target: TargetEnvironment; venv?: PipEnvironment["venv"] }> {
   const runtime = context.arguments.options.runtime;
-  if (typeof runtime === "string") return targetForAbi(runtime);
-  return openPipEnvironment(context).then(
-    (environment) => environment.target,
-    () => targetForAbi(),
-  );
+  if (typeof runtime === "string") return { target: targetForAbi(runtime) };
+  return openPipEnvironment(context).catch(() => ({ target: targetForAbi() }));
 }

@@ -21,6 +21,7 @@ import { normalizeName } from "../../pep508/index.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { kilnVersion } from "../main.js";
 import { openPipEnvironment, pipCommonOptions, pipInstallSettings, pipLinkOptions, quietness, type PipEnvironment, type PipInstallSettings } from "./pip-environment.js";
+import type { RuntimeSpec } from "../../runtime/index.js";
 import { indexOptions, openPackageSource, targetAbiOf } from "../index-options.js";
 import { compileInstalledIfWanted, pipCompileOptions } from "./pip-compile.js";
 import { pipReporter } from "./pip-reporter.js";
@@ -77,7 +78,7 @@ async function runPipInstall(context: CommandContext): Promise<number> {
   if (wanted.requirements.length === 0 && wanted.local.length === 0) {
     throw new KilnError("usage", "Nothing to install: give requirements, paths to wheels, or -r FILE", { hint: "kiln pip install pytest  or  kiln pip install -r requirements.txt" });
   }
-  const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, environment.target);
+  const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, environment);
   if (options["dry-run"] !== true) await recoverEnvironment({ scheme: environment.scheme, fs: environment.fs, reporter });
   const tools = buildTools(context, { source, verbose: level < 0, ...(level < 0 ? { reporter } : {}) });
   const built = await buildLocalRequirements(wanted.local, { tools, session, target: environment.target, reporter });
@@ -170,11 +171,17 @@ async function installWanted(
 
 /**
  * The package source of a pip command: its index flags over the requirement files' index lines
- * and the user's configuration, with the runtime's Pyodide repository as a fallback as for every
- * command (see packageSourceOf), offering its files only to a target of the repository's ABI:
- * its shared libraries carry no wheel tags to reject them by.
+ * and the user's configuration, with the Pyodide repository of the environment's runtime (a
+ * `pyodide@X`'s own, else the embedded runtime's) as a fallback as for every command (see
+ * packageSourceOf), offering its files only to a target of the repository's ABI: its shared
+ * libraries carry no wheel tags to reject them by.
  */
-export async function openPipPackageSource(context: CommandContext, contents: RequirementsFileContents, reporter: Reporter, target: TargetEnvironment) {
+export async function openPipPackageSource(
+  context: CommandContext,
+  contents: RequirementsFileContents,
+  reporter: Reporter,
+  environment: { target: TargetEnvironment; venv?: { runtime: RuntimeSpec } },
+) {
   if (context.arguments.options["no-cache-dir"] === true) context.arguments.options["no-cache"] = true;
   const fromRequirementsFile = {
     ...(contents.indexUrl ? { indexUrl: contents.indexUrl } : {}),
@@ -182,7 +189,8 @@ export async function openPipPackageSource(context: CommandContext, contents: Re
     findLinks: contents.findLinks,
     noIndex: contents.noIndex,
   };
-  return openPackageSource(context, { reporter, fromRequirementsFile, targetAbi: targetAbiOf(target) });
+  const runtime = environment.venv?.runtime;
+  return openPackageSource(context, { reporter, fromRequirementsFile, targetAbi: targetAbiOf(environment.target), ...(runtime ? { runtime } : {}) });
 }
 
 function nameVersion(planned: PlannedPackage): string {

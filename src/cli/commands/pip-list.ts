@@ -40,7 +40,7 @@ export const pipListCommand = defineCommand({
 /** pip's `list --outdated`: the newest wheel the index has for the platform, when newer than installed. */
 async function listOutdated(context: CommandContext, environment: PipEnvironment, format: string): Promise<number> {
   const reporter = pipReporter(context.output, { quietness: quietness(context), env: context.env });
-  const { source } = await openPipPackageSource(context, emptyRequirementsFileContents(), reporter, environment.target);
+  const { source } = await openPipPackageSource(context, emptyRequirementsFileContents(), reporter, environment);
   const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
   const latest = await Promise.all(
     installed.map(async (dist) => {

@@ -80,7 +80,7 @@ async function lockPlan(context: CommandContext, { file, installed, environment,
   const text = await readFile(path, "utf8").catch((error: Error) => {
     throw new KilnError("invalidLockFile", `Cannot read ${file}: ${error.message}`, { hint: "Write one with kiln lock" });
   });
-  const { session, source: index } = await openPipPackageSource(context, emptyRequirementsFileContents(), reporter, environment.target);
+  const { session, source: index } = await openPipPackageSource(context, emptyRequirementsFileContents(), reporter, environment);
   const plan = planLockSync(parsePylock(text, file), { installed, target: environment.target, reinstall: context.arguments.options.reinstall === true });
   return { ...plan, source: new DirectFilesSource({ files: [], session, localFiles: nodeLocalFiles }), builds: builds(context, index, reporter) };
 }
@@ -94,7 +94,7 @@ async function requirementsPlan(context: CommandContext, { file, installed, envi
     const pinned = requirement.url !== undefined || (requirement.specifier.specifiers.length === 1 && requirement.specifier.specifiers[0]!.operator.startsWith("=="));
     if (!pinned) throw new KilnError("usage", `Cannot sync to "${text}" in ${file}: sync needs every package pinned with ==`, { hint: "Pin the file with kiln pip compile, or use kiln pip install" });
   }
-  const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, environment.target);
+  const { source, session } = await openPipPackageSource(context, wanted.contents, reporter, environment);
   const names = wanted.requirements.map((text) => normalizeName(parseRequirement(text).name));
   const sdistsFor = builds(context, source, reporter);
   const result = await planInstall(

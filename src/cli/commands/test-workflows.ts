@@ -6,6 +6,7 @@ import { nodeFileSystem } from "../../platform/node-file-system.js";
 import { nodeLocalFiles } from "../../platform/node.js";
 import { createNodeRuntimeHost } from "../../platform/node-runtime-host.js";
 import { targetForAbi, type TargetEnvironment } from "../../resolver/index.js";
+import { formatRuntimeSetting, type RuntimeSpec } from "../../runtime/index.js";
 import type { PackageSource } from "../../index/index.js";
 import type { CommandContext } from "../command.js";
 import { commandCacheDir } from "../command-cache-dir.js";
@@ -29,8 +30,8 @@ export async function createTestWorkflows(
   const buildTarget = targetForAbi(undefined);
   const opened = await openPackageSource(context, { reporter: options.reporter, targetAbi: targetAbiOf(buildTarget) });
   const { source, session } = opened;
-  const sourceFor = sourcesByAbi(opened, source, buildTarget);
   const cacheDir = commandCacheDir(context);
+  const sourceFor = sourcesByRuntime(opened, { first: source, firstTarget: buildTarget, cacheDir, env: context.env });
   const buildWheel: ProjectTestHost["buildWheel"] = async (request) => {
     const held: string[] = [];
     const onOutput = (_fd: 1 | 2, text: string) => (options.verbose ? context.output.stderr.write(text) : held.push(text));
@@ -55,7 +56,7 @@ export async function createTestWorkflows(
   const plans = new WeakMap<TestResolution, Extract<PlanInstallResult, { kind: "planned" }>>();
   const resolve: ProjectTestHost["resolve"] = async ({ environment, requirements }) => {
     const target = targetForVenv(environment.venv);
-    const plan = await planInstall({ requirements }, { source: await sourceFor(target), target, installed: [], direct: { session, localFiles: nodeLocalFiles }, reporter: options.reporter });
+    const plan = await planInstall({ requirements }, { source: await sourceFor(target, environment.venv.runtime), target, installed: [], direct: { session, localFiles: nodeLocalFiles }, reporter: options.reporter });
     if (plan.kind === "unsatisfiable") {
       throw new KilnError("noSolution", `Cannot install the test requirements for ${target.platformTags[0]} (Python ${target.pythonVersion}):\n${plan.explanation}`, {
         ...(plan.hints.length ? { hint: plan.hints.join("\n      ") } : {}),
@@ -83,16 +84,25 @@ export async function createTestWorkflows(
 }
 
 /**
- * The package source for each target ABI, over one HTTP session: the runtime's Pyodide repository
- * serves only targets of its own ABI (as for `kiln pip`), since its shared libraries carry no
- * wheel tags that would keep them out of an environment of another runtime in the test matrix.
+ * The package source for each runtime of the matrix, over one HTTP session: each falls back to
+ * its own runtime's Pyodide repository (a `pyodide@X` to X's, as `kiln pip` in an environment of
+ * X), offered only to targets of that repository's ABI, since its shared libraries carry no wheel
+ * tags that would keep them out of an environment of another runtime.
  */
-function sourcesByAbi(opened: OpenedPackageSource, first: PackageSource, firstTarget: TargetEnvironment): (target: TargetEnvironment) => Promise<PackageSource> {
-  const sources = new Map<string, Promise<PackageSource>>([[targetAbiOf(firstTarget), Promise.resolve(first)]]);
-  return (target) => {
+function sourcesByRuntime(
+  opened: OpenedPackageSource,
+  options: { first: PackageSource; firstTarget: TargetEnvironment; cacheDir: string; env: Record<string, string | undefined> },
+): (target: TargetEnvironment, runtime: RuntimeSpec | undefined) => Promise<PackageSource> {
+  const keyOf = (abi: string, runtime: RuntimeSpec | undefined) => `${abi} ${formatRuntimeSetting(runtime ?? { kind: "bundled" })}`;
+  const sources = new Map<string, Promise<PackageSource>>([[keyOf(targetAbiOf(options.firstTarget), undefined), Promise.resolve(options.first)]]);
+  return (target, runtime) => {
     const abi = targetAbiOf(target);
-    let source = sources.get(abi);
-    if (!source) sources.set(abi, (source = packageSourceOf(opened.settings, opened.session, abi)));
+    const key = keyOf(abi, runtime);
+    let source = sources.get(key);
+    if (!source) {
+      const repositoryRuntime = runtime?.kind === "npm" ? { runtime: { spec: runtime, cacheDir: options.cacheDir, env: options.env } } : {};
+      sources.set(key, (source = packageSourceOf(opened.settings, opened.session, { abi, ...repositoryRuntime })));
+    }
     return source;
   };
 }
