@@ -11,11 +11,6 @@
  * they read the table. A script function (not a wasm function) is never a table entry, so looking
  * one up does not need the table read.
  *
- * `reportUndefinedSymbols` gives each JavaScript function the main module takes the address of a
- * table slot; Emscripten wraps each in a wasm function by compiling and instantiating a tiny module
- * of its own (~260 at start). `kilnAddScriptFunction` takes the same slot, in the same order, and
- * `kilnInstallWrappers` then wraps them all with one module that imports and re-exports them.
- *
  * `kilnMergeMainSymbols(exports)` replaces `mergeLibSymbols(exports, "main")`: instead of copying
  * each export into `wasmImports` where nothing defined is there, `wasmImports` becomes a proxy
  * that answers with the export in that case.
@@ -41,19 +36,6 @@ export const linkLayoutPatchSource = [
     'GOT=new Proxy(target,{get(t,name){var value=t[name];if(value!==undefined||typeof name!="string")return value;var i=positionOf(name);if(i===undefined||!kinds[i])return undefined;return t[name]=entry(i)},' +
     'has(t,name){if(name in t)return true;var i=typeof name=="string"?positionOf(name):undefined;return i!==undefined&&kinds[i]>0}});' +
     'Module["GOT"]=GOT}',
-  "function kilnAddScriptFunction(func,sig,pending){" +
-    'if(!kilnIsScriptFunction(func)||typeof sig!="string"||!sig.length||!(sig[0]=="v"||sig[0] in wasmTypeCodes)||!Array.from(sig.slice(1)).every(code=>code in wasmTypeCodes))return addFunction(func,sig);' +
-    "var address=getFunctionAddress(func);if(address)return address;var slot=getEmptyTableSlot();functionsInTableMap.set(func,slot);pending.push([slot,func,sig]);return slot}",
-  "function kilnInstallWrappers(pending){if(!pending.length)return;" +
-    "function leb(n){var out=[];do{var byte=n&127;n>>>=7;if(n)byte|=128;out.push(byte)}while(n);return out}" +
-    "function text(s){return leb(s.length).concat(Array.from(s,c=>c.charCodeAt(0)))}" +
-    "function section(id,items){var body=leb(items.length);for(var item of items)for(var byte of item)body.push(byte);return[id].concat(leb(body.length),body)}" +
-    "var types=[],typeOf=new Map,imports=[],exports=[],functions={};" +
-    'pending.forEach(([slot,func,sig],i)=>{var type=typeOf.get(sig);if(type===undefined){type=types.length;typeOf.set(sig,type);types.push([96].concat(generateTypePack(sig.slice(1)),generateTypePack(sig[0]=="v"?"":sig[0])))}' +
-    'imports.push(text("e").concat(text("f"+i),[0],leb(type)));exports.push(text("f"+i).concat([0],leb(i)));functions["f"+i]=func});' +
-    "var bytes=Uint8Array.from([0,97,115,109,1,0,0,0].concat(section(1,types),section(2,imports),section(7,exports)));" +
-    "var instance=new WebAssembly.Instance(new WebAssembly.Module(bytes),{e:functions});" +
-    'pending.forEach(([slot],i)=>setWasmTableEntry(slot,instance.exports["f"+i]))}',
   // `main` is an alias of `__main_argc_argv`; a module exporting both keeps Emscripten's own merge.
   'function kilnMergeMainSymbols(exports){if(Object.hasOwn(exports,"main")){mergeLibSymbols(exports,"main");return}' +
     'function exported(name){return Object.hasOwn(exports,name)?exports[name]:name=="main"&&Object.hasOwn(exports,"__main_argc_argv")?exports["__main_argc_argv"]:undefined}' +

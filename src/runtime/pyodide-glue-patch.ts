@@ -22,7 +22,7 @@
 import { linkLayoutPatchSource } from "./link-layout-patch-source.js";
 
 /** Bumped whenever the patch's output changes, so that patched copies of older versions are not reused. */
-export const pyodideGluePatchVersion = 1;
+export const pyodideGluePatchVersion = 2;
 
 /** What {@link patchPyodideGlue} gives: the patched text, or why the glue was not recognized. */
 export type GluePatchResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -40,6 +40,10 @@ const getWasmTableEntry =
 const updateGOT =
   'var updateGOT=(exports,replace)=>{for(var symName in exports){if(isInternalSym(symName)){continue}var value=exports[symName];var existingEntry=GOT[symName]&&GOT[symName].value!=-1;if(replace||!existingEntry){var newValue;if(typeof value=="function"){newValue=addFunction(value)}else if(typeof value.value=="number"){newValue=value}else{continue}GOT[symName]??=new WebAssembly.Global({value:"i32",mutable:true});GOT[symName].value=newValue}}};';
 
+const reportUndefinedSymbols =
+  "var reportUndefinedSymbols=()=>{for(var[symName,entry]of Object.entries(GOT)){if(entry.value==-1){var value=resolveGlobalSymbol(symName,true).sym;if(!value&&!entry.required){entry.value=0;continue}else if(!value){throw new Error(`Dynamic linking error: undefined symbol '${symName}'`)}" +
+  'if(typeof value=="function"){entry.value=addFunction(value,value.sig)}else if(typeof value=="number"){entry.value=value}else if(typeof value.value=="number"){entry.value=value}else{throw new Error(`bad export type for \'${symName}\': ${typeof value} (${value})`)}}}};';
+
 // Each function the patch relies on, verbatim: if any of them differs, the glue is not patched.
 const unchanged = [
   updateGOT,
@@ -48,14 +52,11 @@ const unchanged = [
   'var getEmptyTableSlot=()=>{if(freeTableIndexes.length){return freeTableIndexes.pop()}return wasmTable["grow"](1)};',
   "var setWasmTableEntry=(idx,func)=>{wasmTable.set(idx,func);wasmTableMirror[idx]=wasmTable.get(idx)};",
   "var updateTableMap=(offset,count)=>{if(functionsInTableMap){for(var i=offset;i<offset+count;i++){var item=getWasmTableEntry(i);if(item){functionsInTableMap.set(item,i)}}}};",
+  reportUndefinedSymbols,
   'Module["GOT"]=GOT;',
   'var mergeLibSymbols=(exports,libName)=>{for(var[sym,exp]of Object.entries(exports)){const setImport=target=>{if(!isSymbolDefined(target)){wasmImports[target]=exp}};setImport(sym);const main_alias="__main_argc_argv";if(sym=="main"){setImport(main_alias)}if(sym==main_alias){setImport("main")}}};',
   "var isSymbolDefined=symName=>{var existing=wasmImports[symName];if(!existing||existing.stub){return false}return true};",
 ];
-
-const reportUndefinedSymbols =
-  "var reportUndefinedSymbols=()=>{for(var[symName,entry]of Object.entries(GOT)){if(entry.value==-1){var value=resolveGlobalSymbol(symName,true).sym;if(!value&&!entry.required){entry.value=0;continue}else if(!value){throw new Error(`Dynamic linking error: undefined symbol '${symName}'`)}" +
-  'if(typeof value=="function"){entry.value=addFunction(value,value.sig)}else if(typeof value=="number"){entry.value=value}else if(typeof value.value=="number"){entry.value=value}else{throw new Error(`bad export type for \'${symName}\': ${typeof value} (${value})`)}}}};';
 
 const replacements: Replacement[] = [
   { anchor: 'mergeLibSymbols(wasmExports,"main");var metadata=getDylinkMetadata(module);', replacement: "kilnMergeMainSymbols(wasmExports);var metadata=getDylinkMetadata(module);" },
@@ -73,13 +74,6 @@ const replacements: Replacement[] = [
       "if(!func&&kilnLink.pending){kilnLink.fillAll();wasmTableMirror[funcPtr]=func=wasmTable.get(funcPtr)}return func};",
   },
   { anchor: updateGOT, replacement: linkLayoutPatchSource + updateGOT },
-  {
-    anchor: reportUndefinedSymbols,
-    replacement: reportUndefinedSymbols
-      .replace("=()=>{for(", "=()=>{var kilnWrappers=[];try{for(")
-      .replace("entry.value=addFunction(value,value.sig)", "entry.value=kilnAddScriptFunction(value,value.sig,kilnWrappers)")
-      .replace(/\}\}\}\};$/, "}}}}finally{kilnInstallWrappers(kilnWrappers)}};"),
-  },
 ];
 
 /**
