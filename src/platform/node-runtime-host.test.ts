@@ -26,3 +26,11 @@ test("a host locates a runtime once, but sees a compiled standard library writte
     rmSync(cacheDir, { recursive: true, force: true });
   }
 });
+
+test("startProfiles: false leaves start profiles out, whatever the environment says", () => {
+  const host = createNodeRuntimeHost({ env: {}, cwd: "/", cacheDir: "/nonexistent" });
+  const without = createNodeRuntimeHost({ env: {}, cwd: "/", cacheDir: "/nonexistent", startProfiles: false });
+  assert.equal(without.startProfiles, undefined);
+  assert.equal(createNodeRuntimeHost({ env: { KILN_START_PROFILE: "off" }, cwd: "/", cacheDir: "/nonexistent" }).startProfiles, undefined);
+  if (/^11\./.test(process.versions.v8)) assert.notEqual(host.startProfiles, undefined, "on a V8 that takes them, profiles are used by default");
+});

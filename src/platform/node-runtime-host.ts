@@ -28,6 +28,8 @@ export interface NodeRuntimeHostOptions {
   stdio?: NodeStdio;
   /** Where kiln caches snapshots and runtimes; {@link kilnCacheDir} when absent. */
   cacheDir?: string;
+  /** `false`: no start profiles, whatever the environment says (see {@link startProfilesWanted}). */
+  startProfiles?: false;
 }
 
 /** A {@link RuntimeHost} for Node, with the cache directory it uses. */
@@ -63,7 +65,7 @@ export function createNodeRuntimeHost(options: NodeRuntimeHostOptions = {}): Nod
     snapshots: new DirectoryBlobStore(join(cacheDir, kilnCacheFolders.snapshots)),
     // Byte-compiled standard libraries: what locateRuntime finds there, Pyodide starts with.
     compiledStdlibs,
-    ...(startProfilesWanted(env) ? { startProfiles: startProfileStore(cacheDir) } : {}),
+    ...(options.startProfiles !== false && startProfilesWanted(env) ? { startProfiles: startProfileStore(cacheDir) } : {}),
     checksum: (bytes) => crc32(bytes),
     fileStamps,
     directoryNames: async (path) => {

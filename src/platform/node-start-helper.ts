@@ -18,6 +18,8 @@ export interface StartHelperData {
   runtime?: RuntimeSpec;
   /** The modules the process starts with imported, when it was asked to (see `PreloadRequest`). */
   preload?: PreloadRequest;
+  /** `false`: compile without a start profile. */
+  startProfiles?: false;
   env: Record<string, string>;
   cwd: string;
 }
@@ -36,7 +38,7 @@ if (!watching) setInterval(() => undefined, 1 << 30);
 parentPort!.postMessage({ kind: "watching-sigint", watching } satisfies StartHelperWatching);
 let prepared: ReturnType<typeof prepareStart>;
 try {
-  const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd });
+  const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, ...(data.startProfiles === false ? { startProfiles: false as const } : {}) });
   prepared = prepareStart(host, { startup: data.startup, ...(data.runtime ? { runtime: data.runtime } : {}), ...(data.preload ? { preload: data.preload } : {}) });
 } catch {
   // The main thread waits for every part: without a preparation it starts the usual way.
