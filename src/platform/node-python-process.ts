@@ -10,7 +10,6 @@ import {
   sigintExitCode,
   snapshotName,
   startupConfigFor,
-  writesNoBytecode,
   type PreparedStart,
   type PreloadRequest,
   type PreparedStartPromises,
@@ -67,10 +66,10 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   const handled = await runHostModule(commandLine, options);
   if (handled !== undefined) return handled;
   const start = processStart(commandLine, options);
-  // As CPython with -B writes no .pyc, such a process compiles no standard library into the cache.
-  if (!writesNoBytecode(commandLine, start.env)) {
-    await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
-  }
+  // Also with -B or PYTHONDONTWRITEBYTECODE: the compiled standard library is the runtime's
+  // installation (CPython's installed standard library comes with its .pyc files whatever either
+  // says), kept in kiln's cache; the process itself then writes no __pycache__.
+  await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
   const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
   if (code !== sigintExitCode && !start.preload) await recordMissingStartProfile(prepared, commandLine, { ...options, start });
