@@ -11,14 +11,29 @@ function directoriesIn(root: string, templates: string[] = ["k1", "k2"]): Enviro
   return new EnvironmentDirectories(join(root, "runs"), join(root, "templates"));
 }
 
+/** Runs `body` with a fresh root directory, removed afterwards. */
+async function inTempRoot(body: (root: string) => Promise<void>): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
+  try {
+    await body(root);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Writes the lock of run directory `key` under `root`, as a run holding it would. */
+function writeLock(root: string, key: string, content: string): void {
+  mkdirSync(join(root, "runs", key), { recursive: true });
+  writeFileSync(join(root, "runs", key, "lock"), content);
+}
+
 /** The id of a process that has exited. */
 function deadPid(): number {
   return Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout.trim());
 }
 
-test("one run at a time per template: a second run gets nothing until the first releases; other templates are independent", async () => {
-  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
-  try {
+test("one run at a time per template: a second run gets nothing until the first releases; other templates are independent", () =>
+  inTempRoot(async (root) => {
     const directories = directoriesIn(root);
     const first = await directories.acquire("k1");
     assert.equal(first?.directory, join(root, "runs", "k1"));
@@ -31,50 +46,35 @@ test("one run at a time per template: a second run gets nothing until the first 
     const racing = await Promise.all([1, 2, 3].map(() => directoriesIn(root).acquire("k1")));
     assert.equal(racing.filter(Boolean).length, 1, "exactly one of concurrent runs gets it");
     await Promise.all([...racing, other].map((lease) => lease?.release()));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("a lock left by a process that is gone is taken over; a malformed one is left alone", async () => {
-  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
-  try {
+test("a lock left by a process that is gone is taken over; a malformed one is left alone", () =>
+  inTempRoot(async (root) => {
     const directories = directoriesIn(root);
-    mkdirSync(join(root, "runs", "k1"), { recursive: true });
-    writeFileSync(join(root, "runs", "k1", "lock"), String(deadPid()));
+    writeLock(root, "k1", String(deadPid()));
     const lease = await directories.acquire("k1");
     assert.ok(lease);
     await lease.release();
-    mkdirSync(join(root, "runs", "k2"), { recursive: true });
-    writeFileSync(join(root, "runs", "k2", "lock"), "");
+    writeLock(root, "k2", "");
     assert.equal(await directories.acquire("k2"), undefined, "a lock still being written belongs to a live process");
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("concurrent runs that all find a lock of a process that is gone: exactly one takes it over", async () => {
-  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
-  try {
+test("concurrent runs that all find a lock of a process that is gone: exactly one takes it over", () =>
+  inTempRoot(async (root) => {
     const dead = deadPid();
     // Several rounds: which racer reads the stale lock when is up to the thread pool.
     for (let round = 0; round < 20; round++) {
       const key = `k${round}`;
-      mkdirSync(join(root, "runs", key), { recursive: true });
-      writeFileSync(join(root, "runs", key, "lock"), String(dead));
+      writeLock(root, key, String(dead));
       const racing = await Promise.all([1, 2, 3, 4, 5, 6].map(() => directoriesIn(root, [key]).acquire(key)));
       assert.equal(racing.filter(Boolean).length, 1, `round ${round}: exactly one run holds the directory`);
       assert.equal(readFileSync(join(root, "runs", key, "lock"), "utf8"), String(process.pid));
       await Promise.all(racing.map((lease) => lease?.release()));
     }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("what earlier runs left is removed; so are the directories of templates no longer cached, unless in use", async () => {
-  const root = mkdtempSync(join(tmpdir(), "kiln-env-dirs-"));
-  try {
+test("what earlier runs left is removed; so are the directories of templates no longer cached, unless in use", () =>
+  inTempRoot(async (root) => {
     const directories = directoriesIn(root);
     mkdirSync(join(root, "runs", "k1", "venv", "lib"), { recursive: true });
     writeFileSync(join(root, "runs", "k1", "venv", "lib", "file"), "old");
@@ -88,7 +88,4 @@ test("what earlier runs left is removed; so are the directories of templates no 
     assert.equal(existsSync(join(root, "runs", "gone")), false);
     assert.equal(existsSync(join(root, "runs", "gone-in-use", "venv")), true);
     await assert.rejects(directories.acquire("../escape"), RangeError);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
+  }));
