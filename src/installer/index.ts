@@ -40,7 +40,7 @@ export { targetForVenv } from "./target-for-venv.js";
 export { DirectFilesSource, directSourceUrl, type DirectFilesSourceOptions } from "./direct-files-source.js";
 export { preferInstalled, installedSourceUrl, type InstalledCandidate, type PreferInstalledOptions } from "./installed-source.js";
 export { readInstalledWithMetadata, readDirectUrl, type InstalledWithMetadata } from "./installed-candidates.js";
-export { withoutDependencies, stripRequiresDist } from "./without-dependencies.js";
+export { withoutDependencies, withoutDependencyRecords, stripRequiresDist } from "./without-dependencies.js";
 export {
   planInstall,
   splitDirectReferences,

@@ -153,9 +153,18 @@ test("planInstall: the Pyodide repository fills in what the index lacks, with it
   assert.deepEqual(await planned({ requirements: ["app"] }), ["app 2.0", "lib 2.5"]);
 });
 
-test("planInstall: --no-deps neither takes Requires-Dist from the metadata cache nor leaves stripped records in it", async () => {
+test("planInstall: --no-deps reads the metadata cache without Requires-Dist and leaves no stripped records in it", async () => {
   const records = new Map<string, WheelMetadataRecord>();
-  const metadataCache: WheelMetadataCache = { keyOf: async (file) => file.url, get: (key) => records.get(key), set: (key, record) => void records.set(key, record) };
+  let hits = 0;
+  const metadataCache: WheelMetadataCache = {
+    keyOf: async (file) => file.url,
+    get: (key) => {
+      const record = records.get(key);
+      if (record) hits++;
+      return record;
+    },
+    set: (key, record) => void records.set(key, record),
+  };
   const plan = async (request: InstallRequest) => {
     const result = await planInstall(request, { source: fakeSource(), target: targetForAbi("2026_0"), installed: [], metadataCache });
     assert.equal(result.kind, "planned");
@@ -165,6 +174,10 @@ test("planInstall: --no-deps neither takes Requires-Dist from the metadata cache
   assert.deepEqual(await plan({ requirements: ["app"], noDeps: true }), ["app 2.0"]);
   assert.deepEqual(await plan({ requirements: ["app"] }), ["app 2.0", "lib 2.5"]);
   assert.ok(records.size > 0, "the full run fills the cache");
+  const stored = JSON.stringify([...records]);
+  hits = 0;
   assert.deepEqual(await plan({ requirements: ["app"], noDeps: true }), ["app 2.0"]);
+  assert.ok(hits > 0, "a warm --no-deps run reads the cache's records");
+  assert.equal(JSON.stringify([...records]), stored, "and changes none");
   assert.deepEqual(await plan({ requirements: ["app"] }), ["app 2.0", "lib 2.5"]);
 });

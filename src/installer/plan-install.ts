@@ -6,7 +6,7 @@ import { resolveRequirements, type BinaryPolicy, type ResolvedPackage, type Sdis
 import { parseWheelFilename } from "../wheel-name/index.js";
 import { DirectFilesSource, directSourceUrl } from "./direct-files-source.js";
 import { installedSourceUrl, preferInstalled, type InstalledCandidate } from "./installed-source.js";
-import { withoutDependencies } from "./without-dependencies.js";
+import { withoutDependencies, withoutDependencyRecords } from "./without-dependencies.js";
 
 /** What `pip install` was asked to do. */
 export interface InstallRequest {
@@ -40,7 +40,7 @@ export interface PlanInstallOptions {
   /** pip's `--only-binary`/`--no-binary`. */
   binaryPolicy?: BinaryPolicy;
   reporter?: Reporter;
-  /** Parsed metadata of wheels from earlier runs (the resolver's `WheelMetadataCache`); not used with `noDeps`. */
+  /** Parsed metadata of wheels from earlier runs (the resolver's `WheelMetadataCache`); read only, without Requires-Dist, with `noDeps`. */
   metadataCache?: WheelMetadataCache;
 }
 
@@ -106,8 +106,8 @@ export async function planInstall(request: InstallRequest, options: PlanInstallO
       ...(options.sdists ? { sdists: options.sdists } : {}),
       ...(options.binaryPolicy ? { binaryPolicy: options.binaryPolicy } : {}),
       // Its records are wheels' own metadata; --no-deps resolves from metadata stripped of
-      // Requires-Dist (withoutDependencies), which must neither come from it nor go into it.
-      ...(options.metadataCache && !request.noDeps ? { metadataCache: options.metadataCache } : {}),
+      // Requires-Dist (withoutDependencies), so it reads them stripped and stores nothing.
+      ...(options.metadataCache ? { metadataCache: request.noDeps ? withoutDependencyRecords(options.metadataCache) : options.metadataCache } : {}),
     };
     return resolveRequirements(requirements, options.reporter ? { ...resolveOptions, reporter: options.reporter } : resolveOptions).then((result) => ({ result, source: withInstalled }));
   };

@@ -1,4 +1,5 @@
 import { listVersionedFiles, type DistributionFile, type PackageSource, type VersionedFiles } from "../index/index.js";
+import type { WheelMetadataCache } from "../resolver/index.js";
 
 /**
  * A source whose metadata declares no dependencies: how `--no-deps` resolves. The resolver still
@@ -21,6 +22,26 @@ export function withoutDependencies(inner: PackageSource): PackageSource {
     },
     fetchFile: (file, options) => inner.fetchFile(file, options),
     fetchMetadata: async (file, options) => stripRequiresDist(await inner.fetchMetadata(file, options)),
+  };
+}
+
+/**
+ * The parsed-metadata cache as `--no-deps` sees it: a wheel's record without its Requires-Dist,
+ * what the resolver would have parsed from {@link stripRequiresDist}'s text (name, version,
+ * Requires-Python and extras do not depend on Requires-Dist). Nothing is stored through it: what
+ * `--no-deps` reads is stripped, not the wheel's own metadata, which is all the cache may hold.
+ *
+ * @example
+ * await resolveRequirements(["pytest"], { source: withoutDependencies(source), target, metadataCache: withoutDependencyRecords(cache) });
+ */
+export function withoutDependencyRecords(inner: WheelMetadataCache): WheelMetadataCache {
+  return {
+    keyOf: (wheel) => inner.keyOf(wheel),
+    get: (key) => {
+      const record = inner.get(key);
+      return record === undefined ? undefined : { ...record, requiresDist: [] };
+    },
+    set: () => undefined,
   };
 }
 
