@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
-import { codeCacheWanted } from "./node-code-cache.js";
+import { codeCacheWanted, commandV8Flags } from "./node-code-cache.js";
 
 const temporary = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
 after(() => rmSync(temporary, { recursive: true, force: true }));
@@ -37,12 +37,12 @@ const driver = `
   const { runWithCodeCache } = await import(${JSON.stringify(module)});
   const [bundle, ...argv] = process.argv.slice(1).filter((arg) => arg !== "--");
   process.exitCode = await runWithCodeCache({ bundle, argv, streams: { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() } });`;
-const driverArgs = (bundle: string) => ["--import", "tsx", "--input-type=module", "-e", driver, "--", bundle, "a", "b"];
+const driverArgs = (bundle: string, argv = ["a", "b"]) => ["--import", "tsx", "--input-type=module", "-e", driver, "--", bundle, ...argv];
 const driverEnv = (cacheDir: string) => ({ ...process.env, KILN_CACHE_DIR: cacheDir, KILN_DEBUG_CODE_CACHE: "1" });
 
 /** Runs the stand-in through runWithCodeCache in a fresh process; returns its output and what it did with the cache. */
-function run(bundle: string, cacheDir: string): { status: number | null; stdout: string; outcome: string } {
-  const result = spawnSync(process.execPath, driverArgs(bundle), { encoding: "utf8", env: driverEnv(cacheDir) });
+function run(bundle: string, cacheDir: string, argv?: string[]): { status: number | null; stdout: string; outcome: string } {
+  const result = spawnSync(process.execPath, driverArgs(bundle, argv), { encoding: "utf8", env: driverEnv(cacheDir) });
   return { status: result.status, stdout: result.stdout, outcome: /code cache ([a-z-]+):/.exec(result.stderr)?.[1] ?? result.stderr };
 }
 
@@ -132,4 +132,25 @@ test("KILN_NO_CODE_CACHE turns the cache off", () => {
   assert.equal(codeCacheWanted({}), true);
   assert.equal(codeCacheWanted({ KILN_NO_CODE_CACHE: "" }), true);
   assert.equal(codeCacheWanted({ KILN_NO_CODE_CACHE: "1" }), false);
+});
+
+test("kiln pip runs with its own V8 flags and its own cache, which neither it nor another command refuses", () => {
+  const { bundle, cacheDir } = setup();
+  const pip = ["pip", "list"];
+  assert.deepEqual(run(bundle, cacheDir, pip), { status: 3, stdout: "ran pip list function\n", outcome: "written" });
+  assert.equal(run(bundle, cacheDir).outcome, "written");
+  assert.equal(cacheFiles(cacheDir).length, commandV8Flags(pip) === undefined ? 1 : 2);
+  // Flags set after V8 checked the cache would make every other run refuse the cache written by the one before.
+  for (let round = 0; round < 2; round++) {
+    assert.equal(run(bundle, cacheDir, pip).outcome, "used");
+    assert.equal(run(bundle, cacheDir).outcome, "used");
+  }
+});
+
+test("commandV8Flags: kiln pip's commands tier up later on V8 11 (Node 20); others keep V8's defaults", () => {
+  const expected = /^11\./.test(process.versions.v8) ? "--interrupt-budget=1000000" : undefined;
+  assert.equal(commandV8Flags(["pip", "install", "pytest"]), expected);
+  assert.equal(commandV8Flags(["pip"]), expected);
+  assert.equal(commandV8Flags(["run", "-c", "pass"]), undefined);
+  assert.equal(commandV8Flags([]), undefined);
 });

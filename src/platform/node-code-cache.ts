@@ -2,9 +2,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
+import { shortRunTieringFlags } from "./node-short-run-tiering.js";
 
 /** Caches of other builds of kiln (or other Node versions) not written for this long are deleted when a cache is written. */
 const staleMs = 7 * 86_400_000;
@@ -37,8 +39,10 @@ export function codeCacheWanted(env: Record<string, string | undefined>): boolea
  * every function the command ran before are deserialized instead of parsed and compiled).
  *
  * The cache is `<kiln cache>/code-cache-v1/<key>.bin`, the key a sha256 of the bundle's text, the
- * Node version and the architecture, so another build of kiln or another Node never reads it (V8
- * itself also refuses a cache of another V8 version or flags). The file starts with the sha256 of
+ * Node version, the architecture and the V8 flags the command runs with, so another build of
+ * kiln, another Node or a command with other flags never reads it (V8 itself also refuses a
+ * cache of another V8 version or flags). `kiln pip …` runs with {@link shortRunTieringFlags}
+ * (see {@link commandV8Flags}), set before V8 checks the cache. The file starts with the sha256 of
  * the V8 data, checked before V8 sees it: a damaged file is refused and rewritten, never handed
  * to V8. It is written after the command has run (so it holds the functions the command
  * compiled), to a temporary name renamed into place, so processes writing at once leave a whole
@@ -49,8 +53,10 @@ export function codeCacheWanted(env: Record<string, string | undefined>): boolea
  */
 export async function runWithCodeCache(options: { bundle: string; argv: string[]; streams: CliStreams }): Promise<number> {
   const { bundle, streams } = options;
+  const flags = commandV8Flags(options.argv);
+  if (flags !== undefined) setFlagsFromString(flags);
   const source = readFileSync(bundle, "utf8");
-  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0`).update(source).digest("hex");
+  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0${flags ?? ""}\0`).update(source).digest("hex");
   const path = join(kilnCacheDir(streams.env, { cwd: streams.cwd }), kilnCacheFolders.codeCache, `${key}.bin`);
   const { data, damaged } = readCache(path);
   // The wrapper Node gives a CommonJS module, so the bundle runs as if required, plus the
@@ -70,6 +76,18 @@ export async function runWithCodeCache(options: { bundle: string; argv: string[]
   }
   if (streams.env.KILN_DEBUG_CODE_CACHE) streams.stderr.write(`kiln: code cache ${outcome}: ${path}\n`);
   return code;
+}
+
+/**
+ * The V8 flags a command runs with from the bundle, or undefined for V8's defaults: `kiln pip`'s
+ * commands are short (a warm install is ~0.2 s of CPU), and V8 11's default tiering spent ~15 %
+ * of it compiling code with the optimising compiler that ran too briefly to repay it.
+ *
+ * @example
+ * commandV8Flags(["pip", "install", "pytest"]); // "--interrupt-budget=1000000" on Node 20
+ */
+export function commandV8Flags(argv: readonly string[]): string | undefined {
+  return argv[0] === "pip" ? shortRunTieringFlags() : undefined;
 }
 
 /** The cached V8 data, when the file is there and whole (its first 32 bytes are the sha256 of the rest). */
