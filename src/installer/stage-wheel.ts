@@ -195,7 +195,7 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
     placed[index] = row(target, staged === data ? file.hash : await fileRecordHash(staged), staged.length);
   });
   if (links.length > 0) await linkFiles(links, context);
-  const generated: { target: string; data: Uint8Array }[] = [];
+  const generated: { target: string; data: Uint8Array; shared?: boolean }[] = [];
   for (const entryPoint of unpacked.entryPoints === undefined ? [] : parseEntryPoints(unpacked.entryPoints)) {
     if (entryPoint.group !== "console_scripts" && entryPoint.group !== "gui_scripts") continue;
     if (!/^[^/\\\0]+$/.test(entryPoint.name) || entryPoint.name === "." || entryPoint.name === "..") {
@@ -204,13 +204,16 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
     generated.push({ target: joinPath(scheme.scripts, entryPoint.name), data: entryPointLauncher(entryPoint, scheme.python) });
   }
   const distInfoTarget = joinPath(libDirectory, unpacked.distInfo);
-  const metadataFile = (name: string, data: Uint8Array) => generated.push({ target: joinPath(distInfoTarget, name), data });
-  metadataFile("INSTALLER", installerBytes);
-  if (input.requested) metadataFile("REQUESTED", requestedBytes);
+  const metadataFile = (name: string, data: Uint8Array, shared?: boolean) => generated.push({ target: joinPath(distInfoTarget, name), data, ...(shared ? { shared } : {}) });
+  // The same bytes in every wheel of the installation: staged once, then linked (unless links are off).
+  const share = context.linking.mode === "hardlink";
+  metadataFile("INSTALLER", installerBytes, share);
+  if (input.requested) metadataFile("REQUESTED", requestedBytes, share);
   if (input.directUrl) metadataFile("direct_url.json", encoder.encode(JSON.stringify(input.directUrl)));
-  const launchers = await mapWithLimit(generated, context.limit, async ({ target, data }) => {
+  const launchers = await mapWithLimit(generated, context.limit, async ({ target, data, shared }) => {
     checkInside(target);
-    await transaction.stageFile(target, data, target.startsWith(`${joinPath(scheme.scripts)}/`) ? 0o755 : 0o644);
+    const mode = target.startsWith(`${joinPath(scheme.scripts)}/`) ? 0o755 : 0o644;
+    await (shared ? transaction.stageSharedFile(target, data, mode) : transaction.stageFile(target, data, mode));
     return row(target, await hashOf(data), data.length);
   });
   const recordPath = joinPath(distInfoTarget, "RECORD");

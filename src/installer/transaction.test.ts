@@ -168,3 +168,32 @@ test("concurrent staging of one path is a conflict", async () => {
   const results = await Promise.allSettled([1, 2].map((n) => transaction.stageFile("/env/lib/site-packages/new/x.py", encoder.encode(String(n)), 0o644)));
   assert.deepEqual(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
 });
+
+test("stageSharedFile writes each content once and links the other targets to it; a failing link writes instead", async (t) => {
+  const installer = encoder.encode("kiln\n");
+  const targets = ["/env/lib/site-packages/a-1.dist-info/INSTALLER", "/env/lib/site-packages/b-1.dist-info/INSTALLER", "/env/lib/site-packages/keep-1.dist-info/INSTALLER"];
+  for (const linkError of [undefined, "EXDEV"]) {
+    await t.test(linkError ? `links fail with ${linkError}` : "links work", async () => {
+      const fs = await oldEnvironment();
+      const environment = linkError ? memoryFileSystem({ linkError }) : fs;
+      if (linkError) for (const [path, data] of fs.snapshot()) await environment.mkdir(path.slice(0, path.lastIndexOf("/"))).then(() => environment.writeFile(path, data));
+      let writes = 0;
+      let links = 0;
+      const counting: InstallFileSystem = {
+        ...environment,
+        writeFile: (path, data, options) => (data === installer && writes++, environment.writeFile(path, data, options)),
+        link: (from, to) => (links++, environment.link(from, to)),
+      };
+      const transaction = await Transaction.begin(counting, prefix, roots);
+      await Promise.all(targets.map((target) => transaction.stageSharedFile(target, installer, 0o644)));
+      await transaction.stageSharedFile("/env/bin/shared-script", installer, 0o755);
+      await transaction.commit();
+      assert.deepEqual([writes, links], linkError ? [4, 2] : [2, 2], "one write per content and mode, the rest linked");
+      for (const target of [...targets, "/env/bin/shared-script"]) assert.equal(decoder.decode(await environment.readFile(target)), "kiln\n");
+      assert.equal((await environment.stat("/env/bin/shared-script"))?.mode, 0o755);
+      // Writing through one target shows whether the others share its inode.
+      await environment.writeFile(targets[0]!, encoder.encode("changed\n"));
+      assert.equal(decoder.decode(await environment.readFile(targets[2]!)), linkError ? "kiln\n" : "changed\n");
+    });
+  }
+});

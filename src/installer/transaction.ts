@@ -76,6 +76,8 @@ export class Transaction {
   readonly #units = new Map<string, Promise<DirectoryUnit | undefined>>();
   /** Directories created inside units' staging trees. */
   readonly #stagingDirectories = new Map<string, Promise<void>>();
+  /** The first staged file of each shared content (see {@link stageSharedFile}), by bytes and mode. */
+  readonly #shared = new Map<Uint8Array, Map<number, Promise<string>>>();
   #nextIndex = 0;
   #finished = false;
 
@@ -102,6 +104,32 @@ export class Transaction {
   /** Writes `data` to staging, to be moved to `target` on commit. */
   async stageFile(target: string, data: Uint8Array, mode: number): Promise<void> {
     await this.#fs.writeFile(await this.#stagingPathFor(target), data, { mode });
+  }
+
+  /**
+   * Stages `data` for `target` as {@link stageFile} does, but as a hard link to the file staged
+   * first with the same bytes (the same array) and mode, where the file system allows: every
+   * `.dist-info` of an installation gets the same INSTALLER (and REQUESTED), and a link creates
+   * no new inode, which costs a file system far more than a directory entry. The files share one
+   * inode within this environment only; a link that fails for a reason a copy avoids is written.
+   */
+  async stageSharedFile(target: string, data: Uint8Array, mode: number): Promise<void> {
+    const path = await this.#stagingPathFor(target);
+    let byMode = this.#shared.get(data);
+    if (byMode === undefined) this.#shared.set(data, (byMode = new Map()));
+    const first = byMode.get(mode);
+    if (first === undefined) {
+      const written = this.#fs.writeFile(path, data, { mode }).then(() => path);
+      byMode.set(mode, written);
+      await written;
+      return;
+    }
+    try {
+      await this.#fs.link(await first, path);
+    } catch (error) {
+      if (!shouldCopyInstead(error)) throw error;
+      await this.#fs.writeFile(path, data, { mode });
+    }
   }
 
   /**
