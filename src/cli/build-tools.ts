@@ -4,7 +4,7 @@ import type { PackageSource } from "../index/index.js";
 import { kilnCacheDir } from "../platform/kiln-cache-dir.js";
 import { kilnCacheFolders } from "../platform/kiln-cache-folders.js";
 import { nodeFileSystem } from "../platform/node-file-system.js";
-import { targetForAbi } from "../resolver/index.js";
+import { targetForAbi, type TargetEnvironment } from "../resolver/index.js";
 import type { CommandContext } from "./command.js";
 
 /** What a command needs to run PEP 517 builds: the runner, the build environments' source and target, scratch and cache paths. */
@@ -21,6 +21,15 @@ export interface BuildTools {
   flushOutput(): void;
 }
 
+/** What {@link buildTools} builds with. */
+export interface BuildToolsOptions {
+  source: PackageSource;
+  verbose: boolean;
+  reporter?: Reporter;
+  /** The target, when the command has resolved one (default: `--runtime`'s ABI). */
+  target?: TargetEnvironment;
+}
+
 /**
  * Sets up builds for a command: hooks run in the embedded runtime, whose tags decide the build
  * requirements' wheels (`--runtime` when the command has it); backend output is shown live with
@@ -30,7 +39,7 @@ export interface BuildTools {
  * const tools = buildTools(context, { source, verbose: false });
  * await buildDistribution({ kind: "wheel", projectDir, outputDir, environment: tools.environment, runner: tools.runner, workDir: tools.scratch() });
  */
-export function buildTools(context: CommandContext, options: { source: PackageSource; verbose: boolean; reporter?: Reporter }): BuildTools {
+export function buildTools(context: CommandContext, options: BuildToolsOptions): BuildTools {
   const given = context.arguments.options;
   const fs = nodeFileSystem();
   const cacheOption = typeof given["cache-dir"] === "string" ? given["cache-dir"] : undefined;
@@ -47,7 +56,7 @@ export function buildTools(context: CommandContext, options: { source: PackageSo
   const runner: HookRunner = { run: async (request, environment) => (await (loaded ??= load())).run(request, environment) };
   const environment: BuildEnvironmentOptions = {
     source: options.source,
-    target: targetForAbi(typeof given.runtime === "string" ? given.runtime : undefined),
+    target: options.target ?? targetForAbi(typeof given.runtime === "string" ? given.runtime : undefined),
     fs,
     ...(options.reporter ? { reporter: options.reporter } : {}),
   };

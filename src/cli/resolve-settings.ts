@@ -6,10 +6,11 @@ import { parsePylock } from "../lock/index.js";
 import { normalizeName } from "../pep508/index.js";
 import { createNodeHttpSession, kilnCacheDir, loadIndexSettings } from "../platform/node.js";
 import { abiForPlatformTag } from "../tags/index.js";
-import { targetForAbi, type TargetEnvironment } from "../resolver/index.js";
+import type { TargetEnvironment } from "../resolver/index.js";
 import { binaryOptions } from "./sdist-builds.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
-import { indexOptions, packageSourceOf } from "./index-options.js";
+import { indexOptions, packageSourceOf, type RepositoryTarget } from "./index-options.js";
+import { resolveTarget } from "./resolve-target.js";
 import { emptyRequirementsInput, readRequirementsFile, type RequirementsInput } from "./requirements-file.js";
 
 /** Where packages come from: one declaration for every command that fetches packages. */
@@ -20,7 +21,12 @@ export const resolveOptions: OptionDefinition[] = [
   { name: "requirement", short: "r", type: "string", multiple: true, valueName: "FILE", description: "Read requirements from a pip requirements file" },
   { name: "constraint", short: "c", type: "string", multiple: true, valueName: "FILE", description: "Constrain versions with a constraints file" },
   { name: "pre", type: "boolean", description: "Allow pre-release versions of every package" },
-  { name: "runtime", type: "string", valueName: "ABI", description: "Target runtime ABI: 2026_0 (default), 2025_0, 2024_0 or a platform tag" },
+  {
+    name: "runtime",
+    type: "string",
+    valueName: "RUNTIME",
+    description: "Target: pyodide@VERSION (that runtime and its Pyodide repository), or an ABI: 2026_0 (default), 2025_0, 2024_0, or a platform tag",
+  },
   ...binaryOptions,
   ...indexOptions,
 ];
@@ -77,7 +83,11 @@ export function indexFlags(options: Record<string, unknown>, input?: Requirement
  * @example
  * const { settings, source } = await packageSourceFor(context, indexFlags(context.arguments.options));
  */
-export async function packageSourceFor(context: CommandContext, flags: IndexFlags, targetAbi?: string): Promise<{ settings: IndexSettings; session: HttpSession; source: PackageSource }> {
+export async function packageSourceFor(
+  context: CommandContext,
+  flags: IndexFlags,
+  target: RepositoryTarget = {},
+): Promise<{ settings: IndexSettings; session: HttpSession; source: PackageSource }> {
   const options = context.arguments.options;
   const settings = await loadIndexSettings({ env: context.env, cwd: context.cwd, flags });
   const cacheDir = first(options["cache-dir"]);
@@ -86,7 +96,7 @@ export async function packageSourceFor(context: CommandContext, flags: IndexFlag
     cacheDir: options["no-cache"] === true ? false : kilnCacheDir(cacheDir ? { ...context.env, KILN_CACHE_DIR: cacheDir } : context.env, { cwd: context.cwd }),
     refresh: options.refresh === true,
   });
-  return { settings, session, source: await packageSourceOf(settings, session, targetAbi ? { abi: targetAbi } : {}) };
+  return { settings, session, source: await packageSourceOf(settings, session, target) };
 }
 
 /**
@@ -109,8 +119,9 @@ export async function resolveSettings(context: CommandContext, positional: reado
   if (input.requirements.length === 0) {
     throw new KilnError("usage", "Nothing to resolve: give requirements or -r FILE", { hint: "kiln lock requests  or  kiln lock -r requirements.in" });
   }
-  const target = targetForAbi(first(options.runtime));
-  const { settings, session, source } = await packageSourceFor(context, indexFlags(options, input), abiForPlatformTag(target.platformTags[0] ?? "")?.abiVersion);
+  const { target, runtime } = await resolveTarget(context, first(options.runtime));
+  const abi = abiForPlatformTag(target.platformTags[0] ?? "")?.abiVersion;
+  const { settings, session, source } = await packageSourceFor(context, indexFlags(options, input), { ...(abi ? { abi } : {}), ...(runtime ? { runtime } : {}) });
   return { input, index: settings, session, source, target };
 }
 

@@ -1,14 +1,14 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { EnvironmentDirectories } from "./node-environment-directories.js";
 
-function directoriesIn(root: string, templates: string[] = ["k1", "k2"]): EnvironmentDirectories {
+function directoriesIn(root: string, templates: string[] = ["k1", "k2"], abandonedClaimMs?: number): EnvironmentDirectories {
   for (const key of templates) mkdirSync(join(root, "templates", key), { recursive: true });
-  return new EnvironmentDirectories(join(root, "runs"), join(root, "templates"));
+  return new EnvironmentDirectories(join(root, "runs"), join(root, "templates"), abandonedClaimMs);
 }
 
 /** Runs `body` with a fresh root directory, removed afterwards. */
@@ -70,6 +70,28 @@ test("concurrent runs that all find a lock of a process that is gone: exactly on
       assert.equal(racing.filter(Boolean).length, 1, `round ${round}: exactly one run holds the directory`);
       assert.equal(readFileSync(join(root, "runs", key, "lock"), "utf8"), String(process.pid));
       await Promise.all(racing.map((lease) => lease?.release()));
+    }
+  }));
+
+test("a take-over claim left by a run that died is stepped over once it is old; a recent one is respected", () =>
+  inTempRoot(async (root) => {
+    const cases = [
+      { claims: 1, abandonedClaimMs: undefined, taken: false },
+      { claims: 1, abandonedClaimMs: 0, taken: true },
+      { claims: 3, abandonedClaimMs: 0, taken: true },
+    ];
+    for (const [index, { claims, abandonedClaimMs, taken }] of cases.entries()) {
+      const key = `k${index}`;
+      writeLock(root, key, String(deadPid()));
+      const lock = join(root, "runs", key, "lock");
+      const ino = statSync(lock).ino;
+      // What a run that died after claiming (a hard link named after the stale lock's inode) leaves.
+      for (let n = 0; n < claims; n++) linkSync(lock, `${lock}.stale-${ino}${n ? `.${n}` : ""}`);
+      const lease = await directoriesIn(root, [key], abandonedClaimMs).acquire(key);
+      assert.equal(Boolean(lease), taken, `case ${index}`);
+      const left = readdirSync(join(root, "runs", key)).filter((name) => name.startsWith("lock.stale-"));
+      assert.equal(left.length, taken ? 0 : claims, `case ${index}: claims left`);
+      await lease?.release();
     }
   }));
 

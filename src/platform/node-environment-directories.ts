@@ -29,6 +29,8 @@ export class EnvironmentDirectories {
     readonly root: string,
     /** Where the templates are, one directory per key: a run directory without its template is removed. */
     readonly templates: string,
+    /** After how long without change a take-over claim of a stale lock counts as abandoned by a run that died. */
+    readonly abandonedClaimMs = 10_000,
   ) {}
 
   /** The key's directory, emptied of earlier runs' files; undefined while another live process holds it. */
@@ -37,7 +39,7 @@ export class EnvironmentDirectories {
     const directory = join(this.root, key);
     await mkdir(directory, { recursive: true });
     const lock = join(directory, "lock");
-    if (!(await takeLock(lock))) return undefined;
+    if (!(await takeLock(lock, this.abandonedClaimMs))) return undefined;
     await this.clearEarlierRuns(directory);
     this.removeOrphans(key);
     return { directory, release: () => unlink(lock).catch(() => undefined) };
@@ -57,7 +59,7 @@ export class EnvironmentDirectories {
       for (const name of await readdir(this.root)) {
         if (name === current || (await stat(join(this.templates, name)).catch(() => undefined))) continue;
         const directory = join(this.root, name);
-        if (!(await takeLock(join(directory, "lock")))) continue;
+        if (!(await takeLock(join(directory, "lock"), this.abandonedClaimMs))) continue;
         await rm(directory, { recursive: true, force: true });
       }
     })();
@@ -74,7 +76,7 @@ export class EnvironmentDirectories {
  * process that is gone. Concurrent runs that all find the same stale lock race for the take-over
  * atomically (see {@link takeOver}): exactly one of them gets it.
  */
-async function takeLock(path: string): Promise<boolean> {
+async function takeLock(path: string, abandonedClaimMs: number): Promise<boolean> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(path, String(process.pid), { flag: "wx" });
@@ -86,7 +88,7 @@ async function takeLock(path: string): Promise<boolean> {
     if (held === undefined) continue; // released meanwhile
     // A lock being written has no id yet: its writer is alive.
     if (!Number.isInteger(held.pid) || held.pid <= 0 || processIsAlive(held.pid)) return false;
-    return takeOver(path, held);
+    return takeOver(path, held, abandonedClaimMs);
   }
   return false;
 }
@@ -97,22 +99,39 @@ async function takeLock(path: string): Promise<boolean> {
  * that link, and a process that read the stale lock before another replaced it links the new lock
  * instead, which its inode and id tell apart, so it backs off. The claimer then renames its own
  * lock over the stale one, so the lock file never goes missing in between.
+ *
+ * A claimer that dies between its link and its clean-up leaves its claim behind. Every link
+ * changes the inode's change time, so a claim whose inode has not changed for
+ * `abandonedClaimMs` (a take-over takes milliseconds) was abandoned: the next claimer claims
+ * under the next name of the inode's series instead (removing the old claim could remove a live
+ * one that replaced it). The winner removes the whole series.
  */
-async function takeOver(path: string, held: { ino: number; pid: number }): Promise<boolean> {
-  const claim = `${path}.stale-${held.ino}`;
-  try {
-    await link(path, claim);
-  } catch {
-    return false; // another run is taking it over, or it is gone: that run, or the next, has it
+async function takeOver(path: string, held: { ino: number; pid: number }, abandonedClaimMs: number): Promise<boolean> {
+  const claims = Array.from({ length: MAX_CLAIMS }, (_, n) => `${path}.stale-${held.ino}${n ? `.${n}` : ""}`);
+  for (const claim of claims) {
+    try {
+      await link(path, claim);
+    } catch {
+      const other = await stat(claim).catch(() => undefined);
+      // Another run is taking it over (or the lock is gone): that run, or the next, has it.
+      if (other?.ino !== held.ino || Date.now() - other.ctimeMs < abandonedClaimMs) return false;
+      continue; // an abandoned claim: try the next name
+    }
+    try {
+      const claimed = await readLock(claim);
+      if (claimed?.ino !== held.ino || claimed.pid !== held.pid) return false;
+      if (!(await replaceLock(path))) return false;
+      await Promise.all(claims.map((name) => unlink(name).catch(() => undefined)));
+      return true;
+    } finally {
+      await unlink(claim).catch(() => undefined);
+    }
   }
-  try {
-    const claimed = await readLock(claim);
-    if (claimed?.ino !== held.ino || claimed.pid !== held.pid) return false;
-    return await replaceLock(path);
-  } finally {
-    await unlink(claim).catch(() => undefined);
-  }
+  return false;
 }
+
+/** How many abandoned take-overs of one stale lock are stepped over before giving up on it. */
+const MAX_CLAIMS = 8;
 
 /** Renames a lock with this process's id over `path`; false when that fails. */
 async function replaceLock(path: string): Promise<boolean> {

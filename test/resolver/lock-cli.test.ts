@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { runCli } from "../../src/cli/main.js";
 import { parsePylock } from "../../src/lock/index.js";
+import { testCacheDir } from "../runtime/support.js";
 import { zipSync } from "fflate";
 
 const sha256 = (data: string | Uint8Array) => createHash("sha256").update(data).digest("hex");
@@ -178,6 +179,21 @@ test("kiln lock takes what the index lacks from the runtime's Pyodide repository
   assert.match(off.stderr, /the runtime's Pyodide repository has numpy [\d.]+; --no-pyodide-index leaves it out/);
   const otherAbi = await kiln("lock", "uses-numpy", "--index-url", base, "--runtime", "2025_0", "-o", "-");
   assert.equal(otherAbi.code, 1, "the embedded repository is for 2026_0 only");
+});
+
+// The runtime comes from the npm registry into the test cache (shared with the runtime tests) and
+// is started once to describe itself; its repository's lock is read from its package.
+test("kiln lock --runtime pyodide@X: that runtime's own target, and its own Pyodide repository as the fallback", async () => {
+  const { code, stdout, stderr } = await kilnWithEnv({ KILN_CACHE_DIR: testCacheDir }, "lock", "uses-numpy", "--index-url", base, "--runtime", "pyodide@0.29.x", "--format", "pyodide-lock", "-o", "-");
+  assert.equal(code, 0, stderr);
+  const lock = JSON.parse(stdout);
+  assert.equal(lock.info.abi_version, "2025_0");
+  assert.match(lock.info.python, /^3\.13\./);
+  assert.match(lock.packages.numpy.file_name, /^https:\/\/cdn\.jsdelivr\.net\/pyodide\/v0\.29\.\d+\/full\/numpy-[\d.]+-cp313-cp313-(pyemscripten|pyodide)_2025_0_wasm32\.whl$/);
+  assert.match(lock.packages["tiny-dep"].file_name, /^http:\/\/127\.0\.0\.1/);
+  const garbage = await kiln("lock", "uses-numpy", "--index-url", base, "--runtime", "pyodide@latest", "-o", "-");
+  assert.equal(garbage.code, 1);
+  assert.match(garbage.stderr, /Cannot understand runtime "pyodide@latest"/);
 });
 
 test("shared libraries of the Pyodide repository are locked with their type: dynlib in pyodide-lock.json, an archive in pylock.toml", async () => {

@@ -5,9 +5,11 @@ import { KilnError } from "../../core/index.js";
 import { planInstall } from "../../installer/index.js";
 import { nodeLocalFiles } from "../../platform/node.js";
 import { targetForAbi, type TargetEnvironment } from "../../resolver/index.js";
+import type { RuntimeSpec } from "../../runtime/runtime-host.js";
 import { defineCommand, type CommandContext } from "../command.js";
+import { resolveTarget } from "../resolve-target.js";
 import { indexOptions } from "../index-options.js";
-import { openPipEnvironment, pipCommonOptions, quietness, type PipEnvironment } from "./pip-environment.js";
+import { openPipEnvironment, pipCommonOptions, quietness } from "./pip-environment.js";
 import { openPipPackageSource } from "./pip-install.js";
 import { pipReporter } from "./pip-reporter.js";
 import { readPipRequirements, refuseLocalBuilds } from "./pip-requirements.js";
@@ -28,7 +30,12 @@ export const pipDownloadCommand = defineCommand({
     { name: "no-deps", type: "boolean", description: "Download the named packages only" },
     { name: "pre", type: "boolean", description: "Allow pre-release versions" },
     { name: "require-hashes", type: "boolean", description: "Require a sha256 --hash for every package" },
-    { name: "runtime", type: "string", valueName: "ABI", description: "Target ABI when no environment is found: 2026_0 (default), 2025_0, 2024_0" },
+    {
+      name: "runtime",
+      type: "string",
+      valueName: "RUNTIME",
+      description: "Target instead of the environment's: pyodide@VERSION (that runtime and its Pyodide repository), or an ABI: 2026_0, 2025_0, 2024_0",
+    },
     ...indexOptions,
     ...pipCommonOptions,
   ],
@@ -72,14 +79,17 @@ export const pipDownloadCommand = defineCommand({
       if (level <= 0) context.output.line(`Saved ${join(dest, file.filename)}`);
     }
     task.finish();
-    if (level <= 0) context.output.line(`Successfully downloaded ${saved.join(" ")}`);
+    if (level <= 0 && saved.length) context.output.line(`Successfully downloaded ${saved.join(" ")}`);
     return 0;
   },
 });
 
-/** What the download is for: `--runtime`'s ABI, else the environment found, else the embedded runtime's ABI. */
-async function downloadEnvironment(context: CommandContext): Promise<{ target: TargetEnvironment; venv?: PipEnvironment["venv"] }> {
+/** What the download is for: `--runtime` (a runtime or an ABI), else the environment found, else the embedded runtime's ABI. */
+async function downloadEnvironment(context: CommandContext): Promise<{ target: TargetEnvironment; venv?: { runtime: RuntimeSpec } }> {
   const runtime = context.arguments.options.runtime;
-  if (typeof runtime === "string") return { target: targetForAbi(runtime) };
+  if (typeof runtime === "string") {
+    const { target, runtime: repository } = await resolveTarget(context, runtime);
+    return repository ? { target, venv: { runtime: repository.spec } } : { target };
+  }
   return openPipEnvironment(context).catch(() => ({ target: targetForAbi() }));
 }

@@ -30,7 +30,7 @@ export async function runResolution(context: CommandContext, positional: readonl
   const settings = await resolveSettings(context, positional);
   const started = Date.now();
   const reporter = pipReporter(context.output, { quietness: 0, env: context.env });
-  const tools = buildTools(context, { source: settings.source, verbose: false });
+  const tools = buildTools(context, { source: settings.source, verbose: false, target: settings.target });
   const policy = binaryPolicyOf(context);
   const result = await resolveRequirements(settings.input.requirements, {
     source: settings.source,
