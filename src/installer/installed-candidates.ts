@@ -1,6 +1,9 @@
 import type { InstallFileSystem } from "./install-file-system.js";
 import type { InstallScheme } from "./install-scheme.js";
-import { listDistInfos, type InstalledDistribution, type ReadInstalledOptions } from "./installed-distributions.js";
+import { normalizeName } from "../pep508/index.js";
+import type { InstallResult } from "./install-wheels.js";
+import { errorCode } from "./install-file-system.js";
+import { listDistInfos, readNameAndVersion, type InstalledDistribution, type ReadInstalledOptions } from "./installed-distributions.js";
 import type { InstalledCandidate } from "./installed-source.js";
 import { joinPath } from "./paths.js";
 import type { DirectUrl } from "./stage-wheel.js";
@@ -34,5 +37,37 @@ export async function readDirectUrl(fs: InstallFileSystem, distInfo: string): Pr
     return typeof parsed?.url === "string" ? parsed : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The distributions installed after an installation, worked out from what it knew instead of by
+ * listing the environment again, as pip computes its after-install check from its install set:
+ * those installed before (`before`, as {@link readInstalledWithMetadata} read them) that it did
+ * not remove or replace, and those it installed, whose METADATA it reads. Sorted by name, as
+ * {@link readInstalledWithMetadata} sorts them.
+ *
+ * @example
+ * checkInstalled(await installedAfter(before, result, fs), target.markerEnvironment);
+ */
+export async function installedAfter(before: readonly InstalledCandidate[], result: InstallResult, fs: InstallFileSystem): Promise<InstalledCandidate[]> {
+  const gone = new Set([...result.removed, ...result.installed].map((dist) => normalizeName(dist.name)));
+  const added = await Promise.all(
+    result.installed.map(async (staged): Promise<InstalledCandidate> => {
+      const metadata = await readTextIfPresent(fs, joinPath(staged.distInfo, "METADATA"));
+      const { name = staged.name, version = staged.version } = readNameAndVersion(metadata);
+      return { name, version, metadata };
+    }),
+  );
+  const after = [...before.filter((dist) => !gone.has(normalizeName(dist.name))), ...added];
+  return after.sort((a, b) => normalizeName(a.name).localeCompare(normalizeName(b.name)));
+}
+
+async function readTextIfPresent(fs: InstallFileSystem, path: string): Promise<string> {
+  try {
+    return new TextDecoder().decode(await fs.readFile(path));
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return "";
+    throw error;
   }
 }

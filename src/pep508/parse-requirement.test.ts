@@ -98,3 +98,17 @@ test("parseRequirement reads non-ASCII requirements as packaging does", () => {
     else assert.throws(() => parseRequirement(input), (error) => isKilnError(error, "invalidRequirement") && expected.test(error.message), input);
   }
 });
+
+test("parseRequirement answers repeated text with equal, independent requirements; invalid text fails every time", () => {
+  const text = "Foo[bar,baz] >=1.0, <2 ; python_version >= '3.9'";
+  const first = parseRequirement(text);
+  first.extras.push("changed");
+  first.name = "changed";
+  const second = parseRequirement(text);
+  assert.equal(second.name, "Foo");
+  assert.deepEqual(second.extras, ["bar", "baz"]);
+  assert.equal(second.specifier.toString(), "<2,>=1.0");
+  assert.deepEqual(second, { ...parseRequirement(text) });
+  assert.notEqual(second, parseRequirement(text));
+  for (let round = 0; round < 2; round++) assert.throws(() => parseRequirement("foo >="), /requirement/);
+});

@@ -17,6 +17,32 @@ import { Tokenizer } from "./tokenizer.js";
  * requirement.specifier.toString(); // ">=1.0"
  */
 export function parseRequirement(text: string): Requirement {
+  const known = parsed.get(text);
+  if (known !== undefined) return copyOf(known);
+  const requirement = parseUncached(text);
+  if (parsed.size >= parsedLimit) parsed.clear();
+  parsed.set(text, requirement);
+  return copyOf(requirement);
+}
+
+/**
+ * Requirements parsed before, by their text: one install parses each line of its requirements
+ * file in four or five places (the file, hash checking, the planner, the resolver) and each
+ * installed distribution's Requires-Dist again in its check, with the tokenizer's rules still
+ * interpreted in a short process. Bounded; invalid text is not kept (it throws each time).
+ */
+const parsed = new Map<string, Requirement>();
+const parsedLimit = 4096;
+
+/** A copy a caller may change without changing what the next caller gets (the specifier set is immutable, the marker tree is never changed). */
+function copyOf(requirement: Requirement): Requirement {
+  const copy: Requirement = { name: requirement.name, extras: [...requirement.extras], specifier: requirement.specifier };
+  if (requirement.url !== undefined) copy.url = requirement.url;
+  if (requirement.marker !== undefined) copy.marker = requirement.marker;
+  return copy;
+}
+
+function parseUncached(text: string): Requirement {
   const subject: ParseSubject = { code: "invalidRequirement", noun: "requirement", source: text };
   const tokenizer = new Tokenizer(text);
   tokenizer.skip("whitespace");

@@ -5,10 +5,12 @@ import {
   applyInstallPlan,
   checkInstalled,
   formatBrokenRequirement,
+  installedAfter,
   pipInstallReport,
   planInstall,
   readInstalledWithMetadata,
   recoverEnvironment,
+  type InstalledCandidate,
   type PlannedPackage,
 } from "../../installer/index.js";
 import type { HttpSession, PackageSource } from "../../index/index.js";
@@ -164,7 +166,8 @@ async function installWanted(
   await compileInstalledIfWanted(context, environment, result.installed.map((w) => w.distInfo), reporter);
   say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
   if (mayConflict({ noDeps: options["no-deps"] === true, installed, planned: plan.packages })) {
-    await warnAboutConflicts(environment, new Set(changing.map((p) => p.name)), reporter);
+    const after = await installedAfter(installed, result, environment.fs);
+    warnAboutConflicts(environment, after, new Set(changing.map((p) => p.name)), reporter);
   }
   return 0;
 }
@@ -221,8 +224,7 @@ function mayConflict(options: { noDeps: boolean; installed: readonly { name: str
   return options.installed.some((dist) => !resolved.has(normalizeName(dist.name)));
 }
 
-async function warnAboutConflicts(environment: PipEnvironment, changed: ReadonlySet<string>, reporter: Reporter): Promise<void> {
-  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false });
+function warnAboutConflicts(environment: PipEnvironment, installed: readonly InstalledCandidate[], changed: ReadonlySet<string>, reporter: Reporter): void {
   const broken = checkInstalled(installed, environment.target.markerEnvironment).filter(
     (problem) => changed.has(normalizeName(problem.name)) || changed.has(normalizeName(problem.dependency)),
   );
