@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { installedAfter } from "./installed-candidates.js";
+import { compareNames } from "./installed-distributions.js";
 import { memoryFileSystem } from "./memory-file-system.js";
 
 const encoder = new TextEncoder();
@@ -31,4 +32,8 @@ test("installedAfter: the distributions kept from before, without the removed or
   );
   assert.match(after.find((dist) => dist.name === "Lib")!.metadata, /Requires-Dist: dep/);
   assert.equal(after.find((dist) => dist.name === "bare")!.metadata, "", "a METADATA that is missing reads as empty, the names from the installation");
+});
+
+test("compareNames orders by normalized name, code point by code point", () => {
+  assert.deepEqual(["typing-extensions", "Pydantic_Core", "pydantic", "a0", "A-B", "ab"].sort(compareNames), ["A-B", "a0", "ab", "pydantic", "Pydantic_Core", "typing-extensions"]);
 });

@@ -3,7 +3,7 @@ import type { InstallScheme } from "./install-scheme.js";
 import { normalizeName } from "../pep508/index.js";
 import type { InstallResult } from "./install-wheels.js";
 import { errorCode } from "./install-file-system.js";
-import { listDistInfos, readNameAndVersion, type InstalledDistribution, type ReadInstalledOptions } from "./installed-distributions.js";
+import { compareNames, listDistInfos, readNameAndVersion, type InstalledDistribution, type ReadInstalledOptions } from "./installed-distributions.js";
 import type { InstalledCandidate } from "./installed-source.js";
 import { joinPath } from "./paths.js";
 import type { DirectUrl } from "./stage-wheel.js";
@@ -60,7 +60,7 @@ export async function installedAfter(before: readonly InstalledCandidate[], resu
     }),
   );
   const after = [...before.filter((dist) => !gone.has(normalizeName(dist.name))), ...added];
-  return after.sort((a, b) => normalizeName(a.name).localeCompare(normalizeName(b.name)));
+  return after.sort((a, b) => compareNames(a.name, b.name));
 }
 
 async function readTextIfPresent(fs: InstallFileSystem, path: string): Promise<string> {

@@ -106,7 +106,22 @@ export async function listDistInfos(scheme: InstallScheme, fs: InstallFileSystem
     }
   }
   const result = await Promise.all(paths.map((path) => readDistInfo(fs, path, options)));
-  return result.sort((a, b) => normalizeName(a.distribution.name).localeCompare(normalizeName(b.distribution.name)));
+  return result.sort((a, b) => compareNames(a.distribution.name, b.distribution.name));
+}
+
+/**
+ * Orders distribution names by their normalized form, code point by code point, as Python's
+ * `sorted()` orders pip's canonical names. For normalized names (`[a-z0-9-]`) that is also
+ * `localeCompare`'s order, without its cost: the first `localeCompare` of a process loads ICU's
+ * collation data (~5 ms).
+ *
+ * @example
+ * ["typing-extensions", "Pydantic_Core", "pydantic"].sort(compareNames); // ["pydantic", "Pydantic_Core", "typing-extensions"]
+ */
+export function compareNames(a: string, b: string): number {
+  const left = normalizeName(a);
+  const right = normalizeName(b);
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 /**

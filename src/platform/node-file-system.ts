@@ -11,6 +11,25 @@ function statOf(path: string): FileStat | undefined {
   return { kind, size: stat.size, mode: stat.mode & 0o7777, modifiedMs: stat.mtimeMs };
 }
 
+/**
+ * Deletes a directory tree: one `readdir` per directory and one `unlink` or `rmdir` per entry,
+ * without the checks and retries of Node 20's `rmSync` (a JavaScript rimraf: ~5 ms to remove a
+ * transaction's few emptied directories in a cold process). Anything unexpected (an entry that
+ * changes meanwhile, a platform's own rules) goes to `rmSync`, which handles it.
+ */
+function removeTree(path: string): void {
+  try {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const child = `${path}/${entry.name}`;
+      if (entry.isDirectory()) removeTree(child);
+      else unlinkSync(child);
+    }
+    rmdirSync(path);
+  } catch {
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
 /** Writes up to this size are made synchronously (see {@link nodeFileSystem}). */
 const smallWrite = 64 * 1024;
 
@@ -73,7 +92,7 @@ export function nodeFileSystem(): InstallFileSystem {
       if (stat.isDirectory()) {
         // Synchronously, like the metadata calls: the trees removed are a transaction's emptied
         // staging directory or a cache entry, where the promise API's round trips cost more.
-        if (options.recursive) rmSync(path, { recursive: true, force: true });
+        if (options.recursive) removeTree(path);
         else rmdirSync(path);
       } else {
         try {
