@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { KilnError } from "../core/index.js";
@@ -78,7 +78,8 @@ function display(location: string, cwd: string): string {
  */
 export async function readRequirementsLocation(location: string): Promise<string> {
   try {
-    if (location.startsWith("file:")) return await readFile(fileURLToPath(location), "utf8");
+    // Synchronously: a requirements file is small, and a thread-pool round trip costs more than the read.
+    if (location.startsWith("file:")) return readFileSync(fileURLToPath(location), "utf8");
     const response = await fetch(location);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return await response.text();

@@ -1,4 +1,5 @@
-import { readFile, realpath } from "node:fs/promises";
+import { readFileSync, realpathSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { silentReporter, KilnError, type Reporter } from "../core/index.js";
@@ -67,8 +68,16 @@ async function trustedByNode(path: string): Promise<boolean> {
   // The variable as this process started with it: Node read it then, not from a command's env.
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (!extra) return false;
-  const [a, b] = await Promise.all([realpath(path).catch(() => undefined), realpath(extra).catch(() => undefined)]);
-  return a !== undefined && a === b;
+  // Synchronously (as readNetrc): thread-pool round trips cost more than these calls before every command that indexes.
+  const real = (file: string) => {
+    try {
+      return realpathSync.native(file);
+    } catch {
+      return undefined;
+    }
+  };
+  const a = real(path);
+  return a !== undefined && a === real(extra);
 }
 
 async function readCaBundle(path: string, origin: string | undefined): Promise<string> {
@@ -85,6 +94,11 @@ async function readCaBundle(path: string, origin: string | undefined): Promise<s
 
 async function readNetrc(env: Record<string, string | undefined>) {
   const path = env.NETRC ?? join(env.HOME ?? homedir(), process.platform === "win32" ? "_netrc" : ".netrc");
-  const text = await readFile(path, "utf8").catch(() => undefined);
-  return text === undefined ? undefined : parseNetrc(text);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+  return parseNetrc(text);
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -66,17 +66,30 @@ export function pipConfigPaths(options: Pick<LoadIndexSettingsOptions, "env" | "
 async function readConfigFiles(paths: string[], baseDirectory: string): Promise<ConfigFile[]> {
   const files: ConfigFile[] = [];
   for (const path of paths) {
-    const text = await readFile(path, "utf8").catch(() => undefined);
+    const text = readText(path);
     // pip resolves relative find-links in its config files against the working directory.
     if (text !== undefined) files.push({ path, text, baseUrl: directoryUrl(path.endsWith("pyproject.toml") ? dirname(path) : baseDirectory) });
   }
   return files;
 }
 
+/**
+ * Configuration files are looked up and read synchronously: they are small or missing, and each
+ * thread-pool round trip (a pool thread and then the main thread woken) costs more than the call,
+ * milliseconds each on a busy machine, before every command that reads index settings.
+ */
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 async function findUpwards(start: string, name: string): Promise<string | undefined> {
   for (let directory = resolve(start); ; directory = dirname(directory)) {
     const candidate = join(directory, name);
-    if ((await stat(candidate).catch(() => undefined))?.isFile()) return candidate;
+    if (statSync(candidate, { throwIfNoEntry: false })?.isFile()) return candidate;
     if (dirname(directory) === directory) return undefined;
   }
 }

@@ -1,9 +1,12 @@
-import { chmod, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import type { VenvFileSystem } from "../runtime/index.js";
 
 /**
  * The Node.js {@link VenvFileSystem}: real files, modes applied after writing (the umask must not
- * strip a launcher's execute bits).
+ * strip a launcher's execute bits). Reads are synchronous: every kiln pip command reads the small
+ * pyvenv.cfg first, and a thread-pool round trip (a pool thread and then the main thread woken)
+ * costs more than the read, milliseconds on a busy machine.
  *
  * @example
  * await createVirtualEnvironment({ ...options, fs: nodeVenvFileSystem() });
@@ -12,7 +15,7 @@ export function nodeVenvFileSystem(): VenvFileSystem {
   return {
     async readText(path) {
       try {
-        return await readFile(path, "utf8");
+        return readFileSync(path, "utf8");
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw error;
@@ -30,8 +33,8 @@ export function nodeVenvFileSystem(): VenvFileSystem {
     },
     async list(path) {
       try {
-        if (!(await stat(path)).isDirectory()) return "file";
-        return await readdir(path);
+        if (!statSync(path).isDirectory()) return "file";
+        return readdirSync(path);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw error;
