@@ -55,8 +55,10 @@ export async function runWithCodeCache(options: { bundle: string; argv: string[]
   const { bundle, streams } = options;
   const flags = commandV8Flags(options.argv);
   if (flags !== undefined) setFlagsFromString(flags);
-  const source = readFileSync(bundle, "utf8");
-  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0${flags ?? ""}\0`).update(source).digest("hex");
+  // Hashed as read: hashing the decoded text would encode its 1.2 MB to UTF-8 again (same digest).
+  const bytes = readFileSync(bundle);
+  const source = bytes.toString("utf8");
+  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0${flags ?? ""}\0`).update(bytes).digest("hex");
   const path = join(kilnCacheDir(streams.env, { cwd: streams.cwd }), kilnCacheFolders.codeCache, `${key}.bin`);
   const { data, damaged } = readCache(path);
   // The wrapper Node gives a CommonJS module, so the bundle runs as if required, plus the
