@@ -14,7 +14,7 @@ export interface WriteFileOptions {
   mode?: number;
   /** Fail with an error whose `code` is `EEXIST` if the file exists (used for lock files). */
   exclusive?: boolean;
-  /** Flush to stable storage before returning (used for the journal). */
+  /** Flush to stable storage before returning (the unpacked-wheel cache seals an entry with it). */
   durable?: boolean;
 }
 

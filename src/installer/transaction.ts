@@ -49,15 +49,21 @@ const encoder = new TextEncoder();
  * them in is an atomic rename. A file whose directory the environment lacks goes into a staged
  * copy of the topmost missing directory instead (`new/<n>/a/b.py` for `<root>/pkg/a/b.py`), and
  * that whole tree is one operation: a fresh install moves each new package directory in with one
- * rename, not one per file. Staging calls may run concurrently. `commit` writes the journal `plan.json` (fsynced), then for each
+ * rename, not one per file. Staging calls may run concurrently. `commit` writes the journal `plan.json`, then for each
  * operation renames the old file to `old/<n>` and the new one into place, then writes the marker
- * `committed`, then deletes the backups. An interrupted transaction is repaired by
+ * `committed`, then deletes the backups. The journal and the marker are each written under a
+ * temporary name and renamed, so a reader finds them whole or not at all, and in that order. An interrupted transaction is repaired by
  * {@link recoverTransactions}, which every write operation runs first under the install lock:
  * without `plan.json` nothing was changed and the staging directory is deleted; with `plan.json`
  * but no `committed` marker it is rolled BACK (each step is undone by looking at which of
  * `new/<n>`, `old/<n>` still exist, so recovery itself can be interrupted and re-run); with the
  * marker it is finished. Rolling back rather than forward means a failure at any point before the
  * marker — a bad hash, a full disk, a kill — leaves the environment as it was.
+ *
+ * Nothing is fsynced. What a killed process leaves is in the kernel's page cache, which the next
+ * process reads, so the order of the renames is what recovery needs; fsyncing the journal and the
+ * marker (two of the installation's thousands of file operations) would not make the staged
+ * files themselves survive a power loss either, and neither pip nor uv syncs an installation.
  *
  * @example
  * const transaction = await Transaction.begin(fs, scheme.prefix, [scheme.purelib]);
@@ -259,11 +265,11 @@ export class Transaction {
       cleanupDirectories: [...this.#cleanup],
       roots: this.#roots,
     };
-    await writeDurably(this.#fs, joinPath(this.#directory, "plan.json"), encoder.encode(JSON.stringify(plan)));
+    await writeWhole(this.#fs, joinPath(this.#directory, "plan.json"), encoder.encode(JSON.stringify(plan)));
     try {
       for (const directory of plan.createdDirectories) await this.#fs.mkdir(directory);
       for (const [index, operation] of operations.entries()) await applyOperation(this.#fs, this.#directory, index, operation);
-      await writeDurably(this.#fs, joinPath(this.#directory, "committed"), new Uint8Array());
+      await writeWhole(this.#fs, joinPath(this.#directory, "committed"), new Uint8Array());
     } catch (error) {
       this.#finished = true;
       await rollBack(this.#fs, this.#directory, plan);
@@ -308,8 +314,9 @@ function parentOfNormal(path: string): string {
   return slash <= 0 ? "/" : path.slice(0, slash);
 }
 
-async function writeDurably(fs: InstallFileSystem, path: string, data: Uint8Array): Promise<void> {
-  await fs.writeFile(`${path}.tmp`, data, { durable: true });
+/** Writes a file that readers see whole or not at all: under a temporary name, then renamed. */
+async function writeWhole(fs: InstallFileSystem, path: string, data: Uint8Array): Promise<void> {
+  await fs.writeFile(`${path}.tmp`, data);
   await fs.rename(`${path}.tmp`, path);
 }
 

@@ -40,8 +40,8 @@ function currentUmask(): number {
 }
 
 /**
- * The Node.js {@link InstallFileSystem}: real files, `O_EXCL` for lock files, fsync for the
- * journal, and process liveness from `kill(pid, 0)` for locks taken on this host.
+ * The Node.js {@link InstallFileSystem}: real files, `O_EXCL` for lock files, fsync for durable
+ * writes, and process liveness from `kill(pid, 0)` for locks taken on this host.
  *
  * @example
  * await installWheels({ wheels, scheme: venvScheme("/path/.venv", "3.14"), fs: nodeFileSystem() });
