@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
-import { codeCacheWanted, commandV8Flags } from "./node-code-cache.js";
+import { codeCacheCommand, codeCacheWanted, commandV8Flags } from "./node-code-cache.js";
 
 const temporary = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
 after(() => rmSync(temporary, { recursive: true, force: true }));
@@ -153,4 +153,17 @@ test("commandV8Flags: kiln pip's commands tier up later on V8 11 (Node 20); othe
   assert.equal(commandV8Flags(["pip"]), expected);
   assert.equal(commandV8Flags(["run", "-c", "pass"]), undefined);
   assert.equal(commandV8Flags([]), undefined);
+});
+
+test("each command has its own cache, written by its first run; arguments other than the command's words do not count", () => {
+  const { bundle, cacheDir } = setup();
+  assert.equal(run(bundle, cacheDir, ["pip", "install", "x"]).outcome, "written");
+  assert.equal(run(bundle, cacheDir, ["pip", "list"]).outcome, "written");
+  assert.equal(run(bundle, cacheDir, ["pip", "install", "y", "--no-deps"]).outcome, "used");
+  assert.equal(run(bundle, cacheDir, ["pip", "list", "--format", "json"]).outcome, "used");
+  assert.equal(cacheFiles(cacheDir).length, 2);
+  assert.equal(codeCacheCommand(["pip", "install", "-r", "r.txt"]), "pip install");
+  assert.equal(codeCacheCommand(["pip", "--version"]), "pip");
+  assert.equal(codeCacheCommand(["pip", "/some/path"]), "pip");
+  assert.equal(codeCacheCommand(["--help"]), "");
 });
