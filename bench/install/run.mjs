@@ -11,6 +11,7 @@
 //   micropip.install inside Pyodide (the bundled runtime), interpreter start-up not counted; the
 //         same process timed whole (Node, Pyodide's start, loading micropip, the install) is
 //         reported beside it as "micropip-process"
+//   kiln+extra-ca: kiln with the caller's NODE_EXTRA_CA_CERTS (see timedEnv), when it is set
 //   --compare OTHER/bin/kiln.js adds that kiln (another build, e.g. the main branch's) as tool
 //         "kiln-other", same cache, same rounds, so a change to kiln is measured within one run
 // Usage: npm run build && node bench/install/run.mjs [ROUNDS] [--compare OTHER/bin/kiln.js]
@@ -32,6 +33,15 @@ const cache = join(work, "kiln-cache");
 // PIP_NO_COMPILE: every tool installs without byte-compiling (pip gets --no-compile too; uv does
 // not compile by default; kiln pip install compiles by default, as pip does, unless told so).
 const env = { ...process.env, KILN_CACHE_DIR: cache, PIP_CONFIG_FILE: "/dev/null", CI: "true", PIP_NO_COMPILE: "1" };
+// The timed installs read only local files, so they run without the variables that configure the
+// tools' indexes and TLS (PIP_*, UV_* other than the two above, NODE_EXTRA_CA_CERTS), which would
+// make one tool do work the others skip: Node 20 reads and parses the NODE_EXTRA_CA_CERTS bundle at
+// every process start, before any JavaScript runs (~40 ms of CPU for the system bundle of ~140
+// certificates; `node -e 0` takes 59 ms with it, 20 ms without, on this machine), which pip and uv
+// never pay for their own CA settings. When the caller has it set, kiln is also timed with it
+// ("kiln+extra-ca"), so both figures are reported.
+const timedEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name !== "NODE_EXTRA_CA_CERTS" && (!/^(PIP|UV)_/.test(name) || ["PIP_CONFIG_FILE", "PIP_NO_COMPILE"].includes(name))));
+const extraCa = process.env.NODE_EXTRA_CA_CERTS;
 
 // The CPU time (user + system) of each timed process, through GNU time where it is installed: on
 // a loaded machine wall times swing with the load, CPU times much less.
@@ -66,27 +76,28 @@ const wasmPlatform = ["--platform", "pyemscripten_2026_0_wasm32", "--python-vers
 
 let serial = 0;
 const fresh = (name) => join(work, `${name}-${serial++}`);
-const kilnTool = (script) => (requirements, noDeps) => {
+const kilnTool = (script, toolEnv = timedEnv) => (requirements, noDeps) => {
   const venv = fresh("kiln-venv");
   cpSync(template, venv, { recursive: true, verbatimSymlinks: true });
-  return [process.execPath, [script, "pip", "install", "-q", "--python", venv, "--no-index", "-f", wheels, "--no-pyodide-index", "-r", requirements, ...noDeps]];
+  return [process.execPath, [script, "pip", "install", "-q", "--python", venv, "--no-index", "-f", wheels, "--no-pyodide-index", "-r", requirements, ...noDeps], { env: toolEnv }];
 };
 const tools = {
   kiln: kilnTool(kiln),
   ...(other ? { "kiln-other": kilnTool(other) } : {}),
-  uv: (requirements, noDeps) => ["uv", ["pip", "install", "-q", "--target", fresh("uv-target"), "--python-version", "3.14", "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "uv-cache"), ...noDeps]],
-  pip: (requirements, noDeps) => [python, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile", "--target", fresh("pip-target"), ...wasmPlatform, "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "pip-cache"), ...noDeps]],
+  ...(extraCa ? { "kiln+extra-ca": kilnTool(kiln, { ...timedEnv, NODE_EXTRA_CA_CERTS: extraCa }) } : {}),
+  uv: (requirements, noDeps) => ["uv", ["pip", "install", "-q", "--target", fresh("uv-target"), "--python-version", "3.14", "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "uv-cache"), ...noDeps], { env: timedEnv }],
+  pip: (requirements, noDeps) => [python, ["-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-compile", "--target", fresh("pip-target"), ...wasmPlatform, "--no-index", "-f", wheels, "-r", requirements, "--cache-dir", join(work, "pip-cache"), ...noDeps], { env: timedEnv }],
 };
 // micropip's figure is its install call alone (as before); "micropip-process" is the same process
 // timed whole, as every other tool is: Node, Pyodide's start, loading micropip, the install.
 const micropip = (names) => {
-  const { stdout, seconds, cpu } = run(process.execPath, [join(here, "micropip-install.mjs"), wheels, join(work, "micropip", "micropip-0.11.1-py3-none-any.whl"), join(wheels, allWheels.find((n) => n.startsWith("packaging-"))), JSON.stringify(names)]);
+  const { stdout, seconds, cpu } = run(process.execPath, [join(here, "micropip-install.mjs"), wheels, join(work, "micropip", "micropip-0.11.1-py3-none-any.whl"), join(wheels, allWheels.find((n) => n.startsWith("packaging-"))), JSON.stringify(names)], { env: timedEnv });
   return { inside: JSON.parse(stdout.trim().split("\n").at(-1)).seconds, whole: seconds, cpu };
 };
 
 const sets = {
-  all: { requirements: pinned, names: allWheels, tools: ["kiln", ...(other ? ["kiln-other"] : []), "pip", "micropip"], noDeps: [] },
-  common: { requirements: pinnedCommon, names: commonWheels, tools: ["kiln", ...(other ? ["kiln-other"] : []), "uv", "pip", "micropip"], noDeps: ["--no-deps"] },
+  all: { requirements: pinned, names: allWheels, tools: ["kiln", ...(other ? ["kiln-other"] : []), ...(extraCa ? ["kiln+extra-ca"] : []), "pip", "micropip"], noDeps: [] },
+  common: { requirements: pinnedCommon, names: commonWheels, tools: ["kiln", ...(other ? ["kiln-other"] : []), ...(extraCa ? ["kiln+extra-ca"] : []), "uv", "pip", "micropip"], noDeps: ["--no-deps"] },
 };
 const times = {};
 const cpuTimes = {};
@@ -113,7 +124,8 @@ for (const [set, { tools: used }] of Object.entries(sets)) {
   const kilnTime = median(times[`${set}/kiln`]);
   for (const tool of used.flatMap((name) => (name === "micropip" ? ["micropip", "micropip-process"] : [name]))) {
     const value = median(times[`${set}/${tool}`]);
-    const ratio = tool === "kiln" ? "" : tool === "uv" ? `  kiln/uv = ${(kilnTime / value).toFixed(2)}×` : `  ${tool}/kiln = ${(value / kilnTime).toFixed(2)}×`;
+    const withCa = times[`${set}/kiln+extra-ca`] ? `, kiln+extra-ca/uv = ${(median(times[`${set}/kiln+extra-ca`]) / value).toFixed(2)}×` : "";
+    const ratio = tool === "kiln" ? "" : tool === "uv" ? `  kiln/uv = ${(kilnTime / value).toFixed(2)}×${withCa}` : `  ${tool}/kiln = ${(value / kilnTime).toFixed(2)}×`;
     const cpu = cpuTimes[`${set}/${tool}`] ? `  cpu ${median(cpuTimes[`${set}/${tool}`]).toFixed(3)} s` : "";
     console.log(`${set.padEnd(6)} ${tool.padEnd(16)} ${value.toFixed(3)} s  (min ${Math.min(...times[`${set}/${tool}`]).toFixed(3)})${cpu}${ratio}`);
   }
