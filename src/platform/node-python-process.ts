@@ -3,7 +3,9 @@ import { Worker } from "node:worker_threads";
 import { KilnError, isKilnError, type ErrorCode } from "../core/index.js";
 import {
   formatPythonUsageError,
+  openStartSnapshot,
   parsePythonCommandLine,
+  preparedWithOpenedSnapshot,
   prepareStart,
   preloadRequestFor,
   runPythonMain,
@@ -132,17 +134,24 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
   const onSigint = () => Atomics.store(interrupt, 0, 2);
   process.on("SIGINT", onSigint);
   const { env, cwd, preload, host } = start;
+  const startup = startupConfigFor(commandLine, env);
+  const runtime = options.runtime ? { runtime: options.runtime } : {};
+  // The snapshot's header is read here, so that Pyodide starts without waiting for the helper to
+  // boot; the helper fills its payload.
+  const opened = await openStartSnapshot(host, { startup, ...runtime, ...(preload ? { preload } : {}) }).catch(() => undefined);
   const data: StartHelperData = {
     interrupt: interrupt.buffer as SharedArrayBuffer,
-    startup: startupConfigFor(commandLine, env),
-    ...(options.runtime ? { runtime: options.runtime } : {}),
+    startup,
+    ...runtime,
     ...(preload ? { preload, startProfiles: false as const } : {}),
+    ...(opened ? { opened } : {}),
     env,
     cwd,
   };
   const helper = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
   helper.unref();
-  const prepared = receivePreparedStart(helper);
+  const received = receivePreparedStart(helper);
+  const prepared = opened ? preparedWithOpenedSnapshot(host, received, opened) : received;
   const watching = new Promise<boolean>((resolve) => {
     helper.on("message", (message: StartHelperWatching | object) => {
       if ("kind" in message && message.kind === "watching-sigint") resolve((message as StartHelperWatching).watching);
@@ -150,7 +159,7 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
     // A helper that fails leaves the start to be done without it (the usual way, from scratch),
     // and relays no ^C.
     const ended = () => {
-      prepared.abandon();
+      received.abandon();
       resolve(false);
     };
     helper.once("error", ended);

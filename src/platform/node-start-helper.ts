@@ -5,7 +5,7 @@
  * to relay ^C (see `watchSigint`).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { prepareStart, type PreloadRequest, type RuntimeSpec, type StartupConfig } from "../runtime/index.js";
+import { prepareStart, type OpenedSnapshot, type PreloadRequest, type RuntimeSpec, type StartupConfig } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { postPreparedStart } from "./node-prepared-start.js";
 import { watchSigint } from "./node-sigint-relay.js";
@@ -20,6 +20,8 @@ export interface StartHelperData {
   preload?: PreloadRequest;
   /** `false`: compile without a start profile. */
   startProfiles?: false;
+  /** The snapshot the main thread chose and opened: the helper fills its payload (see `openStartSnapshot`). */
+  opened?: OpenedSnapshot;
   env: Record<string, string>;
   cwd: string;
 }
@@ -39,7 +41,7 @@ parentPort!.postMessage({ kind: "watching-sigint", watching } satisfies StartHel
 let prepared: ReturnType<typeof prepareStart>;
 try {
   const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, ...(data.startProfiles === false ? { startProfiles: false as const } : {}) });
-  prepared = prepareStart(host, { startup: data.startup, ...(data.runtime ? { runtime: data.runtime } : {}), ...(data.preload ? { preload: data.preload } : {}) });
+  prepared = prepareStart(host, { startup: data.startup, ...(data.runtime ? { runtime: data.runtime } : {}), ...(data.preload ? { preload: data.preload } : {}), ...(data.opened ? { opened: data.opened } : {}) });
 } catch {
   // The main thread waits for every part: without a preparation it starts the usual way.
   prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };
