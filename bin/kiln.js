@@ -7,6 +7,12 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const argv = process.argv.slice(2);
+// The helper thread a warm `kiln run` waits for starts before kiln's modules load
+// (src/platform/node-early-start-helper.ts).
+if (argv[0] === "run") {
+  const { startHelperEarly } = await import("../dist/bundle/node-early-start-helper.js");
+  startHelperEarly({ args: argv.slice(1), env: process.env, bundled: !argv[1]?.startsWith("--runtime") });
+}
 const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 let code;
 const bundle = fileURLToPath(new URL("../dist/bundle/kiln-cli.cjs", import.meta.url));

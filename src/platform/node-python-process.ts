@@ -26,6 +26,7 @@ import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
+import { adoptEarlyHelper, endEarlyHelper, pythonThread } from "./node-early-start-helper.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
 import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
@@ -61,18 +62,23 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   try {
     commandLine = parsePythonCommandLine(options.args);
   } catch (error) {
+    endEarlyHelper();
     if (!isKilnError(error, "pythonUsage")) throw error;
     stderr.write(formatPythonUsageError(error.message, options.executable));
     return 2;
   }
   const handled = await runHostModule(commandLine, options);
-  if (handled !== undefined) return handled;
+  if (handled !== undefined) {
+    endEarlyHelper();
+    return handled;
+  }
   const start = processStart(commandLine, options);
   // Also with -B or PYTHONDONTWRITEBYTECODE: the compiled standard library is the runtime's
   // installation (CPython's installed standard library comes with its .pyc files whatever either
   // says), kept in kiln's cache; the process itself then writes no __pycache__.
   await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
+  if (!onMainThread) endEarlyHelper();
   const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
   if (code !== sigintExitCode && !start.preload) await recordMissingStartProfile(prepared, commandLine, { ...options, start });
   if (code === sigintExitCode) {
@@ -109,20 +115,6 @@ function processStart(commandLine: PythonCommandLine, options: PythonProcessOpti
 }
 
 /**
- * Where Python runs: on this (the main) thread when nothing needs another one, else in a worker.
- * A terminal on stdin needs the worker: the REPL's line editor and a ^C at `input()` are served by
- * this thread's event loop while Python waits. `KILN_PYTHON_THREAD=worker` (or `main`) chooses.
- *
- * @example
- * pythonThread(process.env); // "main" when stdin is not a terminal
- */
-export function pythonThread(env: Record<string, string | undefined>): "main" | "worker" {
-  const chosen = env.KILN_PYTHON_THREAD;
-  if (chosen === "main" || chosen === "worker") return chosen;
-  return isatty(0) ? "worker" : "main";
-}
-
-/**
  * Runs Python on this thread. A helper thread prepares the start meanwhile (the snapshot read and
  * checked, the wasm compiled: see `node-start-helper.ts`) and then relays ^C, which Python's
  * holding this thread would otherwise keep waiting. This saves a worker running Python: its Node
@@ -148,7 +140,10 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
     env,
     cwd,
   };
-  const helper = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
+  // The helper started with the process (see startHelperEarly) when there is one.
+  const early = adoptEarlyHelper();
+  const helper = early ?? new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
+  if (early) helper.postMessage(data);
   helper.unref();
   const received = receivePreparedStart(helper);
   const prepared = opened ? preparedWithOpenedSnapshot(host, received, opened) : received;

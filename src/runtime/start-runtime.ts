@@ -73,11 +73,17 @@ export interface PreparedStartPromises {
  */
 export function prepareStart(
   host: RuntimeHost,
-  options: { runtime?: RuntimeSpec; startup?: StartupConfig; preload?: PreloadRequest; opened?: OpenedSnapshot; reporter?: Reporter } = {},
+  options: { runtime?: RuntimeSpec; startup?: StartupConfig; preload?: PreloadRequest; opened?: OpenedSnapshot; ahead?: CompiledAhead; reporter?: Reporter } = {},
 ): PreparedStartPromises {
   const reporter = options.reporter ?? silentReporter;
   const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
-  const profile = files.then((found) => readStartProfile(host, startProfileIdentity(found))).catch(() => undefined);
+  // What was compiled ahead serves when it was for the same build and compiled standard library
+  // (a first run compiles the standard library after the helper started).
+  const ahead = options.ahead;
+  const reusable = ahead
+    ? Promise.all([ahead.files, files]).then(([early, now]) => startProfileIdentity(early) === startProfileIdentity(now)).catch(() => false)
+    : Promise.resolve(false);
+  const profile = reusable.then((reuse) => (reuse ? ahead!.profile : readProfileOf(host, files)));
   // First the snapshot's header, so that the other side can start as soon as it has it; then the
   // compile (with a profile it keeps this thread busy while V8 compiles the profile's functions);
   // then the snapshot's payload, which the other side needs last.
@@ -86,13 +92,11 @@ export function prepareStart(
     const { key, name } = expected ?? (await chooseSnapshot(host, { baseKey: baseKeyOf(found, options.startup), reporter, ...(options.preload ? { preload: options.preload } : {}) }));
     return { found, key, name, streamed: await openStreamedSnapshot(host, { key, name, reporter, ...(expected ? { expected } : {}) }) };
   });
-  const wasmModule = opened
-    .then(nextTask)
-    .then(async () => (await files).compileWasm?.(await startProfileOption(profile)))
-    .catch(() => undefined);
+  const wasmModule = reusable.then((reuse) => (reuse ? ahead!.wasmModule : opened.then(nextTask).then(() => compileWith(files, profile))));
   const snapshot = opened.then(async ({ found, key, name, streamed }) => {
     if (streamed) {
-      const ready = "readPayload" in streamed ? { snapshot: streamed.snapshot, verified: wasmModule.then(streamed.readPayload) } : {};
+      // The payload is read in a later task: what is ready (this snapshot, the module) is handed on first.
+      const ready = "readPayload" in streamed ? { snapshot: streamed.snapshot, verified: wasmModule.then(nextTask).then(streamed.readPayload) } : {};
       return { buildIdentity: found.buildIdentity, key, name, ...ready };
     }
     const payload = await readSnapshot(host, { key, name, reporter });
@@ -154,6 +158,41 @@ export function preparedWithOpenedSnapshot<T extends PreparedStartPromises>(host
 
 function baseKeyOf(files: RuntimeFiles, startup: StartupConfig | undefined): string {
   return snapshotKey({ buildIdentity: files.buildIdentity, startup: startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(files) });
+}
+
+/** What {@link compileAhead} has under way: the runtime located, its start profile, the compile. */
+export interface CompiledAhead {
+  files: Promise<RuntimeFiles>;
+  profile: Promise<StartProfile | undefined>;
+  wasmModule: Promise<unknown>;
+}
+
+/**
+ * Starts the part of {@link prepareStart} that depends only on the runtime: locating it, reading
+ * its start profile and compiling its wasm, before it is known what else the start needs (a
+ * helper thread started with the process does this while the process loads); `prepareStart`'s
+ * `ahead` takes it over when it was for the same runtime build and compiled standard library. With a start profile, the compile is synchronous: this thread is busy
+ * until it is done.
+ *
+ * @example
+ * const ahead = compileAhead(host, {});
+ * // ...later, told what to prepare:
+ * prepareStart(host, { startup, opened, ahead });
+ */
+export function compileAhead(host: RuntimeHost, options: { runtime?: RuntimeSpec } = {}): CompiledAhead {
+  const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
+  const profile = readProfileOf(host, files);
+  return { files, profile, wasmModule: compileWith(files, profile) };
+}
+
+function readProfileOf(host: RuntimeHost, files: Promise<RuntimeFiles>): Promise<StartProfile | undefined> {
+  return files.then((found) => readStartProfile(host, startProfileIdentity(found))).catch(() => undefined);
+}
+
+function compileWith(files: Promise<RuntimeFiles>, profile: Promise<StartProfile | undefined>): Promise<unknown> {
+  return files
+    .then(async (found) => found.compileWasm?.(await startProfileOption(profile)))
+    .catch(() => undefined);
 }
 
 /** Resolves after the tasks already queued (a message handed on before this thread gets busy). */
