@@ -80,7 +80,8 @@ if (process.env.KILN_BUNDLE_META) writeFileSync(process.env.KILN_BUNDLE_META, JS
 // chunks are ES modules, which are always strict.
 await build({
   absWorkingDir: root,
-  entryPoints: { "kiln-cli": "src/cli/main.ts" },
+  // The CLI, and what a venv's bin/python runs (src/platform/node-venv-launcher.ts), likewise.
+  entryPoints: { "kiln-cli": "src/cli/main.ts", "node-venv-python": "src/platform/node-venv-python.ts" },
   outdir,
   outExtension: { ".js": ".cjs" },
   bundle: true,

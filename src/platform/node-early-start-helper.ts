@@ -21,7 +21,13 @@ export interface EarlyStartHelperData {
   compileBundled: boolean;
 }
 
-let early: Worker | undefined;
+/**
+ * The early helper, on the process's global object: `bin/kiln.js` starts it from the ES module
+ * bundle, and a command may adopt it from the one-file CommonJS bundle (run from V8's code cache),
+ * which holds its own copy of this module.
+ */
+const slot = Symbol.for("kiln.earlyStartHelper");
+const holder = globalThis as { [slot]?: Worker | undefined };
 
 /**
  * Starts the helper now when the process will most likely run Python on this thread (see
@@ -34,19 +40,19 @@ let early: Worker | undefined;
  * startHelperEarly({ args: process.argv.slice(3), env: process.env, bundled: true }); // in bin/kiln.js, for `kiln run`
  */
 export function startHelperEarly(options: { args: string[]; env: Record<string, string | undefined>; bundled: boolean }): void {
-  if (early || pythonThread(options.env) !== "main" || (options.args[0] === "-m" && options.args[1] === "pip")) return;
+  if (holder[slot] || pythonThread(options.env) !== "main" || (options.args[0] === "-m" && options.args[1] === "pip")) return;
   const data: EarlyStartHelperData = { early: true, compileBundled: options.bundled && !options.env.KILN_PRELOAD_MODULES };
   try {
-    early = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
-    const helper = early;
+    const helper = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
+    holder[slot] = helper;
     helper.unref();
     // A helper that has already failed is not adopted: the caller starts one of its own.
     helper.on("error", () => undefined);
     helper.once("exit", () => {
-      if (early === helper) early = undefined;
+      if (holder[slot] === helper) holder[slot] = undefined;
     });
   } catch {
-    early = undefined;
+    holder[slot] = undefined;
   }
 }
 
@@ -58,8 +64,8 @@ export function startHelperEarly(options: { args: string[]; env: Record<string, 
  * const helper = adoptEarlyHelper() ?? new Worker(helperUrl, { workerData: data });
  */
 export function adoptEarlyHelper(): Worker | undefined {
-  const helper = early;
-  early = undefined;
+  const helper = holder[slot];
+  holder[slot] = undefined;
   return helper;
 }
 

@@ -1,10 +1,12 @@
 /**
  * The entry point of a virtual environment's `bin/python`: `node node-venv-launcher.js VENV ARGV0
- * ARGS...`. Kept apart from the CLI so that it loads only what running Python needs; the helper
- * thread a warm start waits for starts before that loads (see `startHelperEarly`).
+ * ARGS...`. Kept apart from the CLI so that it loads only what running Python needs, from its
+ * one-file bundle through V8's code cache when it can (see `runWithCodeCache`); the helper thread
+ * a warm start waits for starts before any of that loads (see `startHelperEarly`).
  */
-import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { startHelperEarly } from "./node-early-start-helper.js";
 
 const [directory, invokedAs, ...args] = process.argv.slice(2);
@@ -13,23 +15,17 @@ if (directory === undefined || invokedAs === undefined) {
   process.exit(2);
 }
 startHelperEarly({ args, env: process.env, bundled: usesBundledRuntime(directory) });
-try {
-  const { openVirtualEnvironment, processVenv } = await import("../runtime/index.js");
-  const { runPythonProcess } = await import("./node-python-process.js");
-  const { nodeVenvFileSystem } = await import("./node-venv-file-system.js");
-  const venv = await openVirtualEnvironment(directory, nodeVenvFileSystem());
-  process.exitCode = await runPythonProcess({
-    args,
-    executable: resolve(invokedAs),
-    invokedAs: [invokedAs],
-    runtime: venv.runtime,
-    venv: processVenv(venv),
-  });
-} catch (error) {
-  const described = error as { message?: string; hint?: string };
-  process.stderr.write(`error: ${described.message ?? String(error)}\n${described.hint ? `hint: ${described.hint}\n` : ""}`);
-  process.exitCode = 1;
+const argv = [directory, invokedAs, ...args];
+const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+// Beside this file in the bundle (scripts/bundle.mjs); absent when running from tsc's output.
+const bundle = fileURLToPath(new URL("./node-venv-python.cjs", import.meta.url));
+let code: number | undefined;
+if (existsSync(bundle)) {
+  const { codeCacheWanted, runWithCodeCache } = await import("./node-code-cache.js");
+  if (codeCacheWanted(process.env)) code = await runWithCodeCache({ bundle, argv, streams, entry: "runVenvPython" });
 }
+code ??= await (await import("./node-venv-python.js")).runVenvPython(argv, streams);
+process.exitCode = code;
 
 /** A first look at the environment's runtime (`openVirtualEnvironment` reads it properly), for the early helper's guess. */
 function usesBundledRuntime(venv: string): boolean {

@@ -53,7 +53,10 @@ export function compileRuntimeWasm(bytes: Uint8Array<ArrayBuffer>, profile?: Sta
   } catch (error) {
     return Promise.reject(error);
   } finally {
+    // Every flag back as it was: V8 refuses a code cache made under other flags (see
+    // node-code-cache.ts), and the CLI's is written after the command has run.
     setFlagsFromString("--no-wasm-lazy-validation");
     setFlagsFromString("--wasm-lazy-compilation");
+    setFlagsFromString("--no-experimental-wasm-compilation-hints");
   }
 }
