@@ -6,7 +6,7 @@
 //
 // Entry points besides the CLI are the files kiln loads by path at run time, next to the chunk that
 // refers to them (`new URL("./x.js", import.meta.url)`): the Python worker thread and the venv
-// launcher. Every chunk sits two directories below the package root, as the tsc output in
+// launcher, and the early start helper bin/kiln.js loads. Every chunk sits two directories below the package root, as the tsc output in
 // dist/<layer>/ does, so the `../../bin/kiln.js` and `../../package.json` references resolve the
 // same from both. `pyodide` stays external: it loads its own files (wasm, stdlib zip, lock file)
 // relative to its package directory.
@@ -51,6 +51,7 @@ const result = await build({
     kiln: "src/cli/main.ts",
     "node-python-worker": "src/platform/node-python-worker.ts",
     "node-start-helper": "src/platform/node-start-helper.ts",
+    "node-early-start-helper": "src/platform/node-early-start-helper.ts",
     "node-venv-launcher": "src/platform/node-venv-launcher.ts",
     "node-code-cache": "src/platform/node-code-cache.ts",
   },
@@ -79,7 +80,8 @@ if (process.env.KILN_BUNDLE_META) writeFileSync(process.env.KILN_BUNDLE_META, JS
 // chunks are ES modules, which are always strict.
 await build({
   absWorkingDir: root,
-  entryPoints: { "kiln-cli": "src/cli/main.ts" },
+  // The CLI, and what a venv's bin/python runs (src/platform/node-venv-launcher.ts), likewise.
+  entryPoints: { "kiln-cli": "src/cli/main.ts", "node-venv-python": "src/platform/node-venv-python.ts" },
   outdir,
   outExtension: { ".js": ".cjs" },
   bundle: true,

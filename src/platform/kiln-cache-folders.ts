@@ -29,7 +29,7 @@ export const kilnCacheFolders = {
   runtimeDescriptions: "runtime-descriptions",
   /** Pyodide runtimes fetched from npm, one directory per version. */
   runtimes: "runtimes",
-  /** V8's compiled code of kiln pip, one file per build of kiln and Node version. */
+  /** V8's compiled code of kiln pip, kiln run and venv launchers, one file per bundle, build of kiln and Node version. */
   codeCache: "code-cache-v1",
   /** Wheels built from sdists, by the sdist's sha256 (and their prepared metadata). */
   builtWheels: "built-wheels",

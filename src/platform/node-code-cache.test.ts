@@ -21,6 +21,10 @@ exports.runCli = async (argv, streams) => {
   streams.stdout.write("${tag} " + argv.join(" ") + " " + typeof os.hostname + "\\n");
   return 3;
 };
+exports.other = async (argv, streams) => {
+  streams.stdout.write("other ${tag} " + argv.join(" ") + "\\n");
+  return 4;
+};
 `;
 }
 
@@ -36,13 +40,15 @@ const module = new URL("./node-code-cache.ts", import.meta.url).href;
 const driver = `
   const { runWithCodeCache } = await import(${JSON.stringify(module)});
   const [bundle, ...argv] = process.argv.slice(1).filter((arg) => arg !== "--");
-  process.exitCode = await runWithCodeCache({ bundle, argv, streams: { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() } });`;
+  const entry = process.env.CC_ENTRY ? { entry: process.env.CC_ENTRY } : {};
+  process.exitCode = await runWithCodeCache({ bundle, argv, streams: { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }, ...entry });`;
 const driverArgs = (bundle: string, argv = ["a", "b"]) => ["--import", "tsx", "--input-type=module", "-e", driver, "--", bundle, ...argv];
 const driverEnv = (cacheDir: string) => ({ ...process.env, KILN_CACHE_DIR: cacheDir, KILN_DEBUG_CODE_CACHE: "1" });
 
 /** Runs the stand-in through runWithCodeCache in a fresh process; returns its output and what it did with the cache. */
-function run(bundle: string, cacheDir: string, argv?: string[]): { status: number | null; stdout: string; outcome: string } {
-  const result = spawnSync(process.execPath, driverArgs(bundle, argv), { encoding: "utf8", env: driverEnv(cacheDir) });
+function run(bundle: string, cacheDir: string, argv?: string[], entry?: string): { status: number | null; stdout: string; outcome: string } {
+  const env = { ...driverEnv(cacheDir), CC_ENTRY: entry ?? "" };
+  const result = spawnSync(process.execPath, driverArgs(bundle, argv), { encoding: "utf8", env });
   return { status: result.status, stdout: result.stdout, outcome: /code cache ([a-z-]+):/.exec(result.stderr)?.[1] ?? result.stderr };
 }
 
@@ -56,6 +62,12 @@ test("the first run writes the cache, the next ones use it, with the same output
     assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "ran a b function\n", outcome: expected });
   }
   assert.equal(cacheFiles(cacheDir).length, 1);
+});
+
+test("entry calls another function the bundle exports, from the same cache", () => {
+  const { bundle, cacheDir } = setup();
+  assert.deepEqual(run(bundle, cacheDir, undefined, "other"), { status: 4, stdout: "other ran a b\n", outcome: "written" });
+  assert.deepEqual(run(bundle, cacheDir, undefined, "other"), { status: 4, stdout: "other ran a b\n", outcome: "used" });
 });
 
 test("a damaged cache is never given to V8: it is refused and rewritten, and the command runs the same", async (t) => {

@@ -37,6 +37,8 @@ export function codeCacheWanted(env: Record<string, string | undefined>): boolea
  * Node 22's `module.enableCompileCache()`: a short command such as a warm `kiln pip install`
  * spends a sixth of its CPU compiling kiln's code, which the cache skips (top-level code and
  * every function the command ran before are deserialized instead of parsed and compiled).
+ * `entry` names another function such a bundle exports, called the same way: a venv's Python
+ * launcher runs `runVenvPython` from a bundle of its own.
  *
  * The cache is `<kiln cache>/code-cache-v1/<key>.bin`, the key a sha256 of the bundle's text, the
  * Node version, the architecture, the V8 flags the command runs with and the command itself
@@ -52,7 +54,7 @@ export function codeCacheWanted(env: Record<string, string | undefined>): boolea
  * @example
  * process.exitCode = await runWithCodeCache({ bundle: "/pkg/dist/bundle/kiln-cli.cjs", argv: ["pip", "list"], streams });
  */
-export async function runWithCodeCache(options: { bundle: string; argv: string[]; streams: CliStreams }): Promise<number> {
+export async function runWithCodeCache(options: { bundle: string; argv: string[]; streams: CliStreams; entry?: string }): Promise<number> {
   const { bundle, streams } = options;
   const flags = commandV8Flags(options.argv);
   if (flags !== undefined) setFlagsFromString(flags);
@@ -69,10 +71,10 @@ export async function runWithCodeCache(options: { bundle: string; argv: string[]
     filename: bundle,
     ...(data ? { cachedData: data } : {}),
   });
-  const module = { exports: {} as { runCli?: (argv: string[], streams: CliStreams) => Promise<number> } };
+  const module = { exports: {} as Record<string, ((argv: string[], streams: CliStreams) => Promise<number>) | undefined> };
   const importModule = (url: string) => import(url);
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule);
-  const code = await module.exports.runCli!(options.argv, streams);
+  const code = await module.exports[options.entry ?? "runCli"]!(options.argv, streams);
   let outcome: CodeCacheOutcome = "used";
   if (!data || script.cachedDataRejected === true) {
     outcome = writeCache(path, script.createCachedData()) ? (damaged ? "damaged-and-written" : data ? "rejected-and-written" : "written") : "not-written";

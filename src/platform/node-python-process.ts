@@ -3,7 +3,9 @@ import { Worker } from "node:worker_threads";
 import { KilnError, isKilnError, type ErrorCode } from "../core/index.js";
 import {
   formatPythonUsageError,
+  openStartSnapshot,
   parsePythonCommandLine,
+  preparedWithOpenedSnapshot,
   prepareStart,
   preloadRequestFor,
   runPythonMain,
@@ -24,6 +26,7 @@ import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
+import { adoptEarlyHelper, endEarlyHelper, pythonThread } from "./node-early-start-helper.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
 import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
@@ -59,18 +62,23 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   try {
     commandLine = parsePythonCommandLine(options.args);
   } catch (error) {
+    endEarlyHelper();
     if (!isKilnError(error, "pythonUsage")) throw error;
     stderr.write(formatPythonUsageError(error.message, options.executable));
     return 2;
   }
   const handled = await runHostModule(commandLine, options);
-  if (handled !== undefined) return handled;
+  if (handled !== undefined) {
+    endEarlyHelper();
+    return handled;
+  }
   const start = processStart(commandLine, options);
   // Also with -B or PYTHONDONTWRITEBYTECODE: the compiled standard library is the runtime's
   // installation (CPython's installed standard library comes with its .pyc files whatever either
   // says), kept in kiln's cache; the process itself then writes no __pycache__.
   await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
+  if (!onMainThread) endEarlyHelper();
   const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
   if (code !== sigintExitCode && !start.preload) await recordMissingStartProfile(prepared, commandLine, { ...options, start });
   if (code === sigintExitCode) {
@@ -107,20 +115,6 @@ function processStart(commandLine: PythonCommandLine, options: PythonProcessOpti
 }
 
 /**
- * Where Python runs: on this (the main) thread when nothing needs another one, else in a worker.
- * A terminal on stdin needs the worker: the REPL's line editor and a ^C at `input()` are served by
- * this thread's event loop while Python waits. `KILN_PYTHON_THREAD=worker` (or `main`) chooses.
- *
- * @example
- * pythonThread(process.env); // "main" when stdin is not a terminal
- */
-export function pythonThread(env: Record<string, string | undefined>): "main" | "worker" {
-  const chosen = env.KILN_PYTHON_THREAD;
-  if (chosen === "main" || chosen === "worker") return chosen;
-  return isatty(0) ? "worker" : "main";
-}
-
-/**
  * Runs Python on this thread. A helper thread prepares the start meanwhile (the snapshot read and
  * checked, the wasm compiled: see `node-start-helper.ts`) and then relays ^C, which Python's
  * holding this thread would otherwise keep waiting. This saves a worker running Python: its Node
@@ -132,17 +126,27 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
   const onSigint = () => Atomics.store(interrupt, 0, 2);
   process.on("SIGINT", onSigint);
   const { env, cwd, preload, host } = start;
+  const startup = startupConfigFor(commandLine, env);
+  const runtime = options.runtime ? { runtime: options.runtime } : {};
+  // The snapshot's header is read here, so that Pyodide starts without waiting for the helper to
+  // boot; the helper fills its payload.
+  const opened = await openStartSnapshot(host, { startup, ...runtime, ...(preload ? { preload } : {}) }).catch(() => undefined);
   const data: StartHelperData = {
     interrupt: interrupt.buffer as SharedArrayBuffer,
-    startup: startupConfigFor(commandLine, env),
-    ...(options.runtime ? { runtime: options.runtime } : {}),
+    startup,
+    ...runtime,
     ...(preload ? { preload, startProfiles: false as const } : {}),
+    ...(opened ? { opened } : {}),
     env,
     cwd,
   };
-  const helper = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
+  // The helper started with the process (see startHelperEarly) when there is one.
+  const early = adoptEarlyHelper();
+  const helper = early ?? new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
+  if (early) helper.postMessage(data);
   helper.unref();
-  const prepared = receivePreparedStart(helper);
+  const received = receivePreparedStart(helper);
+  const prepared = opened ? preparedWithOpenedSnapshot(host, received, opened) : received;
   const watching = new Promise<boolean>((resolve) => {
     helper.on("message", (message: StartHelperWatching | object) => {
       if ("kind" in message && message.kind === "watching-sigint") resolve((message as StartHelperWatching).watching);
@@ -150,7 +154,7 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
     // A helper that fails leaves the start to be done without it (the usual way, from scratch),
     // and relays no ^C.
     const ended = () => {
-      prepared.abandon();
+      received.abandon();
       resolve(false);
     };
     helper.once("error", ended);

@@ -159,7 +159,7 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
       const ready = extras?.ready;
       const gated = ready || loadOptions._loadSnapshot ? await gateSnapshot(linked, { ...(ready ? { ready } : {}), factory }) : linked;
       if (!extras) return loadPyodide(gated);
-      return withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size });
+      return withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath });
     },
     // The same URLs Pyodide imports, so its own imports find these modules already loaded.
     preload: () => {

@@ -37,13 +37,26 @@ export function compileRuntimeWasm(bytes: Uint8Array<ArrayBuffer>, profile?: Sta
   // while this module compiles: modules compiled later (extension modules) get V8's defaults.
   // Compiled synchronously: WebAssembly.compile's promise would also wait for the optimized code,
   // which this compile only starts (V8 finishes it in the background).
+  //
+  // The functions left lazy are validated when first compiled, not now (a third of this compile's
+  // CPU, on the path to the first instantiation): a profile exists only for a build whose wasm a
+  // whole compile has validated (the recording start's, without hints), and the build's identity
+  // changes with the file. This matters because V8 11 checks, when it compiles a function lazily,
+  // that a failure is possible only under lazy validation: the flag is reset after this compile
+  // (extension modules are validated whole at load, as before), so an invalid lazy function
+  // here would stop the process rather than throw.
   setFlagsFromString("--experimental-wasm-compilation-hints");
   setFlagsFromString("--no-wasm-lazy-compilation");
+  setFlagsFromString("--wasm-lazy-validation");
   try {
     return Promise.resolve(new WebAssembly.Module(hinted));
   } catch (error) {
     return Promise.reject(error);
   } finally {
+    // Every flag back as it was: V8 refuses a code cache made under other flags (see
+    // node-code-cache.ts), and the CLI's is written after the command has run.
+    setFlagsFromString("--no-wasm-lazy-validation");
     setFlagsFromString("--wasm-lazy-compilation");
+    setFlagsFromString("--no-experimental-wasm-compilation-hints");
   }
 }

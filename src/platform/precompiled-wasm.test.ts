@@ -1,4 +1,7 @@
 import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { withPrecompiledWasm } from "./precompiled-wasm.js";
 
@@ -40,4 +43,35 @@ test("the wrapper is removed when the run fails", async () => {
     /boom/,
   );
   assert.equal(WebAssembly.instantiate, original);
+});
+
+test("Pyodide's read of the main module's file gets zeros of its size once the module is compiled, the file without one; other reads and later reads are untouched", async () => {
+  const directory = mkdtempSync(join(tmpdir(), "kiln-precompiled-"));
+  try {
+    const path = join(directory, "pyodide.asm.wasm");
+    const other = join(directory, "other.bin");
+    writeFileSync(path, mainBytes);
+    writeFileSync(other, otherBytes);
+    // As Pyodide reads: through the module namespace it imported, by a path string.
+    const promises = await import("node:fs/promises");
+    const compiled = await WebAssembly.compile(mainBytes);
+    const skipped = await withPrecompiledWasm(
+      async () => {
+        const [main, unrelated] = await Promise.all([promises.readFile(path), promises.readFile(other)]);
+        const again = await promises.readFile(path);
+        return { main, unrelated, again, instantiated: await WebAssembly.instantiate(main, {}) };
+      },
+      { compiled: Promise.resolve(compiled), byteLength: mainBytes.length, path },
+    );
+    assert.deepEqual([...skipped.main], new Array(mainBytes.length).fill(0), "zeros of the file's size");
+    assert.deepEqual([...skipped.unrelated], [...otherBytes]);
+    assert.deepEqual([...skipped.again], [...mainBytes], "only the first read is skipped");
+    assert.equal(skipped.instantiated.module, compiled);
+
+    const read = await withPrecompiledWasm(() => promises.readFile(path), { compiled: Promise.resolve(undefined), byteLength: mainBytes.length, path });
+    assert.deepEqual([...read], [...mainBytes], "without a compiled module, the file");
+    assert.deepEqual([...(await promises.readFile(path))], [...mainBytes], "unwrapped after the run");
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 });

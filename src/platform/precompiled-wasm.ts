@@ -9,7 +9,18 @@
  * and the same `{ module, instance }` result. Every other call (Pyodide's small helper modules,
  * side modules) goes to V8 unchanged, and the wrapper is removed at that first match or when
  * `run` settles, whichever comes first.
+ *
+ * Pyodide also reads the whole file (9.6 MB for Pyodide 314) to hand it to `instantiate`, on the
+ * thread that runs Python, through `fs/promises` in 512 KiB steps that each wait for that
+ * thread's event loop while it runs Pyodide's set-up: measured, the module was asked for 100-150
+ * ms after the read began. Given the file's `path`, `fs/promises`' `readFile` is wrapped the same
+ * way: the one read of that path gets, once the compiled module is there, zeros of the file's
+ * size instead (which the instantiate wrapper recognizes by their size); without a compiled
+ * module, the file itself.
  */
+import { syncBuiltinESMExports } from "node:module";
+import { resolve } from "node:path";
+import * as fsPromises from "node:fs/promises";
 
 type Instantiate = typeof WebAssembly.instantiate;
 
@@ -23,7 +34,8 @@ type Instantiate = typeof WebAssembly.instantiate;
  *   byteLength: statSync(wasmPath).size,
  * });
  */
-export async function withPrecompiledWasm<T>(run: () => Promise<T>, options: { compiled: Promise<unknown>; byteLength: number }): Promise<T> {
+export async function withPrecompiledWasm<T>(run: () => Promise<T>, options: { compiled: Promise<unknown>; byteLength: number; path?: string }): Promise<T> {
+  const restoreRead = options.path ? skipMainModuleRead({ ...options, path: options.path }) : () => undefined;
   const original: Instantiate = WebAssembly.instantiate;
   const restore = () => {
     if (WebAssembly.instantiate === wrapper) WebAssembly.instantiate = original;
@@ -41,7 +53,36 @@ export async function withPrecompiledWasm<T>(run: () => Promise<T>, options: { c
     return await run();
   } finally {
     restore();
+    restoreRead();
   }
+}
+
+type ReadFile = typeof fsPromises.readFile;
+
+/** Wraps `fs/promises`' `readFile` for the one read of `path` (see the file's comment); returns what removes the wrapper. */
+function skipMainModuleRead(options: { compiled: Promise<unknown>; byteLength: number; path: string }): () => void {
+  // The CommonJS exports object, which the ES module namespace that Pyodide imported mirrors once synced.
+  const promises = (fsPromises as unknown as { default?: typeof fsPromises }).default ?? fsPromises;
+  const original: ReadFile = promises.readFile;
+  const target = resolve(options.path);
+  const restore = () => {
+    if (promises.readFile !== wrapper) return;
+    (promises as { readFile: ReadFile }).readFile = original;
+    syncBuiltinESMExports();
+  };
+  const wrapper = function (this: unknown, ...args: Parameters<ReadFile>) {
+    const [path] = args;
+    if (typeof path !== "string" || resolve(path) !== target) return original.apply(this, args);
+    restore();
+    return options.compiled.then((compiled) => (compiled instanceof WebAssembly.Module ? (Buffer.alloc(options.byteLength) as Awaited<ReturnType<ReadFile>>) : original.apply(this, args)));
+  } as ReadFile;
+  try {
+    (promises as { readFile: ReadFile }).readFile = wrapper;
+    syncBuiltinESMExports();
+  } catch {
+    return () => undefined;
+  }
+  return restore;
 }
 
 function isMainModuleBytes(source: unknown, byteLength: number): boolean {

@@ -56,7 +56,8 @@ export { pyodideGluePatchVersion, patchPyodideGlue, type GluePatchResult } from 
 export { linkLayoutPatchSource } from "./link-layout-patch-source.js";
 export { encodeLinkLayout, tryDecodeLinkLayout, type LinkLayout } from "./link-layout.js";
 export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
-export { prepareStart, startRuntime, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
+export { compileAhead, openStartSnapshot, prepareStart, preparedWithOpenedSnapshot, startRuntime, type CompiledAhead, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
+export { openStreamedSnapshot, type OpenedSnapshot, type StreamedSnapshot } from "./streamed-snapshot.js";
 export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";
 export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";
 export {

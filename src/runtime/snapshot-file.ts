@@ -16,8 +16,11 @@ const extentEntrySize = 12;
 /** The unit of the all-zero test: WebAssembly's page size. */
 const pageSize = 65536;
 
-/** Why a snapshot file was refused. */
-export type SnapshotRejection = "too-short" | "bad-magic" | "other-key" | "truncated" | "checksum";
+/**
+ * Why a snapshot file was refused. `replaced`: the file changed between one thread's reading its
+ * header and another's reading its payload (see `openStreamedSnapshot`).
+ */
+export type SnapshotRejection = "too-short" | "bad-magic" | "other-key" | "truncated" | "checksum" | "replaced";
 
 /** The outcome of {@link decodeSnapshotFile}. */
 export type DecodedSnapshot = { ok: true; payload: Uint8Array } | { ok: false; reason: SnapshotRejection };

@@ -4,7 +4,8 @@ import type { PyodideApi } from "./pyodide-api.js";
 import { checkPreload, preloadKey, preloadNames, type PreloadCheck, type PreloadRequest } from "./preload-snapshot.js";
 import { PythonRuntime } from "./python-runtime.js";
 import type { RuntimeFiles, RuntimeHost, RuntimeSpec } from "./runtime-host.js";
-import { decodeSnapshotFile, decodeSnapshotHeader, encodeSnapshotFile, snapshotHeaderLength, snapshotPayloadRejection, type SnapshotRejection } from "./snapshot-file.js";
+import { decodeSnapshotFile, encodeSnapshotFile, type SnapshotRejection } from "./snapshot-file.js";
+import { openStreamedSnapshot, type OpenedSnapshot } from "./streamed-snapshot.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
 import { decodeStartProfile, startProfileIdentity, startProfileName, type StartProfile } from "./start-profile.js";
 import { defaultStartupConfig, type StartupConfig } from "./startup-config.js";
@@ -61,7 +62,9 @@ export interface PreparedStartPromises {
 /**
  * Does the part of {@link startRuntime} that needs no interpreter, so that another thread can do
  * it while the interpreter's thread starts: finds the runtime, reads its memory snapshot and
- * checks it (header, key, checksum; a refused snapshot is removed), and compiles the wasm.
+ * checks it (header, key, checksum; a refused snapshot is removed), and compiles the wasm. With
+ * `opened`, the interpreter's thread has chosen the snapshot and read its header itself (see
+ * {@link openStartSnapshot}): this fills its payload.
  *
  * @example
  * const prepared = prepareStart(host, { startup });   // on the main thread
@@ -70,27 +73,31 @@ export interface PreparedStartPromises {
  */
 export function prepareStart(
   host: RuntimeHost,
-  options: { runtime?: RuntimeSpec; startup?: StartupConfig; preload?: PreloadRequest; reporter?: Reporter } = {},
+  options: { runtime?: RuntimeSpec; startup?: StartupConfig; preload?: PreloadRequest; opened?: OpenedSnapshot; ahead?: CompiledAhead; reporter?: Reporter } = {},
 ): PreparedStartPromises {
   const reporter = options.reporter ?? silentReporter;
   const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
-  const profile = files.then((found) => readStartProfile(host, startProfileIdentity(found))).catch(() => undefined);
+  // What was compiled ahead serves when it was for the same build and compiled standard library
+  // (a first run compiles the standard library after the helper started).
+  const ahead = options.ahead;
+  const reusable = ahead
+    ? Promise.all([ahead.files, files]).then(([early, now]) => startProfileIdentity(early) === startProfileIdentity(now)).catch(() => false)
+    : Promise.resolve(false);
+  const profile = reusable.then((reuse) => (reuse ? ahead!.profile : readProfileOf(host, files)));
   // First the snapshot's header, so that the other side can start as soon as it has it; then the
   // compile (with a profile it keeps this thread busy while V8 compiles the profile's functions);
   // then the snapshot's payload, which the other side needs last.
   const opened = profile.then(() => files).then(async (found) => {
-    const baseKey = snapshotKey({ buildIdentity: found.buildIdentity, startup: options.startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(found) });
-    const { key, name } = await chooseSnapshot(host, { baseKey, reporter, ...(options.preload ? { preload: options.preload } : {}) });
-    return { found, key, name, streamed: await openSnapshot(host, { key, name, reporter }) };
+    const expected = options.opened?.buildIdentity === found.buildIdentity ? options.opened : undefined;
+    const { key, name } = expected ?? (await chooseSnapshot(host, { baseKey: baseKeyOf(found, options.startup), reporter, ...(options.preload ? { preload: options.preload } : {}) }));
+    return { found, key, name, streamed: await openStreamedSnapshot(host, { key, name, reporter, ...(expected ? { expected } : {}) }) };
   });
-  const wasmModule = opened
-    .then(nextTask)
-    .then(async () => (await files).compileWasm?.(await startProfileOption(profile)))
-    .catch(() => undefined);
+  const wasmModule = reusable.then((reuse) => (reuse ? ahead!.wasmModule : opened.then(nextTask).then(() => compileWith(files, profile))));
   const snapshot = opened.then(async ({ found, key, name, streamed }) => {
     if (streamed) {
-      const { readPayload, ...rest } = streamed;
-      return { buildIdentity: found.buildIdentity, key, name, ...rest, ...(readPayload ? { verified: wasmModule.then(readPayload) } : {}) };
+      // The payload is read in a later task: what is ready (this snapshot, the module) is handed on first.
+      const ready = "readPayload" in streamed ? { snapshot: streamed.snapshot, verified: wasmModule.then(nextTask).then(streamed.readPayload) } : {};
+      return { buildIdentity: found.buildIdentity, key, name, ...ready };
     }
     const payload = await readSnapshot(host, { key, name, reporter });
     return { buildIdentity: found.buildIdentity, key, name, ...(payload ? { snapshot: payload } : {}) };
@@ -101,6 +108,91 @@ export function prepareStart(
     profile,
     profileIdentity: files.then(startProfileIdentity).catch(() => undefined),
   };
+}
+
+/**
+ * The part of {@link prepareStart} that the thread running Python does itself, at once: chooses
+ * the snapshot and reads and checks its header, and allocates its payload's (shared) memory, so
+ * that Pyodide can start while another thread, passed the result as `prepareStart`'s `opened`,
+ * reads the payload (see {@link preparedWithOpenedSnapshot}). Undefined when there is no usable
+ * snapshot or the store cannot be read in parts: then the other thread does it all.
+ *
+ * @example
+ * const opened = await openStartSnapshot(host, { startup });
+ * // post `opened` to the helper, which runs prepareStart(host, { startup, opened })
+ */
+export async function openStartSnapshot(
+  host: RuntimeHost,
+  options: { runtime?: RuntimeSpec; startup?: StartupConfig; preload?: PreloadRequest; reporter?: Reporter } = {},
+): Promise<OpenedSnapshot | undefined> {
+  const reporter = options.reporter ?? silentReporter;
+  const files = await host.locateRuntime(options.runtime ?? { kind: "bundled" });
+  const { key, name } = await chooseSnapshot(host, { baseKey: baseKeyOf(files, options.startup), reporter, ...(options.preload ? { preload: options.preload } : {}) });
+  const streamed = await openStreamedSnapshot(host, { key, name, reporter });
+  if (!streamed || !("readPayload" in streamed)) return undefined;
+  await streamed.close();
+  return { buildIdentity: files.buildIdentity, key, name, head: streamed.head, snapshot: streamed.snapshot };
+}
+
+/**
+ * The preparation another thread does for `opened` (its `prepareStart(host, { opened })`), with
+ * the snapshot known at once: its payload is verified when the other thread has filled it, or,
+ * when the other thread handed nothing on (it failed), filled here.
+ *
+ * @example
+ * const prepared = preparedWithOpenedSnapshot(host, receivePreparedStart(helper), opened);
+ */
+export function preparedWithOpenedSnapshot<T extends PreparedStartPromises>(host: RuntimeHost, prepared: T, opened: OpenedSnapshot): T {
+  const fillHere = async () => {
+    const streamed = await openStreamedSnapshot(host, { key: opened.key, name: opened.name, reporter: silentReporter, expected: opened });
+    return streamed && "readPayload" in streamed ? streamed.readPayload() : "replaced";
+  };
+  // The other thread fills `opened` when it found the same runtime build (it always should): a
+  // preparation for another build (its files changed in between) is used for nothing.
+  const agrees = (ready: Omit<PreparedStart, "wasmModule"> | undefined) => ready?.buildIdentity === opened.buildIdentity && ready.key === opened.key;
+  const verified = prepared.snapshot.then((ready) => (!ready ? fillHere() : agrees(ready) && ready.verified ? ready.verified : ("replaced" as const)));
+  const wasmModule = Promise.all([prepared.wasmModule, prepared.snapshot]).then(([module, ready]) => (!ready || agrees(ready) ? module : undefined));
+  const { buildIdentity, key, name, snapshot } = opened;
+  return { ...prepared, snapshot: Promise.resolve({ buildIdentity, key, name, snapshot, verified }), wasmModule };
+}
+
+function baseKeyOf(files: RuntimeFiles, startup: StartupConfig | undefined): string {
+  return snapshotKey({ buildIdentity: files.buildIdentity, startup: startup ?? defaultStartupConfig, driverSource: kilnMainSource, ...stdlibOf(files) });
+}
+
+/** What {@link compileAhead} has under way: the runtime located, its start profile, the compile. */
+export interface CompiledAhead {
+  files: Promise<RuntimeFiles>;
+  profile: Promise<StartProfile | undefined>;
+  wasmModule: Promise<unknown>;
+}
+
+/**
+ * Starts the part of {@link prepareStart} that depends only on the runtime: locating it, reading
+ * its start profile and compiling its wasm, before it is known what else the start needs (a
+ * helper thread started with the process does this while the process loads); `prepareStart`'s
+ * `ahead` takes it over when it was for the same runtime build and compiled standard library. With a start profile, the compile is synchronous: this thread is busy
+ * until it is done.
+ *
+ * @example
+ * const ahead = compileAhead(host, {});
+ * // ...later, told what to prepare:
+ * prepareStart(host, { startup, opened, ahead });
+ */
+export function compileAhead(host: RuntimeHost, options: { runtime?: RuntimeSpec } = {}): CompiledAhead {
+  const files = host.locateRuntime(options.runtime ?? { kind: "bundled" });
+  const profile = readProfileOf(host, files);
+  return { files, profile, wasmModule: compileWith(files, profile) };
+}
+
+function readProfileOf(host: RuntimeHost, files: Promise<RuntimeFiles>): Promise<StartProfile | undefined> {
+  return files.then((found) => readStartProfile(host, startProfileIdentity(found))).catch(() => undefined);
+}
+
+function compileWith(files: Promise<RuntimeFiles>, profile: Promise<StartProfile | undefined>): Promise<unknown> {
+  return files
+    .then(async (found) => found.compileWasm?.(await startProfileOption(profile)))
+    .catch(() => undefined);
 }
 
 /** Resolves after the tasks already queued (a message handed on before this thread gets busy). */
@@ -137,7 +229,7 @@ export async function startRuntime(host: RuntimeHost, options: StartRuntimeOptio
   files.preload?.();
   const startup = options.startup ?? defaultStartupConfig;
   if (options.snapshot === false) return new PythonRuntime(await boot(files, startup, {}), files, false);
-  const baseKey = snapshotKey({ buildIdentity: files.buildIdentity, startup, driverSource: kilnMainSource, ...stdlibOf(files) });
+  const baseKey = baseKeyOf(files, startup);
   const preload = options.preload;
   const prepared = await usablePreparation(options.prepared, { files, baseKey, reporter, ...(preload ? { preload } : {}) });
   const chosen: ChosenSnapshot = prepared ? { key: prepared.key, name: prepared.name } : await chooseSnapshot(host, { baseKey, reporter, ...(preload ? { preload } : {}) });
@@ -232,67 +324,6 @@ async function usablePreparation(
     ...(ready.snapshot && ready.verified ? { verified: ready.verified } : {}),
     wasmModule: prepared.wasmModule,
   };
-}
-
-/**
- * Starts reading a snapshot into shared memory: checks its header now, and resolves with the
- * (still empty) payload and `readPayload`, which fills it and checks its checksum (resolving to
- * undefined, or to why it was refused), so that the caller can hand the payload on first.
- * Undefined when the store cannot open blobs in parts or there is no shared memory (the caller
- * reads it whole); `{}` when there is no usable snapshot.
- */
-async function openSnapshot(
-  host: RuntimeHost,
-  options: { key: string; name: string; reporter: Reporter },
-): Promise<{ snapshot?: Uint8Array; readPayload?: () => Promise<SnapshotRejection | undefined> } | undefined> {
-  if (!host.snapshots.open || typeof SharedArrayBuffer !== "function") return undefined;
-  const reader = await host.snapshots.open(options.name).catch(() => undefined);
-  if (!reader) return {};
-  const refuse = async (reason: SnapshotRejection) => {
-    options.reporter.debug(`Memory snapshot ${options.name} refused (${reason}); rebuilding it`);
-    await host.snapshots.remove(options.name).catch(() => undefined);
-    return reason;
-  };
-  let header: ReturnType<typeof decodeSnapshotHeader>;
-  try {
-    let head = new Uint8Array(Math.min(reader.size, 65536 + options.key.length * 3));
-    await reader.readInto(0, head);
-    // A header longer than that first read (a large snapshot's extent table): read it whole.
-    const headerLength = snapshotHeaderLength(head);
-    if (headerLength !== undefined && headerLength > head.length && headerLength <= reader.size) {
-      head = new Uint8Array(headerLength);
-      await reader.readInto(0, head);
-    }
-    header = decodeSnapshotHeader(head, { key: options.key, fileLength: reader.size, checksum: host.checksum });
-  } catch {
-    header = { ok: false, reason: "truncated" };
-  }
-  if (!header.ok) {
-    await reader.close().catch(() => undefined);
-    await refuse(header.reason);
-    return {};
-  }
-  const checked = header;
-  const snapshot = new Uint8Array(new SharedArrayBuffer(checked.payloadLength));
-  const readPayload = async (): Promise<SnapshotRejection | undefined> => {
-    let rejection: SnapshotRejection | undefined;
-    try {
-      // The stored extents into place; the all-zero pages between them stay as allocated.
-      let at = checked.headerSize;
-      for (const extent of checked.extents) {
-        const read = await reader.readInto(at, snapshot.subarray(extent.offset, extent.offset + extent.length));
-        if (read !== extent.length) throw new RangeError("truncated");
-        at += extent.length;
-      }
-      rejection = snapshotPayloadRejection(snapshot, checked, host.checksum);
-    } catch {
-      rejection = "truncated";
-    } finally {
-      await reader.close().catch(() => undefined);
-    }
-    return rejection ? refuse(rejection) : undefined;
-  };
-  return { snapshot, readPayload };
 }
 
 async function readSnapshot(
