@@ -32,7 +32,8 @@ export interface PyodideApi {
   setStdout(handler: PyodideWriteHandler | { batched: (text: string) => void }): void;
   setStderr(handler: PyodideWriteHandler | { batched: (text: string) => void }): void;
   setStdin(handler: PyodideReadHandler | { error: true }): void;
-  setInterruptBuffer(buffer: Int32Array | Uint8Array): void;
+  /** Pyodide only reads element 0 and sets it to 0 once handled: any object with a `0` will do. */
+  setInterruptBuffer(buffer: Int32Array | Uint8Array | { 0: number }): void;
   makeMemorySnapshot?(): Uint8Array;
   registerJsModule(name: string, module: object): void;
 }

@@ -1,4 +1,5 @@
 import { exitStatusOf, type PyodideApi, type PyProxyLike } from "./pyodide-api.js";
+import { interruptView } from "./interrupt-view.js";
 import type { HostStdio, RuntimeFiles, RuntimeHost } from "./runtime-host.js";
 
 /** The per-run state kiln's Python driver (`_kiln_main.run`) applies before running. */
@@ -75,7 +76,7 @@ export class PythonRuntime {
    * during `time.sleep()` (which kiln's driver then sleeps in short steps, checking the buffer).
    */
   setInterruptBuffer(buffer: Int32Array): void {
-    this.pyodide.setInterruptBuffer(buffer);
+    this.pyodide.setInterruptBuffer(interruptView(buffer));
     this.hostFunctions.take_interrupt = () => Atomics.exchange(buffer, 0, 0);
     this.publishHostFunctions();
   }
