@@ -14,7 +14,7 @@ export type LineAnswer = { kind: "line"; line: string } | { kind: "eof" } | { ki
  * (line editing, history) kept for the whole process. Lines typed or pasted before Python asks
  * for them are queued, as a terminal's type-ahead is. The terminal is in raw mode while the
  * interface is open, so ^C arrives as a key: it calls `onInterrupt` (which raises KeyboardInterrupt
- * in Python) and, at a prompt, also cancels the line. A ^C typed while Python runs, which Python
+ * in Python; told whether Python waits at a prompt) and, at a prompt, also cancels the line. A ^C typed while Python runs, which Python
  * has not taken yet when it next asks for a line (`interruptPending`), answers that request at
  * once, as CPython raises KeyboardInterrupt before `input()` would block.
  *
@@ -28,7 +28,7 @@ export class TerminalLineReader {
   private history: string[] = [];
   private readonly queued: LineAnswer[] = [];
   private waiting: ((answer: LineAnswer) => void) | undefined;
-  private readonly onInterrupt: () => void;
+  private readonly onInterrupt: (atPrompt: boolean) => void;
   private readonly interruptPending: () => boolean;
 
   private readonly historyFile: string | undefined;
@@ -38,7 +38,7 @@ export class TerminalLineReader {
    * `historyFile`: the REPL's history file (CPython's `~/.python_history`, see
    * {@link replHistoryFile}), read now and rewritten on {@link close} when lines were added.
    */
-  constructor(options: { onInterrupt: () => void; interruptPending?: () => boolean; historyFile?: string }) {
+  constructor(options: { onInterrupt: (atPrompt: boolean) => void; interruptPending?: () => boolean; historyFile?: string }) {
     this.onInterrupt = options.onInterrupt;
     this.interruptPending = options.interruptPending ?? (() => false);
     this.historyFile = options.historyFile;
@@ -75,7 +75,7 @@ export class TerminalLineReader {
     rl.on("SIGINT", () => {
       // Python sees the interrupt either way: input() as EINTR then KeyboardInterrupt, the REPL's
       // prompt as a cancelled line (it clears the interrupt itself).
-      this.onInterrupt();
+      this.onInterrupt(this.waiting !== undefined);
       if (this.waiting) {
         (rl as unknown as { line: string }).line = "";
         this.deliver({ kind: "interrupt" });

@@ -30,6 +30,7 @@ import { adoptEarlyHelper, endEarlyHelper, pythonThread } from "./node-early-sta
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
 import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
+import { relaySigint } from "./node-sigint-relay.js";
 
 /** Options for {@link runPythonProcess}. */
 export interface PythonProcessOptions {
@@ -122,8 +123,9 @@ function processStart(commandLine: PythonCommandLine, options: PythonProcessOpti
  */
 async function runOnMainThread(commandLine: PythonCommandLine, options: PythonProcessOptions, start: ProcessStart): Promise<{ code: number; prepared: ProfileState }> {
   const interrupt = new Int32Array(new SharedArrayBuffer(4));
-  // Until the helper watches (and while Python lets go of this thread), this thread does.
-  const onSigint = () => Atomics.store(interrupt, 0, 2);
+  // Until the helper watches, this thread does; then only the helper, so that a second ^C can end
+  // the process by SIGINT (see relaySigint).
+  const onSigint = () => relaySigint(interrupt, () => process.off("SIGINT", onSigint));
   process.on("SIGINT", onSigint);
   const { env, cwd, preload, host } = start;
   const startup = startupConfigFor(commandLine, env);
@@ -159,10 +161,10 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
     };
     helper.once("error", ended);
     helper.once("exit", ended);
-  }).then((watching) => {
-    // No relay on this Node: ^C then ends the process (SIGINT's default) rather than waiting,
-    // unseen, until Python is done.
-    if (!watching) process.off("SIGINT", onSigint);
+  }).then(() => {
+    // Watching: the helper relays. Not (no relay on this Node): ^C then ends the process
+    // (SIGINT's default) rather than waiting, unseen, until Python is done.
+    process.off("SIGINT", onSigint);
   });
   try {
     const code = await runPythonMain(host, {
@@ -236,10 +238,19 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
   const prepared = sendPreparedStart(worker, commandLine, { ...options, host: start.host, env: data.env, ...(preload ? { preload } : {}) });
   const interruptFlag = new Int32Array(interrupt);
-  const onSigint = () => Atomics.store(interruptFlag, 0, 2);
+  let reader: TerminalLineReader | undefined;
+  // Ending the process by SIGINT (see relaySigint) gives the terminal back first.
+  const onSigint = () =>
+    relaySigint(interruptFlag, () => {
+      process.off("SIGINT", onSigint);
+      reader?.close();
+    });
   const interruptPending = () => Atomics.load(interruptFlag, 0) === 2;
   const historyFile = lineBuffers ? replHistoryFile(commandLine, options.env ?? process.env) : undefined;
-  const reader = lineBuffers ? new TerminalLineReader({ onInterrupt: onSigint, interruptPending, ...(historyFile ? { historyFile } : {}) }) : undefined;
+  // The line editor turns ^C into a key. At a prompt it cancels the line, as often as typed (the
+  // REPL takes each); while Python runs it is the signal it stands for.
+  const onInterrupt = (atPrompt: boolean) => (atPrompt ? Atomics.store(interruptFlag, 0, 2) : onSigint());
+  reader = lineBuffers ? new TerminalLineReader({ onInterrupt, interruptPending, ...(historyFile ? { historyFile } : {}) }) : undefined;
   worker.on("message", (message: PythonWorkerMessage) => {
     if (message.kind !== "readline" || !reader || !lineBuffers) return;
     const buffers = { control: new Int32Array(lineBuffers.control), data: new Uint8Array(lineBuffers.data) };

@@ -9,6 +9,7 @@
 interface SignalHandle {
   onsignal: (signal: number) => void;
   start(signal: number): number;
+  close(): void;
 }
 
 const sigint = 2;
@@ -16,9 +17,11 @@ const sigint = 2;
 const handles: SignalHandle[] = [];
 
 /**
- * Stores 2 into `interrupt[0]` at each SIGINT, from now on, on this thread's event loop; returns
- * false when this Node offers no way to (then nothing is watched). Meant for a worker thread: the
- * main thread would see the signal only when Python lets go of it.
+ * Stores 2 into `interrupt[0]` at each SIGINT, from now on, on this thread's event loop, and ends
+ * the process by SIGINT at a SIGINT that finds the one before still untaken (see
+ * {@link relaySigint}); returns false when this Node offers no way to (then nothing is watched).
+ * Meant for a worker thread: the main thread would see the signal only when Python lets go of it.
+ * The main thread must not watch SIGINT meanwhile, or the process cannot die by it.
  *
  * @example
  * const watching = watchSigint(new Int32Array(workerData.interrupt));
@@ -32,7 +35,10 @@ export function watchSigint(interrupt: Int32Array): boolean {
     const Signal = legacy.binding?.("signal_wrap").Signal;
     if (typeof Signal !== "function") return false;
     const handle = new Signal();
-    handle.onsignal = () => Atomics.store(interrupt, 0, 2);
+    handle.onsignal = () =>
+      relaySigint(interrupt, () => {
+        for (const watched of handles.splice(0)) watched.close();
+      });
     handles.push(handle);
     return handle.start(sigint) === 0;
   } catch {
@@ -40,4 +46,20 @@ export function watchSigint(interrupt: Int32Array): boolean {
   } finally {
     process.noDeprecation = quiet;
   }
+}
+
+/**
+ * What a SIGINT does while Python runs (or is about to): stores 2 into `interrupt[0]`, which
+ * raises KeyboardInterrupt at Python's next check. If the 2 of the SIGINT before is still there,
+ * Python has not taken it (it is blocked reading, in a long call, or not started yet): this second
+ * ^C ends the process by SIGINT, as a shell user expects, once `stopWatching` has put SIGINT's
+ * default back (no listener may remain anywhere in the process).
+ *
+ * @example
+ * process.on("SIGINT", function onSigint() { relaySigint(flag, () => process.off("SIGINT", onSigint)); });
+ */
+export function relaySigint(interrupt: Int32Array, stopWatching: () => void): void {
+  if (Atomics.exchange(interrupt, 0, 2) !== 2) return;
+  stopWatching();
+  process.kill(process.pid, "SIGINT");
 }

@@ -32,6 +32,8 @@ def run(config):
     code, or SIGINT_EXIT."""
     try:
         prepare(config)
+    except KeyboardInterrupt:
+        return SIGINT_EXIT  # ^C before the program began: CPython's start-up dies by SIGINT too
     except BaseException as error:  # a failure here is kiln's, not the user's
         sys.__stderr__.write(f"kiln: cannot prepare the Python process: {error!r}\n")
         return 1

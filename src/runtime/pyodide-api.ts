@@ -32,8 +32,11 @@ export interface PyodideApi {
   setStdout(handler: PyodideWriteHandler | { batched: (text: string) => void }): void;
   setStderr(handler: PyodideWriteHandler | { batched: (text: string) => void }): void;
   setStdin(handler: PyodideReadHandler | { error: true }): void;
-  /** Pyodide only reads element 0 and sets it to 0 once handled: any object with a `0` will do. */
-  setInterruptBuffer(buffer: Int32Array | Uint8Array | { 0: number }): void;
+  /**
+   * Pyodide only reads element 0 and sets it to 0 once handled: any object with a `0` will do.
+   * Undefined stops the polling.
+   */
+  setInterruptBuffer(buffer: Int32Array | Uint8Array | { 0: number } | undefined): void;
   makeMemorySnapshot?(): Uint8Array;
   registerJsModule(name: string, module: object): void;
 }
@@ -50,4 +53,15 @@ export function exitStatusOf(error: unknown): number | undefined {
   // Emscripten throws ExitStatus; Pyodide re-raises it as an error named "Exit".
   const isExit = candidate.name === "ExitStatus" || candidate.name === "Exit";
   return isExit && typeof candidate.status === "number" ? candidate.status : undefined;
+}
+
+/**
+ * Whether `error` is Python's KeyboardInterrupt come out into JavaScript (a Pyodide `PythonError`
+ * names the exception's type).
+ *
+ * @example
+ * try { driver.run(); } catch (error) { if (isKeyboardInterrupt(error)) return sigintExitCode; throw error; }
+ */
+export function isKeyboardInterrupt(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { type?: unknown }).type === "KeyboardInterrupt";
 }

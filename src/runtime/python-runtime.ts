@@ -1,4 +1,4 @@
-import { exitStatusOf, type PyodideApi, type PyProxyLike } from "./pyodide-api.js";
+import { exitStatusOf, isKeyboardInterrupt, type PyodideApi, type PyProxyLike } from "./pyodide-api.js";
 import { interruptView } from "./interrupt-view.js";
 import type { HostStdio, RuntimeFiles, RuntimeHost } from "./runtime-host.js";
 
@@ -74,12 +74,16 @@ export class PythonRuntime {
   /**
    * Lets `Atomics.store(buffer, 0, 2)` from another thread raise KeyboardInterrupt in Python, also
    * during `time.sleep()` (which kiln's driver then sleeps in short steps, checking the buffer).
+   * Only while {@link runProcess} runs: a ^C stored before waits there, so that it never raises
+   * in the Python kiln runs for itself (publishing host functions, importing the driver).
    */
   setInterruptBuffer(buffer: Int32Array): void {
-    this.pyodide.setInterruptBuffer(interruptView(buffer));
+    this.interrupt = buffer;
     this.hostFunctions.take_interrupt = () => Atomics.exchange(buffer, 0, 0);
     this.publishHostFunctions();
   }
+
+  private interrupt: Int32Array | undefined;
 
   /** Gives the REPL the host's line editor (see {@link HostStdio.readline}). */
   setReadline(readline: (prompt: string) => string | undefined | false): void {
@@ -112,13 +116,18 @@ export class PythonRuntime {
    */
   runProcess(config: ProcessConfig): number {
     const driver = this.pyodide.pyimport("_kiln_main");
+    const text = JSON.stringify(config);
+    if (this.interrupt) this.pyodide.setInterruptBuffer(interruptView(this.interrupt));
     try {
-      return Number((driver.run_json as (text: string) => unknown)(JSON.stringify(config)));
+      return Number((driver.run_json as (text: string) => unknown)(text));
     } catch (error) {
       const status = exitStatusOf(error);
       if (status !== undefined) return status;
+      // ^C before the driver's own handlers (on its first line) or after them (at the exit).
+      if (isKeyboardInterrupt(error)) return sigintExitCode;
       throw error;
     } finally {
+      if (this.interrupt) this.pyodide.setInterruptBuffer(undefined);
       driver.destroy?.();
     }
   }

@@ -1,7 +1,10 @@
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { test } from "node:test";
-import { baseEnv, kilnBin } from "./support.js";
+import { pathToFileURL } from "node:url";
+import { sigintExitCode } from "../../src/runtime/index.js";
+import { baseEnv, kilnBin, repoRoot, runCommand } from "./support.js";
 
 // SIGINT while Python is busy, with stdin not a terminal: Python runs on the main thread then (a
 // helper thread relays the signal), or in a worker with KILN_PYTHON_THREAD=worker. Either way the
@@ -154,5 +157,63 @@ for (const thread of ["main", "worker"]) {
     const outcome = await interruptSeries(count, thread);
     assert.equal(outcome.stdout.split("\n").at(-2), "done", outcome.stderr);
     assert.equal(outcome.status, 0, outcome.stderr);
+  });
+}
+
+// A ^C that comes while the runtime starts is kept until Python runs, then ends the process by
+// SIGINT before the program begins, as CPython's start-up does: never in the Python kiln runs for
+// itself first (that was a "kiln crashed" traceback). Deterministic: the ^C is there from the start.
+test("a SIGINT stored before Python starts ends the run by SIGINT before the program runs", () => {
+  const script = `
+import { createNodeRuntimeHost } from ${JSON.stringify(pathToFileURL(join(repoRoot, "dist", "platform", "node-runtime-host.js")).href)};
+import { parsePythonCommandLine, runPythonMain } from ${JSON.stringify(pathToFileURL(join(repoRoot, "dist", "runtime", "index.js")).href)};
+const interrupt = new Int32Array(new SharedArrayBuffer(4));
+Atomics.store(interrupt, 0, 2);
+const host = createNodeRuntimeHost({ env: process.env, cwd: process.cwd() });
+const args = ["-c", "print('the program ran')"];
+const code = await runPythonMain(host, { commandLine: parsePythonCommandLine(args), origArgv: ["python3", ...args], executable: process.execPath, interrupt });
+process.stdout.write(JSON.stringify({ code }) + "\\n");
+`;
+  const outcome = runCommand(process.execPath, ["--input-type=module", "-e", script]);
+  assert.equal(outcome.stdout, JSON.stringify({ code: sigintExitCode }) + "\n", outcome.stderr);
+  assert.equal(outcome.status, 0, outcome.stderr);
+});
+
+// Python blocked reading a pipe cannot take a ^C (CPython's read would fail with EINTR; kiln's is
+// a blocking read on the thread that runs Python). A second ^C that finds the first still untaken
+// ends the process by SIGINT rather than leaving it running.
+for (const thread of ["main", "worker"]) {
+  test(`a second SIGINT while Python is blocked reading stdin (${thread} thread) ends the process by SIGINT`, async () => {
+    const child = spawn(process.execPath, [kilnBin, "run", "-c", "print('started', flush=True)\ninput()"], {
+      env: baseEnv({ KILN_PYTHON_THREAD: thread }),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    let lost = false;
+    const timers: NodeJS.Timeout[] = [];
+    child.stdout.on("data", (chunk: Buffer) => {
+      const started = !stdout.includes("started\n");
+      stdout += chunk.toString();
+      if (!started || !stdout.includes("started\n")) return;
+      child.kill("SIGINT");
+      // Apart, so that the kernel does not merge them into one pending signal.
+      timers.push(setTimeout(() => child.kill("SIGINT"), 500));
+      timers.push(
+        setTimeout(() => {
+          lost = true;
+          child.kill("SIGKILL");
+        }, lostAfterMs),
+      );
+    });
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const [status, signal] = await new Promise<[number | null, string | null]>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (code, name) => resolve([code, name]));
+    });
+    for (const timer of timers) clearTimeout(timer);
+    child.stdin.destroy();
+    assert.ok(!lost, lostMessage("The second SIGINT", { stdout, stderr }));
+    assert.equal(signal, "SIGINT", `status ${status}\n${stderr}`);
   });
 }

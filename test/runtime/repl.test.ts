@@ -139,3 +139,16 @@ test("the REPL keeps its history in ~/.python_history across sessions, or in PYT
   assert.ok(withoutSite.ok, withoutSite.output);
   assert.equal(existsSync(join(noSite, ".python_history")), false);
 });
+
+// On a terminal the line editor turns ^C into a key. While Python runs (not at a prompt) it is the
+// signal it stands for: Python blocked where it cannot take the first (here Pyodide's own sleep,
+// which does not look at the interrupt buffer) ends by SIGINT at the second, the terminal restored.
+test("^C twice on a terminal while Python cannot take the first ends the process by SIGINT", () => {
+  const program = "input('name? ')\nimport time\nprint('sleeping', flush=True)\ntime.sleep._kiln_original(600)\n";
+  const session = drive(["run", "-c", program], [
+    ["name? ", "kiln\r"],
+    ["sleeping\n", "\u0003\u0003"],
+  ]);
+  assert.equal(session.ok, true, session.output);
+  assert.equal(session.status, -2, session.output);
+});
