@@ -80,7 +80,15 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
   if (!onMainThread) endEarlyHelper();
-  const { code, prepared } = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
+  let outcome: { code: number; prepared: ProfileState };
+  try {
+    outcome = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
+  } catch (error) {
+    // A failed run must not stay alive either: see below (seen: a crash after Python's start hung).
+    if (onMainThread) setTimeout(() => process.exit(), 0).unref();
+    throw error;
+  }
+  const { code, prepared } = outcome;
   if (code !== sigintExitCode && !start.preload) await recordMissingStartProfile(prepared, commandLine, { ...options, start });
   if (code === sigintExitCode) {
     process.removeAllListeners("SIGINT");

@@ -127,8 +127,16 @@ export class PythonRuntime {
       if (isKeyboardInterrupt(error)) return sigintExitCode;
       throw error;
     } finally {
-      if (this.interrupt) this.pyodide.setInterruptBuffer(undefined);
+      if (this.interrupt) this.disarmInterrupt();
       driver.destroy?.();
+    }
+  }
+
+  private disarmInterrupt(): void {
+    try {
+      this.pyodide.setInterruptBuffer(undefined);
+    } catch {
+      // The runtime has exited (os._exit): nothing polls the buffer any more, and its API throws.
     }
   }
 
