@@ -178,4 +178,5 @@ test("each command has its own cache, written by its first run; arguments other 
   assert.equal(codeCacheCommand(["pip", "--version"]), "pip");
   assert.equal(codeCacheCommand(["pip", "/some/path"]), "pip");
   assert.equal(codeCacheCommand(["--help"]), "");
+  assert.equal(codeCacheCommand(["run", "build", "--fast"]), "run", "a script named like a word is Python's argument");
 });

@@ -88,12 +88,15 @@ export async function runWithCodeCache(options: { bundle: string; argv: string[]
  * cache written by `kiln pip download` (the first pip command of a fresh build, often) holds the
  * HTTP client but not the installer, whose functions every later install then compiled again:
  * ~10 ms of CPU per warm install of 31 wheels. Only plain words count, so arguments never name a cache.
+ * `kiln run` has no subcommands: what follows it is Python's (a script named `setup`, say).
  *
  * @example
  * codeCacheCommand(["pip", "install", "-r", "requirements.txt"]); // "pip install"
  * codeCacheCommand(["pip", "--version"]); // "pip"
+ * codeCacheCommand(["run", "build", "--fast"]); // "run"
  */
 export function codeCacheCommand(argv: readonly string[]): string {
+  if (argv[0] === "run") return "run";
   const words = [];
   for (const word of argv.slice(0, 2)) {
     if (!/^[a-z][a-z-]{0,31}$/.test(word)) break;
