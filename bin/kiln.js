@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The bundled CLI (scripts/bundle.mjs, part of `npm run build`): a few chunks load much faster
-// than the ~220 modules tsc emits into dist/. `kiln pip …` and `kiln run …` run the same CLI from
-// its one-file CommonJS bundle through V8's code cache instead (src/platform/node-code-cache.ts;
-// off with KILN_NO_CODE_CACHE=1): they are short commands, and compiling kiln's code is a large
-// part of them.
+// than the ~220 modules tsc emits into dist/. `kiln pip …`, `kiln run …` and `kiln test …` run the
+// same CLI from its one-file CommonJS bundle through V8's code cache instead
+// (src/platform/node-code-cache.ts; off with KILN_NO_CODE_CACHE=1): compiling kiln's code is a
+// large part of such short commands.
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -17,7 +17,7 @@ if (argv[0] === "run") {
 const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 let code;
 const bundle = fileURLToPath(new URL("../dist/bundle/kiln-cli.cjs", import.meta.url));
-if ((argv[0] === "pip" || argv[0] === "run") && existsSync(bundle)) {
+if ((argv[0] === "pip" || argv[0] === "run" || argv[0] === "test") && existsSync(bundle)) {
   const { codeCacheWanted, runWithCodeCache } = await import("../dist/bundle/node-code-cache.js");
   if (codeCacheWanted(process.env)) code = await runWithCodeCache({ bundle, argv, streams });
 }
