@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
+import { isKilnError } from "../core/index.js";
 import { installStateDirectory } from "./environment-lock.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import { memoryFileSystem, type MemoryFileSystem } from "./memory-file-system.js";
@@ -197,3 +198,28 @@ test("stageSharedFile writes each content once and links the other targets to it
     });
   }
 });
+
+const hostileJournals: [string, object][] = [
+  ["an operation outside the environment", { operations: [{ target: "/elsewhere/victim", install: true }], createdDirectories: [], cleanupDirectories: [], roots: [] }],
+  ["an operation that climbs out with ..", { operations: [{ target: "/env/../elsewhere/victim", install: false }], createdDirectories: [], cleanupDirectories: [], roots: [] }],
+  ["a created directory outside the environment", { operations: [], createdDirectories: ["/elsewhere"], cleanupDirectories: [], roots: [] }],
+  ["a cleanup root outside the environment", { operations: [], createdDirectories: [], cleanupDirectories: ["/elsewhere/empty"], roots: ["/"] }],
+  ["no operations list", { createdDirectories: [], cleanupDirectories: [], roots: [] }],
+];
+
+for (const [label, plan] of hostileJournals) {
+  test(`recovery refuses a journal with ${label} and touches nothing`, async () => {
+    const fs = await oldEnvironment();
+    await fs.mkdir("/elsewhere/empty");
+    await fs.writeFile("/elsewhere/victim", encoder.encode("precious"));
+    const journal = `${prefix}/${installStateDirectory}/tx-0-planted`;
+    await fs.mkdir(`${journal}/new`);
+    await fs.mkdir(`${journal}/old`);
+    await fs.writeFile(`${journal}/old/0`, encoder.encode("planted"));
+    await fs.writeFile(`${journal}/plan.json`, encoder.encode(JSON.stringify({ version: 1, ...plan })));
+    const before = fs.snapshot();
+    await assert.rejects(recoverTransactions(fs, prefix), (error) => isKilnError(error, "installFailed") && error.message.includes(journal));
+    assert.deepEqual(fs.snapshot(), before);
+    assert.equal(await fs.exists("/elsewhere/empty"), true);
+  });
+}

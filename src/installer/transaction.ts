@@ -400,22 +400,52 @@ export async function recoverTransactions(fs: InstallFileSystem, prefix: string)
       result.discarded++;
       continue;
     }
+    const unrecoverable = (why: string, cause?: unknown) =>
+      new KilnError("installFailed", `Cannot recover the interrupted installation in "${directory}": ${why}`, {
+        hint: "Inspect that directory by hand, then delete it",
+        ...(cause === undefined ? {} : { cause }),
+      });
     let plan: Plan;
     try {
       plan = JSON.parse(new TextDecoder().decode(await fs.readFile(planPath))) as Plan;
     } catch (error) {
-      throw new KilnError("installFailed", `Cannot recover the interrupted installation in "${directory}": its journal is unreadable`, {
-        hint: "Inspect that directory by hand, then delete it",
-        cause: error,
-      });
+      throw unrecoverable("its journal is unreadable", error);
     }
-    if (await fs.exists(joinPath(directory, "committed"))) {
-      await finish(fs, directory, plan);
-      result.finished++;
-    } else {
-      await rollBack(fs, directory, plan);
-      result.rolledBack++;
+    const outside = journalProblem(plan, prefix);
+    if (outside !== undefined) throw unrecoverable(outside);
+    try {
+      if (await fs.exists(joinPath(directory, "committed"))) {
+        await finish(fs, directory, plan);
+        result.finished++;
+      } else {
+        await rollBack(fs, directory, plan);
+        result.rolledBack++;
+      }
+    } catch (error) {
+      if (error instanceof KilnError) throw error;
+      throw unrecoverable((error as Error)?.message ?? String(error), error);
     }
   }
   return result;
+}
+
+/**
+ * Why a journal must not be replayed, or undefined when it may: recovery renames and deletes the
+ * paths a journal names, so it acts only on journals whose every path lies inside the environment
+ * (a journal is data on disk, which a hostile archive or another program could have written).
+ */
+function journalProblem(plan: Plan, prefix: string): string | undefined {
+  const isPaths = (value: unknown) => Array.isArray(value) && value.every((path) => typeof path === "string");
+  if (typeof plan !== "object" || plan === null || !Array.isArray(plan.operations) || !isPaths(plan.createdDirectories) || !isPaths(plan.cleanupDirectories) || !isPaths(plan.roots)) {
+    return "its journal is not one kiln wrote";
+  }
+  const targets = plan.operations.map((operation) => (typeof operation === "object" && operation !== null ? operation.target : undefined));
+  const root = joinPath(prefix);
+  const inside = (path: unknown) => typeof path === "string" && path.startsWith("/") && isInside(root, path);
+  // The environment's root may be a root of the cleanup (its data scheme is the root), never a target.
+  const badTarget = targets.find((target) => !inside(target) || joinPath(target!) === root);
+  const badDirectory = [...plan.createdDirectories, ...plan.cleanupDirectories, ...plan.roots].find((path) => !inside(path));
+  const bad = badTarget === undefined ? badDirectory : badTarget;
+  if (bad !== undefined || targets.includes(undefined)) return `its journal names ${JSON.stringify(bad ?? null)}, which is not inside the environment`;
+  return undefined;
 }
