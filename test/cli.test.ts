@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../src/cli/main.js";
@@ -51,4 +54,33 @@ test("the built kiln binary runs from a shell", () => {
   const result = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^kiln /);
+});
+
+test("a cache directory that is a file is a clear cacheIo error for every command that uses the cache", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-cli-cache-"));
+  try {
+    const file = join(root, "not-a-directory");
+    writeFileSync(file, "x");
+    const venv = join(root, "venv");
+    mkdirSync(join(venv, "lib", "python3.14", "site-packages"), { recursive: true });
+    writeFileSync(
+      join(venv, "pyvenv.cfg"),
+      "home = /usr/bin\nversion = 3.14.2\nkiln = 0.1.0\nkiln-runtime = bundled\nkiln-pyodide-version = 314.0.7\nkiln-abi-version = 2026_0\n" +
+        "kiln-platform-tag = pyemscripten_2026_0_wasm32\nkiln-platform-tags = pyemscripten_2026_0_wasm32 any\n",
+    );
+    const cases: [string[], Record<string, string>][] = [
+      [["run", "-c", "pass"], { KILN_CACHE_DIR: file }],
+      [["pip", "install", "--dry-run", "--no-index", "demo", "--python", venv], { KILN_CACHE_DIR: file }],
+      [["pip", "install", "--dry-run", "--no-index", "demo", "--python", venv, "--cache-dir", file], {}],
+      [["cache", "prune"], { KILN_CACHE_DIR: file }],
+      [["lock", "demo", "--no-index", "-o", join(root, "pylock.toml")], { KILN_CACHE_DIR: file }],
+    ];
+    for (const [argv, env] of cases) {
+      const result = await kiln(argv, env);
+      assert.equal(result.code, 1, `${argv.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: Cannot use the cache directory ".*not-a-directory" \(from (KILN_CACHE_DIR|--cache-dir)\): it is not a directory\nhint: /m, argv.join(" "));
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
