@@ -75,6 +75,28 @@ test("--format html is one self-contained page with embedded JavaScript escaped"
   assert.doesNotMatch(result.stdout, /(src|href)=/);
 });
 
+const notAuditable: [string, () => string, RegExp][] = [
+  ["an empty directory", () => mkdirSync(join(directory, "empty"), { recursive: true }) ?? join(directory, "empty"), /"[^"]*empty": the directory is empty/],
+  ["an empty directory named like a wheel", () => mkdirSync(join(directory, "fake-1.0-py3-none-any.whl"), { recursive: true }) ?? join(directory, "fake-1.0-py3-none-any.whl"), /fake-1\.0-py3-none-any\.whl": the directory is empty/],
+  ["a directory of text files", () => {
+    mkdirSync(join(directory, "notes"), { recursive: true });
+    writeFileSync(join(directory, "notes", "readme.txt"), "hello");
+    return join(directory, "notes");
+  }, /"[^"]*notes": the directory holds no wheel, no unpacked wheel \(\.dist-info\) and no WebAssembly module/],
+  ["a character device", () => "/dev/null", /"\/dev\/null": it is neither a file nor a directory/],
+];
+
+for (const [label, make, message] of notAuditable) {
+  test(`${label} is an auditInput error (exit 2), not an empty report`, async () => {
+    const result = await kiln("audit", "--format", "json", make());
+    assert.equal(result.code, 2, result.stdout);
+    const json = JSON.parse(result.stdout);
+    assert.deepEqual(json.reports, []);
+    assert.equal(json.errors[0].code, "auditInput");
+    assert.match(json.errors[0].message, message);
+  });
+}
+
 test("a directory holding an unpacked wheel is audited like the wheel", async () => {
   const unpacked = join(directory, "unpacked");
   mkdirSync(join(unpacked, "spam"), { recursive: true });

@@ -138,7 +138,16 @@ async function openTargets(path: string, input: string, reader: InputReader): Pr
     const bytes = reader.read(path, input);
     return [path.endsWith(".whl") ? await openWheelTarget(input, bytes, { codecs: nodeZipCodecs }) : moduleTarget(input, bytes)];
   }
-  const files = await listFiles(path);
+  const notAuditable = (why: string) =>
+    new KilnError("auditInput", `Cannot audit "${input}": ${why}`, { hint: "Give a .whl, a .so/.wasm module, an unpacked wheel or a directory of wheels" });
+  if (!info.isDirectory()) throw notAuditable("it is neither a file nor a directory");
+  const files = await listFiles(path).catch((error: unknown) => {
+    throw notAuditable((error as Error).message);
+  });
+  if (files.length === 0) throw notAuditable("the directory is empty");
+  if (!files.some((f) => /\.(whl|so|wasm)$/.test(f) || /^[^/]+\.dist-info\//.test(f))) {
+    throw notAuditable("the directory holds no wheel, no unpacked wheel (.dist-info) and no WebAssembly module (.so, .wasm)");
+  }
   const wheels = files.filter((f) => f.endsWith(".whl") && !f.includes("/"));
   if (wheels.length && !files.some((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f))) {
     return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), await readBytes(join(path, w)), { codecs: nodeZipCodecs })));
