@@ -70,7 +70,7 @@ async function dispatch(argv: string[], environment: CliEnvironment, output: Out
     output.stderr.write(formatCommandHelp(command, path));
     return 2;
   }
-  const parsed = parseArguments(command, args);
+  const parsed = parseArguments(command, args, path);
   checkCommandCacheDir({ arguments: parsed, env: environment.env, cwd: environment.cwd });
   return command.run({ arguments: parsed, output, env: environment.env, cwd: environment.cwd });
 }
