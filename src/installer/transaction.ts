@@ -78,6 +78,8 @@ export class Transaction {
   readonly #cleanup = new Set<string>();
   /** Every file target staged, in a directory unit or not: two files for one path conflict. */
   readonly #staged = new Set<string>();
+  /** Every directory a staged file lies in: a file staged at one of them conflicts. */
+  readonly #stagedDirectories = new Set<string>();
   /** Directory → the unit it lies in (undefined: it exists in the environment), memoized. */
   readonly #units = new Map<string, Promise<DirectoryUnit | undefined>>();
   /** Directories created inside units' staging trees. */
@@ -194,7 +196,14 @@ export class Transaction {
     const keys = targets.map((target) => joinPath(target));
     for (const key of keys) {
       if (this.#staged.has(key)) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
+      if (this.#stagedDirectories.has(key)) throw fileAndDirectory(key);
       this.#staged.add(key);
+      // Ancestors are claimed as directories, stopping at the first one already claimed (its own
+      // ancestors were then checked), so a wheel's thousands of files cost about one step each.
+      for (let directory = parentOfNormal(key); directory !== "/" && !this.#stagedDirectories.has(directory); directory = parentOfNormal(directory)) {
+        if (this.#staged.has(directory)) throw fileAndDirectory(directory);
+        this.#stagedDirectories.add(directory);
+      }
     }
     // Keys are normal absolute paths here, so parents and staging paths are slices and
     // concatenations (a wheel stages thousands of files through this loop).
@@ -230,7 +239,9 @@ export class Transaction {
         // the topmost missing directory of each new tree is looked up, not every directory in it.
         const outer = await this.#unitOf(parentPath(directory));
         if (outer !== undefined) return outer;
-        if ((await this.#fs.stat(directory)) !== undefined) return undefined;
+        const existing = await this.#fs.stat(directory);
+        if (existing?.kind === "file") throw fileAndDirectory(directory, "the environment has a file there");
+        if (existing !== undefined) return undefined;
         const index = this.#nextIndex++;
         this.#operations.set(directory, { target: directory, install: true, directory: true, index });
         const staging = joinPath(this.#directory, "new", String(index));
@@ -306,6 +317,13 @@ export class Transaction {
     }
     return [...missing].sort((a, b) => a.split("/").length - b.split("/").length);
   }
+}
+
+/** The error for a path that an installation needs both as a file and as a directory. */
+function fileAndDirectory(path: string, why = "one file of this installation goes there and others below it"): KilnError {
+  return new KilnError("installConflict", `Cannot install "${path}": it would be both a file and a directory (${why})`, {
+    hint: "A wheel (or two wheels installed together) may not put a file where another needs a directory; the wheel is damaged or conflicts with what is installed",
+  });
 }
 
 /** The parent of a normal absolute path (as joinPath returns), without normalizing it again. */

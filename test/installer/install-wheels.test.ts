@@ -226,6 +226,7 @@ const tampered: [string, () => WheelToInstall, ErrorCode, RegExp][] = [
   ["a file name that is not a wheel's", () => ({ ...wheelOf(base), filename: "evil.zip" }), "invalidWheelFilename", /evil\.zip/],
   ["a .dist-info of another project", () => ({ ...wheelOf(base), filename: "other-1.0-py3-none-any.whl" }), "invalidWheel", /does not match the name "other"/],
   ["a script name with a slash", () => wheelOf({ ...base, entryPoints: "[console_scripts]\n../x = evil:main\n" }), "invalidEntryPoints", /not a file name/],
+  ["a file where another of its files needs a directory", () => wheelOf({ ...base, files: { ...base.files, "evil/x": "a", "evil/x/y.py": "b" } }), "installConflict", /"[^"]*evil\/x": it would be both a file and a directory/],
   // The environment's own files: kiln's install journal (a planted one would be "recovered" by the
   // next install, renaming files anywhere), pyvenv.cfg and the interpreter launchers.
   ["a .data file in kiln's install journal", () => wheelOf({ ...base, files: { ...base.files, "evil-1.0.data/data/.kiln-install/tx-0/plan.json": "{}" } }), "unsafeEntryPath", /\.kiln-install.*install lock and journal/],
