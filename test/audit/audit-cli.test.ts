@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../../src/cli/main.js";
+import { makeWheel } from "../installer/make-wheel.js";
 import { buildWheel } from "../support/wheel-builder.js";
 import { extensionModule } from "./support.js";
 
@@ -94,6 +95,27 @@ for (const [label, make, message] of notAuditable) {
     assert.deepEqual(json.reports, []);
     assert.equal(json.errors[0].code, "auditInput");
     assert.match(json.errors[0].message, message);
+  });
+}
+
+// Wheels kiln's installer refuses: the static verdict says they do not install.
+const refusedByInstallers: [string, Parameters<typeof makeWheel>[0], string][] = [
+  ["Wheel-Version 2.0", { name: "demo", version: "1.0", files: { "demo/__init__.py": "" }, wheelVersion: "2.0" }, "unsupportedWheelVersion"],
+  ["a .data file over pyvenv.cfg", { name: "demo", version: "1.0", files: { "demo/__init__.py": "", "demo-1.0.data/data/pyvenv.cfg": "home = /" } }, "environmentFile"],
+  ["a file where another needs a directory", { name: "demo", version: "1.0", files: { "demo/x": "", "demo/x/y.py": "" } }, "fileDirectoryConflict"],
+];
+
+for (const [label, options, code] of refusedByInstallers) {
+  test(`a wheel with ${label} is reported as not installing (${code})`, async () => {
+    const { bytes, filename } = makeWheel(options);
+    const path = join(directory, "refused", code, filename);
+    mkdirSync(join(directory, "refused", code), { recursive: true });
+    writeFileSync(path, bytes);
+    const result = await kiln("audit", "--format", "json", path);
+    assert.equal(result.code, 1, result.stderr);
+    const [report] = JSON.parse(result.stdout).reports;
+    assert.equal(report.verdict.installs, false);
+    assert.ok(report.findings.some((finding: { code: string }) => finding.code === code), JSON.stringify(report.findings));
   });
 }
 
