@@ -121,6 +121,8 @@ const bad: Array<[string, string, string]> = [
   ["a sha256 that is not 64 hex digits", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl", hashes = { sha256 = "00" } }]', "invalidLockFile"],
   ["a digest that is not hex", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl", hashes = { blake2b = "not hex" } }]', "invalidLockFile"],
   ["a wheel URL with a malformed percent-escape", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any%zz.whl" }]', "invalidLockFile"],
+  ["a wheel name with a path in it", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ name = "../a-1-py3-none-any.whl", url = "https://x/a-1-py3-none-any.whl" }]', "invalidLockFile"],
+  ["a wheel URL whose file name is an escaped path", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/..%2Fa-1-py3-none-any.whl" }]', "invalidLockFile"],
   ["hashes that are not strings", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl", hashes = { sha256 = 1 } }]', "invalidLockFile"],
 ];
 

@@ -1,5 +1,6 @@
 import { parse } from "smol-toml";
 import { KilnError } from "../core/index.js";
+import { isSafeFilename } from "../index/index.js";
 import type { LockedPackage, LockedSet, LockedWheel } from "./locked-set.js";
 
 /** What {@link parsePylock} returns: the lock plus the file's format version. */
@@ -102,6 +103,7 @@ function readWheel(entry: unknown, where: string, fail: (what: string) => never)
   const url = optionalString(table.url, `${where}.url`, fail) ?? optionalString(table.path, `${where}.path`, fail);
   if (url === undefined) fail(`${where} has neither url nor path`);
   const filename = optionalString(table.name, `${where}.name`, fail) ?? fileNameOf(url!, `${where}.url`, fail);
+  if (!isSafeFilename(filename)) fail(`${where}.name "${filename}" is not a plain file name`);
   const hashes = table.hashes ?? {};
   if (!isTable(hashes) || Object.values(hashes as Table).some((h) => typeof h !== "string")) fail(`${where}.hashes is not a table of strings`);
   for (const [algorithm, digest] of Object.entries(hashes as Record<string, string>)) checkDigest(algorithm, digest, `${where}.hashes.${algorithm}`, fail);
