@@ -109,6 +109,7 @@ test("an output path that cannot be written (a directory, a missing directory, a
       [["pip", "install", "demo", ...offline, "--python", venv, "--dry-run", "--report", links], /Cannot write the installation report ".*links": it is a directory/],
       [["pip", "download", "demo", ...offline, "--python", venv, "-d", aFile], /Cannot create the download directory ".*a-file": it is a file/],
       [["build", links, "--outdir", aFile], /Cannot create the output directory ".*a-file": it is a file/],
+      [["test", links, "--junit-xml", aFile], /Cannot create the JUnit XML directory ".*a-file": it is a file/],
       [["build", links, "--outdir", join(aFile, "dist")], /Cannot create the output directory ".*a-file\/dist": /],
     ];
     for (const [argv, message] of cases) {
