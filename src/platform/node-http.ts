@@ -103,6 +103,9 @@ interface Context {
 
 async function send(context: Context, request: HttpRequest): Promise<HttpResponse> {
   let url = new URL(request.url);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new KilnError("networkError", `Cannot fetch ${request.url}: it is not an http(s) URL`, { hint: "kiln fetches only http and https URLs over the network" });
+  }
   let headers = { ...lowerCaseKeys(request.headers ?? {}) };
   headers["accept-encoding"] ??= "gzip, deflate, br";
   for (let redirects = 0; ; redirects++) {

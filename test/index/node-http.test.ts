@@ -124,6 +124,13 @@ const badRedirects: [string, RegExp][] = [
   ["/to-broken", /redirected to "http:\/\/\[::1", which is not a valid URL/],
 ];
 
+test("a request for a URL that is not http(s) is a networkError naming it, not Node's TypeError", async () => {
+  const http = nodeHttpClient();
+  for (const url of ["file:///etc/passwd", "ftp://example.org/x.whl", "data:text/plain,x"]) {
+    await assert.rejects(http.request({ url }), (e) => isKilnError(e, "networkError") && e.message.includes(url) && /not an http\(s\) URL/.test(e.message), url);
+  }
+});
+
 for (const [path, message] of badRedirects) {
   test(`a redirect from ${path} to a location that is not http(s) is a networkError naming both`, async () => {
     const http = nodeHttpClient();
