@@ -2,7 +2,8 @@
 // formats and --fail-on.
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -156,3 +157,19 @@ test("bad options are usage errors", async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--format takes text or json or html/);
 });
+
+// A --runtime directory whose JSON files are damaged: an auditRuntime error naming the file.
+for (const [label, file] of [["package.json", "package.json"], ["pyodide-lock.json", "pyodide-lock.json"]] as const) {
+  test(`a --runtime directory with a damaged ${label} is an auditRuntime error naming it`, async () => {
+    const runtime = join(directory, `runtime-damaged-${file}`);
+    mkdirSync(runtime, { recursive: true });
+    const bundled = join(fileURLToPath(new URL("../../node_modules/pyodide/", import.meta.url)));
+    for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs"]) copyFileSync(join(bundled, name), join(runtime, name));
+    writeFileSync(join(runtime, "package.json"), file === "package.json" ? "{" : JSON.stringify({ version: `0.0.${file.length}` }));
+    if (file === "pyodide-lock.json") writeFileSync(join(runtime, "pyodide-lock.json"), "{");
+    const result = await kiln("audit", "--runtime", runtime, clean);
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, new RegExp(`^error: Cannot read the runtime in .*runtime-damaged-${file.replace(".", "\\.")}: ${file.replace(".", "\\.")} is not valid JSON`, "m"));
+    assert.doesNotMatch(result.stderr, /crashed/);
+  });
+}
