@@ -1,4 +1,5 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { KilnError } from "../core/index.js";
 
@@ -46,5 +47,30 @@ export async function ensureOutputDirectory(path: string, what: string): Promise
     await mkdir(path, { recursive: true });
   } catch (error) {
     throw new KilnError("outputUnwritable", `Cannot create ${what} "${path}": ${reason(error, path)}`, { hint, cause: error });
+  }
+}
+
+/**
+ * Checks, without creating anything, that an output directory can be made where it is asked for:
+ * it is a directory already, or its nearest existing ancestor is one. A file there, or one in
+ * its path, is an `outputUnwritable` error before any work (a build, a test run) is done.
+ *
+ * @example
+ * checkOutputDirectory("/work/dist", "the output directory");
+ */
+export function checkOutputDirectory(path: string, what: string): void {
+  for (let current = path; ; current = dirname(current)) {
+    let existing: ReturnType<typeof statSync>;
+    try {
+      existing = statSync(current, { throwIfNoEntry: false });
+    } catch {
+      existing = undefined; // ENOTDIR: a file higher up, found on the next step
+    }
+    if (existing?.isDirectory()) return;
+    if (existing !== undefined) {
+      const where = current === path ? "it is a file" : `${current} is a file`;
+      throw new KilnError("outputUnwritable", `Cannot create ${what} "${path}": ${where}`, { hint });
+    }
+    if (dirname(current) === current) return;
   }
 }
