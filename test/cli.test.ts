@@ -1,8 +1,12 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../src/cli/main.js";
+import { makeWheel } from "./installer/make-wheel.js";
 
 function capture(): { sink: { write(text: string): boolean; isTTY?: boolean }; text: () => string } {
   let buffer = "";
@@ -51,4 +55,70 @@ test("the built kiln binary runs from a shell", () => {
   const result = spawnSync(process.execPath, [bin, "--version"], { encoding: "utf8" });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^kiln /);
+});
+
+test("a cache directory that is a file is a clear cacheIo error for every command that uses the cache", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-cli-cache-"));
+  try {
+    const file = join(root, "not-a-directory");
+    writeFileSync(file, "x");
+    const venv = fakeVenv(root);
+    const cases: [string[], Record<string, string>][] = [
+      [["run", "-c", "pass"], { KILN_CACHE_DIR: file }],
+      [["pip", "install", "--dry-run", "--no-index", "demo", "--python", venv], { KILN_CACHE_DIR: file }],
+      [["pip", "install", "--dry-run", "--no-index", "demo", "--python", venv, "--cache-dir", file], {}],
+      [["cache", "prune"], { KILN_CACHE_DIR: file }],
+      [["lock", "demo", "--no-index", "-o", join(root, "pylock.toml")], { KILN_CACHE_DIR: file }],
+    ];
+    for (const [argv, env] of cases) {
+      const result = await kiln(argv, env);
+      assert.equal(result.code, 1, `${argv.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: Cannot use the cache directory ".*not-a-directory" \(from (KILN_CACHE_DIR|--cache-dir)\): it is not a directory\nhint: /m, argv.join(" "));
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** A directory with the pyvenv.cfg `kiln venv` writes for the bundled runtime: enough for pip commands that do not start Python. */
+function fakeVenv(root: string): string {
+  const venv = join(root, "venv");
+  mkdirSync(join(venv, "lib", "python3.14", "site-packages"), { recursive: true });
+  writeFileSync(
+    join(venv, "pyvenv.cfg"),
+    "home = /usr/bin\nversion = 3.14.2\nkiln = 0.1.0\nkiln-runtime = bundled\nkiln-pyodide-version = 314.0.7\nkiln-abi-version = 2026_0\n" +
+      "kiln-platform-tag = pyemscripten_2026_0_wasm32\nkiln-platform-tags = pyemscripten_2026_0_wasm32 pyodide_2026_0_wasm32 emscripten_5_0_3_wasm32 any\n",
+  );
+  return venv;
+}
+
+test("an output path that cannot be written (a directory, a missing directory, a file for a directory) is an outputUnwritable error", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-cli-output-"));
+  try {
+    const links = join(root, "links");
+    mkdirSync(links);
+    const demo = makeWheel({ name: "demo", version: "1.0", files: { "demo/__init__.py": "" } });
+    writeFileSync(join(links, demo.filename), demo.bytes);
+    const aFile = join(root, "a-file");
+    writeFileSync(aFile, "x");
+    const venv = fakeVenv(root);
+    const offline = ["--no-index", "-f", links, "--no-pyodide-index"];
+    const cases: [string[], RegExp][] = [
+      [["lock", "demo", ...offline, "-o", links], /Cannot write the lock file ".*links": it is a directory/],
+      [["lock", "demo", ...offline, "-o", join(root, "missing", "pylock.toml")], /Cannot write the lock file ".*pylock\.toml": its directory does not exist/],
+      [["pip", "install", "demo", ...offline, "--python", venv, "--dry-run", "--report", links], /Cannot write the installation report ".*links": it is a directory/],
+      [["pip", "download", "demo", ...offline, "--python", venv, "-d", aFile], /Cannot create the download directory ".*a-file": it is a file/],
+      [["build", links, "--outdir", aFile], /Cannot create the output directory ".*a-file": it is a file/],
+      [["test", links, "--junit-xml", aFile], /Cannot create the JUnit XML directory ".*a-file": it is a file/],
+      [["build", links, "--outdir", join(aFile, "dist")], /Cannot create the output directory ".*a-file\/dist": /],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await kiln(argv, { KILN_CACHE_DIR: join(root, "cache") });
+      assert.equal(result.code, 1, `${argv.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, message, argv.join(" "));
+      assert.doesNotMatch(result.stderr, /crashed/);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -185,6 +185,10 @@ const hostile: [string, Uint8Array, ErrorCode, object?][] = [
   ["compressed size reaches into the directory", buildZip([{ name: "a", data: "hello", compressedSize: 500 }]), "invalidZip"],
   ["zip64 offset out of range", buildZip([{ name: "a", data: "x", zip64: true, offset: 2 ** 40 }]), "invalidZip"],
   ["too many entries", good, "zipEntryTooLarge", { maxEntries: 1 }],
+  // Each entry under the per-entry limit, together more than an archive may hold: refused at
+  // open, from the declared sizes, before anything is inflated (an installer holds them all).
+  ["entries that add up past the total limit", buildZip([{ name: "a", data: "x".repeat(3000) }, { name: "b", data: "y".repeat(3000) }]), "archiveTooLarge", { maxTotalSize: 5000 }],
+  ["entries that add up past the default total limit", buildZip(["a", "b", "c"].map((name) => ({ name, data: "x", uncompressedSize: 1024 ** 3 - 1 }))), "archiveTooLarge"],
 ];
 
 for (const [label, bytes, code, options] of hostile) {

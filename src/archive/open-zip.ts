@@ -12,6 +12,13 @@ export interface OpenZipOptions {
   /** Most entries an archive may have; default 1,000,000. */
   maxEntries?: number;
   /**
+   * Largest sum of the entries' uncompressed sizes; default 2 GiB. Checked at open from the
+   * central directory (reads enforce each declared size), so a bomb of many entries, each under
+   * `maxEntrySize`, is refused before anything is inflated: an installer holds a wheel's files
+   * in memory until they are staged.
+   */
+  maxTotalSize?: number;
+  /**
    * Native codecs of the platform, when it has faster ones than the portable code (Node's
    * `zlib.crc32` and `zlib.inflateRawSync`). `inflateRaw` must stop at `maxOutputLength` bytes
    * (throwing beyond it), so a lying size still cannot make kiln allocate without bound.
@@ -72,6 +79,13 @@ export async function openZip(source: RandomAccessSource, options: OpenZipOption
       ? location.tail.subarray(location.offset - location.tailOffset, location.offset - location.tailOffset + location.size)
       : await readRange(source, location.offset, location.size, "the zip central directory");
   const parsed = parseCentralDirectory(directory, location);
+  const maxTotalSize = options.maxTotalSize ?? 2 * 1024 ** 3;
+  const totalSize = parsed.reduce((sum, item) => sum + item.entry.uncompressedSize, 0);
+  if (totalSize > maxTotalSize) {
+    throw new KilnError("archiveTooLarge", `Cannot open zip archive: its entries add up to ${totalSize} bytes uncompressed, more than the limit of ${maxTotalSize}`, {
+      hint: "The archive may be a zip bomb; if it is genuine, raise the limit",
+    });
+  }
   const byName = new Map<string, DirectoryEntry>();
   const byEntry = new Map<ZipEntry, DirectoryEntry>();
   for (const item of parsed) {

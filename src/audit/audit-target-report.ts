@@ -5,6 +5,7 @@ import type { WasmModule } from "../wasm/index.js";
 import { analyzeModule, parseModule, type ModuleReport } from "./analyze-module.js";
 import { isModulePath, type AuditFile, type AuditTarget } from "./audit-target.js";
 import { checkRecord } from "./check-record.js";
+import { checkWheelLayout } from "./check-wheel-layout.js";
 import { checkWheelName, pythonOf, type WheelName } from "./check-wheel-name.js";
 import type { PythonTarget } from "./check-module-shape.js";
 import { sortFindings, type Finding, type Severity } from "./finding.js";
@@ -89,7 +90,7 @@ export async function auditTarget(target: AuditTarget, options: AuditOptions): P
   const record = await checkRecord(target.files, { wheel: target.kind === "wheel", ...(options.sha256Hex ? { sha256Hex: options.sha256Hex } : {}) });
   findings.push(...record.findings);
   const read = async (file: AuditFile) => record.contents.get(file.path) ?? file.read();
-  if (wheel) findings.push(...(await checkWheelMetadata(target, wheel, read)));
+  if (wheel) findings.push(...(await checkWheelMetadata(target, wheel, read)), ...(await checkWheelLayout(target.files, wheel, record.unreadable)));
   const parsed: [string, WasmModule][] = [];
   // Identical files (libfoo.so and libfoo.so.1) are parsed and scanned once.
   const byDigest = new Map<string, ReturnType<typeof parseModule>>();

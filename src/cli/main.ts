@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { KilnError, isKilnError } from "../core/index.js";
 import type { CommandDefinition } from "./command.js";
+import { checkCommandCacheDir } from "./command-cache-dir.js";
 import { commands, type CommandEntry } from "./commands/index.js";
 import { formatCommandHelp, formatMainHelp } from "./help.js";
 import { Output, type TextSink } from "./output.js";
@@ -69,7 +70,8 @@ async function dispatch(argv: string[], environment: CliEnvironment, output: Out
     output.stderr.write(formatCommandHelp(command, path));
     return 2;
   }
-  const parsed = parseArguments(command, args);
+  const parsed = parseArguments(command, args, path);
+  checkCommandCacheDir({ arguments: parsed, env: environment.env, cwd: environment.cwd });
   return command.run({ arguments: parsed, output, env: environment.env, cwd: environment.cwd });
 }
 

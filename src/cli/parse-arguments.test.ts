@@ -56,6 +56,24 @@ for (const [argv, message] of failures) {
   });
 }
 
+// A subcommand's errors name it by its whole path, as the user typed it.
+const subcommandFailures: Array<[string[], RegExp]> = [
+  [["--nope", "t"], /^Unknown option --nope for "kiln tool demo"$/],
+  [["--json=yes", "t"], /takes no value/],
+  [[], /^"kiln tool demo" needs TARGET$/],
+];
+
+for (const [argv, message] of subcommandFailures) {
+  test(`a subcommand rejects ${JSON.stringify(argv)} naming "kiln tool demo" in the message and the hint`, () => {
+    assert.throws(() => parseArguments(command, argv, "tool demo"), (error) => {
+      assert.ok(isKilnError(error, "usage"));
+      assert.match(error.message, message);
+      assert.match(error.hint ?? "", /^Run "kiln tool demo --help"/);
+      return true;
+    });
+  });
+}
+
 test("pass-through commands keep every argument", () => {
   const runLike = defineCommand({ name: "run", summary: "Run", options: [], passThrough: true });
   assert.deepEqual(parseArguments(runLike, ["-c", "print(1)", "--x"]).rest, ["-c", "print(1)", "--x"]);

@@ -6,9 +6,14 @@ import type { CommandDefinition, OptionDefinition, ParsedArguments } from "./com
  *
  * Accepts `--name value`, `--name=value`, `-x value`, `-xvalue`, grouped short flags (`-qy`),
  * repeated options and `--` (everything after it goes to `rest`). Throws a `usage` error that
- * names the offending argument.
+ * names the offending argument and the command by `path` (`pip install` for a subcommand).
+ *
+ * @example
+ * parseArguments(installCommand, ["--upgrade", "pytest"], "pip install").options.upgrade; // true
  */
-export function parseArguments(command: CommandDefinition, argv: string[]): ParsedArguments {
+export function parseArguments(declared: CommandDefinition, argv: string[], path: string = declared.name): ParsedArguments {
+  // The helpers name the command in their messages by its name: for a subcommand, its whole path.
+  const command = path === declared.name ? declared : { ...declared, name: path };
   const parsed: ParsedArguments = { options: {}, positionals: {}, rest: [] };
   if (command.passThrough) {
     parsed.rest = [...argv];

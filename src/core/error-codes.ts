@@ -120,6 +120,10 @@ export const errorCodes = {
   testSetupFailed: "Setting up a runtime's test environment failed",
   // end of project tests
 
+  // command-line outputs
+  outputUnwritable: "A file or directory a command was asked to write cannot be written",
+  // end of command-line outputs
+
   // internal
   internal: "An internal error",
 } as const;

@@ -21,7 +21,7 @@ export function resolveFileUrl(
   if (scheme !== "http:" && scheme !== "https:" && !(scheme === "file:" && base.startsWith("file:"))) return undefined;
   const hashes = parseHashFragment(resolved.hash);
   resolved.hash = "";
-  const filename = lastPathSegment(resolved);
+  const filename = urlFileName(resolved);
   if (filename === undefined) return undefined;
   return { url: resolved.href, hashes, filename };
 }
@@ -32,7 +32,16 @@ function parseHashFragment(fragment: string): Record<string, string> {
   return match ? { [match[1]!.toLowerCase()]: match[2]!.toLowerCase() } : {};
 }
 
-function lastPathSegment(url: URL): string | undefined {
+/**
+ * The file name a URL ends in, percent-decoded, or undefined when it is not a plain file name
+ * (see {@link isSafeFilename}: an escaped `/` or NUL) or its escapes are malformed (`%zz`), where
+ * `decodeURIComponent` would throw. URLs from indexes, locks and the command line are untrusted.
+ *
+ * @example
+ * urlFileName(new URL("https://h.test/p/demo%2B-1.0.tar.gz")); // "demo+-1.0.tar.gz"
+ * urlFileName(new URL("https://h.test/p/..%2Fx.whl")); // undefined
+ */
+export function urlFileName(url: URL): string | undefined {
   const segment = url.pathname.split("/").pop() ?? "";
   let name: string;
   try {

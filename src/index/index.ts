@@ -41,7 +41,7 @@ export { parseSimpleJson } from "./parse-simple-json.js";
 export { parseProjectPage, simpleApiAccept } from "./parse-project-page.js";
 export { listingOfPage, pageOfListing, type ProjectPage, type ProjectListing, type PageLocation } from "./project-page.js";
 export { checkApiVersion, supportedApiVersion } from "./api-version.js";
-export { resolveFileUrl, isSafeFilename } from "./file-url.js";
+export { resolveFileUrl, isSafeFilename, urlFileName } from "./file-url.js";
 export { redactUrl } from "./redact-url.js";
 export { splitUrlCredentials, basicAuthorization, type Credentials } from "./url-credentials.js";
 export { verifyHashes } from "./verify-hashes.js";

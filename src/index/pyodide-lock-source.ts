@@ -1,6 +1,7 @@
 import { KilnError, isKilnError } from "../core/index.js";
 import { parseName } from "../pep508/index.js";
 import type { DistributionFile } from "./distribution-file.js";
+import { resolveFileUrl } from "./file-url.js";
 import { fetchCoreMetadata } from "./fetch-core-metadata.js";
 import type { HttpSession } from "./http-session.js";
 import type { FetchFileOptions, ListFilesOptions, PackageSource } from "./package-source.js";
@@ -80,10 +81,13 @@ export class PyodideLockSource implements PackageSource {
     if (this.abiVersion !== undefined && lock.info.abiVersion !== this.abiVersion) return [];
     const entry = lock.packages.get(parseName(project));
     if (!entry) return [];
+    // As on an index page: http(s) only, and file: only from a lock that is itself a local file.
+    const resolved = resolveFileUrl(entry.fileName, base);
+    if (!resolved) return [];
     return [
       {
-        filename: entry.fileName.split("/").pop()!,
-        url: new URL(entry.fileName, base).href,
+        filename: resolved.filename,
+        url: resolved.url,
         hashes: { sha256: entry.sha256 },
         indexUrl: this.url,
         pyodide: {

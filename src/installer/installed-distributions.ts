@@ -1,5 +1,6 @@
 import { parseRecord, type RecordRow } from "../archive/index.js";
 import { headerValue, parseEmailHeaders } from "../metadata/index.js";
+import { KilnError } from "../core/index.js";
 import { normalizeName } from "../pep508/index.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import type { InstallScheme } from "./install-scheme.js";
@@ -68,10 +69,23 @@ async function readDistInfo(fs: InstallFileSystem, distInfo: string, options: Re
   const installer = await readOptional(fs, joinPath(distInfo, "INSTALLER"));
   if (installer !== undefined) result.installer = installer.trim();
   if (options.record !== false) {
-    const record = await readOptional(fs, joinPath(distInfo, "RECORD"));
-    if (record !== undefined) result.files = parseRecord(record);
+    const path = joinPath(distInfo, "RECORD");
+    const record = await readOptional(fs, path);
+    if (record !== undefined) result.files = parseInstalledRecord(record, path, result);
   }
   return { distribution: result, metadata: text };
+}
+
+/** An installed RECORD, parsed; a damaged one is an error that names the file and what to do. */
+function parseInstalledRecord(text: string, path: string, dist: InstalledDistribution): RecordRow[] {
+  try {
+    return parseRecord(text);
+  } catch (error) {
+    throw new KilnError("invalidRecord", `Cannot read ${path}: ${(error as Error)?.message ?? String(error)}`, {
+      hint: `The RECORD of ${dist.name} ${dist.version} is damaged, so kiln cannot tell which files are its; delete them and its .dist-info directory by hand, then install it again`,
+      cause: error,
+    });
+  }
 }
 
 /** A distribution and the METADATA text it was read from (undefined when there is none). */

@@ -110,8 +110,16 @@ test("splitDirectReferences pins a wheel URL to its version and keeps extras, ma
   assert.deepEqual(directFiles.map((f) => [f.filename, f.url, f.hashes]), [["demo-1.0-py3-none-any.whl", "https://h.test/p/demo-1.0-py3-none-any.whl", { sha256: "abc" }]]);
 });
 
-test("splitDirectReferences refuses sdists, VCS URLs and a wheel of another project", () => {
-  for (const text of ["demo @ https://h.test/demo-1.0.tar.gz", "demo @ git+https://h.test/demo.git", "demo @ https://h.test/other-1.0-py3-none-any.whl"]) {
+test("splitDirectReferences refuses sdists, VCS URLs, a wheel of another project and file names that are not plain", () => {
+  for (const text of [
+    "demo @ https://h.test/demo-1.0.tar.gz",
+    "demo @ git+https://h.test/demo.git",
+    "demo @ https://h.test/other-1.0-py3-none-any.whl",
+    // A malformed percent-escape, and an escaped slash or NUL in the file name.
+    "demo @ https://h.test/demo-1.0%zz-py3-none-any.whl",
+    "demo @ https://h.test/..%2F..%2Fdemo-1.0-py3-none-any.whl",
+    "demo @ https://h.test/demo-1.0-py3-none-any.whl%00",
+  ]) {
     assert.throws(() => splitDirectReferences([text]), (error: Error & { code?: string }) => error.code === "invalidRequirement", text);
   }
 });

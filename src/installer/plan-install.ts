@@ -1,5 +1,5 @@
 import { KilnError, type Reporter } from "../core/index.js";
-import { combineSources, type DistributionFile, type HttpSession, type LocalFiles, type PackageSource } from "../index/index.js";
+import { combineSources, urlFileName, type DistributionFile, type HttpSession, type LocalFiles, type PackageSource } from "../index/index.js";
 import { compareVersions, formatVersion, tryParseVersion } from "../pep440/index.js";
 import { formatMarker, normalizeName, parseRequirement, type Requirement } from "../pep508/index.js";
 import { resolveRequirements, type BinaryPolicy, type ResolvedPackage, type SdistMetadataProvider, type TargetEnvironment, type WheelMetadataCache } from "../resolver/index.js";
@@ -196,7 +196,12 @@ function directFile(requirement: Requirement, text: string): DistributionFile {
       hint: "Build a wheel from the checkout and install that",
     });
   }
-  const filename = decodeURIComponent(url.pathname.split("/").pop() ?? "");
+  const filename = urlFileName(url);
+  if (filename === undefined) {
+    throw new KilnError("invalidRequirement", `Cannot install "${text}": "${requirement.url}" does not end in a plain file name`, {
+      hint: "Check the URL's last segment: a malformed %-escape or an escaped / cannot name a wheel",
+    });
+  }
   if (!filename.endsWith(".whl")) {
     throw new KilnError("invalidRequirement", `Cannot install "${text}": ${filename || url.href} is not a wheel`, {
       hint: "kiln installs wheels only; build the project into a wheel first",

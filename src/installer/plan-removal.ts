@@ -1,4 +1,5 @@
 import { KilnError, type Reporter } from "../core/index.js";
+import { environmentFileRole } from "./environment-files.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import type { InstallScheme } from "./install-scheme.js";
 import type { InstalledDistribution } from "./installed-distributions.js";
@@ -19,8 +20,9 @@ async function filesUnder(fs: InstallFileSystem, directory: string): Promise<str
 /**
  * Adds the removal of an installed distribution to a transaction, driven by its RECORD: every
  * recorded file, the bytecode Python cached for recorded `.py` files, and the `.dist-info`
- * directory itself. Recorded paths outside the environment are skipped with a warning, so a
- * tampered RECORD cannot make an uninstall delete files elsewhere.
+ * directory itself. Recorded paths outside the environment, and the environment's own files
+ * (see {@link environmentFileRole}), are skipped with a warning, so a tampered RECORD cannot make
+ * an uninstall delete files elsewhere or break the environment.
  */
 export async function planRemoval(
   dist: InstalledDistribution,
@@ -39,6 +41,11 @@ export async function planRemoval(
     const target = joinPath(base, row.path);
     if (!isInside(scheme.prefix, target) || target === joinPath(scheme.prefix)) {
       reporter.warn(`Not removing "${row.path}" of ${dist.name}: RECORD points outside the environment`);
+      continue;
+    }
+    const role = environmentFileRole(scheme, target);
+    if (role !== undefined) {
+      reporter.warn(`Not removing "${row.path}" of ${dist.name}: it is ${role}, not the distribution's`);
       continue;
     }
     if ((await fs.stat(target))?.kind === "directory") continue;

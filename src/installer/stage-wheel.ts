@@ -3,6 +3,7 @@ import { digestHex } from "../cache/index.js";
 import { KilnError, type Reporter } from "../core/index.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 import { parseEntryPoints } from "./entry-points.js";
+import { environmentFileRole } from "./environment-files.js";
 import type { InstallScheme } from "./install-scheme.js";
 import type { LinkMode } from "./link-mode.js";
 import { isInside, joinPath, relativePath } from "./paths.js";
@@ -161,6 +162,12 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
   const row = (target: string, hash: RecordHash, size: number): RecordRow => ({ path: relativePath(libDirectory, target), hash, size });
   const checkInside = (target: string) => {
     if (!isInside(scheme.prefix, target)) throw new KilnError("unsafeEntryPath", `Cannot install ${filename}: "${target}" is outside the environment`);
+    const role = environmentFileRole(scheme, target);
+    if (role !== undefined) {
+      throw new KilnError("unsafeEntryPath", `Cannot install ${filename}: it would write "${target}", ${role}`, {
+        hint: "No distribution may replace the environment's own files; do not install this wheel",
+      });
+    }
   };
   checkInside(libDirectory);
   // Destinations are worked out (and checked) for every file before anything is staged; the

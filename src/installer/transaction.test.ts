@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
+import { isKilnError } from "../core/index.js";
 import { installStateDirectory } from "./environment-lock.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import { memoryFileSystem, type MemoryFileSystem } from "./memory-file-system.js";
@@ -117,10 +118,14 @@ test("recovery interrupted at any point can be run again", async () => {
 test("a failure during commit rolls back in process", async () => {
   const fs = await oldEnvironment();
   const before = view(fs);
-  const transaction = await Transaction.begin(fs, prefix, roots);
+  // The second file's move into place fails (a disk error), after the first was moved.
+  const failing: InstallFileSystem = Object.assign(Object.create(fs) as InstallFileSystem, {
+    rename: (from: string, to: string) => (to === "/env/bin/tool" && from.includes("/new/") ? Promise.reject(new Error("EIO: i/o error")) : fs.rename(from, to)),
+  });
+  const transaction = await Transaction.begin(failing, prefix, roots);
   await transaction.stageFile("/env/lib/site-packages/old/a.py", encoder.encode("replaced"), 0o644);
-  await transaction.stageFile("/env/lib/site-packages/keep.py/child", encoder.encode("cannot go under a file"), 0o644);
-  await assert.rejects(transaction.commit());
+  await transaction.stageFile("/env/bin/tool", encoder.encode("new tool"), 0o755);
+  await assert.rejects(transaction.commit(), /EIO/);
   assert.deepEqual(view(fs), before);
   assert.deepEqual(await fs.list(`${prefix}/${installStateDirectory}`), []);
 });
@@ -197,3 +202,54 @@ test("stageSharedFile writes each content once and links the other targets to it
     });
   }
 });
+
+// A path cannot be a file and a directory at once: staged in either order (two files of one wheel,
+// or of two wheels), or a staged directory where the environment has a file.
+const fileAndDirectory: [string, string[]][] = [
+  ["a file, then a file below it", ["/env/lib/site-packages/new/x", "/env/lib/site-packages/new/x/y.py"]],
+  ["a file below a path, then a file at it", ["/env/lib/site-packages/new/x/deep/y.py", "/env/lib/site-packages/new/x"]],
+  ["a file below an existing file", ["/env/lib/site-packages/keep.py/z.py"]],
+];
+
+for (const [label, targets] of fileAndDirectory) {
+  test(`staging ${label} is an installConflict naming the path, and commits nothing`, async () => {
+    const fs = await oldEnvironment();
+    const before = view(fs);
+    const transaction = await Transaction.begin(fs, prefix, roots);
+    await assert.rejects(
+      (async () => {
+        for (const target of targets) await transaction.stageFile(target, encoder.encode("x"), 0o644);
+        await transaction.commit();
+      })(),
+      (error) => isKilnError(error, "installConflict") && /both a file and a directory/.test(error.message),
+    );
+    await transaction.abort();
+    assert.deepEqual(view(fs), before);
+    assert.deepEqual(await leftovers(fs), []);
+  });
+}
+
+const hostileJournals: [string, object][] = [
+  ["an operation outside the environment", { operations: [{ target: "/elsewhere/victim", install: true }], createdDirectories: [], cleanupDirectories: [], roots: [] }],
+  ["an operation that climbs out with ..", { operations: [{ target: "/env/../elsewhere/victim", install: false }], createdDirectories: [], cleanupDirectories: [], roots: [] }],
+  ["a created directory outside the environment", { operations: [], createdDirectories: ["/elsewhere"], cleanupDirectories: [], roots: [] }],
+  ["a cleanup root outside the environment", { operations: [], createdDirectories: [], cleanupDirectories: ["/elsewhere/empty"], roots: ["/"] }],
+  ["no operations list", { createdDirectories: [], cleanupDirectories: [], roots: [] }],
+];
+
+for (const [label, plan] of hostileJournals) {
+  test(`recovery refuses a journal with ${label} and touches nothing`, async () => {
+    const fs = await oldEnvironment();
+    await fs.mkdir("/elsewhere/empty");
+    await fs.writeFile("/elsewhere/victim", encoder.encode("precious"));
+    const journal = `${prefix}/${installStateDirectory}/tx-0-planted`;
+    await fs.mkdir(`${journal}/new`);
+    await fs.mkdir(`${journal}/old`);
+    await fs.writeFile(`${journal}/old/0`, encoder.encode("planted"));
+    await fs.writeFile(`${journal}/plan.json`, encoder.encode(JSON.stringify({ version: 1, ...plan })));
+    const before = fs.snapshot();
+    await assert.rejects(recoverTransactions(fs, prefix), (error) => isKilnError(error, "installFailed") && error.message.includes(journal));
+    assert.deepEqual(fs.snapshot(), before);
+    assert.equal(await fs.exists("/elsewhere/empty"), true);
+  });
+}

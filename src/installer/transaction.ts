@@ -78,6 +78,8 @@ export class Transaction {
   readonly #cleanup = new Set<string>();
   /** Every file target staged, in a directory unit or not: two files for one path conflict. */
   readonly #staged = new Set<string>();
+  /** Every directory a staged file lies in: a file staged at one of them conflicts. */
+  readonly #stagedDirectories = new Set<string>();
   /** Directory → the unit it lies in (undefined: it exists in the environment), memoized. */
   readonly #units = new Map<string, Promise<DirectoryUnit | undefined>>();
   /** Directories created inside units' staging trees. */
@@ -194,7 +196,14 @@ export class Transaction {
     const keys = targets.map((target) => joinPath(target));
     for (const key of keys) {
       if (this.#staged.has(key)) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
+      if (this.#stagedDirectories.has(key)) throw fileAndDirectory(key);
       this.#staged.add(key);
+      // Ancestors are claimed as directories, stopping at the first one already claimed (its own
+      // ancestors were then checked), so a wheel's thousands of files cost about one step each.
+      for (let directory = parentOfNormal(key); directory !== "/" && !this.#stagedDirectories.has(directory); directory = parentOfNormal(directory)) {
+        if (this.#staged.has(directory)) throw fileAndDirectory(directory);
+        this.#stagedDirectories.add(directory);
+      }
     }
     // Keys are normal absolute paths here, so parents and staging paths are slices and
     // concatenations (a wheel stages thousands of files through this loop).
@@ -230,7 +239,9 @@ export class Transaction {
         // the topmost missing directory of each new tree is looked up, not every directory in it.
         const outer = await this.#unitOf(parentPath(directory));
         if (outer !== undefined) return outer;
-        if ((await this.#fs.stat(directory)) !== undefined) return undefined;
+        const existing = await this.#fs.stat(directory);
+        if (existing?.kind === "file") throw fileAndDirectory(directory, "the environment has a file there");
+        if (existing !== undefined) return undefined;
         const index = this.#nextIndex++;
         this.#operations.set(directory, { target: directory, install: true, directory: true, index });
         const staging = joinPath(this.#directory, "new", String(index));
@@ -306,6 +317,13 @@ export class Transaction {
     }
     return [...missing].sort((a, b) => a.split("/").length - b.split("/").length);
   }
+}
+
+/** The error for a path that an installation needs both as a file and as a directory. */
+function fileAndDirectory(path: string, why = "one file of this installation goes there and others below it"): KilnError {
+  return new KilnError("installConflict", `Cannot install "${path}": it would be both a file and a directory (${why})`, {
+    hint: "A wheel (or two wheels installed together) may not put a file where another needs a directory; the wheel is damaged or conflicts with what is installed",
+  });
 }
 
 /** The parent of a normal absolute path (as joinPath returns), without normalizing it again. */
@@ -400,22 +418,52 @@ export async function recoverTransactions(fs: InstallFileSystem, prefix: string)
       result.discarded++;
       continue;
     }
+    const unrecoverable = (why: string, cause?: unknown) =>
+      new KilnError("installFailed", `Cannot recover the interrupted installation in "${directory}": ${why}`, {
+        hint: "Inspect that directory by hand, then delete it",
+        ...(cause === undefined ? {} : { cause }),
+      });
     let plan: Plan;
     try {
       plan = JSON.parse(new TextDecoder().decode(await fs.readFile(planPath))) as Plan;
     } catch (error) {
-      throw new KilnError("installFailed", `Cannot recover the interrupted installation in "${directory}": its journal is unreadable`, {
-        hint: "Inspect that directory by hand, then delete it",
-        cause: error,
-      });
+      throw unrecoverable("its journal is unreadable", error);
     }
-    if (await fs.exists(joinPath(directory, "committed"))) {
-      await finish(fs, directory, plan);
-      result.finished++;
-    } else {
-      await rollBack(fs, directory, plan);
-      result.rolledBack++;
+    const outside = journalProblem(plan, prefix);
+    if (outside !== undefined) throw unrecoverable(outside);
+    try {
+      if (await fs.exists(joinPath(directory, "committed"))) {
+        await finish(fs, directory, plan);
+        result.finished++;
+      } else {
+        await rollBack(fs, directory, plan);
+        result.rolledBack++;
+      }
+    } catch (error) {
+      if (error instanceof KilnError) throw error;
+      throw unrecoverable((error as Error)?.message ?? String(error), error);
     }
   }
   return result;
+}
+
+/**
+ * Why a journal must not be replayed, or undefined when it may: recovery renames and deletes the
+ * paths a journal names, so it acts only on journals whose every path lies inside the environment
+ * (a journal is data on disk, which a hostile archive or another program could have written).
+ */
+function journalProblem(plan: Plan, prefix: string): string | undefined {
+  const isPaths = (value: unknown) => Array.isArray(value) && value.every((path) => typeof path === "string");
+  if (typeof plan !== "object" || plan === null || !Array.isArray(plan.operations) || !isPaths(plan.createdDirectories) || !isPaths(plan.cleanupDirectories) || !isPaths(plan.roots)) {
+    return "its journal is not one kiln wrote";
+  }
+  const targets = plan.operations.map((operation) => (typeof operation === "object" && operation !== null ? operation.target : undefined));
+  const root = joinPath(prefix);
+  const inside = (path: unknown) => typeof path === "string" && path.startsWith("/") && isInside(root, path);
+  // The environment's root may be a root of the cleanup (its data scheme is the root), never a target.
+  const badTarget = targets.find((target) => !inside(target) || joinPath(target!) === root);
+  const badDirectory = [...plan.createdDirectories, ...plan.cleanupDirectories, ...plan.roots].find((path) => !inside(path));
+  const bad = badTarget === undefined ? badDirectory : badTarget;
+  if (bad !== undefined || targets.includes(undefined)) return `its journal names ${JSON.stringify(bad ?? null)}, which is not inside the environment`;
+  return undefined;
 }

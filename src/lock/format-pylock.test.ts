@@ -118,6 +118,11 @@ const bad: Array<[string, string, string]> = [
   ["a future major version", 'lock-version = "2.0"\ncreated-by = "x"', "unsupportedLockVersion"],
   ["a package without a name", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nversion = "1"', "invalidLockFile"],
   ["a wheel without a location", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ name = "a-1-py3-none-any.whl" }]', "invalidLockFile"],
+  ["a sha256 that is not 64 hex digits", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl", hashes = { sha256 = "00" } }]', "invalidLockFile"],
+  ["a digest that is not hex", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl", hashes = { blake2b = "not hex" } }]', "invalidLockFile"],
+  ["a wheel URL with a malformed percent-escape", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any%zz.whl" }]', "invalidLockFile"],
+  ["a wheel name with a path in it", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ name = "../a-1-py3-none-any.whl", url = "https://x/a-1-py3-none-any.whl" }]', "invalidLockFile"],
+  ["a wheel URL whose file name is an escaped path", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/..%2Fa-1-py3-none-any.whl" }]', "invalidLockFile"],
   ["hashes that are not strings", 'lock-version = "1.0"\ncreated-by = "x"\n[[packages]]\nname = "a"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl", hashes = { sha256 = 1 } }]', "invalidLockFile"],
 ];
 
@@ -128,6 +133,6 @@ for (const [name, text, code] of bad) {
 }
 
 test("parsePylock accepts a newer minor version and derives wheel names from URLs", () => {
-  const parsed = parsePylock('lock-version = "1.3"\ncreated-by = "uv"\n[[packages]]\nname = "a"\nversion = "1"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl#frag", hashes = { sha256 = "ab" } }]');
+  const parsed = parsePylock(`lock-version = "1.3"\ncreated-by = "uv"\n[[packages]]\nname = "a"\nversion = "1"\nwheels = [{ url = "https://x/a-1-py3-none-any.whl#frag", hashes = { sha256 = "${"ab".repeat(32)}" } }]`);
   assert.equal(parsed.packages[0]!.wheels[0]!.filename, "a-1-py3-none-any.whl");
 });

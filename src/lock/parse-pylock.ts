@@ -1,5 +1,6 @@
 import { parse } from "smol-toml";
 import { KilnError } from "../core/index.js";
+import { isSafeFilename } from "../index/index.js";
 import type { LockedPackage, LockedSet, LockedWheel } from "./locked-set.js";
 
 /** What {@link parsePylock} returns: the lock plus the file's format version. */
@@ -101,9 +102,11 @@ function readWheel(entry: unknown, where: string, fail: (what: string) => never)
   const table = entry as Table;
   const url = optionalString(table.url, `${where}.url`, fail) ?? optionalString(table.path, `${where}.path`, fail);
   if (url === undefined) fail(`${where} has neither url nor path`);
-  const filename = optionalString(table.name, `${where}.name`, fail) ?? decodeURIComponent(url!.split(/[/\\]/).at(-1)!.split(/[?#]/)[0]!);
+  const filename = optionalString(table.name, `${where}.name`, fail) ?? fileNameOf(url!, `${where}.url`, fail);
+  if (!isSafeFilename(filename)) fail(`${where}.name "${filename}" is not a plain file name`);
   const hashes = table.hashes ?? {};
   if (!isTable(hashes) || Object.values(hashes as Table).some((h) => typeof h !== "string")) fail(`${where}.hashes is not a table of strings`);
+  for (const [algorithm, digest] of Object.entries(hashes as Record<string, string>)) checkDigest(algorithm, digest, `${where}.hashes.${algorithm}`, fail);
   const wheel: LockedWheel = { filename, url: url!, hashes: { ...(hashes as Record<string, string>) } };
   if (table.size !== undefined) {
     if (typeof table.size !== "number" && typeof table.size !== "bigint") fail(`${where}.size is not an integer`);
@@ -113,6 +116,31 @@ function readWheel(entry: unknown, where: string, fail: (what: string) => never)
   if (uploadTime instanceof Date) wheel.uploadTime = uploadTime.toISOString();
   else if (typeof uploadTime === "string") wheel.uploadTime = uploadTime;
   return wheel;
+}
+
+/** The last path segment of a URL or path, percent-decoded. */
+function fileNameOf(url: string, where: string, fail: (what: string) => never): string {
+  const segment = url.split(/[/\\]/).at(-1)!.split(/[?#]/)[0]!;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return fail(`${where} "${url}" has a malformed percent-escape in its file name`);
+  }
+}
+
+/** Hex lengths of the digests kiln verifies and uses as cache keys. */
+const digestLengths: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/**
+ * A digest is hex (PEP 751 stores hashlib's `hexdigest()`), and one of a known algorithm has that
+ * algorithm's length: a lock that says `sha256 = "00"` is refused here rather than compared
+ * against, or used as a cache key, later.
+ */
+function checkDigest(algorithm: string, digest: string, where: string, fail: (what: string) => never): void {
+  const length = digestLengths[algorithm.toLowerCase()];
+  if (!/^[0-9A-Fa-f]+$/.test(digest) || (length !== undefined && digest.length !== length)) {
+    fail(`${where} "${digest}" is not a ${length === undefined ? "hex digest" : `${length}-digit hex ${algorithm} digest`}`);
+  }
 }
 
 function optionalString(value: unknown, where: string, fail: (what: string) => never): string | undefined {

@@ -94,6 +94,7 @@ const failures: [string, Record<string, string>, RegExp][] = [
   ["an editable constraint", { "/p/requirements.in": "-c c.txt\n", "/p/c.txt": "-e .\n" }, /c\.txt:1: editable requirements cannot be constraints/],
   ["an option without its value", { "/p/requirements.in": "--index-url\n" }, /requirements\.in:1: --index-url needs a value/],
   ["a value for a flag", { "/p/requirements.in": "--pre=yes\n" }, /--pre takes no value/],
+  ["a file: URL with a malformed %-escape", { "/p/requirements.in": "-r file:///p/%zz.txt\n" }, /requirements\.in:1: "file:\/\/\/p\/%zz\.txt" is not a usable path or URL/],
   ["not a requirement", { "/p/requirements.in": "requests >>= 2\n" }, /requirements\.in:1: "requests >>= 2" is not a valid requirement/],
 ];
 for (const [name, files, message] of failures) {

@@ -252,7 +252,12 @@ export function expandEnvironment(text: string, env: Record<string, string | und
 function resolveLocation(reference: string, base: string, where: string): string {
   try {
     if (/^[A-Za-z]:[\\/]/.test(reference)) return new URL(`file:///${reference.replace(/\\/g, "/")}`).href;
-    if (/^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(reference)) return new URL(reference).href;
+    if (/^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(reference)) {
+      const url = new URL(reference);
+      // A file: URL names a path only if its escapes decode (readers turn it into a path).
+      if (url.protocol === "file:") decodeURIComponent(url.pathname);
+      return url.href;
+    }
     return new URL(reference.replace(/\\/g, "/").split("/").map(encodeURIComponent).join("/"), base).href;
   } catch {
     throw new KilnError("invalidRequirementsFile", `Cannot read ${where}: "${reference}" is not a usable path or URL`);

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { checkCacheKey, useHostDigest, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
+import { checkCacheKey, indexCacheBuckets, useHostDigest, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
 import { KilnError } from "../core/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 // Every cache record read is checked against its sha256: with node:crypto's synchronous hash
 // rather than crypto.subtle's background job (see useHostDigest), in every Node process that
@@ -122,38 +123,61 @@ export class NodeCacheStore implements CacheStore {
 
 /**
  * Creates `root` if needed and marks it as kiln's cache (CACHEDIR.TAG), so backup tools skip it
- * and `kiln cache clean` knows it may delete it.
+ * and `kiln cache clean` knows it may delete it. A directory that holds anything but kiln's
+ * folders (a home or a project that KILN_CACHE_DIR or --cache-dir named by mistake) is left
+ * unmarked: the tag is what lets `clean` delete the whole directory.
  *
  * @example
  * await tagKilnCacheDirectory(kilnCacheDir(process.env));
  */
 export async function tagKilnCacheDirectory(root: string): Promise<void> {
-  // Synchronously: two system calls, where thread-pool round trips cost more on every command.
+  // Synchronously: a few system calls, where thread-pool round trips cost more on every command.
   mkdirSync(root, { recursive: true });
+  const tagPath = join(root, "CACHEDIR.TAG");
+  if (existsSync(tagPath)) return;
+  const entries = readdirSync(root, { withFileTypes: true });
+  if (!entries.every((entry) => entry.name.startsWith(temporaryPrefix) || (entry.isDirectory() && isKilnFolderName(entry.name)))) return;
   try {
-    writeFileSync(join(root, "CACHEDIR.TAG"), tag, { flag: "wx" });
+    writeFileSync(tagPath, tag, { flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
 }
 
+/** The top-level folders kiln writes in its cache: its own, the index cache's buckets, audit's manifests. */
+function isKilnFolderName(name: string): boolean {
+  return (Object.values(kilnCacheFolders) as string[]).includes(name) || (indexCacheBuckets as readonly string[]).includes(name) || name === "audit-manifests";
+}
+
 /**
- * True when `directory` is a kiln cache (has kiln's CACHEDIR.TAG) or does not exist: what
- * `kiln cache clean` checks before deleting a directory that `KILN_CACHE_DIR` may have pointed
- * anywhere.
+ * True when `directory` is a kiln cache that `kiln cache clean` may delete whole: it does not exist
+ * or is empty, or it has kiln's CACHEDIR.TAG and, besides the tag, only directories (and
+ * temporary files of writes in flight). A file beside the tag (`.bashrc`, `pyproject.toml`) means
+ * the tag was put in a directory that is not only kiln's, as kiln before this check did.
  *
  * @example
  * if (await isKilnCacheDirectory(root)) await rm(root, { recursive: true, force: true });
  */
 export async function isKilnCacheDirectory(directory: string): Promise<boolean> {
-  try {
-    const text = await readFile(join(directory, "CACHEDIR.TAG"), "utf8");
-    return text.includes("created by kiln");
-  } catch (error) {
-    if (!isMissing(error)) return false;
-    const listing = await readdir(directory).catch(() => undefined);
-    return listing === undefined || listing.length === 0;
-  }
+  const entries = await readdir(directory, { withFileTypes: true }).catch((error: unknown) => (isMissing(error) ? [] : undefined));
+  if (entries === undefined) return false;
+  if (entries.length === 0) return true;
+  const text = await readFile(join(directory, "CACHEDIR.TAG"), "utf8").catch(() => "");
+  return text.includes("created by kiln") && entries.every((entry) => entry.isDirectory() || entry.name === "CACHEDIR.TAG" || entry.name.startsWith(temporaryPrefix));
+}
+
+/**
+ * True when `kiln cache prune` may work in `directory`: a kiln cache (see
+ * {@link isKilnCacheDirectory}), or an unmarked one holding nothing but kiln's folders (`kiln run`
+ * alone writes no tag). Prune deletes inside those folders only, and temporary files.
+ *
+ * @example
+ * if (!(await isPrunableCacheDirectory(root))) throw new KilnError("cacheIo", "not a kiln cache");
+ */
+export async function isPrunableCacheDirectory(directory: string): Promise<boolean> {
+  if (await isKilnCacheDirectory(directory)) return true;
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => undefined);
+  return entries !== undefined && entries.every((entry) => entry.isDirectory() && isKilnFolderName(entry.name));
 }
 
 /** Windows refuses to replace a file another process has open; the other copy is as good. */

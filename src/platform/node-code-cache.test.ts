@@ -128,6 +128,12 @@ test("a cache directory that cannot be written does not fail the command", { ski
   }
 });
 
+test("a cache directory that is a file (root can write anywhere else) does not fail the command either", () => {
+  const { bundle, cacheDir } = setup();
+  writeFileSync(cacheDir, "not a directory");
+  assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "ran a b function\n", outcome: "not-written" });
+});
+
 test("writing a cache deletes caches not written for a week, and keeps recent ones", () => {
   const { bundle, cacheDir } = setup();
   const folder = join(cacheDir, kilnCacheFolders.codeCache);

@@ -137,7 +137,11 @@ function writeCache(path: string, data: Buffer): boolean {
     writeFileSync(temporary, Buffer.concat([createHash("sha256").update(data).digest(), data]));
     renameSync(temporary, path);
   } catch {
-    rmSync(temporary, { force: true });
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing was written (a cache directory that is a file: rm's lstat fails with ENOTDIR).
+    }
     return false;
   }
   removeStale(dirname(path));

@@ -103,6 +103,9 @@ interface Context {
 
 async function send(context: Context, request: HttpRequest): Promise<HttpResponse> {
   let url = new URL(request.url);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new KilnError("networkError", `Cannot fetch ${request.url}: it is not an http(s) URL`, { hint: "kiln fetches only http and https URLs over the network" });
+  }
   let headers = { ...lowerCaseKeys(request.headers ?? {}) };
   headers["accept-encoding"] ??= "gzip, deflate, br";
   for (let redirects = 0; ; redirects++) {
@@ -113,10 +116,32 @@ async function send(context: Context, request: HttpRequest): Promise<HttpRespons
     if (redirects >= context.maxRedirects) {
       throw new KilnError("networkError", `Cannot fetch ${request.url}: more than ${context.maxRedirects} redirects`, { hint: "The server redirects in a loop" });
     }
-    const next = new URL(location, url);
+    const next = redirectTarget(location, url, request);
     if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => name !== "authorization"));
     url = next;
   }
+}
+
+/**
+ * Where a redirect leads: an http(s) URL, else a networkError naming the request and the
+ * location (a server may answer with `file:`, `data:` or an unparsable Location, which Node's
+ * clients would otherwise reject with a TypeError).
+ */
+function redirectTarget(location: string, from: URL, request: HttpRequest): URL {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new KilnError("networkError", `Cannot fetch ${request.url}: redirected to ${JSON.stringify(location)}, which is not a valid URL`, {
+      hint: "The server sent a broken redirect; report it to the index's operator",
+    });
+  }
+  if (next.protocol !== "http:" && next.protocol !== "https:") {
+    throw new KilnError("networkError", `Cannot fetch ${request.url}: redirected to ${JSON.stringify(location)}, which is not an http(s) URL`, {
+      hint: "kiln follows redirects only to http and https URLs; check the index URL",
+    });
+  }
+  return next;
 }
 
 /** One request/response, no redirects, with the idle timer armed until the headers arrive. */

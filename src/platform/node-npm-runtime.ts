@@ -1,6 +1,7 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
+import { KilnError } from "../core/index.js";
 import {
   defaultNpmRegistry,
   fetchNpmRuntime,
@@ -11,6 +12,7 @@ import {
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 const completeMarker = ".kiln-complete";
+const filesRecord = ".kiln-files.json";
 
 /**
  * The directory of `pyodide@request` in kiln's cache (`CACHE/runtimes/pyodide-VERSION`), fetched
@@ -25,13 +27,32 @@ const completeMarker = ".kiln-complete";
 export async function ensureNpmRuntime(request: string, cacheDir: string, env: Record<string, string | undefined> = process.env): Promise<string> {
   const root = join(cacheDir, kilnCacheFolders.runtimes);
   const cached = cachedVersions(root).filter((version) => matchesRuntimeRequest(version, request));
-  if (cached.length > 0 && (!isExactRuntimeRequest(request) || cached.includes(request))) {
-    return join(root, `pyodide-${isExactRuntimeRequest(request) ? request : newest(cached)}`);
-  }
   const options = { registry: registryOf(env), fetch: globalThis.fetch };
+  if (cached.length > 0 && (!isExactRuntimeRequest(request) || cached.includes(request))) {
+    const version = isExactRuntimeRequest(request) ? request : newest(cached);
+    const directory = join(root, `pyodide-${version}`);
+    const damage = runtimeDamage(directory);
+    if (damage === undefined) return directory;
+    // A damaged copy (a truncated wasm would hang Pyodide's start) is fetched again, as if missing.
+    try {
+      await fetchInto(version, directory, options);
+    } catch (error) {
+      throw new KilnError("runtimeInvalid", `The cached pyodide@${version} in "${directory}" is damaged (${damage}), and fetching it again failed: ${(error as Error)?.message ?? String(error)}`, {
+        hint: `Check the network (or npm_config_registry) and run again; or remove "${directory}"`,
+        cause: error,
+      });
+    }
+    return directory;
+  }
   const version = await resolveNpmRuntimeVersion(request, options);
   const directory = join(root, `pyodide-${version}`);
-  if (existsSync(join(directory, completeMarker))) return directory;
+  if (existsSync(join(directory, completeMarker)) && runtimeDamage(directory) === undefined) return directory;
+  await fetchInto(version, directory, options);
+  return directory;
+}
+
+/** Fetches and verifies pyodide@version into `directory`, through a temporary directory renamed into place. */
+async function fetchInto(version: string, directory: string, options: Parameters<typeof fetchNpmRuntime>[1]): Promise<void> {
   const files = await fetchNpmRuntime(version, options);
   const temporary = `${directory}.${process.pid}.${Date.now()}.tmp`;
   try {
@@ -41,6 +62,7 @@ export async function ensureNpmRuntime(request: string, cacheDir: string, env: R
       await writeFile(path, file.data);
       await chmod(path, file.mode & 0o755 ? file.mode & 0o755 : 0o644);
     }
+    await recordRuntimeFiles(temporary);
     await writeFile(join(temporary, completeMarker), `pyodide@${version}\n`);
     await rm(directory, { recursive: true, force: true });
     await rename(temporary, directory).catch(async (error: NodeJS.ErrnoException) => {
@@ -50,7 +72,41 @@ export async function ensureNpmRuntime(request: string, cacheDir: string, env: R
   } finally {
     await rm(temporary, { recursive: true, force: true });
   }
-  return directory;
+}
+
+/**
+ * Records the size of every file of a fetched runtime (`.kiln-files.json`), so that a later run
+ * notices a damaged copy (a truncated or missing file) with a few stat calls instead of starting
+ * it: Pyodide's start never settles on a truncated pyodide.asm.wasm, and dies with an uncaught
+ * JSON error on a truncated pyodide-lock.json.
+ *
+ * @example
+ * await recordRuntimeFiles("/cache/runtimes/pyodide-0.29.3.123.tmp");
+ */
+export async function recordRuntimeFiles(directory: string): Promise<void> {
+  const sizes: Record<string, number> = {};
+  for (const entry of readdirSync(directory, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = relative(directory, join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)).split(sep).join("/");
+    if (path !== completeMarker && path !== filesRecord) sizes[path] = statSync(join(directory, path)).size;
+  }
+  await writeFile(join(directory, filesRecord), JSON.stringify(sizes));
+}
+
+/** What is wrong with a cached runtime's files, or undefined (also for one fetched before kiln recorded them). */
+function runtimeDamage(directory: string): string | undefined {
+  let sizes: Record<string, number>;
+  try {
+    sizes = JSON.parse(readFileSync(join(directory, filesRecord), "utf8")) as Record<string, number>;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException)?.code === "ENOENT" ? undefined : `${filesRecord} is unreadable`;
+  }
+  for (const [path, size] of Object.entries(sizes)) {
+    const actual = statSync(join(directory, path), { throwIfNoEntry: false });
+    if (actual === undefined) return `${path} is missing`;
+    if (actual.size !== size) return `${path} is ${actual.size} bytes, not ${size}`;
+  }
+  return undefined;
 }
 
 function cachedVersions(root: string): string[] {

@@ -190,6 +190,11 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
     // To die by SIGINT, no thread may still be watching it.
     if (code === sigintExitCode) await helper.terminate();
     return { code, prepared };
+  } catch (error) {
+    // A start that failed (a runtime that cannot be fetched, say) leaves the helper preparing or
+    // relaying for a Python that never runs; its port would keep this process alive.
+    await helper.terminate();
+    throw error;
   } finally {
     process.off("SIGINT", onSigint);
   }

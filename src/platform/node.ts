@@ -7,7 +7,7 @@
  * and `node:http2` for every command that imports this file.
  */
 export { kilnCacheDir, type CacheDirContext } from "./kiln-cache-dir.js";
-export { NodeCacheStore, isKilnCacheDirectory, tagKilnCacheDirectory } from "./node-cache-store.js";
+export { NodeCacheStore, isKilnCacheDirectory, isPrunableCacheDirectory, tagKilnCacheDirectory } from "./node-cache-store.js";
 export { nodeUnpackedWheelCache } from "./node-wheel-cache.js";
 export { kilnCacheFolders } from "./kiln-cache-folders.js";
 export { nodeLocalFiles } from "./node-local-files.js";

@@ -170,12 +170,12 @@ def _set_path(config):
 
 def _path0(mode):
     """sys.path[0] as CPython computes it: the script's real directory, the working directory for
-    -m, the script itself when it is a directory or zip file, else the empty string."""
+    -m, the script itself (made absolute) when it is a directory or zip file, else the empty string."""
     if mode["kind"] == "module":
         return os.getcwd()
     if mode["kind"] == "script":
         if _is_directory_or_zip(os.path.abspath(mode["value"])):
-            return mode["value"]
+            return os.path.abspath(mode["value"])
         return os.path.dirname(os.path.realpath(mode["value"]))
     return ""
 

@@ -62,3 +62,23 @@ test("startRuntime without a preparation checks a refused preload once, and take
   assert.equal(loads.length, 1);
   assert.equal(loads[0]!._makeSnapshot, true);
 });
+
+// Emscripten ends a failed start with an ExitStatus, an object that is not an Error: its message
+// must reach the user, not "[object Object]".
+const startFailures: [string, unknown, RegExp][] = [
+  ["an Error", new Error("bad wasm\nmore detail"), /from \/fake\/: bad wasm$/],
+  ["an ExitStatus-like object", { name: "ExitStatus", message: "Program terminated with exit(1)", status: 1 }, /from \/fake\/: Program terminated with exit\(1\)$/],
+  ["an object without a message", { status: 7 }, /from \/fake\/: \{"status":7\}$/],
+  ["a string", "plain failure", /from \/fake\/: plain failure$/],
+];
+
+for (const [label, thrown, message] of startFailures) {
+  test(`a start that fails with ${label} is a runtimeStart error that says why`, async () => {
+    const files: RuntimeFiles = { ...fakeFiles([]), loadPyodide: () => Promise.reject(thrown) };
+    await assert.rejects(startRuntime(fakeHost(files, []), {}), (error: Error & { code?: string }) => {
+      assert.equal(error.code, "runtimeStart");
+      assert.match(error.message, message);
+      return true;
+    });
+  });
+}

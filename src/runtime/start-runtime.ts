@@ -401,6 +401,16 @@ function stdlibOf(files: RuntimeFiles): { stdlib?: string } {
   return files.stdlib ? { stdlib: files.stdlib.identity } : {};
 }
 
+/** The first line of what was thrown: Emscripten's ExitStatus is no Error but has a message. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split("\n")[0]! : String(error);
+  const message = (error as { message?: unknown } | null)?.message;
+  if (typeof message === "string") return message.split("\n")[0]!;
+  if (typeof error === "object" && error !== null) {
+    try {
+      return JSON.stringify(error);
+    } catch {
+      return String(error);
+    }
+  }
+  return String(error);
 }

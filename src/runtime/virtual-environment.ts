@@ -55,22 +55,50 @@ export interface CreateVenvOptions {
  *   launcher: { node: process.execPath, script: "/opt/kiln/dist/platform/node-venv-launcher.js" }, kilnVersion: "0.1.0" });
  */
 export async function createVirtualEnvironment(options: CreateVenvOptions): Promise<VirtualEnvironment> {
-  const { directory, fs, description } = options;
+  const { directory } = options;
   if (!directory.startsWith("/")) throw new RangeError(`The environment directory must be absolute, not "${directory}"`);
+  try {
+    return await populate(options);
+  } catch (error) {
+    if (error instanceof KilnError) throw error;
+    throw new KilnError("outputUnwritable", `Cannot create a virtual environment at "${directory}": ${(error as Error)?.message ?? String(error)}`, {
+      hint: "Choose a path kiln can write, whose parents are directories",
+      cause: error,
+    });
+  }
+}
+
+/** A `.gitignore` a venv tool wrote (kiln's, or CPython's since 3.13): one kiln may replace. */
+const venvGitignore = /^# Created by (kiln )?venv/;
+
+async function populate(options: CreateVenvOptions): Promise<VirtualEnvironment> {
+  const { directory, fs } = options;
   const existing = await fs.list(directory);
   if (existing === "file") {
     throw new KilnError("venvExists", `Cannot create a virtual environment at "${directory}": it is a file`, {
       hint: "Choose another path, or remove the file",
     });
   }
-  if (existing && options.clear) for (const name of existing) await fs.remove(`${directory}/${name}`);
+  if (existing && existing.length > 0 && options.clear) {
+    // --clear deletes everything in the directory: only in one that is an environment already
+    // (python -m venv --clear empties any directory, the file system's root too).
+    if (!existing.includes("pyvenv.cfg")) {
+      throw new KilnError("venvExists", `Cannot clear "${directory}": it is not a virtual environment (it has no pyvenv.cfg), and --clear would delete all ${existing.length} entries in it`, {
+        hint: "Give a new or empty directory, or the directory of an existing virtual environment",
+      });
+    }
+    for (const name of existing) await fs.remove(`${directory}/${name}`);
+  }
+  const { description } = options;
   const version = majorMinor(description.pythonVersion);
   const binDir = `${directory}/bin`;
   const sitePackages = `${directory}/lib/python${version}/site-packages`;
   await fs.mkdir(binDir);
   await fs.mkdir(sitePackages);
   await fs.writeText(`${directory}/pyvenv.cfg`, formatVenvConfig(configEntries(options)));
-  await fs.writeText(`${directory}/.gitignore`, "# Created by kiln venv\n*\n");
+  // In a directory that holds other things (a project), its own .gitignore stays.
+  const gitignore = await fs.readText(`${directory}/.gitignore`);
+  if (gitignore === undefined || venvGitignore.test(gitignore)) await fs.writeText(`${directory}/.gitignore`, "# Created by kiln venv\n*\n");
   await fs.writeText(`${binDir}/python`, pythonLauncher(options), { mode: 0o755 });
   for (const alias of ["python3", `python${version}`]) await fs.symlink("python", `${binDir}/${alias}`);
   const prompt = options.prompt ?? directory.split("/").filter(Boolean).pop() ?? "venv";

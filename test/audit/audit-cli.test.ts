@@ -2,11 +2,13 @@
 // formats and --fail-on.
 import { strict as assert } from "node:assert";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../../src/cli/main.js";
+import { makeWheel } from "../installer/make-wheel.js";
 import { buildWheel } from "../support/wheel-builder.js";
 import { extensionModule } from "./support.js";
 
@@ -75,6 +77,49 @@ test("--format html is one self-contained page with embedded JavaScript escaped"
   assert.doesNotMatch(result.stdout, /(src|href)=/);
 });
 
+const notAuditable: [string, () => string, RegExp][] = [
+  ["an empty directory", () => mkdirSync(join(directory, "empty"), { recursive: true }) ?? join(directory, "empty"), /"[^"]*empty": the directory is empty/],
+  ["an empty directory named like a wheel", () => mkdirSync(join(directory, "fake-1.0-py3-none-any.whl"), { recursive: true }) ?? join(directory, "fake-1.0-py3-none-any.whl"), /fake-1\.0-py3-none-any\.whl": the directory is empty/],
+  ["a directory of text files", () => {
+    mkdirSync(join(directory, "notes"), { recursive: true });
+    writeFileSync(join(directory, "notes", "readme.txt"), "hello");
+    return join(directory, "notes");
+  }, /"[^"]*notes": the directory holds no wheel, no unpacked wheel \(\.dist-info\) and no WebAssembly module/],
+  ["a character device", () => "/dev/null", /"\/dev\/null": it is neither a file nor a directory/],
+];
+
+for (const [label, make, message] of notAuditable) {
+  test(`${label} is an auditInput error (exit 2), not an empty report`, async () => {
+    const result = await kiln("audit", "--format", "json", make());
+    assert.equal(result.code, 2, result.stdout);
+    const json = JSON.parse(result.stdout);
+    assert.deepEqual(json.reports, []);
+    assert.equal(json.errors[0].code, "auditInput");
+    assert.match(json.errors[0].message, message);
+  });
+}
+
+// Wheels kiln's installer refuses: the static verdict says they do not install.
+const refusedByInstallers: [string, Parameters<typeof makeWheel>[0], string][] = [
+  ["Wheel-Version 2.0", { name: "demo", version: "1.0", files: { "demo/__init__.py": "" }, wheelVersion: "2.0" }, "unsupportedWheelVersion"],
+  ["a .data file over pyvenv.cfg", { name: "demo", version: "1.0", files: { "demo/__init__.py": "", "demo-1.0.data/data/pyvenv.cfg": "home = /" } }, "environmentFile"],
+  ["a file where another needs a directory", { name: "demo", version: "1.0", files: { "demo/x": "", "demo/x/y.py": "" } }, "fileDirectoryConflict"],
+];
+
+for (const [label, options, code] of refusedByInstallers) {
+  test(`a wheel with ${label} is reported as not installing (${code})`, async () => {
+    const { bytes, filename } = makeWheel(options);
+    const path = join(directory, "refused", code, filename);
+    mkdirSync(join(directory, "refused", code), { recursive: true });
+    writeFileSync(path, bytes);
+    const result = await kiln("audit", "--format", "json", path);
+    assert.equal(result.code, 1, result.stderr);
+    const [report] = JSON.parse(result.stdout).reports;
+    assert.equal(report.verdict.installs, false);
+    assert.ok(report.findings.some((finding: { code: string }) => finding.code === code), JSON.stringify(report.findings));
+  });
+}
+
 test("a directory holding an unpacked wheel is audited like the wheel", async () => {
   const unpacked = join(directory, "unpacked");
   mkdirSync(join(unpacked, "spam"), { recursive: true });
@@ -112,3 +157,19 @@ test("bad options are usage errors", async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--format takes text or json or html/);
 });
+
+// A --runtime directory whose JSON files are damaged: an auditRuntime error naming the file.
+for (const [label, file] of [["package.json", "package.json"], ["pyodide-lock.json", "pyodide-lock.json"]] as const) {
+  test(`a --runtime directory with a damaged ${label} is an auditRuntime error naming it`, async () => {
+    const runtime = join(directory, `runtime-damaged-${file}`);
+    mkdirSync(runtime, { recursive: true });
+    const bundled = join(fileURLToPath(new URL("../../node_modules/pyodide/", import.meta.url)));
+    for (const name of ["pyodide.asm.wasm", "pyodide.asm.mjs"]) copyFileSync(join(bundled, name), join(runtime, name));
+    writeFileSync(join(runtime, "package.json"), file === "package.json" ? "{" : JSON.stringify({ version: `0.0.${file.length}` }));
+    if (file === "pyodide-lock.json") writeFileSync(join(runtime, "pyodide-lock.json"), "{");
+    const result = await kiln("audit", "--runtime", runtime, clean);
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, new RegExp(`^error: Cannot read the runtime in .*runtime-damaged-${file.replace(".", "\\.")}: ${file.replace(".", "\\.")} is not valid JSON`, "m"));
+    assert.doesNotMatch(result.stderr, /crashed/);
+  });
+}

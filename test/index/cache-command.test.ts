@@ -186,3 +186,41 @@ test("kiln cache prune removes the memory snapshots (with their sidecars) and ru
   assert.deepEqual([result.runtimeDescriptions.removedFiles, result.runtimeDescriptions.keptFiles], [2, 2]);
   assert.equal(result.removedFiles, 8, "the total counts every folder");
 });
+
+// KILN_CACHE_DIR or --cache-dir pointed at a directory with other things in it (a home, a project):
+// kiln must not mark it as its cache, and clean and prune must delete nothing in it.
+test("kiln cache clean and prune refuse a directory that is not kiln's cache, even one an older kiln tagged", async () => {
+  const home = join(mkdtempSync(join(tmpdir(), "kiln-not-a-cache-")), "home");
+  const files = {
+    ".bashrc": "rc",
+    "Documents/thesis.tex": "thesis",
+    "metadata/notes.txt": "notes",
+    "http/server.py": "code",
+    "docs/.tmp-draft": "draft",
+    "snapshots/photo.jpg": "photo",
+  };
+  for (const [path, text] of Object.entries(files)) writeAged(join(home, path), text, 90);
+  // A write into it (an install with --cache-dir ~) does not claim it.
+  await new NodeCacheStore(home).write("http/v1/entry", new TextEncoder().encode("x"));
+  assert.equal(existsSync(join(home, "CACHEDIR.TAG")), false);
+  for (const command of [["cache", "prune"], ["cache", "clean"]]) {
+    const result = await kiln(command, { KILN_CACHE_DIR: home });
+    assert.equal(result.code, 1, `${command.join(" ")}: ${result.stdout}`);
+    assert.match(result.stderr, /it is not a kiln cache/);
+  }
+  // Nor does a tag an older kiln wrote there make it one.
+  writeFileSync(join(home, "CACHEDIR.TAG"), "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kiln.\n");
+  for (const command of [["cache", "prune"], ["cache", "clean"]]) assert.equal((await kiln(command, { KILN_CACHE_DIR: home })).code, 1, command.join(" "));
+  for (const [path, text] of Object.entries(files)) assert.equal(readFileSync(join(home, path), "utf8"), text, path);
+});
+
+test("a new cache directory is marked as kiln's on first write, and an untagged one holding only kiln's folders may be pruned", async () => {
+  const root = join(mkdtempSync(join(tmpdir(), "kiln-new-cache-")), "cache");
+  await new NodeCacheStore(root).write("http/v1/entry", new TextEncoder().encode("x"));
+  assert.equal(existsSync(join(root, "CACHEDIR.TAG")), true);
+  const runOnly = join(mkdtempSync(join(tmpdir(), "kiln-run-cache-")), "cache");
+  writeAged(join(runOnly, "snapshots", "snapshot-00000000000000"), "not a snapshot", 1);
+  writeAged(join(runOnly, "bin", "python3"), "#!/bin/sh\n", 1);
+  const prune = await kiln(["cache", "prune"], { KILN_CACHE_DIR: runOnly });
+  assert.equal(prune.code, 0, prune.stderr);
+});

@@ -66,6 +66,9 @@ before(async () => {
       response.writeHead(200, { "content-type": "text/html" }).end(page);
     },
     "/loop": (_q, response) => response.writeHead(302, { location: "/loop" }).end(),
+    "/to-file": (_q, response) => response.writeHead(302, { location: "file:///etc/passwd" }).end(),
+    "/to-data": (_q, response) => response.writeHead(301, { location: "data:text/html,<a>x</a>" }).end(),
+    "/to-broken": (_q, response) => response.writeHead(307, { location: "http://[::1" }).end(),
   });
 });
 
@@ -114,6 +117,31 @@ test("gzip bodies are decoded; redirects are followed and drop credentials when 
   assert.equal(lastAuthorization, undefined);
   await assert.rejects(http.request({ url: `${plain.url}/loop` }), (e) => isKilnError(e, "networkError") && /redirects/.test(e.message));
 });
+
+const badRedirects: [string, RegExp][] = [
+  ["/to-file", /redirected to "file:\/\/\/etc\/passwd", which is not an http\(s\) URL/],
+  ["/to-data", /redirected to "data:text\/html,<a>x<\/a>", which is not an http\(s\) URL/],
+  ["/to-broken", /redirected to "http:\/\/\[::1", which is not a valid URL/],
+];
+
+test("a request for a URL that is not http(s) is a networkError naming it, not Node's TypeError", async () => {
+  const http = nodeHttpClient();
+  for (const url of ["file:///etc/passwd", "ftp://example.org/x.whl", "data:text/plain,x"]) {
+    await assert.rejects(http.request({ url }), (e) => isKilnError(e, "networkError") && e.message.includes(url) && /not an http\(s\) URL/.test(e.message), url);
+  }
+});
+
+for (const [path, message] of badRedirects) {
+  test(`a redirect from ${path} to a location that is not http(s) is a networkError naming both`, async () => {
+    const http = nodeHttpClient();
+    await assert.rejects(http.request({ url: `${plain.url}${path}` }), (e) => {
+      assert.ok(isKilnError(e, "networkError"), String(e));
+      assert.match(e.message, message);
+      assert.ok(e.message.includes(`${plain.url}${path}`), e.message);
+      return true;
+    });
+  });
+}
 
 test("createNodeHttpSession: .netrc credentials and the settings' CA bundle", async () => {
   const netrc = join(work, "netrc");

@@ -24,6 +24,16 @@ const sdist = new Uint8Array([31, 139, 8, 0]);
 const demoWheel = makeWheel({ name: "demo", version: "1.0", requires: ["dep"] });
 const localWheel = () => demoWheel;
 let server: LoopbackServer;
+// A remote lock whose file names are URLs of other schemes: it must not make kiln read local files.
+const entry = (name: string, fileName: string) => ({ name, version: "1.0", file_name: fileName, sha256: "a".repeat(64), depends: [], imports: [name], package_type: "package", install_dir: "site" });
+const lockPointingElsewhere = {
+  info: { abi_version: "2026_0", python: "3.14.2", platform: "emscripten_5_0_3", arch: "wasm32" },
+  packages: {
+    local: entry("local", "file:///etc/local-1.0-py3-none-any.whl"),
+    inline: entry("inline", "data:application/zip;base64,UEsFBg==#local-1.0-py3-none-any.whl"),
+    absolute: entry("absolute", "https://cdn.example/absolute-1.0-py3-none-any.whl"),
+  },
+};
 
 function session() {
   return new HttpSession({ http: fetchHttpClient(), retry: { retries: 1, initialDelayMs: 1, maxDelayMs: 1 } });
@@ -35,6 +45,7 @@ before(async () => {
     "/cdn/v314/full/pyodide-lock.json": serveText(JSON.stringify(lock), { "content-type": "application/json" }),
     [`/cdn/v314/full/${realLock.packages["pydantic-core"].file_name}`]: serveBytes(pydanticCore),
     [`/cdn/v314/full/${realLock.packages.libblis.file_name}`]: serveBytes(sharedLibrary),
+    "/elsewhere/pyodide-lock.json": serveText(JSON.stringify(lockPointingElsewhere)),
     "/broken/pyodide-lock.json": serveText('{"info": {"abi_version": "2026_0", "python": "3.14.2"}, "packages": {"x": {"name": "x"}}}'),
     "/links/": serveText(`<a href="files/demo-1.0-py3-none-any.whl#sha256=${sha256(localWheel())}">w</a><a href="files/demo-extra-2.0.tar.gz">s</a>`),
     "/links/files/demo-1.0-py3-none-any.whl": serveBytes(localWheel()),
@@ -79,6 +90,14 @@ test("Pyodide repository: shared libraries have no metadata but carry depends an
   assert.equal(blis!.pyodide!.installDir, "dynlib");
   await assert.rejects(pyodide.fetchMetadata(blis!), (e) => isKilnError(e, "metadataUnavailable") && /shared_library/.test(e.message));
   assert.deepEqual(await pyodide.fetchFile(blis!), sharedLibrary);
+});
+
+test("Pyodide repository: a remote lock's file names resolve only to http(s) URLs", async () => {
+  const pyodide = new PyodideLockSource({ baseUrl: `${server.url}/elsewhere/`, session: session() });
+  assert.deepEqual(await pyodide.listFiles("local"), []);
+  assert.deepEqual(await pyodide.listFiles("inline"), []);
+  const [absolute] = await pyodide.listFiles("absolute");
+  assert.deepEqual([absolute!.filename, absolute!.url], ["absolute-1.0-py3-none-any.whl", "https://cdn.example/absolute-1.0-py3-none-any.whl"]);
 });
 
 test("Pyodide repository: a broken lock names the field; a local copy needs no request", async () => {

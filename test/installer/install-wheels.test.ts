@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { after, test } from "node:test";
 import { bytesSource, parseRecord } from "../../src/archive/index.js";
 import { isKilnError, type ErrorCode } from "../../src/core/index.js";
@@ -173,6 +173,27 @@ test("upgrading replaces the old version's files by its RECORD; uninstalling rem
   assert.deepEqual(environmentSnapshot(scheme.prefix), [...empty, "bin/ dir"].sort());
 });
 
+test("uninstalling removes no file outside the environment and none of its own, whatever RECORD lists", async () => {
+  const scheme = freshEnvironment();
+  const outside = join(temporary, `victim${counter++}.txt`);
+  writeFileSync(outside, "precious");
+  const demo = makeWheel({ name: "demo", version: "1.0", files: { "demo/__init__.py": "x" } });
+  await installWheel({ wheel: demo.bytes, filename: demo.filename, scheme, fs });
+  const own = [join(scheme.prefix, "pyvenv.cfg"), join(scheme.scripts, "python"), join(scheme.scripts, "python3"), join(scheme.prefix, ".kiln-install", "keep")];
+  for (const path of own) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, "the environment's");
+  }
+  const record = join(scheme.purelib, "demo-1.0.dist-info", "RECORD");
+  const fromSitePackages = (path: string) => relative(scheme.purelib, path);
+  const hostileRows = [outside, ...own].map((path) => `${fromSitePackages(path)},,\n`).join("") + `${outside},,\n`;
+  writeFileSync(record, readFileSync(record, "utf8") + hostileRows);
+  await uninstallDistribution("demo", { scheme, fs });
+  assert.equal(readFileSync(outside, "utf8"), "precious");
+  for (const path of own) assert.equal(readFileSync(path, "utf8"), "the environment's", path);
+  assert.equal(existsSync(join(scheme.purelib, "demo")), false);
+});
+
 test("uninstalling refuses a distribution without RECORD, and one that is not installed", async () => {
   const scheme = freshEnvironment();
   await installWheel({ ...real("iniconfig"), scheme, fs });
@@ -205,6 +226,13 @@ const tampered: [string, () => WheelToInstall, ErrorCode, RegExp][] = [
   ["a file name that is not a wheel's", () => ({ ...wheelOf(base), filename: "evil.zip" }), "invalidWheelFilename", /evil\.zip/],
   ["a .dist-info of another project", () => ({ ...wheelOf(base), filename: "other-1.0-py3-none-any.whl" }), "invalidWheel", /does not match the name "other"/],
   ["a script name with a slash", () => wheelOf({ ...base, entryPoints: "[console_scripts]\n../x = evil:main\n" }), "invalidEntryPoints", /not a file name/],
+  ["a file where another of its files needs a directory", () => wheelOf({ ...base, files: { ...base.files, "evil/x": "a", "evil/x/y.py": "b" } }), "installConflict", /"[^"]*evil\/x": it would be both a file and a directory/],
+  // The environment's own files: kiln's install journal (a planted one would be "recovered" by the
+  // next install, renaming files anywhere), pyvenv.cfg and the interpreter launchers.
+  ["a .data file in kiln's install journal", () => wheelOf({ ...base, files: { ...base.files, "evil-1.0.data/data/.kiln-install/tx-0/plan.json": "{}" } }), "unsafeEntryPath", /\.kiln-install.*install lock and journal/],
+  ["a .data file over pyvenv.cfg", () => wheelOf({ ...base, files: { ...base.files, "evil-1.0.data/data/pyvenv.cfg": "home = /" } }), "unsafeEntryPath", /pyvenv\.cfg/],
+  ["a .data script named python", () => wheelOf({ ...base, files: { ...base.files, "evil-1.0.data/scripts/python": "#!python\n" } }), "unsafeEntryPath", /bin\/python"/],
+  ["a console script named python3.14", () => wheelOf({ ...base, entryPoints: "[console_scripts]\npython3.14 = evil:main\n" }), "unsafeEntryPath", /bin\/python3\.14"/],
 ];
 
 function wheelOf(options: Parameters<typeof makeWheel>[0]): WheelToInstall {

@@ -165,6 +165,26 @@ test("list (columns, freeze, json) and show (--files)", async () => {
   assert.match(missing.stderr, /Package\(s\) not found: ghost/);
 });
 
+test("a damaged RECORD of one distribution does not stop list, freeze, check or show; what needs it names the file", async () => {
+  const env = environment();
+  assert.equal((await env.pip("install", "app", "-i", index.url)).code, 0);
+  const record = join(env.sitePackages, "lib-2.1.dist-info", "RECORD");
+  writeFileSync(record, '"an unterminated quote\n');
+  assert.equal((await env.pip("list", "--format", "freeze")).stdout, "app==1.0\nlib==2.1\n");
+  assert.match((await env.pip("freeze")).stdout, /^lib==2\.1$/m);
+  assert.equal((await env.pip("check")).code, 0);
+  const show = await env.pip("show", "lib");
+  assert.equal(show.code, 0, show.stderr);
+  assert.match(show.stdout, /^Name: lib$/m);
+  for (const args of [["show", "--files", "lib"], ["uninstall", "-y", "lib"]]) {
+    const result = await env.pip(...args);
+    assert.equal(result.code, 1, args.join(" "));
+    assert.ok(result.stderr.includes(record), `${args.join(" ")}: ${result.stderr}`);
+    assert.doesNotMatch(result.stderr, /crashed/);
+  }
+  assert.deepEqual(env.installed(), ["app-1.0.dist-info", "lib-2.1.dist-info"]);
+});
+
 test("--offline installs from the cache a previous install filled", async () => {
   const first = environment();
   assert.equal((await first.pip("install", "app", "-i", index.url)).code, 0);

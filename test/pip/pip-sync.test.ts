@@ -80,6 +80,15 @@ test("a pylock.toml with no wheel for the environment's platform is refused, nam
   assert.match(result.stderr, /Cannot sync lib 3\.0: the lock has no wheel for pyemscripten_2026_0_wasm32/);
 });
 
+test("a TOML lock not named pylock.toml or pylock.NAME.toml is refused with the PEP 751 name, not read as requirements", async () => {
+  const env = environment();
+  writeFileSync(join(env.root, "locked.toml"), 'lock-version = "1.0"\ncreated-by = "test"\n');
+  const result = await env.pip("sync", "locked.toml");
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /Cannot sync to "locked\.toml": a lock file is named pylock\.toml or pylock\.NAME\.toml \(PEP 751\)/);
+  assert.deepEqual(env.installed(), []);
+});
+
 test("download saves the resolved wheels for the environment's platform", async () => {
   const env = environment();
   const result = await env.pip("download", "app", "-d", "wheels", "-i", index.url);

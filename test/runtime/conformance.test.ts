@@ -44,6 +44,9 @@ const cases: Case[] = [
     files: { "pkgdir/run.py": "import helper\nprint(helper.VALUE)\n", "pkgdir/helper.py": "VALUE = 42\n" },
   },
   { name: "missing script", args: ["no_such_script.py"] },
+  // A directory as the script: sys.path[0] is its absolute path, in CPython's error message too.
+  { name: "a directory with __main__.py", args: ["app"], files: { "app/__main__.py": "import sys, os\nprint(os.path.isabs(sys.path[0]), os.path.basename(sys.path[0]))\n" } },
+  { name: "a directory without __main__.py", args: ["nomain"], files: { "nomain/other.py": "" } },
   { name: "script with a traceback", args: ["bad.py"], files: { "bad.py": "def g(x):\n    return 1 / x\n\ng(0)\n" } },
   { name: "-x skips the first line", args: ["-x", "skip.py"], files: { "skip.py": "this is not python\nprint('ran')\n" } },
   {

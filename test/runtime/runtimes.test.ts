@@ -42,6 +42,13 @@ test("an unknown runtime version is a clear error", () => {
   assert.match(result.stderr, /error: The npm registry answered 404 for .*pyodide\/0\.1\.99/);
 });
 
+test("kiln run with a runtime that cannot be fetched prints the error and exits", () => {
+  // The start helper thread, made before the runtime is located, once kept the process alive.
+  const result = kiln(["run", "--runtime", "pyodide@0.1.99", "-c", "pass"], { env: baseEnv({ npm_config_registry: "http://127.0.0.1:9/" }), timeoutMs: 60_000 });
+  assert.equal(result.status, 1, `status ${result.status} (signal ${result.signal}): ${result.stderr}`);
+  assert.match(result.stderr, /error: Cannot reach the npm registry at http:\/\/127\.0\.0\.1:9\/pyodide\/0\.1\.99/);
+});
+
 test("kiln run --runtime pyodide@0.29.x runs that runtime, and its sys.executable names the same runtime", () => {
   const result = kiln(["run", "--runtime", "pyodide@0.29.x", "-c", "import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)"]);
   assert.equal(result.status, 0, result.stderr);

@@ -122,6 +122,31 @@ test("--clear empties an existing environment; a file in the way is an error", (
   assert.match(refused.stderr, /it is a file/);
 });
 
+test("--clear refuses a directory that is not a virtual environment, and kiln venv keeps a project's own .gitignore", () => {
+  // `kiln venv --clear /` once deleted what it could of the file system before /dev stopped it.
+  const project = makeTree({ "src/app.py": "print(1)\n", ".gitignore": "dist/\n" });
+  const refused = kiln(["venv", "--clear", project]);
+  assert.equal(refused.status, 1, refused.stderr);
+  assert.match(refused.stderr, /Cannot clear ".*": it is not a virtual environment \(it has no pyvenv\.cfg\)/);
+  assert.equal(readFileSync(join(project, "src", "app.py"), "utf8"), "print(1)\n");
+  // Without --clear, as python -m venv does, the environment is made inside; the project's
+  // .gitignore is not replaced by the environment's "ignore everything".
+  assert.equal(kiln(["venv", project]).status, 0);
+  assert.equal(readFileSync(join(project, ".gitignore"), "utf8"), "dist/\n");
+  assert.ok(existsSync(join(project, "bin", "python")));
+  // Now it is one: --clear empties it.
+  assert.equal(kiln(["venv", "--clear", project]).status, 0);
+  assert.equal(existsSync(join(project, "src")), false);
+});
+
+test("a directory below a file is a clear error", () => {
+  const file = join(makeTree({ afile: "x" }), "afile");
+  const result = kiln(["venv", join(file, "venv")]);
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stderr, /^error: Cannot create a virtual environment at ".*afile\/venv": /m);
+  assert.doesNotMatch(result.stderr, /crashed/);
+});
+
 test("a bad --runtime is a clear error", () => {
   const result = kiln(["venv", join(makeTree(), "x"), "--runtime", "pyodide@not-a-version"]);
   assert.equal(result.status, 1);

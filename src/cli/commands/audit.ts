@@ -138,7 +138,16 @@ async function openTargets(path: string, input: string, reader: InputReader): Pr
     const bytes = reader.read(path, input);
     return [path.endsWith(".whl") ? await openWheelTarget(input, bytes, { codecs: nodeZipCodecs }) : moduleTarget(input, bytes)];
   }
-  const files = await listFiles(path);
+  const notAuditable = (why: string) =>
+    new KilnError("auditInput", `Cannot audit "${input}": ${why}`, { hint: "Give a .whl, a .so/.wasm module, an unpacked wheel or a directory of wheels" });
+  if (!info.isDirectory()) throw notAuditable("it is neither a file nor a directory");
+  const files = await listFiles(path).catch((error: unknown) => {
+    throw notAuditable((error as Error).message);
+  });
+  if (files.length === 0) throw notAuditable("the directory is empty");
+  if (!files.some((f) => /\.(whl|so|wasm)$/.test(f) || /^[^/]+\.dist-info\//.test(f))) {
+    throw notAuditable("the directory holds no wheel, no unpacked wheel (.dist-info) and no WebAssembly module (.so, .wasm)");
+  }
   const wheels = files.filter((f) => f.endsWith(".whl") && !f.includes("/"));
   if (wheels.length && !files.some((f) => /^[^/]+\.dist-info\/WHEEL$/.test(f))) {
     return Promise.all(wheels.sort().map(async (w) => openWheelTarget(join(input, w), await readBytes(join(path, w)), { codecs: nodeZipCodecs })));
@@ -191,10 +200,22 @@ async function loadManifest(directory: string, runtime: string, context: Command
       hint: "--runtime takes pyodide@VERSION or a directory with pyodide.asm.wasm and pyodide.asm.mjs (or .js)",
     });
   }
-  const version = existsSync(path("package.json")) ? String(JSON.parse(await readFile(path("package.json"), "utf8")).version) : runtime.replace(/^pyodide@/, "");
+  const readJson = async (name: string): Promise<{ version?: unknown } | undefined> => {
+    if (!existsSync(path(name))) return undefined;
+    try {
+      return JSON.parse(await readFile(path(name), "utf8"));
+    } catch (error) {
+      throw new KilnError("auditRuntime", `Cannot read the runtime in ${directory}: ${name} is not valid JSON`, {
+        hint: "The runtime's files are damaged; reinstall it, or remove it from kiln's cache so it is fetched again",
+        cause: error,
+      });
+    }
+  };
+  const packageJson = await readJson("package.json");
+  const version = packageJson ? String(packageJson.version) : runtime.replace(/^pyodide@/, "");
   const identity = { name: "pyodide", version, mainModuleSize: (await stat(path("pyodide.asm.wasm"))).size, loaderSize: (await stat(path(loaderName))).size };
   const load = async () => {
-    const lock = existsSync(path("pyodide-lock.json")) ? JSON.parse(await readFile(path("pyodide-lock.json"), "utf8")) : undefined;
+    const lock = await readJson("pyodide-lock.json");
     return { name: "pyodide", version, mainModule: await readBytes(path("pyodide.asm.wasm")), loader: await readFile(path(loaderName), "utf8"), ...(lock ? { lock } : {}) };
   };
   return cachedRuntimeManifest(identity, load, manifestCache(kilnCacheDir(context.env, { cwd: context.cwd })));

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { buildDistribution, extractSdist, type BuiltDistribution, type ConfigSettings } from "../../build/index.js";
 import { KilnError } from "../../core/index.js";
+import { checkOutputDirectory } from "../output-file.js";
 import { buildTools } from "../build-tools.js";
 import { defineCommand, jsonOption, type CommandContext } from "../command.js";
 import { indexFlags, indexOptions, packageSourceFor, resolveOptions } from "../resolve-settings.js";
@@ -35,6 +36,7 @@ export const buildCommand = defineCommand({
     const isSdist = /\.(tar\.gz|tgz|zip)$/i.test(source);
     if (isSdist && options.sdist === true) throw new KilnError("usage", "Cannot build an sdist from an sdist", { hint: `kiln build ${basename(source)} builds its wheel` });
     const outdir = typeof options.outdir === "string" ? resolve(context.cwd, options.outdir) : isSdist ? resolve(context.cwd, "dist") : `${source}/dist`;
+    checkOutputDirectory(outdir, "the output directory");
     const build = await buildContext(context);
     const built: BuiltDistribution[] = [];
     try {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { KilnError } from "../../core/index.js";
 import { pruneCache, sumPruneResults } from "../../cache/index.js";
 import { limitConcurrency, UnpackedWheelCache } from "../../installer/index.js";
-import { NodeCacheStore, isKilnCacheDirectory, kilnCacheFolders } from "../../platform/node.js";
+import { NodeCacheStore, isKilnCacheDirectory, isPrunableCacheDirectory, kilnCacheFolders } from "../../platform/node.js";
 import { commandCacheDir } from "../command-cache-dir.js";
 import { cacheUsage } from "../../platform/node-cache-usage.js";
 import { nodeFileSystem } from "../../platform/node-file-system.js";
@@ -54,6 +54,12 @@ const pruneCommand = defineCommand({
   run: async (context) => {
     const root = commandCacheDir(context);
     const days = parseDays(context.arguments.options["max-age"]);
+    // Prune deletes files by name and age under the root: never in a directory that is not kiln's.
+    if (!(await isPrunableCacheDirectory(root))) {
+      throw new KilnError("cacheIo", `Cannot prune ${root}: it is not a kiln cache (it holds files or folders kiln does not write)`, {
+        hint: "Check KILN_CACHE_DIR / --cache-dir; kiln only deletes in directories it created",
+      });
+    }
     const maxAgeMs = days * 86_400_000;
     const store = new NodeCacheStore(root);
     const index = await pruneCache(store, { maxAgeMs });

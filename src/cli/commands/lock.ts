@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { writeOutputFile } from "../output-file.js";
 import { resolve } from "node:path";
 import { KilnError } from "../../core/index.js";
 import { fetchFileSize } from "../../index/index.js";
@@ -56,7 +56,7 @@ async function unlistedSizes(resolved: Resolved): Promise<Map<string, number>> {
 /** Writes `text` to `output` (`-` is stdout). */
 export async function writeOutput(context: CommandContext, output: string, text: string): Promise<void> {
   if (output === "-") context.output.stdout.write(text);
-  else await writeFile(resolve(context.cwd, output), text);
+  else await writeOutputFile(resolve(context.cwd, output), text, "the lock file");
 }
 
 export const lockCommand = defineCommand({

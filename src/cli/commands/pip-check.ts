@@ -9,7 +9,7 @@ export const pipCheckCommand = defineCommand({
   options: [...pipCommonOptions],
   run: async (context) => {
     const { scheme, fs, target } = await openPipEnvironment(context);
-    const broken = checkInstalled(await readInstalledWithMetadata(scheme, fs), target.markerEnvironment);
+    const broken = checkInstalled(await readInstalledWithMetadata(scheme, fs, { record: false }), target.markerEnvironment);
     for (const problem of broken) context.output.line(formatBrokenRequirement(problem));
     if (broken.length === 0) context.output.line("No broken requirements found.");
     return broken.length === 0 ? 0 : 1;

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { ensureOutputDirectory, writeOutputFile } from "../output-file.js";
 import { join, resolve } from "node:path";
 import { digestHex } from "../../cache/index.js";
 import { KilnError } from "../../core/index.js";
@@ -56,7 +56,7 @@ export const pipDownloadCommand = defineCommand({
       throw new KilnError("noSolution", `Cannot download for ${target.platformTags[0]} (Python ${target.pythonVersion}):\n${plan.explanation}`, plan.hints.length ? { hint: plan.hints.join("\n      ") } : {});
     }
     const dest = resolve(context.cwd, typeof context.arguments.options.dest === "string" ? context.arguments.options.dest : ".");
-    await mkdir(dest, { recursive: true });
+    await ensureOutputDirectory(dest, "the download directory");
     const task = reporter.startTask("Downloading");
     const saved: string[] = [];
     for (const planned of plan.packages) {
@@ -74,7 +74,7 @@ export const pipDownloadCommand = defineCommand({
       if (allowed && !allowed.includes(actual)) {
         throw new KilnError("hashMismatch", `Cannot save ${file.filename}: its hash ${actual} is not one the requirements allow (${allowed.join(", ")})`);
       }
-      await writeFile(join(dest, file.filename), bytes);
+      await writeOutputFile(join(dest, file.filename), bytes, "the downloaded wheel");
       saved.push(planned.displayName);
       if (level <= 0) context.output.line(`Saved ${join(dest, file.filename)}`);
     }

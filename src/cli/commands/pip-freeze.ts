@@ -14,7 +14,7 @@ export const pipFreezeCommand = defineCommand({
   options: [{ name: "all", type: "boolean", description: "Include pip, setuptools, wheel and distribute" }, ...pipCommonOptions],
   run: async (context) => {
     const { scheme, fs } = await openPipEnvironment(context);
-    for (const dist of await readInstalledWithMetadata(scheme, fs)) {
+    for (const dist of await readInstalledWithMetadata(scheme, fs, { record: false })) {
       if (context.arguments.options.all !== true && packagingTools.has(normalizeName(dist.name))) continue;
       const direct = await readDirectUrl(fs, dist.distInfo);
       if (direct?.dir_info?.editable === true && direct.url.startsWith("file:")) {

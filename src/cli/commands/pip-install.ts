@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { writeOutputFile } from "../output-file.js";
 import { resolve } from "node:path";
 import { KilnError, type Reporter } from "../../core/index.js";
 import {
@@ -208,7 +208,7 @@ async function writeReport(context: CommandContext, file: string, packages: Plan
   });
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (file === "-") context.output.stdout.write(text);
-  else await writeFile(resolve(context.cwd, file), text);
+  else await writeOutputFile(resolve(context.cwd, file), text, "the installation report");
 }
 
 /** pip's after-install check: dependency conflicts that involve what was just installed. */

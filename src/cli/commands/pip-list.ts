@@ -29,7 +29,7 @@ export const pipListCommand = defineCommand({
       if (format === "freeze") throw new KilnError("usage", "List format 'freeze' cannot be used with the --outdated option.");
       return listOutdated(context, environment, format);
     }
-    const rows = (await readInstalledWithMetadata(environment.scheme, environment.fs)).map((dist) => ({ name: dist.name, version: dist.version }));
+    const rows = (await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false })).map((dist) => ({ name: dist.name, version: dist.version }));
     if (format === "json") context.output.stdout.write(`${JSON.stringify(rows)}\n`);
     else if (format === "freeze") for (const row of rows) context.output.line(`${row.name}==${row.version}`);
     else for (const line of formatColumns([["Package", "Version"], ...rows.map((row) => [row.name, row.version])])) context.output.line(line);
@@ -41,7 +41,7 @@ export const pipListCommand = defineCommand({
 async function listOutdated(context: CommandContext, environment: PipEnvironment, format: string): Promise<number> {
   const reporter = pipReporter(context.output, { quietness: quietness(context), env: context.env });
   const { source } = await openPipPackageSource(context, emptyRequirementsFileContents(), reporter, environment);
-  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
+  const installed = await readInstalledWithMetadata(environment.scheme, environment.fs, { record: false });
   const latest = await Promise.all(
     installed.map(async (dist) => {
       const files = await source.listFiles(normalizeName(dist.name), { pythonVersion: environment.target.pythonVersion });

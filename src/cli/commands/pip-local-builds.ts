@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SourceToInstall } from "../../build/index.js";
 import { KilnError, type Reporter } from "../../core/index.js";
-import type { HttpSession } from "../../index/index.js";
+import { urlFileName, type HttpSession } from "../../index/index.js";
 import type { DirectUrl } from "../../installer/index.js";
 import { evaluateMarker, normalizeName, parseMarker } from "../../pep508/index.js";
 import type { TargetEnvironment } from "../../resolver/index.js";
@@ -92,8 +92,10 @@ async function sourceToInstall(item: LocalRequirement, session: HttpSession): Pr
     const hashes: Record<string, string> = {};
     for (const [name, value] of new URLSearchParams(url.hash.slice(1))) if (/^sha(256|384|512)$/.test(name)) hashes[name] = value.toLowerCase();
     url.hash = "";
+    const filename = urlFileName(url);
+    if (filename === undefined) throw new KilnError("invalidRequirement", `Cannot build ${item.location}: it does not end in a plain file name`);
     const bytes = await session.getFile(url.href, { hashes });
-    return { kind: "sdist", bytes, filename: decodeURIComponent(basename(url.pathname)), url: url.href };
+    return { kind: "sdist", bytes, filename, url: url.href };
   }
   return { kind: "sdist", bytes: new Uint8Array(await readFile(item.location)), filename: basename(item.location), url: pathToFileURL(item.location).href };
 }

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { localArgument } from "./pip-requirements.js";
+import { isKilnError } from "../../core/index.js";
+import { localArgument, requirementFromArgument } from "./pip-requirements.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "kiln-local-"));
 mkdirSync(join(cwd, "demo"));
@@ -33,3 +34,16 @@ for (const [argument, expected] of cases) {
     assert.deepEqual(localArgument(argument, cwd, false), expected);
   });
 }
+
+// A URL argument's last segment is the wheel's file name: a malformed percent-escape or an escaped
+// path separator is a usage problem named as such, not a URIError or a path.
+for (const argument of ["https://example.org/demo-1.0%zz-py3-none-any.whl", "https://example.org/..%2Fdemo-1.0-py3-none-any.whl"]) {
+  test(`requirementFromArgument refuses ${argument}`, () => {
+    assert.throws(() => requirementFromArgument(argument, cwd), (error) => isKilnError(error, "invalidRequirement") && error.message.includes(argument));
+  });
+}
+
+test("requirementFromArgument names a path that exists but is not a file as such", () => {
+  assert.throws(() => requirementFromArgument("/dev/null", cwd), (error) => isKilnError(error, "invalidRequirement") && /\/dev\/null: it is not a regular file/.test(error.message));
+  assert.throws(() => requirementFromArgument("./gone-1.0-py3-none-any.whl", cwd), (error) => isKilnError(error, "invalidRequirement") && /no such file/.test(error.message));
+});

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { KilnError } from "../../core/index.js";
+import { urlFileName } from "../../index/index.js";
 import { emptyRequirementsFileContents, parseRequirementsFile, type RequirementsFileContents, type RequirementsFileEntry } from "../../lock/index.js";
 import { formatMarker, normalizeName, parseRequirement, tryParseRequirement } from "../../pep508/index.js";
 import { parseWheelFilename } from "../../wheel-name/index.js";
@@ -177,11 +178,18 @@ export function requirementFromArgument(argument: string, cwd: string): string {
   const info = path ? statSync(path, { throwIfNoEntry: false }) : undefined;
   if (!isUrl && !info?.isFile()) {
     if (tryParseRequirement(argument) !== undefined) return argument;
-    if (/[/\\]/.test(argument) || argument.endsWith(".whl")) throw new KilnError("invalidRequirement", `Cannot install ${argument}: no such file`, { hint: "Check the path" });
+    if (/[/\\]/.test(argument) || argument.endsWith(".whl")) {
+      throw new KilnError("invalidRequirement", `Cannot install ${argument}: ${info ? "it is not a regular file" : "no such file"}`, { hint: "Check the path" });
+    }
     return argument;
   }
   const url = isUrl ? argument : pathToFileURL(path!).href;
-  const filename = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  const filename = urlFileName(new URL(url));
+  if (filename === undefined) {
+    throw new KilnError("invalidRequirement", `Cannot install ${argument}: it does not end in a plain file name`, {
+      hint: "Check the URL's last segment: a malformed %-escape or an escaped / cannot name a wheel",
+    });
+  }
   if (!filename.endsWith(".whl")) {
     throw new KilnError("invalidRequirement", `Cannot install ${argument}: it is not a wheel (.whl), an sdist (.tar.gz, .zip) or a project directory`, {
       hint: "Give a requirement, a path to a wheel or sdist, or a project directory",

@@ -13,7 +13,8 @@ export const pipShowCommand = defineCommand({
   options: [{ name: "files", short: "f", type: "boolean", description: "List the files each package installed (from RECORD)" }, ...pipCommonOptions],
   run: async (context) => {
     const { scheme, fs, target } = await openPipEnvironment(context);
-    const installed = await readInstalledWithMetadata(scheme, fs);
+    // RECORD only for --files: a damaged one of any distribution would otherwise stop every show.
+    const installed = await readInstalledWithMetadata(scheme, fs, { record: context.arguments.options.files === true });
     const byName = new Map(installed.map((dist) => [normalizeName(dist.name), dist]));
     const names = (context.arguments.positionals.names as string[]) ?? [];
     const missing = names.filter((name) => !byName.has(normalizeName(name)));

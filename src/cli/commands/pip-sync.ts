@@ -28,6 +28,9 @@ import { readPipRequirements, refuseLocalBuilds } from "./pip-requirements.js";
 import type { Reporter } from "../../core/index.js";
 
 /** `kiln pip sync`: make the environment exactly what a lock says. */
+/** A PEP 751 lock's name: `pylock.toml` or `pylock.NAME.toml`. */
+const pylockName = /(^|[/\\])pylock(\.[^/\\]+)?\.toml$/;
+
 export const pipSyncCommand = defineCommand({
   name: "sync",
   summary: "Make the environment match a lock exactly (pylock.toml or pinned requirements)",
@@ -48,12 +51,17 @@ export const pipSyncCommand = defineCommand({
   ],
   run: async (context) => {
     const level = quietness(context);
+    const file = String(context.arguments.positionals.file);
+    if (/\.toml$/i.test(file) && !pylockName.test(file)) {
+      throw new KilnError("usage", `Cannot sync to "${file}": a lock file is named pylock.toml or pylock.NAME.toml (PEP 751), and a requirements file is not TOML`, {
+        hint: "Rename the lock to pylock.toml (or pylock.NAME.toml)",
+      });
+    }
     const reporter = pipReporter(context.output, { quietness: level, env: context.env });
     const environment = await openPipEnvironment(context);
     if (context.arguments.options["dry-run"] !== true) await recoverEnvironment({ scheme: environment.scheme, fs: environment.fs, reporter });
     const installed = await readInstalledWithMetadata(environment.scheme, environment.fs);
-    const file = String(context.arguments.positionals.file);
-    const plan = /(^|[/\\])pylock(\.[^/\\]+)?\.toml$/.test(file)
+    const plan = pylockName.test(file)
       ? await lockPlan(context, { file, installed, environment, reporter })
       : await requirementsPlan(context, { file, installed, environment, reporter });
     return applySync(context, { ...plan, environment, reporter, level });

@@ -15,6 +15,7 @@ import { defineCommand, jsonOption, type CommandContext } from "../command.js";
 import { indexOptions } from "../index-options.js";
 import { kilnVersion } from "../main.js";
 import type { Output } from "../output.js";
+import { checkOutputDirectory } from "../output-file.js";
 import { createTestWorkflows } from "./test-workflows.js";
 
 /** `kiln test`: the project's test suite on WASM runtimes, as CI runs it. */
@@ -49,6 +50,8 @@ async function runTestCommand(context: CommandContext): Promise<number> {
   const reporter = testReporter(context.output, verbose);
   // With --json, stdout carries the JSON alone, so the test command's output goes to stderr.
   const commandOutput = options.json ? { stdout: context.output.stderr, stderr: context.output.stderr } : context.output;
+  // Checked before any runtime starts: a report directory that is a file would fail only at the end.
+  if (typeof options["junit-xml"] === "string") checkOutputDirectory(resolve(context.cwd, options["junit-xml"]), "the JUnit XML directory");
   const { createNodeProjectTestHost } = await import("../../platform/node-project-test-host.js");
   const workflows = await createTestWorkflows(context, { reporter, verbose });
   const host = createNodeProjectTestHost({ env: context.env, cwd: context.cwd, kilnVersion, output: commandOutput, reporter, ...workflows });

@@ -1,0 +1,56 @@
+import { strict as assert } from "node:assert";
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { isKilnError } from "../core/index.js";
+import { ensureNpmRuntime, recordRuntimeFiles } from "./node-npm-runtime.js";
+
+const root = mkdtempSync(join(tmpdir(), "kiln-npm-runtime-"));
+after(() => rmSync(root, { recursive: true, force: true }));
+// No registry is reachable: a cached runtime must be served (or refused) without one.
+const offline = { npm_config_registry: "http://127.0.0.1:9/" };
+let counter = 0;
+
+/** A cache holding pyodide@0.29.9 as a completed fetch leaves it, with or without its file list. */
+async function cachedRuntime(options: { recorded: boolean }): Promise<{ cacheDir: string; directory: string }> {
+  const cacheDir = join(root, `cache${counter++}`);
+  const directory = join(cacheDir, "runtimes", "pyodide-0.29.9");
+  mkdirSync(directory, { recursive: true });
+  writeFileSync(join(directory, "pyodide.asm.wasm"), new Uint8Array(1000));
+  writeFileSync(join(directory, "pyodide-lock.json"), '{"info": {}, "packages": {}}');
+  writeFileSync(join(directory, "package.json"), '{"version": "0.29.9"}');
+  if (options.recorded) await recordRuntimeFiles(directory);
+  writeFileSync(join(directory, ".kiln-complete"), "pyodide@0.29.9\n");
+  return { cacheDir, directory };
+}
+
+test("a cached runtime whose files are as fetched is used offline", async () => {
+  const { cacheDir, directory } = await cachedRuntime({ recorded: true });
+  assert.equal(await ensureNpmRuntime("0.29.9", cacheDir, offline), directory);
+  assert.equal(await ensureNpmRuntime("0.29.x", cacheDir, offline), directory);
+});
+
+test("a runtime cached before kiln recorded file sizes is used as it is", async () => {
+  const { cacheDir, directory } = await cachedRuntime({ recorded: false });
+  assert.equal(await ensureNpmRuntime("0.29.9", cacheDir, offline), directory);
+});
+
+const damages: [string, (directory: string) => void, RegExp][] = [
+  ["a truncated pyodide.asm.wasm", (directory) => truncateSync(join(directory, "pyodide.asm.wasm"), 500), /pyodide\.asm\.wasm is 500 bytes, not 1000/],
+  ["a missing pyodide-lock.json", (directory) => rmSync(join(directory, "pyodide-lock.json")), /pyodide-lock\.json is missing/],
+];
+
+for (const [label, damage, message] of damages) {
+  test(`a cached runtime with ${label} is fetched again, and without a registry is a runtimeInvalid error naming the damage`, async () => {
+    const { cacheDir, directory } = await cachedRuntime({ recorded: true });
+    damage(directory);
+    await assert.rejects(ensureNpmRuntime("0.29.9", cacheDir, offline), (error) => {
+      assert.ok(isKilnError(error, "runtimeInvalid"), String(error));
+      assert.match(error.message, message);
+      assert.ok(error.message.includes(directory), error.message);
+      assert.match(error.hint ?? "", /remove/i);
+      return true;
+    });
+  });
+}
