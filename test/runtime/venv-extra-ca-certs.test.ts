@@ -58,7 +58,7 @@ test("bin/python -m pip trusts the certificates NODE_EXTRA_CA_CERTS names, alone
   // Another CA's certificate: a PIP_CERT that does not cover the index, so only NODE_EXTRA_CA_CERTS can.
   const otherPath = join(work, "other.pem");
   execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", join(work, "other-key.pem"), "-out", otherPath, "-days", "2", "-subj", "/CN=other.kiln.test"], { stdio: "ignore" });
-  for (const pipCert of [{}, { PIP_CERT: otherPath }]) {
+  for (const pipCert of [{}, { PIP_CERT: otherPath }] as Record<string, string>[]) {
     const install = ["-m", "pip", "install", "--index-url", index, "--no-cache-dir", "--retries", "0", "--force-reinstall", "cademo"];
     const installed = await python(install, { NODE_EXTRA_CA_CERTS: caPath, ...pipCert });
     assert.equal(installed.status, 0, installed.stderr);
