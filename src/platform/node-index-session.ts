@@ -7,6 +7,7 @@ import { HttpSession, defaultRetryPolicy, type HttpClient, type IndexSettings } 
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { netrcCredentials, parseNetrc } from "./netrc.js";
 import { NodeCacheStore } from "./node-cache-store.js";
+import { deferredExtraCaCerts } from "./node-extra-ca-certs.js";
 import type { NodeHttpClientOptions } from "./node-http.js";
 
 /** Options for {@link createNodeHttpSession}. */
@@ -29,7 +30,7 @@ export interface NodeHttpSessionOptions {
  */
 export async function createNodeHttpSession(settings: IndexSettings, options: NodeHttpSessionOptions): Promise<HttpSession> {
   const { env } = options;
-  const ca = settings.cert && !(await trustedByNode(settings.cert)) ? await readCaBundle(settings.cert, settings.origins.cert) : undefined;
+  const ca = await extraRoots(settings);
   const netrc = await readNetrc(env);
   return new HttpSession({
     // KILN_HTTP2=0: HTTP/1.1 only, for a server or middlebox whose HTTP/2 misbehaves.
@@ -60,15 +61,29 @@ function lazyHttpClient(options: NodeHttpClientOptions): HttpClient {
 }
 
 /**
- * Whether the bundle is the file `NODE_EXTRA_CA_CERTS` names, which Node already adds to its
- * roots at start-up: a second copy would only cost parsing a few hundred certificates into a
- * custom TLS context (PIP_CERT and NODE_EXTRA_CA_CERTS often name the system bundle both).
+ * The certificates to trust beside Node's bundled roots when kiln needs a TLS context of its own:
+ * the settings' bundle (`--cert`, `PIP_CERT`, `SSL_CERT_FILE`, …), and with it the
+ * `NODE_EXTRA_CA_CERTS` file, which a custom context would otherwise drop (Node adds that file
+ * only to its default context), or which the launcher kept from Node's start (see
+ * `node-extra-ca-certs.ts`). Undefined when Node's default context already trusts everything
+ * (no bundle, or the bundle is the file Node loaded: PIP_CERT and NODE_EXTRA_CA_CERTS often name
+ * the same system bundle, and a second copy would only cost parsing it). An unreadable
+ * `NODE_EXTRA_CA_CERTS` is left out, as Node leaves it out with a warning.
  */
-async function trustedByNode(path: string): Promise<boolean> {
-  // The variable as this process started with it: Node read it then, not from a command's env.
-  const extra = process.env.NODE_EXTRA_CA_CERTS;
-  if (!extra) return false;
-  // Synchronously (as readNetrc): thread-pool round trips cost more than these calls before every command that indexes.
+async function extraRoots(settings: IndexSettings): Promise<string | undefined> {
+  const nodeExtra = process.env.NODE_EXTRA_CA_CERTS || undefined;
+  const deferred = deferredExtraCaCerts() !== undefined;
+  const same = settings.cert !== undefined && nodeExtra !== undefined && sameFile(settings.cert, nodeExtra);
+  if (!deferred && (settings.cert === undefined || same)) return undefined;
+  const bundles: string[] = [];
+  if (settings.cert) bundles.push(await readCaBundle(settings.cert, settings.origins.cert));
+  if (nodeExtra && !same) bundles.push(await readFile(nodeExtra, "utf8").catch(() => ""));
+  const pem = bundles.filter(Boolean).join("\n");
+  return pem === "" ? undefined : pem;
+}
+
+/** Whether two paths name the same file (synchronously, as readNetrc: thread-pool round trips cost more than these calls before every command that indexes). */
+function sameFile(a: string, b: string): boolean {
   const real = (file: string) => {
     try {
       return realpathSync.native(file);
@@ -76,8 +91,8 @@ async function trustedByNode(path: string): Promise<boolean> {
       return undefined;
     }
   };
-  const a = real(path);
-  return a !== undefined && a === real(extra);
+  const first = real(a);
+  return first !== undefined && first === real(b);
 }
 
 async function readCaBundle(path: string, origin: string | undefined): Promise<string> {

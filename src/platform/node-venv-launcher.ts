@@ -8,6 +8,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHelperEarly } from "./node-early-start-helper.js";
+import { restoreDeferredExtraCaCerts } from "./node-extra-ca-certs.js";
+
+// First: everything below (the helper's environment, Python's os.environ) sees the variable as the user set it.
+restoreDeferredExtraCaCerts(process.env);
 
 const [directory, invokedAs, ...args] = process.argv.slice(2);
 if (directory === undefined || invokedAs === undefined) {

@@ -8,6 +8,7 @@ import {
   type RuntimeSpec,
   type VirtualEnvironment,
 } from "../runtime/index.js";
+import { deferExtraCaCertsShell } from "./node-extra-ca-certs.js";
 import { describeRuntimeCached } from "./node-runtime-description.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { nodeVenvFileSystem } from "./node-venv-file-system.js";
@@ -59,7 +60,7 @@ export async function createNodeVirtualEnvironment(
     description,
     // A range such as 0.29.x is pinned to the version it resolved to, as a lock would.
     runtime: runtimeSpec.kind === "npm" ? { kind: "npm", version: files.pyodideVersion } : runtimeSpec,
-    launcher: { node: process.execPath, script: venvLauncherScript },
+    launcher: { node: process.execPath, script: venvLauncherScript, preamble: [deferExtraCaCertsShell] },
     kilnVersion: options.kilnVersion,
     ...(options.clear ? { clear: true } : {}),
     ...(options.prompt ? { prompt: options.prompt } : {}),
