@@ -6,6 +6,7 @@ import { snapshotKey } from "./snapshot-key.js";
 import { startRuntime } from "./start-runtime.js";
 import { defaultStartupConfig } from "./startup-config.js";
 import { kilnMainSource } from "./kiln-main-source.js";
+import { fakeRuntimeHost } from "../../test/support/fake-runtime-host.js";
 
 /** A runtime whose Pyodide answers only what a start asks of it (the driver is "already there"). */
 function fakeFiles(loads: Array<Record<string, unknown>>): RuntimeFiles {
@@ -21,7 +22,7 @@ function fakeFiles(loads: Array<Record<string, unknown>>): RuntimeFiles {
 }
 
 function fakeHost(files: RuntimeFiles, reads: string[]): RuntimeHost {
-  return {
+  return fakeRuntimeHost({
     locateRuntime: async () => files,
     snapshots: {
       read: async (key) => {
@@ -31,16 +32,7 @@ function fakeHost(files: RuntimeFiles, reads: string[]): RuntimeHost {
       write: async () => undefined,
       remove: async () => undefined,
     },
-    checksum: () => 0,
-    fileStamps: async (paths) => paths.map(() => undefined),
-    directoryNames: async () => [],
-    mounts: () => [],
-    mount: () => undefined,
-    stdio: undefined as never,
-    env: {},
-    cwd: "/w",
-    now: () => 0,
-  };
+  });
 }
 
 test("startRuntime without a preparation checks a refused preload once, and takes the preload snapshot", async () => {

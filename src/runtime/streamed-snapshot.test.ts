@@ -8,6 +8,7 @@ import { openStreamedSnapshot, type OpenedSnapshot } from "./streamed-snapshot.j
 import { kilnMainSource } from "./kiln-main-source.js";
 import { snapshotKey, snapshotName } from "./snapshot-key.js";
 import { defaultStartupConfig } from "./startup-config.js";
+import { fakeRuntimeHost } from "../../test/support/fake-runtime-host.js";
 
 const key = "build|startup";
 const name = "snapshot-test";
@@ -48,19 +49,7 @@ function memoryStore(files: Map<string, Uint8Array>, removed: string[]): BlobSto
 
 function host(files: Map<string, Uint8Array>, removed: string[] = []): RuntimeHost {
   const runtime: RuntimeFiles = { pyodideVersion: "314.0.0", indexURL: "/fake/", buildIdentity: "build", loadPyodide: async () => ({}) };
-  return {
-    locateRuntime: async () => runtime,
-    snapshots: memoryStore(files, removed),
-    checksum,
-    fileStamps: async (paths) => paths.map(() => undefined),
-    directoryNames: async () => [],
-    mounts: () => [],
-    mount: () => undefined,
-    stdio: undefined as never,
-    env: {},
-    cwd: "/w",
-    now: () => 0,
-  };
+  return fakeRuntimeHost({ locateRuntime: async () => runtime, snapshots: memoryStore(files, removed), checksum });
 }
 
 /** The snapshot as the interpreter's thread opens it (header read, payload still empty). */
