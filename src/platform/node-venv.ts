@@ -60,7 +60,9 @@ export async function createNodeVirtualEnvironment(
     description,
     // A range such as 0.29.x is pinned to the version it resolved to, as a lock would.
     runtime: runtimeSpec.kind === "npm" ? { kind: "npm", version: files.pyodideVersion } : runtimeSpec,
-    launcher: { node: process.execPath, script: venvLauncherScript, preamble: [deferExtraCaCertsShell] },
+    // Only for the bundled runtime: a pyodide@X runtime missing from the cache is fetched again by
+    // the launcher's own process with Node's fetch, which trusts only what Node loaded at start.
+    launcher: { node: process.execPath, script: venvLauncherScript, preamble: runtimeSpec.kind === "bundled" ? [deferExtraCaCertsShell] : [] },
     kilnVersion: options.kilnVersion,
     ...(options.clear ? { clear: true } : {}),
     ...(options.prompt ? { prompt: options.prompt } : {}),

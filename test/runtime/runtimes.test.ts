@@ -26,6 +26,8 @@ for (const [request, python, abi] of runtimes) {
     assert.equal(entries["kiln-abi-version"], abi);
     assert.equal(entries["kiln-platform-tag"], `pyemscripten_${abi}_wasm32`);
     assert.equal(entries["kiln-ext-suffix"], `.cpython-${python.replace(".", "")}-wasm32-emscripten.so`);
+    // Its launcher may have to fetch the runtime again, through Node's fetch: NODE_EXTRA_CA_CERTS stays Node's.
+    assert.doesNotMatch(readFileSync(join(venv, "bin", "python"), "utf8"), /NODE_EXTRA_CA_CERTS/);
     const result = runCommand(join(venv, "bin", "python"), ["-c", "import sys; print('%d.%d' % sys.version_info[:2], sys.prefix)"], {
       env: baseEnv({ npm_config_registry: "http://127.0.0.1:9/" }),
     });
