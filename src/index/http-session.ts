@@ -15,6 +15,7 @@ import {
 import type { HttpClient, HttpRequest, HttpResponse } from "./http-client.js";
 import { HttpStatusError } from "./http-status-error.js";
 import { readBody } from "./read-body.js";
+import { requireProgress } from "./require-progress.js";
 import { redactUrl } from "./redact-url.js";
 import { basicAuthorization, splitUrlCredentials, type Credentials } from "./url-credentials.js";
 import { verifyHashes } from "./verify-hashes.js";
@@ -142,10 +143,11 @@ export class HttpSession {
   }
 
   /**
-   * Sends one request with the session's authentication and idle timeout; no retries, no cache.
+   * Sends one request with the session's authentication and idle timeout, and a body that must
+   * keep making progress (see {@link requireProgress}); no retries, no cache.
    * Credentials in the URL itself win over remembered ones, which win over `credentialsFor`.
    */
-  send(request: HttpRequest): Promise<HttpResponse> {
+  async send(request: HttpRequest): Promise<HttpResponse> {
     const split = splitUrlCredentials(request.url);
     const target = new URL(split.url);
     const credentials = split.credentials ?? this.knownCredentials.get(target.origin) ?? this.credentialsFor?.(target);
@@ -153,7 +155,9 @@ export class HttpSession {
     if (credentials && !Object.keys(headers).some((h) => h.toLowerCase() === "authorization")) {
       headers.authorization = basicAuthorization(credentials);
     }
-    return this.http.request({ idleTimeoutMs: this.idleTimeoutMs, ...request, url: split.url, headers });
+    const timed = { idleTimeoutMs: this.idleTimeoutMs, ...request, url: split.url, headers };
+    const response = await this.http.request(timed);
+    return timed.idleTimeoutMs === undefined ? response : requireProgress(response, timed.idleTimeoutMs);
   }
 
   /**

@@ -33,6 +33,19 @@ before(async () => {
       response.writeHead(200, { "content-type": "text/html", "content-length": "1000" });
       response.write("<a href=");
     },
+    // Sends a page a byte every 20 ms: each byte restarts an idle timer, so only a floor on
+    // progress stops it (unguarded, the page would arrive whole after ~2 s).
+    "/trickle/demo/": (_q, response) => {
+      const body = Buffer.from(page.padStart(100, " "));
+      response.writeHead(200, { "content-type": "text/html", "content-length": String(body.byteLength) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        if (sent === body.byteLength) return clearInterval(timer);
+        response.write(body.subarray(sent, ++sent));
+        if (sent === body.byteLength) response.end();
+      }, 20);
+      response.on("close", () => clearInterval(timer));
+    },
     // Drops the connection without an answer.
     "/reset/demo/": (request) => request.socket.destroy(),
     ...Object.fromEntries(
@@ -74,6 +87,7 @@ async function hitsSettled(path: string, expected: number): Promise<number> {
 const failures: { name: string; path: string; code: string; message: RegExp; attempts: number }[] = [
   { name: "a stall before the headers", path: "/stall/", code: "httpTimeout", message: /No response from .*\/stall\/demo\/ for 300 ms/, attempts: 3 },
   { name: "a stall in the middle of the body", path: "/stall-body/", code: "httpTimeout", message: /\/stall-body\/demo\//, attempts: 3 },
+  { name: "a body trickled a byte at a time", path: "/trickle/", code: "httpTimeout", message: /\/trickle\/demo\/ sent only \d+ bytes in 300 ms/, attempts: 3 },
   { name: "a connection reset", path: "/reset/", code: "networkError", message: /Cannot reach .*\/reset\/demo\/:/, attempts: 3 },
   { name: "503 every time", path: "/down/", code: "httpStatus", message: /\/down\/demo\/ answered HTTP 503 Service Unavailable \(gave up after 3 attempts\)/, attempts: 3 },
   { name: "truncated JSON", path: "/garbage/", code: "invalidIndexPage", message: /Cannot parse the index page .*\/garbage\/demo\/: not JSON/, attempts: 3 },
