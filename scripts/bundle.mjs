@@ -54,6 +54,7 @@ const result = await build({
     "node-early-start-helper": "src/platform/node-early-start-helper.ts",
     "node-venv-launcher": "src/platform/node-venv-launcher.ts",
     "node-code-cache": "src/platform/node-code-cache.ts",
+    "node-wasm-code-writer": "src/platform/node-wasm-code-writer.ts",
   },
   outdir,
   bundle: true,

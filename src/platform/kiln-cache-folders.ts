@@ -19,6 +19,8 @@ export const kilnCacheFolders = {
   stdlib: "stdlib",
   /** Start profiles of runtime builds. */
   startProfiles: "start-profiles",
+  /** V8's compiled code of runtime builds' wasm (see `loadWasmCode`). */
+  wasmCode: "wasm-code",
   /** Pyodide's JavaScript glue as kiln patches it, per runtime build. */
   glue: "glue",
   /** Dynamic-linking layouts of runtime builds (what the patched glue links with). */

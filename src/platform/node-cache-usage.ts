@@ -21,6 +21,7 @@ const descriptions: Record<string, string> = {
   [kilnCacheFolders.bytecode]: "modules compiled at install, by source digest",
   [kilnCacheFolders.stdlib]: "byte-compiled standard libraries, one per runtime build",
   [kilnCacheFolders.startProfiles]: "start profiles of runtime builds",
+  [kilnCacheFolders.wasmCode]: "V8's compiled code of runtime builds' wasm, per build and Node version",
   [kilnCacheFolders.glue]: "Pyodide's JavaScript glue patched by kiln, per runtime build",
   [kilnCacheFolders.linkLayouts]: "dynamic-linking layouts of runtime builds",
   [kilnCacheFolders.snapshots]: "memory snapshots of started runtimes",

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
 import { KilnError, isKilnError, type ErrorCode } from "../core/index.js";
 import {
+  decodeStartProfile,
   formatPythonUsageError,
   openStartSnapshot,
   parsePythonCommandLine,
@@ -11,6 +13,7 @@ import {
   runPythonMain,
   sigintExitCode,
   snapshotName,
+  startProfileName,
   startupConfigFor,
   type PreparedStart,
   type PreloadRequest,
@@ -21,7 +24,8 @@ import {
 } from "../runtime/index.js";
 import { definedEnv } from "./defined-env.js";
 import { hostModules } from "./node-host-modules.js";
-import { createNodeRuntimeHost, startProfilesWanted, type NodeRuntimeHost } from "./node-runtime-host.js";
+import { createNodeRuntimeHost, startProfilesWanted, startProfileStore, type NodeRuntimeHost } from "./node-runtime-host.js";
+import { hasWasmCode, wasmCodeCacheWanted, writeWasmCode } from "./node-wasm-code-cache.js";
 import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers } from "./node-stdio.js";
@@ -89,7 +93,7 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
     throw error;
   }
   const { code, prepared } = outcome;
-  if (code !== sigintExitCode && !start.preload) await recordMissingStartProfile(prepared, commandLine, { ...options, start });
+  if (code !== sigintExitCode && !start.preload) await recordMissingStartCaches(prepared, commandLine, { ...options, start });
   if (code === sigintExitCode) {
     process.removeAllListeners("SIGINT");
     process.kill(process.pid, "SIGINT");
@@ -156,6 +160,8 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
   if (early) helper.postMessage(data);
   helper.unref();
   const received = receivePreparedStart(helper);
+  const reporter = env.KILN_DEBUG ? debugReporter(host.now) : undefined;
+  if (reporter) void received.wasmFromCodeCache.then((used) => used && reporter.debug("The runtime's wasm: V8's compiled code from the cache"));
   const prepared = opened ? preparedWithOpenedSnapshot(host, received, opened) : received;
   const watching = new Promise<boolean>((resolve) => {
     helper.on("message", (message: StartHelperWatching | object) => {
@@ -185,7 +191,7 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
       prepared,
       runAfter: watching,
       ...(preload ? { preload } : {}),
-      ...(env.KILN_DEBUG ? { reporter: debugReporter(host.now) } : {}),
+      ...(reporter ? { reporter } : {}),
     });
     // To die by SIGINT, no thread may still be watching it.
     if (code === sigintExitCode) await helper.terminate();
@@ -295,33 +301,53 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   return { code, prepared: { ...prepared, profileFound: (prepared.profile ?? Promise.resolve(undefined)).then((profile) => profile !== undefined) } };
 }
 
-/** What {@link recordMissingStartProfile} needs to know of a run's preparation. */
+/** What {@link recordMissingStartCaches} needs to know of a run's preparation. */
 type ProfileState = Pick<PreparedStartPromises, "snapshot" | "profileIdentity"> & { profileFound: Promise<boolean> };
 
 /**
  * After a run that found no start profile for its runtime build, records one (a second, warm
  * start in a child process, restoring the snapshot this run used or built; once per build and
- * cache directory), so that later starts compile ahead.
+ * cache directory), so that later starts compile ahead; then, when the build has a profile but no
+ * cached wasm code, writes that (see `writeWasmCode`), so that later starts compile nothing.
  */
-async function recordMissingStartProfile(prepared: ProfileState, commandLine: PythonCommandLine, options: PythonProcessOptions & { start: ProcessStart }): Promise<void> {
+async function recordMissingStartCaches(prepared: ProfileState, commandLine: PythonCommandLine, options: PythonProcessOptions & { start: ProcessStart }): Promise<void> {
   const env = options.start.env;
-  if (!startProfilesWanted(env) || (await prepared.profileFound)) return;
+  if (!startProfilesWanted(env)) return;
+  const found = await prepared.profileFound;
   const identity = await prepared.profileIdentity;
+  if (!identity) return;
+  const cacheDir = options.start.host.cacheDir;
+  if (!found && !(await recordMissingStartProfile(prepared, commandLine, { ...options, identity }))) return;
+  if (!wasmCodeCacheWanted(env) || hasWasmCode(cacheDir, identity)) return;
+  const bytes = await startProfileStore(cacheDir).read(startProfileName(identity));
+  const profile = bytes && decodeStartProfile(bytes, identity);
+  if (!profile || profile.baseline.length === 0) return;
+  const files = await options.start.host.locateRuntime(options.runtime ?? { kind: "bundled" });
+  await whileIgnoringSigint(() => writeWasmCode({ cacheDir, wasmPath: join(files.indexURL, "pyodide.asm.wasm"), profile, env }));
+}
+
+async function recordMissingStartProfile(prepared: ProfileState, commandLine: PythonCommandLine, options: PythonProcessOptions & { start: ProcessStart; identity: string }): Promise<boolean> {
   const ready = await prepared.snapshot;
-  if (!identity || !ready) return;
+  if (!ready) return false;
   const { recordStartProfile } = await import("./node-start-profile.js");
-  // ^C while recording ends the recording (the child gets it too), not this process's status.
+  return whileIgnoringSigint(() =>
+    recordStartProfile({
+      cacheDir: options.start.host.cacheDir,
+      identity: options.identity,
+      snapshotName: snapshotName(ready.key),
+      interpreterOptions: commandLine.interpreterOptions,
+      env: options.start.env,
+      ...(options.runtime ? { runtime: options.runtime } : {}),
+    }),
+  );
+}
+
+/** ^C while a child records or writes a cache ends that child (it gets the signal too), not this process's status. */
+async function whileIgnoringSigint<T>(work: () => Promise<T>): Promise<T> {
   const ignore = () => undefined;
   process.on("SIGINT", ignore);
   try {
-    await recordStartProfile({
-      cacheDir: options.start.host.cacheDir,
-      identity,
-      snapshotName: snapshotName(ready.key),
-      interpreterOptions: commandLine.interpreterOptions,
-      env,
-      ...(options.runtime ? { runtime: options.runtime } : {}),
-    });
+    return await work();
   } finally {
     process.off("SIGINT", ignore);
   }

@@ -14,6 +14,7 @@ import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { patchedGlue, type PatchedGlue } from "./node-patched-glue.js";
 import { NodeStdio } from "./node-stdio.js";
 import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
+import { loadWasmCode, wasmCodeCacheWanted } from "./node-wasm-code-cache.js";
 import { withPrecompiledWasm } from "./precompiled-wasm.js";
 
 // Top-level host directories kept for the runtime's own: its standard library lives in /lib, and
@@ -166,7 +167,16 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
       void importPyodide().catch(() => undefined);
       if (glueIsModule) void importGlue().catch(() => undefined);
     },
-    compileWasm: (options) => compileRuntimeWasm(readFileSync(wasmPath), options?.profile),
+    compileWasm: async (compile) => {
+      const bytes = readFileSync(wasmPath);
+      const profile = compile?.profile;
+      // With a profile, from V8's code kept in the cache when there is some (see loadWasmCode).
+      if (profile && options.cacheDir && wasmCodeCacheWanted(options.env ?? {})) {
+        const { module } = await loadWasmCode({ cacheDir: options.cacheDir, wasm: bytes, profile });
+        if (module) return module;
+      }
+      return compileRuntimeWasm(bytes, profile);
+    },
   };
 }
 

@@ -1,6 +1,15 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { compilationHintsFor, decodeStartProfile, encodeStartProfile, parseWasmCompileTrace, startProfileIdentity, startProfileName } from "./start-profile.js";
+import {
+  compilationHintsFor,
+  decodeStartProfile,
+  encodeStartProfile,
+  optimizedCompilationHintsFor,
+  parseWasmCompileTrace,
+  startProfileDigest,
+  startProfileIdentity,
+  startProfileName,
+} from "./start-profile.js";
 
 // Lines as V8 11's --trace-wasm-compilation-times prints them (two modules: Pyodide's main module and
 // a small helper), with the wrapper lines it prints in between.
@@ -37,6 +46,18 @@ test("a stored profile is read back only for its own build, and never when damag
 test("under a profile, the functions it names are compiled at once (optimized ones to the top tier), all others lazily", () => {
   const hint = compilationHintsFor({ buildIdentity: "b", baseline: [1, 2], optimized: [2] });
   assert.deepEqual([hint(1), hint(2), hint(3)], [0x06, 0x26, 0x01]);
+});
+
+test("for a module compiled to be kept, every function the profile names is optimized at once, all others lazily", () => {
+  const hint = optimizedCompilationHintsFor({ buildIdentity: "b", baseline: [1, 2], optimized: [2, 7] });
+  assert.deepEqual([hint(1), hint(2), hint(7), hint(3)], [0x2a, 0x2a, 0x2a, 0x01]);
+});
+
+test("a profile's digest changes with the functions it names", () => {
+  const digest = (baseline: number[], optimized: number[]) => startProfileDigest({ buildIdentity: "b", baseline, optimized });
+  assert.equal(digest([1, 2], [2]), digest([1, 2], [2]));
+  assert.notEqual(digest([1, 2], [2]), digest([1, 2], []));
+  assert.notEqual(digest([1, 2], []), digest([1], [2]));
 });
 
 test("a runtime started with a byte-compiled standard library gets a profile of its own", () => {

@@ -116,3 +116,28 @@ export function compilationHintsFor(profile: StartProfile): (functionIndex: numb
   const eagerOptimized = hintByte({ strategy: hintStrategy.eager, baselineTier: hintTier.baseline, topTier: hintTier.optimized });
   return (index) => (optimized.has(index) ? eagerOptimized : baseline.has(index) ? eager : lazy);
 }
+
+/**
+ * The compilation hint for each function when the module is compiled once to be kept (see the
+ * platform's wasm code cache): every function a warm start runs is optimized (TurboFan) at once,
+ * since V8 keeps only optimized code of a module it serializes; everything else stays lazy.
+ *
+ * @example
+ * const hinted = withCompilationHints(bytes, optimizedCompilationHintsFor(profile));
+ */
+export function optimizedCompilationHintsFor(profile: StartProfile): (functionIndex: number) => number {
+  const used = new Set([...profile.baseline, ...profile.optimized]);
+  const lazy = hintByte({ strategy: hintStrategy.lazy });
+  const optimized = hintByte({ strategy: hintStrategy.eager, baselineTier: hintTier.optimized, topTier: hintTier.optimized });
+  return (index) => (used.has(index) ? optimized : lazy);
+}
+
+/**
+ * A short digest of what a profile names, for the keys of what is built from it.
+ *
+ * @example
+ * startProfileDigest(profile); // "0a1b2c3d4e5f60"
+ */
+export function startProfileDigest(profile: StartProfile): string {
+  return hashString(`${profile.baseline.join(",")}|${profile.optimized.join(",")}`);
+}
