@@ -3,7 +3,9 @@
 // file must be an entry of the bundle, and `../../` references must reach the package root from
 // dist/bundle/ as they do from tsc's dist/<layer>/.
 import { strict as assert } from "node:assert";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -46,8 +48,41 @@ test("every file kiln loads by path resolves from the bundle's directory", { ski
 test("bin/kiln.js runs the bundle, and kiln pip its one-file form through the code cache", () => {
   const bin = readFileSync(join(root, "bin", "kiln.js"), "utf8");
   assert.match(bin, /import\("\.\.\/dist\/bundle\/kiln\.js"\)/);
-  assert.match(bin, /"\.\.\/dist\/bundle\/kiln-cli\.cjs"/);
-  assert.match(bin, /import\("\.\.\/dist\/bundle\/node-code-cache\.js"\)/);
+  assert.match(bin, /join\(__dirname, "\.\.", "dist", "bundle", "kiln-cli\.cjs"\)/);
+  assert.match(bin, /require\("\.\.\/dist\/bundle\/node-code-cache\.cjs"\)/);
+});
+
+test("bin/kiln.js is CommonJS, so no command starts Node's ES-module loader before kiln runs", () => {
+  assert.equal(JSON.parse(readFileSync(join(root, "bin", "package.json"), "utf8")).type, "commonjs");
+  const packageJson = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { files: string[]; bin: Record<string, string> };
+  assert.equal(packageJson.bin.kiln, "./bin/kiln.js");
+  assert.ok(packageJson.files.includes("bin"), "bin/package.json is published with bin/kiln.js");
+});
+
+test("the built CLI runs from bin/kiln.js as CommonJS, also through a link as npm installs it", { skip: !existsSync(join(bundle, "node-code-cache.cjs")) && "dist/bundle is not built (npm run build)" }, () => {
+  const directory = mkdtempSync(join(tmpdir(), "kiln-bin-"));
+  try {
+    const linked = join(directory, "kiln");
+    symlinkSync(join(root, "bin", "kiln.js"), linked);
+    // The code-cache path (kiln pip) and the ES-module path (kiln --version) both work through the link.
+    const env = { ...process.env, KILN_CACHE_DIR: join(directory, "cache"), KILN_DEBUG_CODE_CACHE: "1" };
+    for (const argv of [["pip", "--version"], ["pip", "--version"], ["--version"]]) {
+      const result = spawnSync(process.execPath, [linked, ...argv], { encoding: "utf8", env });
+      assert.equal(result.status, 0, result.stderr);
+      assert.match(result.stdout, argv[0] === "pip" ? /^pip \S+ from kiln / : /^kiln \S+/);
+    }
+    assert.match(spawnSync(process.execPath, [linked, "pip", "--version"], { encoding: "utf8", env }).stderr, /code cache used/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("the one-file bundles are ASCII, so the code-cache runner decodes them as Latin-1", { skip: !existsSync(join(bundle, "kiln-cli.cjs")) && "dist/bundle is not built (npm run build)" }, () => {
+  for (const name of ["kiln-cli.cjs", "node-venv-python.cjs"]) {
+    const bytes = readFileSync(join(bundle, name));
+    const offending = bytes.findIndex((byte) => byte > 0x7f);
+    assert.equal(offending, -1, `${name} has a non-ASCII byte at ${offending}: ${bytes.subarray(Math.max(0, offending - 60), offending + 20).toString("utf8")}`);
+  }
 });
 
 test("the one-file bundle has no import() of its own (code from a code cache cannot run it on Node 20)", { skip: !existsSync(join(bundle, "kiln-cli.cjs")) && "dist/bundle is not built (npm run build)" }, () => {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
-import { codeCacheCommand, codeCacheWanted, commandV8Flags } from "./node-code-cache.js";
+import { bundleIdentity, codeCacheCommand, codeCacheWanted, commandV8Flags, decodeBundle } from "./node-code-cache.js";
 
 const temporary = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
 after(() => rmSync(temporary, { recursive: true, force: true }));
@@ -100,6 +100,32 @@ test("another build of the bundle has its own cache; a cache V8 refuses is rewri
   writeFileSync(second, readFileSync(first!));
   assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "changed a b function\n", outcome: "rejected-and-written" });
   assert.equal(run(bundle, cacheDir).outcome, "used");
+});
+
+test("a bundle rewritten in place with the same size but new times has its own cache", () => {
+  const { bundle, cacheDir } = setup("one");
+  assert.equal(run(bundle, cacheDir).outcome, "written");
+  writeFileSync(bundle, bundleSource("two"));
+  // A rebuild is seconds apart; the file system's clock may not tick between two writes in a test.
+  utimesSync(bundle, new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+  assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "two a b function\n", outcome: "written" });
+  assert.equal(cacheFiles(cacheDir).length, 2);
+});
+
+test("a bundle that is not ASCII is decoded as UTF-8 (an ASCII one as Latin-1, the same text)", () => {
+  const { bundle, cacheDir } = setup("\u2205 caf\u00e9 \u{1F600}");
+  for (const outcome of ["written", "used"]) {
+    assert.deepEqual(run(bundle, cacheDir), { status: 3, stdout: "\u2205 caf\u00e9 \u{1F600} a b function\n", outcome });
+  }
+  const cases = ["exports.x = 1;\n", "// \u2205\nexports.x = '\u00e9';", "\u{1F600}", ""];
+  for (const text of cases) assert.equal(decodeBundle(Buffer.from(text, "utf8")), text);
+});
+
+test("bundleIdentity: device, inode, size and both times, so a rewrite or a replacement changes it", () => {
+  const stat = { dev: 1n, ino: 2n, size: 3n, mtimeNs: 4n, ctimeNs: 5n };
+  assert.equal(bundleIdentity(stat), "1:2:3:4:5");
+  const changed = [{ ...stat, ino: 9n }, { ...stat, size: 9n }, { ...stat, mtimeNs: 9n }, { ...stat, ctimeNs: 9n }, { ...stat, dev: 9n }];
+  for (const other of changed) assert.notEqual(bundleIdentity(other), bundleIdentity(stat));
 });
 
 test("processes writing the cache at once all run, and leave a cache the next run uses", async () => {
