@@ -122,6 +122,7 @@ export const errorCodes = {
 
   // command-line outputs
   outputUnwritable: "A file or directory a command was asked to write cannot be written",
+  outputNotALock: "The output file exists and is not a lock that kiln may replace",
   // end of command-line outputs
 
   // internal
