@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -117,6 +117,51 @@ test("an output path that cannot be written (a directory, a missing directory, a
       assert.equal(result.code, 1, `${argv.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, message, argv.join(" "));
       assert.doesNotMatch(result.stderr, /crashed/);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("lock -o and pip compile -o refuse to overwrite a file that is not a lock they may replace, and leave it as it was", async () => {
+  const root = mkdtempSync(join(tmpdir(), "kiln-cli-lock-output-"));
+  try {
+    const links = join(root, "links");
+    mkdirSync(links);
+    const demo = makeWheel({ name: "demo", version: "1.0", files: { "demo/__init__.py": "" } });
+    writeFileSync(join(links, demo.filename), demo.bytes);
+    const offline = ["--no-index", "-f", links, "--no-pyodide-index"];
+    const env = { KILN_CACHE_DIR: join(root, "cache") };
+    const file = (name: string, text: string) => (writeFileSync(join(root, name), text), join(root, name));
+    const refused: [string[], string, RegExp][] = [
+      [["lock", "demo", ...offline, "-o"], file("pyproject.toml", '[project]\nname = "app"\n'), /it is not a pylock\.toml kiln can read \(`lock-version` is missing\)/],
+      [["lock", "demo", ...offline, "-o"], file("major.toml", 'lock-version = "2.0"\ncreated-by = "future"\n'), /lock-version is newer than kiln writes/],
+      [["lock", "demo", ...offline, "-o"], file("minor.toml", 'lock-version = "1.9"\ncreated-by = "future"\n'), /lock-version 1\.9 is newer than kiln writes \(1\.0\)/],
+      [["lock", "demo", ...offline, "--format", "pyodide-lock", "-o"], file("package.json", '{"name": "app"}\n'), /not a pyodide-lock\.json/],
+      [["pip", "compile", join(root, "requirements.in"), ...offline, "-o"], file("requirements.in", "demo>=1\n"), /not a file of pinned requirements \(line 1: "demo>=1"\)/],
+      [["lock", "demo", ...offline, "--format", "requirements", "-o"], file("notes.txt", "# notes\nkeep this\n"), /line 2: "keep this"/],
+    ];
+    for (const [argv, path, message] of refused) {
+      const before = readFileSync(path, "utf8");
+      const result = await kiln([...argv, path], env);
+      assert.equal(result.code, 1, `${argv.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, /error: Will not overwrite ".*"/);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /hint: Give another output file with -o/);
+      assert.equal(readFileSync(path, "utf8"), before, "the file is left as it was");
+    }
+    // Locks kiln wrote (and an empty file) are replaced.
+    const replaced: string[][] = [
+      ["lock", "demo", ...offline, "-o", file("empty.toml", "")],
+      ["lock", "demo", ...offline, "-o", join(root, "pylock.toml")],
+      ["lock", "demo", ...offline, "-o", join(root, "pylock.toml")],
+      ["pip", "compile", file("app.in", "demo\n"), ...offline, "-o", join(root, "requirements.txt")],
+      ["pip", "compile", join(root, "app.in"), ...offline, "-o", join(root, "requirements.txt")],
+    ];
+    for (const argv of replaced) {
+      const result = await kiln(argv, env);
+      assert.equal(result.code, 0, `${argv.join(" ")}: ${result.stderr}`);
+      assert.match(readFileSync(argv.at(-1)!, "utf8"), /demo/);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { KilnError } from "../core/index.js";
+import { KilnError, sameBytes } from "../core/index.js";
 import { crc32 } from "./crc32.js";
 import { inflateEntry } from "./inflate-bounded.js";
 import { readRange, type RandomAccessSource } from "./random-access-source.js";
@@ -211,10 +211,4 @@ function storedBytes(compressed: Uint8Array, entry: ZipEntry): Uint8Array {
     });
   }
   return compressed;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

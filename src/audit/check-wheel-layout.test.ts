@@ -26,7 +26,7 @@ function layout(changes: Record<string, string | undefined> = {}): AuditFile[] {
 
 // Each is a wheel kiln's installer (and pip) refuses: the audit must not say it installs.
 const cases: [string, AuditFile[], string[]][] = [
-  ["a well-formed wheel", layout({ "demo-1.0.data/scripts/demo-tool": "#!python\n", "demo-1.0.data/headers/demo.h": "" }), []],
+  ["a well-formed wheel", layout({ "demo-1.0.data/scripts/demo-tool": "#!python\n", "demo-1.0.data/headers/demo.h": "", "demo-1.0.dist-info/entry_points.txt": "[console_scripts]\ndemo = demo:main\n[demo.plugins]\npython = demo.plugin\n" }), []],
   ["Wheel-Version 2.0", layout({ "demo-1.0.dist-info/WHEEL": wheelFile.replace("1.0", "2.0") }), ["unsupportedWheelVersion"]],
   ["Wheel-Version 0.9", layout({ "demo-1.0.dist-info/WHEEL": wheelFile.replace("1.0", "0.9") }), ["unsupportedWheelVersion"]],
   ["two .dist-info directories", layout({ "other-1.0.dist-info/METADATA": metadata }), ["distInfoMismatch"]],
@@ -41,6 +41,10 @@ const cases: [string, AuditFile[], string[]][] = [
   ["a .data file over pyvenv.cfg", layout({ "demo-1.0.data/data/pyvenv.cfg": "" }), ["environmentFile"]],
   ["a .data file in kiln's install state", layout({ "demo-1.0.data/data/.kiln-install/tx-0/plan.json": "{}" }), ["environmentFile"]],
   ["a script named python3", layout({ "demo-1.0.data/scripts/python3": "" }), ["environmentFile"]],
+  ["a console script named python3", layout({ "demo-1.0.dist-info/entry_points.txt": "[console_scripts]\npython3 = demo:main\n" }), ["environmentFile"]],
+  ["a gui script named ..", layout({ "demo-1.0.dist-info/entry_points.txt": "[gui_scripts]\n.. = demo:main\n" }), ["invalidEntryPoints"]],
+  ["a console script name with a slash", layout({ "demo-1.0.dist-info/entry_points.txt": "[console_scripts]\nbin/x = demo:main\n" }), ["invalidEntryPoints"]],
+  ["an entry_points.txt line without =", layout({ "demo-1.0.dist-info/entry_points.txt": "[demo.plugins]\njust words\n" }), ["invalidEntryPoints"]],
 ];
 
 for (const [label, files, codes] of cases) {

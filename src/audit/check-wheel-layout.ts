@@ -1,5 +1,6 @@
 import { parseWheelFile } from "../archive/index.js";
-import { headerValue, parseEmailHeaders } from "../metadata/index.js";
+import { isKilnError } from "../core/index.js";
+import { headerValue, isInterpreterName, parseEmailHeaders, parseScriptEntryPoints } from "../metadata/index.js";
 import { tryParseVersion, versionsEqual } from "../pep440/index.js";
 import { normalizeName } from "../pep508/index.js";
 import type { AuditFile } from "./audit-target.js";
@@ -8,8 +9,6 @@ import type { Finding } from "./finding.js";
 
 /** The directories of `<name>-<version>.data/` the wheel spec defines. */
 const dataKeys = new Set(["scripts", "data", "headers", "purelib", "platlib"]);
-/** Names a venv gives its interpreter, in `bin/` (the `scripts` key). */
-const interpreterName = /^python(?:3(?:\.\d+)?)?$/;
 const decoder = new TextDecoder();
 
 /**
@@ -18,7 +17,9 @@ const decoder = new TextDecoder();
  * exactly one `.dist-info` directory and it of the project the file name names, a METADATA whose
  * Name and Version are the file name's, `.data/` files only in the spec's five directories, no path
  * that is both a file and a directory, and no file over the environment's own (`pyvenv.cfg`,
- * kiln's `.kiln-install`, an interpreter launcher in `bin/`). Every finding is an error with
+ * kiln's `.kiln-install`, an interpreter launcher in `bin/`), and an `entry_points.txt` whose
+ * scripts the installer writes (parseScriptEntryPoints, which the installer uses) parses, with
+ * no script over the interpreter. Every finding is an error with
  * effect `install`. Files in `unreadable` (see checkRecord) are not read.
  *
  * @example
@@ -41,6 +42,7 @@ export async function checkWheelLayout(files: readonly AuditFile[], wheel: Wheel
     checkVersionOfWheelFile(await text(`${distInfo}/WHEEL`), `${distInfo}/WHEEL`, refuse);
     checkMetadata(await text(`${distInfo}/METADATA`), `${distInfo}/METADATA`, wheel, refuse);
     checkDataDirectory(files, `${distInfo.slice(0, -".dist-info".length)}.data/`, refuse);
+    checkScripts(await text(`${distInfo}/entry_points.txt`), `${distInfo}/entry_points.txt`, wheel, refuse);
   }
   const paths = new Set(files.map((f) => f.path));
   for (const path of paths) {
@@ -84,8 +86,21 @@ function checkDataDirectory(files: readonly AuditFile[], data: string, refuse: R
     const [key, ...rest] = path.slice(data.length).split("/");
     if (!dataKeys.has(key!) || rest.length === 0) {
       refuse("unknownDataDirectory", `"${path}" is not in one of ${data}{${[...dataKeys].join(",")}}`, path);
-    } else if ((key === "data" && (rest.join("/") === "pyvenv.cfg" || rest[0] === ".kiln-install")) || (key === "scripts" && rest.length === 1 && interpreterName.test(rest[0]!))) {
+    } else if ((key === "data" && (rest.join("/") === "pyvenv.cfg" || rest[0] === ".kiln-install")) || (key === "scripts" && rest.length === 1 && isInterpreterName(rest[0]!))) {
       refuse("environmentFile", `"${path}" would replace the environment's own ${key === "scripts" ? "interpreter" : rest[0]}`, path);
     }
+  }
+}
+
+/** The installer's own check of the scripts it would write, and no script over the interpreter. */
+function checkScripts(text: string | undefined, path: string, wheel: WheelName, refuse: Refuse): void {
+  if (!text) return; // none, or unreadable: check 2 reports the entry
+  try {
+    for (const { group, name } of parseScriptEntryPoints(text, wheel.filename)) {
+      if (isInterpreterName(name)) refuse("environmentFile", `The [${group}] script "${name}" would replace the environment's interpreter`, path);
+    }
+  } catch (error) {
+    if (!isKilnError(error, "invalidEntryPoints")) throw error;
+    refuse("invalidEntryPoints", error.message, path);
   }
 }

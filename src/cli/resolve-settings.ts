@@ -10,6 +10,7 @@ import type { TargetEnvironment } from "../resolver/index.js";
 import { binaryOptions } from "./sdist-builds.js";
 import type { CommandContext, OptionDefinition } from "./command.js";
 import { indexOptions, packageSourceOf, type RepositoryTarget } from "./index-options.js";
+import { checkReplaceableLock, refusal, type LockOutputFormat } from "./replaceable-lock.js";
 import { resolveTarget } from "./resolve-target.js";
 import { emptyRequirementsInput, readRequirementsFile, type RequirementsInput } from "./requirements-file.js";
 
@@ -126,27 +127,28 @@ export async function resolveSettings(context: CommandContext, positional: reado
 }
 
 /**
- * Versions to keep from an existing output file: a `pylock.toml`, or `name==version` lines of a
- * requirements file. Missing or unreadable files give no preferences.
+ * Versions to keep from an existing output file: a `pylock.toml`, a `pyodide-lock.json`, or
+ * `name==version` lines of a requirements file. A missing file gives no preferences; a file that
+ * is not a lock of that format, or cannot be read, is an `outputNotALock` error (see
+ * checkReplaceableLock): the command would otherwise overwrite it.
  *
  * @example
  * const preferences = await readPreferences("pylock.toml", "pylock");
  */
-export async function readPreferences(path: string, format: "pylock" | "requirements" | "pyodide-lock"): Promise<Map<string, string>> {
+export async function readPreferences(path: string, format: LockOutputFormat): Promise<Map<string, string>> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
-  } catch {
-    return new Map();
+  } catch (error) {
+    // A path that is a directory or lies below a file: writeOutputFile says why it cannot be written.
+    if (["ENOENT", "EISDIR", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return new Map();
+    throw refusal(path, `it cannot be read to check that it is a lock (${(error as Error).message})`);
   }
-  try {
-    if (format === "pylock") return new Map(parsePylock(text, path).packages.map((p) => [normalizeName(p.name), p.version]));
-    if (format === "pyodide-lock") {
-      const packages = (JSON.parse(text) as { packages?: Record<string, { version?: string }> }).packages ?? {};
-      return new Map(Object.entries(packages).flatMap(([name, p]) => (typeof p.version === "string" ? [[normalizeName(name), p.version] as [string, string]] : [])));
-    }
-  } catch {
-    return new Map();
+  checkReplaceableLock(text, path, format);
+  if (format === "pylock") return text.trim() === "" ? new Map() : new Map(parsePylock(text, path).packages.map((p) => [normalizeName(p.name), p.version]));
+  if (format === "pyodide-lock") {
+    const packages = text.trim() === "" ? {} : ((JSON.parse(text) as { packages: Record<string, { version?: string }> }).packages);
+    return new Map(Object.entries(packages).flatMap(([name, p]) => (typeof p?.version === "string" ? [[normalizeName(name), p.version] as [string, string]] : [])));
   }
   const pins = [...text.matchAll(/^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)/gm)];
   return new Map(pins.map((m) => [normalizeName(m[1]!), m[2]!]));

@@ -99,6 +99,7 @@ export const errorCodes = {
   hashRequired: "Hash-checking mode is on and a requirement has no --hash or is not pinned",
   noEnvironment: "No virtual environment to install into was found",
   noCompatibleWheel: "A locked package has no wheel for the environment's platform",
+  linkedOutside: "A directory of the environment is a symbolic link that leads outside it",
   // end of installer
 
   // audit
@@ -122,6 +123,7 @@ export const errorCodes = {
 
   // command-line outputs
   outputUnwritable: "A file or directory a command was asked to write cannot be written",
+  outputNotALock: "The output file exists and is not a lock that kiln may replace",
   // end of command-line outputs
 
   // internal

@@ -1,9 +1,7 @@
+import { isInterpreterName } from "../metadata/index.js";
 import { installStateDirectory } from "./environment-lock.js";
 import type { InstallScheme } from "./install-scheme.js";
 import { isInside, joinPath, parentPath } from "./paths.js";
-
-/** `python`, `python3`, `python3.14`: the names a venv gives its interpreter. */
-const interpreterName = /^python(?:3(?:\.\d+)?)?$/;
 
 /**
  * What the environment itself owns at `target`, when it is one of the files no distribution may
@@ -22,7 +20,7 @@ export function environmentFileRole(scheme: InstallScheme, target: string): stri
   if (isInside(joinPath(scheme.prefix, installStateDirectory), path)) return "kiln's install lock and journal";
   if (path === joinPath(scheme.prefix, "pyvenv.cfg")) return "the environment's configuration";
   const python = joinPath(scheme.python);
-  if (path === python || (parentPath(path) === parentPath(python) && interpreterName.test(path.slice(path.lastIndexOf("/") + 1)))) {
+  if (path === python || (parentPath(path) === parentPath(python) && isInterpreterName(path.slice(path.lastIndexOf("/") + 1)))) {
     return "the environment's interpreter";
   }
   return undefined;

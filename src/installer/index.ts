@@ -32,7 +32,7 @@ export { listInstalled, findInstalled, readInstalledDistribution, type Installed
 export { venvScheme, type InstallScheme } from "./install-scheme.js";
 export { errorCode, type FileStat, type InstallFileSystem, type LockOwner, type WriteFileOptions } from "./install-file-system.js";
 export { memoryFileSystem, type MemoryFileSystem, type MemoryFileSystemOptions } from "./memory-file-system.js";
-export { parseEntryPoints, type EntryPoint } from "./entry-points.js";
+export { parseEntryPoints, type EntryPoint } from "../metadata/index.js";
 export { entryPointLauncher, rewritePythonShebang, shellPolyglotHeader } from "./script-launcher.js";
 export { withEnvironmentLock, type EnvironmentLockOptions } from "./environment-lock.js";
 export { verifyFileHashes } from "./verify-file-hashes.js";

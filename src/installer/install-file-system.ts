@@ -57,6 +57,12 @@ export interface InstallFileSystem {
   stat(path: string): Promise<FileStat | undefined>;
   exists(path: string): Promise<boolean>;
   /**
+   * Optional: the path with every symbolic link in it resolved, as `realpath(3)` gives it; fails
+   * with `ENOENT` when it does not exist. Absent on a file system without links; where present,
+   * the installer neither writes nor deletes through a link that leads out of the environment.
+   */
+  realPath?(path: string): Promise<string>;
+  /**
    * Optional batch form of {@link stat}, for platforms where one call for many paths is cheaper
    * than a promise per path: the installer checks each of a cached wheel's files with it.
    */

@@ -3,6 +3,7 @@ import { environmentFileRole } from "./environment-files.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import type { InstallScheme } from "./install-scheme.js";
 import type { InstalledDistribution } from "./installed-distributions.js";
+import { linkedOutside } from "./linked-outside.js";
 import { baseName, isInside, joinPath, parentPath } from "./paths.js";
 import type { Transaction } from "./transaction.js";
 
@@ -22,7 +23,9 @@ async function filesUnder(fs: InstallFileSystem, directory: string): Promise<str
  * recorded file, the bytecode Python cached for recorded `.py` files, and the `.dist-info`
  * directory itself. Recorded paths outside the environment, and the environment's own files
  * (see {@link environmentFileRole}), are skipped with a warning, so a tampered RECORD cannot make
- * an uninstall delete files elsewhere or break the environment.
+ * an uninstall delete files elsewhere or break the environment. So are files in a directory that
+ * is a symbolic link leading out of the environment (pip, too, resolves links and leaves such
+ * files alone): the link's target is not the distribution's.
  */
 export async function planRemoval(
   dist: InstalledDistribution,
@@ -37,6 +40,7 @@ export async function planRemoval(
   const base = parentPath(dist.distInfo);
   const targets = new Set<string>();
   const caches = new Map<string, string[]>();
+  const outside = linkedOutside(fs, scheme.prefix);
   for (const row of dist.files) {
     const target = joinPath(base, row.path);
     if (!isInside(scheme.prefix, target) || target === joinPath(scheme.prefix)) {
@@ -46,6 +50,11 @@ export async function planRemoval(
     const role = environmentFileRole(scheme, target);
     if (role !== undefined) {
       reporter.warn(`Not removing "${row.path}" of ${dist.name}: it is ${role}, not the distribution's`);
+      continue;
+    }
+    const real = await outside(parentPath(target));
+    if (real !== undefined) {
+      reporter.warn(`Not removing "${row.path}" of ${dist.name}: its directory is a symbolic link that leads outside the environment, to "${real}"`);
       continue;
     }
     if ((await fs.stat(target))?.kind === "directory") continue;

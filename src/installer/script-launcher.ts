@@ -1,5 +1,5 @@
 import { KilnError } from "../core/index.js";
-import type { EntryPoint } from "./entry-points.js";
+import type { EntryPoint } from "../metadata/index.js";
 
 const encoder = new TextEncoder();
 

@@ -1,8 +1,8 @@
 import { formatRecord, type RandomAccessSource, type RecordHash, type RecordRow, type ZipCodecs } from "../archive/index.js";
 import { digestHex } from "../cache/index.js";
 import { KilnError, type Reporter } from "../core/index.js";
+import { parseScriptEntryPoints } from "../metadata/index.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
-import { parseEntryPoints } from "./entry-points.js";
 import { environmentFileRole } from "./environment-files.js";
 import type { InstallScheme } from "./install-scheme.js";
 import type { LinkMode } from "./link-mode.js";
@@ -203,11 +203,7 @@ async function placeWheel(unpacked: UnpackedWheel | CachedWheel, input: WheelToI
   });
   if (links.length > 0) await linkFiles(links, context);
   const generated: { target: string; data: Uint8Array; shared?: boolean }[] = [];
-  for (const entryPoint of unpacked.entryPoints === undefined ? [] : parseEntryPoints(unpacked.entryPoints)) {
-    if (entryPoint.group !== "console_scripts" && entryPoint.group !== "gui_scripts") continue;
-    if (!/^[^/\\\0]+$/.test(entryPoint.name) || entryPoint.name === "." || entryPoint.name === "..") {
-      throw new KilnError("invalidEntryPoints", `Cannot install ${filename}: script name "${entryPoint.name}" is not a file name`);
-    }
+  for (const entryPoint of unpacked.entryPoints === undefined ? [] : parseScriptEntryPoints(unpacked.entryPoints, filename)) {
     generated.push({ target: joinPath(scheme.scripts, entryPoint.name), data: entryPointLauncher(entryPoint, scheme.python) });
   }
   const distInfoTarget = joinPath(libDirectory, unpacked.distInfo);

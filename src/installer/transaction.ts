@@ -3,6 +3,7 @@ import { installStateDirectory } from "./environment-lock.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 import { errorCode, type InstallFileSystem } from "./install-file-system.js";
 import { shouldCopyInstead } from "./link-mode.js";
+import { refuseLinkedOutside } from "./linked-outside.js";
 import { isInside, joinPath, parentPath } from "./paths.js";
 
 /**
@@ -269,6 +270,8 @@ export class Transaction {
     const operations = [...this.#operations.values()]
       .sort((a, b) => a.index - b.index)
       .map(({ target, install, directory }): Operation => (directory ? { target, install, directory } : { target, install }));
+    // Nothing has touched the environment yet: refuse before the journal is written.
+    await refuseLinkedOutside(this.#fs, parentPath(parentPath(this.#directory)), operations);
     const plan: Plan = {
       version: 1,
       operations,

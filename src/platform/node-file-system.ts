@@ -1,6 +1,7 @@
-import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { copyFile, open } from "node:fs/promises";
 import { hostname } from "node:os";
+import { sep } from "node:path";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";
 import { processIsAlive } from "./node-process-alive.js";
 
@@ -104,6 +105,7 @@ export function nodeFileSystem(): InstallFileSystem {
     },
     list: async (path) => readdirSync(path),
     stat: async (path) => statOf(path),
+    realPath: async (path) => realpathSync.native(path).split(sep).join("/"),
     statMany: async (paths) => paths.map(statOf),
     async linkMany(pairs) {
       for (let index = 0; index < pairs.length; index++) {

@@ -1,4 +1,4 @@
-import type { Reporter } from "../core/index.js";
+import { sameBytes, type Reporter } from "../core/index.js";
 import type { RuntimeHost } from "./runtime-host.js";
 import { decodeSnapshotHeader, snapshotHeaderLength, snapshotPayloadRejection, type SnapshotHeader, type SnapshotRejection } from "./snapshot-file.js";
 
@@ -112,10 +112,4 @@ async function readHead(reader: { size: number; readInto(offset: number, target:
 
 function replaced(expected: OpenedSnapshot): StreamedSnapshot {
   return { snapshot: expected.snapshot, head: expected.head, readPayload: async () => "replaced", close: async () => undefined };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
-  return true;
 }

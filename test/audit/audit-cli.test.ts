@@ -104,6 +104,9 @@ const refusedByInstallers: [string, Parameters<typeof makeWheel>[0], string][] =
   ["Wheel-Version 2.0", { name: "demo", version: "1.0", files: { "demo/__init__.py": "" }, wheelVersion: "2.0" }, "unsupportedWheelVersion"],
   ["a .data file over pyvenv.cfg", { name: "demo", version: "1.0", files: { "demo/__init__.py": "", "demo-1.0.data/data/pyvenv.cfg": "home = /" } }, "environmentFile"],
   ["a file where another needs a directory", { name: "demo", version: "1.0", files: { "demo/x": "", "demo/x/y.py": "" } }, "fileDirectoryConflict"],
+  ["a console script outside the scripts directory", { name: "demo", version: "1.0", files: { "demo/__init__.py": "" }, entryPoints: "[console_scripts]\n../x = demo:main\n" }, "invalidEntryPoints"],
+  ["an entry_points.txt line before any group", { name: "demo", version: "1.0", files: { "demo/__init__.py": "" }, entryPoints: "demo = demo:main\n" }, "invalidEntryPoints"],
+  ["a console script named python3.14", { name: "demo", version: "1.0", files: { "demo/__init__.py": "" }, entryPoints: "[console_scripts]\npython3.14 = demo:main\n" }, "environmentFile"],
 ];
 
 for (const [label, options, code] of refusedByInstallers) {

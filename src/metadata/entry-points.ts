@@ -16,6 +16,11 @@ function entryPointsError(line: number, why: string): KilnError {
   });
 }
 
+/** The groups installers turn into scripts in the environment's scripts directory. */
+const scriptGroups = new Set(["console_scripts", "gui_scripts"]);
+/** `python`, `python3`, `python3.14`: the names a virtual environment gives its interpreter. */
+const interpreterName = /^python(?:3(?:\.\d+)?)?$/;
+
 const valuePattern = /^([\w.]+)\s*(?::\s*([\w.]+)\s*)?(?:\[([^\]]*)\]\s*)?$/u;
 
 /**
@@ -54,4 +59,38 @@ export function parseEntryPoints(text: string): EntryPoint[] {
     result.push(entry);
   }
   return result;
+}
+
+/**
+ * The `console_scripts` and `gui_scripts` entry points of an `entry_points.txt`, for which an
+ * installer writes launchers: the one check of a wheel's scripts the installer and `kiln audit`
+ * share. Throws `invalidEntryPoints` for a file {@link parseEntryPoints} refuses, and for a
+ * script name that is not a plain file name (`../x` would be written outside the scripts
+ * directory); `source` names the wheel in the message.
+ *
+ * @example
+ * parseScriptEntryPoints("[console_scripts]\npytest = pytest:console_main\n", "pytest-8.0-py3-none-any.whl").map((e) => e.name); // ["pytest"]
+ */
+export function parseScriptEntryPoints(text: string, source: string): EntryPoint[] {
+  const scripts = parseEntryPoints(text).filter((entryPoint) => scriptGroups.has(entryPoint.group));
+  for (const { name } of scripts) {
+    if (!/^[^/\\\0]+$/.test(name) || name === "." || name === "..") {
+      throw new KilnError("invalidEntryPoints", `Cannot install ${source}: script name "${name}" is not a file name`, {
+        hint: "Script names in [console_scripts] and [gui_scripts] are file names; the wheel was built by a broken tool",
+      });
+    }
+  }
+  return scripts;
+}
+
+/**
+ * Whether a script name is one a virtual environment gives its interpreter (`python`,
+ * `python3`, `python3.14`): a wheel's script of that name would replace it.
+ *
+ * @example
+ * isInterpreterName("python3.14"); // true
+ * isInterpreterName("pytest"); // false
+ */
+export function isInterpreterName(name: string): boolean {
+  return interpreterName.test(name);
 }

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { isKilnError } from "../core/index.js";
 import { runHostPython } from "../../test/support/host-python.js";
-import { parseEntryPoints } from "./entry-points.js";
+import { isInterpreterName, parseEntryPoints, parseScriptEntryPoints } from "./entry-points.js";
 
 const sample = `
 # a comment
@@ -53,3 +53,18 @@ for (const [label, text, why] of [
     assert.throws(() => parseEntryPoints(text), (error) => isKilnError(error, "invalidEntryPoints") && why.test(error.message));
   });
 }
+
+test("parseScriptEntryPoints keeps console_scripts and gui_scripts only", () => {
+  assert.deepEqual(parseScriptEntryPoints(sample, "x.whl").map((e) => `${e.group}:${e.name}`), ["console_scripts:pytest", "console_scripts:py.test", "console_scripts:tool", "gui_scripts:app"]);
+});
+
+for (const name of ["../x", "bin/x", "a\\b", ".", ".."]) {
+  test(`parseScriptEntryPoints refuses the script name ${JSON.stringify(name)}, naming the wheel`, () => {
+    assert.throws(() => parseScriptEntryPoints(`[console_scripts]\n${name} = m:f\n`, "x-1.0-py3-none-any.whl"), (error) =>
+      isKilnError(error, "invalidEntryPoints") && /x-1\.0-py3-none-any\.whl: script name .* is not a file name/.test(error.message));
+  });
+}
+
+test("isInterpreterName: python, python3, python3.N only", () => {
+  assert.deepEqual(["python", "python3", "python3.14", "python2", "pythonw", "python3.x", "pytest"].map(isInterpreterName), [true, true, true, false, false, false, false]);
+});
