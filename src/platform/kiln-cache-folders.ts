@@ -33,6 +33,8 @@ export const kilnCacheFolders = {
   runtimes: "runtimes",
   /** V8's compiled code of kiln pip, kiln run and venv launchers, one file per bundle, build of kiln and Node version. */
   codeCache: "code-cache-v1",
+  /** V8's compiled code of extension modules (side modules), by their sha256 (see node-side-module-cache.ts). */
+  sideModuleCode: "side-module-code",
   /** Wheels built from sdists, by the sdist's sha256 (and their prepared metadata). */
   builtWheels: "built-wheels",
   /** Scratch directories of builds in progress. */

@@ -30,6 +30,7 @@ const descriptions: Record<string, string> = {
   [kilnCacheFolders.fileDigests]: "digests of local files, by path, size and time",
   [kilnCacheFolders.wheelMetadata]: "parsed metadata of wheels resolved before",
   [kilnCacheFolders.codeCache]: "V8's compiled code of kiln pip, kiln run and venv launchers, one file per bundle, build of kiln and Node version",
+  [kilnCacheFolders.sideModuleCode]: "V8's compiled code of extension modules, by their sha256",
   [kilnCacheFolders.builtWheels]: "wheels built from sdists, by the sdist's sha256",
   [kilnCacheFolders.builds]: "scratch directories of builds in progress",
   [kilnCacheFolders.projectWheels]: "kiln test's wheels of the projects it tested",

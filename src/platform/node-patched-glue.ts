@@ -1,12 +1,23 @@
 /**
- * Pyodide 314's Emscripten glue with kiln's lazy dynamic-linking set-up (see `patchPyodideGlue`),
- * kept as a patched copy in kiln's cache, and the link layout it runs with.
+ * Pyodide 314's Emscripten glue with kiln's lazy dynamic-linking set-up (see `patchPyodideGlue`)
+ * and its hook for extension modules' cached code (see `patchSideModuleCompile`), kept as a
+ * patched copy in kiln's cache, and the link layout it runs with.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { encodeLinkLayout, linkLayoutPatchSource, patchPyodideGlue, pyodideGluePatchVersion, tryDecodeLinkLayout, type LinkLayout } from "../runtime/index.js";
+import {
+  encodeLinkLayout,
+  linkLayoutPatchSource,
+  patchPyodideGlue,
+  patchSideModuleCompile,
+  pyodideGluePatchVersion,
+  sideModuleCompilePatchVersion,
+  tryDecodeLinkLayout,
+  type GluePatchResult,
+  type LinkLayout,
+} from "../runtime/index.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
 
 /** A runtime's patched glue: its URL, and where its link layout is (or will be) kept. */
@@ -41,7 +52,7 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
     const made = statSync(copy, { throwIfNoEntry: false });
     if (!made || made.size === 0) {
       if (statSync(refused, { throwIfNoEntry: false })) return undefined;
-      const result = patchPyodideGlue(readFileSync(gluePath, "utf8"), { glueUrl: pathToFileURL(gluePath).href });
+      const result = withSideModuleHook(patchPyodideGlue(readFileSync(gluePath, "utf8"), { glueUrl: pathToFileURL(gluePath).href }));
       writeAtomically(result.ok ? copy : refused, result.ok ? result.text : `${result.reason}\n`);
       if (!result.ok) return undefined;
     }
@@ -79,7 +90,14 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
 export function patchedGlueName(directory: string): string {
   const gluePath = join(directory, "pyodide.asm.mjs");
   const stat = statSync(gluePath, { bigint: true });
-  return hash([pyodideGluePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, hash(linkLayoutPatchSource)].join("|")).slice(0, 32);
+  return hash([pyodideGluePatchVersion, sideModuleCompilePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, hash(linkLayoutPatchSource)].join("|")).slice(0, 32);
+}
+
+/** The patched glue with the extension-module hook too (see `patchSideModuleCompile`), when the glue has the place for it. */
+function withSideModuleHook(result: GluePatchResult): GluePatchResult {
+  if (!result.ok) return result;
+  const hooked = patchSideModuleCompile(result.text);
+  return hooked.ok ? hooked : result;
 }
 
 function writeAtomically(path: string, content: string | Uint8Array): void {

@@ -12,6 +12,7 @@ import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { patchedGlue, type PatchedGlue } from "./node-patched-glue.js";
+import { SideModuleCache } from "./node-side-module-cache.js";
 import { NodeStdio } from "./node-stdio.js";
 import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
 import { loadWasmCode, wasmCodeCacheWanted } from "./node-wasm-code-cache.js";
@@ -155,7 +156,9 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
     buildIdentity: `${version}|${directory}|${identity}`,
     loadPyodide: async (loadOptions, extras) => {
       const { loadPyodide } = await importPyodide();
-      const linked = patched ? await withLinkLayout(loadOptions, { glue: patched, factory: importGlue }) : loadOptions;
+      // Extension modules' compiled code is kept in the same cache (see node-side-module-cache.ts).
+      const sideModules = options.cacheDir ? new SideModuleCache({ cacheDir: options.cacheDir, env: options.env ?? {} }) : undefined;
+      const linked = patched ? await withLinkLayout(loadOptions, { glue: patched, factory: importGlue, ...(sideModules ? { sideModules } : {}) }) : loadOptions;
       const factory = takesFactory ? importGlue : undefined;
       const ready = extras?.ready;
       const gated = ready || loadOptions._loadSnapshot ? await gateSnapshot(linked, { ...(ready ? { ready } : {}), factory }) : linked;
@@ -201,11 +204,12 @@ function glueImporter(originalUrl: string, patched: PatchedGlue | undefined): ()
 
 /**
  * The `loadPyodide` options that run the patched glue with this build's link layout, and keep
- * the layout when the start had none and recorded one.
+ * the layout when the start had none and recorded one; with `sideModules`, extension modules are
+ * built from V8's code kept in the cache when there is some (see `SideModuleCache`).
  */
 async function withLinkLayout(
   options: Record<string, unknown>,
-  link: { glue: PatchedGlue; factory: () => Promise<{ default: PyodideModuleFactory }> },
+  link: { glue: PatchedGlue; factory: () => Promise<{ default: PyodideModuleFactory }>; sideModules?: SideModuleCache },
 ): Promise<Record<string, unknown>> {
   const factory = (await link.factory()).default;
   const layout = link.glue.readLayout();
@@ -213,6 +217,11 @@ async function withLinkLayout(
     ...options,
     createPyodideModule: async (settings: Record<string, unknown>) => {
       if (layout) settings.kilnLinkLayout = layout;
+      const sideModules = link.sideModules;
+      if (sideModules) {
+        settings.kilnCompileSideModule = (bytes: Uint8Array, libName: string) => sideModules.compile(bytes, libName);
+        settings.kilnSideModuleInstantiated = (module: WebAssembly.Module, instance: WebAssembly.Instance, libName: string) => sideModules.instantiated(module, instance, libName);
+      }
       const module = (await factory(settings)) as { kilnLinkLayoutRecorded?: LinkLayout };
       if (module.kilnLinkLayoutRecorded) link.glue.writeLayout(module.kilnLinkLayoutRecorded);
       return module;

@@ -172,11 +172,19 @@ export async function compileAndStoreWasmCode(request: WasmCodeRequest, wasm: Ui
     setFlagsFromString("--wasm-lazy-compilation");
     setFlagsFromString("--no-experimental-wasm-compilation-hints");
   }
-  const data = natives().serialize(module);
+  const data = serializeWasmModule(module);
   await store(request.cacheDir).write(wasmCodeName(request.profile.buildIdentity), encodeSnapshotFile(new Uint8Array(data), { key: wasmCodeKey(request.profile), checksum: crc32 }));
 }
 
-function deserializeWasmModule(data: Uint8Array, wire: Uint8Array): WebAssembly.Module | undefined {
+/**
+ * The module V8 builds from its serialized code `data` and the `wire` bytes it was compiled from,
+ * or undefined when V8 refuses the data (another V8 version, other flags or CPU features). V8
+ * checks neither that `wire` are those bytes nor that `data` is intact: the caller must.
+ *
+ * @example
+ * const module = deserializeWasmModule(decoded.payload, wire);
+ */
+export function deserializeWasmModule(data: Uint8Array, wire: Uint8Array): WebAssembly.Module | undefined {
   // The intrinsic takes an ArrayBuffer of exactly the data (decodeSnapshotFile's payload is one).
   const buffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer ? data.buffer : data.slice().buffer;
   try {
@@ -185,6 +193,18 @@ function deserializeWasmModule(data: Uint8Array, wire: Uint8Array): WebAssembly.
   } catch {
     return undefined;
   }
+}
+
+/**
+ * V8's serialized form of `module`'s optimized code. V8 aborts the process (it does not throw)
+ * when the module has no optimized code: call it only in a process that may die, on a module
+ * compiled with optimized functions (see `compileAndStoreWasmCode`).
+ *
+ * @example
+ * const data = serializeWasmModule(await WebAssembly.compile(hinted)); // in a writer child
+ */
+export function serializeWasmModule(module: WebAssembly.Module): ArrayBuffer {
+  return natives().serialize(module);
 }
 
 interface WasmSerializer {

@@ -56,6 +56,7 @@ export {
 } from "./start-profile.js";
 export { pyodideGluePatchVersion, patchPyodideGlue, type GluePatchResult } from "./pyodide-glue-patch.js";
 export { linkLayoutPatchSource } from "./link-layout-patch-source.js";
+export { patchSideModuleCompile, sideModuleCompilePatchVersion } from "./side-module-compile-patch.js";
 export { encodeLinkLayout, tryDecodeLinkLayout, type LinkLayout } from "./link-layout.js";
 export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
 export { compileAhead, openStartSnapshot, prepareStart, preparedWithOpenedSnapshot, startRuntime, type CompiledAhead, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";

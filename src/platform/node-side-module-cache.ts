@@ -1,0 +1,236 @@
+/**
+ * V8's compiled code of Python extension modules (Emscripten side modules, `*.so`), kept between
+ * processes, as Chrome keeps a site's: Emscripten's dynamic linker compiles each one at every
+ * import of every process (pydantic-core's 4.7 MB module is decoded and validated, each function
+ * it runs is compiled on first call, on the thread that runs Python, and V8 optimizes the hot ones
+ * in the background, again in every `kiln test` or `kiln run`).
+ *
+ * The glue hands kiln each module's bytes and, once instantiated, the module (see
+ * `patchSideModuleCompile`). kiln looks for V8's code of exactly those bytes (keyed by their
+ * sha256, and by Node, V8 and the flags Node was started with); when there is some, the module is
+ * built from it: the functions that were hot arrive optimized, and nothing is validated again.
+ * When there is none, the process keeps, as it exits, what V8 optimized while it ran: V8
+ * serializes optimized code only, and aborts the process (it does not throw) when a module has
+ * none, so one small function the linker generated (`__wasm_call_ctors`) is optimized first;
+ * what is kept is written only when it holds more than that (a run that only imported the module
+ * leaves it to a later one). Small modules (compiled in a few milliseconds) are left alone.
+ *
+ * The stored file is a snapshot file (`encodeSnapshotFile`): its key and checksum are checked
+ * before V8 sees the code. A damaged or foreign entry is removed and written again; code V8
+ * refuses (another CPU: the key fixes the rest) is replaced by an empty entry, which stops further
+ * attempts. Nothing here ever fails an import: the glue then compiles as it always does.
+ * `KILN_WASM_CODE_CACHE=off` turns it off with the runtime's.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import { decodeSnapshotFile, encodeSnapshotFile } from "../runtime/index.js";
+import { kilnCacheFolders } from "./kiln-cache-folders.js";
+import { deserializeWasmModule, wasmCodeCacheWanted } from "./node-wasm-code-cache.js";
+
+/** The format of what is stored; part of every key. */
+const sideModuleFormat = 1;
+/** Modules smaller than this compile in a few milliseconds: not worth a cache entry. */
+const defaultMinimumBytes = 256 * 1024;
+/** Optimized code smaller than this is a run that only imported the module: not kept. */
+const defaultMinimumCode = 64 * 1024;
+/** The linker's own functions, defined in every side module (never an import), one of which is optimized before serializing. */
+const linkerFunctions = ["__wasm_call_ctors", "__wasm_apply_data_relocs"];
+
+/** What {@link SideModuleCache.compile} did with a module (`KILN_DEBUG=1` prints it). */
+export type SideModuleOutcome = "used" | "missing" | "unavailable" | "refused" | "refused-by-v8" | "too-small";
+
+/** A module compiled without cached code in this process, and what to store its code under. */
+interface Missing {
+  key: string;
+  path: string;
+  bytes: number;
+  module?: WebAssembly.Module;
+  instance?: WebAssembly.Instance;
+}
+
+/**
+ * The glue's hooks for one Python process (`Module.kilnCompileSideModule` is {@link compile},
+ * `Module.kilnSideModuleInstantiated` is {@link instantiated}).
+ *
+ * @example
+ * const cache = new SideModuleCache({ cacheDir, env });
+ * settings.kilnCompileSideModule = (bytes, libName) => cache.compile(bytes, libName);
+ * settings.kilnSideModuleInstantiated = (module, instance, libName) => cache.instantiated(module, instance, libName);
+ */
+export class SideModuleCache {
+  readonly directory: string;
+  readonly env: Record<string, string | undefined>;
+  /** Modules smaller than this are left alone; optimized code smaller than `minimumCode` is not kept. */
+  readonly minimumBytes: number;
+  readonly minimumCode: number;
+  /** Modules this process compiled without cached code, by library path. */
+  readonly #missing = new Map<string, Missing>();
+  #exitHook = false;
+
+  constructor(options: { cacheDir: string; env: Record<string, string | undefined>; minimumBytes?: number; minimumCode?: number }) {
+    this.directory = join(options.cacheDir, kilnCacheFolders.sideModuleCode);
+    this.env = options.env;
+    this.minimumBytes = options.minimumBytes ?? defaultMinimumBytes;
+    this.minimumCode = options.minimumCode ?? defaultMinimumCode;
+  }
+
+  /** The module for `bytes` built from cached code, or undefined (then the glue compiles it). */
+  compile(bytes: Uint8Array, libName: string): WebAssembly.Module | undefined {
+    if (!wasmCodeCacheWanted(this.env)) return undefined;
+    const { module, outcome } = this.#load(bytes, libName);
+    if (this.env.KILN_DEBUG) writeSync(2, `kiln debug: extension module ${libName}: ${outcome === "used" ? "V8's compiled code from the cache" : `compiled (cached code ${outcome})`}\n`);
+    return module;
+  }
+
+  /** Told of each instance: one compiled here without cached code has its optimized code kept at exit. */
+  instantiated(module: WebAssembly.Module, instance: WebAssembly.Instance, libName: string): void {
+    const missing = this.#missing.get(libName);
+    if (!missing || missing.module) return;
+    missing.module = module;
+    missing.instance = instance;
+    if (this.#exitHook) return;
+    this.#exitHook = true;
+    // At exit: what V8 optimized while Python ran is there, and the run itself is over.
+    process.once("exit", () => this.keepOptimizedCode());
+  }
+
+  /**
+   * Stores the optimized code of each module this process compiled without cached code (see the
+   * module's doc). Returns the paths written. Never throws.
+   */
+  keepOptimizedCode(): string[] {
+    const written: string[] = [];
+    for (const [libName, missing] of this.#missing) {
+      try {
+        const data = missing.module && missing.instance && optimizedCode(missing.module, missing.instance);
+        const kept = data !== undefined && data.byteLength >= this.minimumCode;
+        if (kept) writeEntry(missing.path, encodeSnapshotFile(new Uint8Array(data), { key: missing.key, checksum: crc32 }));
+        if (kept) written.push(missing.path);
+        if (this.env.KILN_DEBUG) writeSync(2, `kiln debug: extension module ${libName}: ${kept ? `kept ${data.byteLength} bytes of V8's optimized code` : "too little optimized code to keep"}\n`);
+      } catch {
+        // Only a later start's compile is at stake.
+      }
+    }
+    this.#missing.clear();
+    return written;
+  }
+
+  #load(bytes: Uint8Array, libName: string): { module?: WebAssembly.Module; outcome: SideModuleOutcome } {
+    if (bytes.length < this.minimumBytes) return { outcome: "too-small" };
+    const key = sideModuleKey(createHash("sha256").update(bytes).digest("hex"));
+    const path = join(this.directory, sideModuleEntryName(key));
+    let file: Uint8Array;
+    try {
+      file = readFileSync(path);
+    } catch {
+      this.#missing.set(libName, { key, path, bytes: bytes.length });
+      return { outcome: "missing" };
+    }
+    const decoded = decodeSnapshotFile(file, { key, checksum: crc32 });
+    if (!decoded.ok) {
+      rmSync(path, { force: true });
+      this.#missing.set(libName, { key, path, bytes: bytes.length });
+      return { outcome: "refused" };
+    }
+    if (decoded.payload.length === 0) return { outcome: "unavailable" };
+    const module = deserializeWasmModule(decoded.payload, bytes);
+    if (!module) {
+      writeEntry(path, encodeSnapshotFile(new Uint8Array(), { key, checksum: crc32 }));
+      return { outcome: "refused-by-v8" };
+    }
+    return { module, outcome: "used" };
+  }
+}
+
+/**
+ * The key of a module's cached code: its bytes' sha256, and what V8 checks (its version, Node's,
+ * the architecture, the flags Node was started with).
+ *
+ * @example
+ * sideModuleKey(createHash("sha256").update(bytes).digest("hex"));
+ */
+export function sideModuleKey(sha256: string): string {
+  return ["side-module", sideModuleFormat, process.versions.v8, process.version, process.arch, process.execArgv.join(" "), process.env.NODE_OPTIONS ?? "", sha256].join("|");
+}
+
+/**
+ * The file name of a key's entry in `<cache>/side-module-code/`.
+ *
+ * @example
+ * sideModuleEntryName(sideModuleKey(sha256)); // "side-0a1b2c3d4e5f60718293a4b5"
+ */
+export function sideModuleEntryName(key: string): string {
+  return `side-${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
+}
+
+/**
+ * V8's serialized optimized code of `module`, after optimizing one of the linker's functions of
+ * `instance` so that there is some (else V8 would abort the process); undefined when the module
+ * has none of them, or V8 does not report the function optimized.
+ */
+function optimizedCode(module: WebAssembly.Module, instance: WebAssembly.Instance): ArrayBuffer | undefined {
+  const exported = new Set(WebAssembly.Module.exports(module).filter((entry) => entry.kind === "function").map((entry) => entry.name));
+  const name = linkerFunctions.find((candidate) => exported.has(candidate));
+  const natives = v8Natives();
+  if (!name || !natives) return undefined;
+  const fn = instance.exports[name];
+  if (typeof fn !== "function") return undefined;
+  natives.tierUp(fn);
+  return natives.isOptimized(fn) ? natives.serialize(module) : undefined;
+}
+
+interface Natives {
+  tierUp(fn: unknown): void;
+  isOptimized(fn: unknown): boolean;
+  serialize(module: WebAssembly.Module): ArrayBuffer;
+}
+
+let natives: Natives | undefined;
+
+/**
+ * V8's test intrinsics for one function's tier-up and a module's serialization, compiled with
+ * natives syntax on only while they are compiled (V8 stamps serialized code with the flags in
+ * force when it serializes: those must be a start's). V8 11 (Node 20) only, where they were
+ * checked (later versions change their arguments).
+ */
+function v8Natives(): Natives | undefined {
+  if (natives || !/^11\./.test(process.versions.v8)) return natives;
+  const { setFlagsFromString } = createRequire(import.meta.url)("node:v8") as typeof import("node:v8");
+  setFlagsFromString("--allow-natives-syntax");
+  try {
+    natives = {
+      tierUp: new Function("fn", "%WasmTierUpFunction(fn);") as Natives["tierUp"],
+      isOptimized: new Function("fn", "return %IsTurboFanFunction(fn);") as Natives["isOptimized"],
+      serialize: new Function("module", "return %SerializeWasmModule(module);") as Natives["serialize"],
+    };
+  } finally {
+    setFlagsFromString("--no-allow-natives-syntax");
+  }
+  return natives;
+}
+
+/**
+ * Writes an entry atomically (to a temporary name, renamed into place). Never throws: a cache that
+ * cannot be written only means modules compile as before.
+ *
+ * @example
+ * writeEntry(path, encodeSnapshotFile(payload, { key, checksum: crc32 }));
+ */
+function writeEntry(path: string, file: Uint8Array): void {
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    mkdirSync(join(path, ".."), { recursive: true });
+    const fd = openSync(temporary, "w");
+    try {
+      writeSync(fd, file);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}
