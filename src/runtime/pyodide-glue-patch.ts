@@ -22,7 +22,7 @@
 import { linkLayoutPatchSource } from "./link-layout-patch-source.js";
 
 /** Bumped whenever the patch's output changes, so that patched copies of older versions are not reused. */
-export const pyodideGluePatchVersion = 2;
+export const pyodideGluePatchVersion = 3;
 
 /** What {@link patchPyodideGlue} gives: the patched text, or why the glue was not recognized. */
 export type GluePatchResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -96,9 +96,37 @@ export function patchPyodideGlue(text: string, options: { glueUrl: string }): Gl
     if (count !== 1) return { ok: false, reason: `expected one "${anchor.slice(0, 40)}…", found ${count}` };
     patched = patched.replace(anchor, () => replacement);
   }
+  patched = compiledEagerly(patched);
   // The copy lives elsewhere: relative URLs must still resolve against the runtime's directory.
   patched = patched.replaceAll("import.meta.url", JSON.stringify(options.glueUrl));
   return { ok: true, text: patched };
+}
+
+const factoryStart = "async function _createPyodideModule(moduleArg={}){";
+const factoryEnd = ";return moduleRtn}export default _createPyodideModule;";
+const assignStart = "function assignWasmExports(wasmExports){";
+
+/**
+ * The two large functions every start calls, as parenthesized function expressions, which V8
+ * compiles with the code around them instead of first pre-parsing them and then parsing them
+ * again at their first call: the module factory (the whole 1.2 MB glue, called once) and
+ * `assignWasmExports` (387 KB of assignments, called once). Each is wrapped only where the text
+ * shows it is safe, and left as it is otherwise (that only costs the second parse): the factory
+ * when it is the file's first statement, exported after its last; `assignWasmExports` when its
+ * body holds no braces (so its end is the first `}`) and it is defined before the factory awaits
+ * the wasm, whose instantiation is what first calls it.
+ */
+function compiledEagerly(text: string): string {
+  let result = text;
+  if (result.startsWith(factoryStart) && occurrences(result, factoryEnd) === 1 && occurrences(result, factoryStart) === 1) {
+    result = `var _createPyodideModule=(${factoryStart}${result.slice(factoryStart.length).replace(factoryEnd, () => ";return moduleRtn});export default _createPyodideModule;")}`;
+  }
+  const start = result.indexOf(assignStart);
+  const bodyEnd = start === -1 ? -1 : result.indexOf("}", start + assignStart.length);
+  const awaited = result.indexOf("wasmExports=await (createWasm());");
+  if (occurrences(result, assignStart) !== 1 || bodyEnd === -1 || awaited < bodyEnd || !/[;}]$/.test(result.slice(0, start))) return result;
+  if (result.slice(start + assignStart.length, bodyEnd).includes("{")) return result;
+  return `${result.slice(0, start)}var assignWasmExports=(${result.slice(start, bodyEnd + 1)});${result.slice(bodyEnd + 1)}`;
 }
 
 function occurrences(text: string, anchor: string): number {

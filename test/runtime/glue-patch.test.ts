@@ -54,6 +54,15 @@ test("the bundled runtime's glue is recognized; a changed function, a repeated a
   assert.ok(patched.ok);
   assert.match(patched.text, /kilnLinkMain\(origExports\);LDSO\.init\(\)/);
   assert.ok(!patched.text.includes("import.meta.url"));
+  // The factory and assignWasmExports are compiled with the module (parenthesized), not parsed twice.
+  assert.ok(patched.text.startsWith("var _createPyodideModule=(async function _createPyodideModule(moduleArg={}){"));
+  assert.ok(patched.text.endsWith(";return moduleRtn});export default _createPyodideModule;\n"));
+  assert.match(patched.text, /;var assignWasmExports=\(function assignWasmExports\(wasmExports\)\{[^{}]*\}\);/);
+  // Where the text does not show that wrapping is safe, the function is left as it is, and the rest still patched.
+  const braced = patchPyodideGlue(glueText.replace("function assignWasmExports(wasmExports){", "function assignWasmExports(wasmExports){if(0){}"), { glueUrl });
+  assert.ok(braced.ok && braced.text.includes(";function assignWasmExports(wasmExports){if(0){}") && braced.text.startsWith("var _createPyodideModule=("));
+  const notFirst = patchPyodideGlue(`var kilnTest=1;${glueText}`, { glueUrl });
+  assert.ok(notFirst.ok && notFirst.text.startsWith("var kilnTest=1;async function _createPyodideModule(") && notFirst.text.includes("var assignWasmExports=("));
   const cases: Array<[string, string]> = [
     ["updateGOT changed", glueText.replace("newValue=addFunction(value)", "newValue=addFunction(value,undefined)")],
     ["getFunctionAddress changed", glueText.replace("functionsInTableMap=new WeakMap;updateTableMap(0,wasmTable.length)", "functionsInTableMap=new Map;updateTableMap(0,wasmTable.length)")],
