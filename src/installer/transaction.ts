@@ -99,8 +99,9 @@ export class Transaction {
   /** Creates the staging directory. `roots` bound the empty-directory cleanup after removals. */
   static async begin(fs: InstallFileSystem, prefix: string, roots: string[]): Promise<Transaction> {
     const directory = joinPath(prefix, installStateDirectory, `tx-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    // `old/` is made by the first backup: a fresh install replaces nothing, and every directory
+    // made and deleted again costs the file system an inode (see applyOperation).
     await fs.mkdir(joinPath(directory, "new"));
-    await fs.mkdir(joinPath(directory, "old"));
     return new Transaction(fs, directory, roots);
   }
 
@@ -355,7 +356,10 @@ async function applyOperation(fs: InstallFileSystem, directory: string, index: n
       hint: "Remove the directory, or uninstall the distribution that created it",
     });
   }
-  if (existing !== undefined) await fs.rename(operation.target, backup);
+  if (existing !== undefined) {
+    await fs.mkdir(parentPath(backup));
+    await fs.rename(operation.target, backup);
+  }
   if (operation.install) await fs.rename(staged, operation.target);
 }
 
@@ -400,6 +404,19 @@ async function removeIfEmpty(fs: InstallFileSystem, path: string): Promise<boole
     if (errorCode(error) === "ENOTEMPTY" || errorCode(error) === "EEXIST") return false;
     throw error;
   }
+}
+
+/**
+ * Whether `prefix` has a transaction directory, finished or not: what {@link recoverTransactions}
+ * would look at. Needs no lock (it only lists a directory).
+ *
+ * @example
+ * if (await hasTransactions(fs, prefix)) await withEnvironmentLock(prefix, fs, {}, () => recoverTransactions(fs, prefix));
+ */
+export async function hasTransactions(fs: InstallFileSystem, prefix: string): Promise<boolean> {
+  const state = joinPath(prefix, installStateDirectory);
+  if ((await fs.stat(state))?.kind !== "directory") return false;
+  return (await fs.list(state)).some((entry) => entry.startsWith("tx-"));
 }
 
 /**
