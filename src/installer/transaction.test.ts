@@ -163,6 +163,7 @@ test("a transaction that replaces nothing makes no backup directory; one that re
     const transaction = await Transaction.begin(recording, prefix, roots);
     await transaction.stageFile("/env/lib/site-packages/fresh/a.py", encoder.encode("a"), 0o644);
     if (replacing) await transaction.stageFile("/env/bin/tool", encoder.encode("new tool"), 0o755);
+    if (replacing) await transaction.stageFile("/env/lib/site-packages/keep.py", encoder.encode("kept, new"), 0o644);
     await transaction.commit();
     const backups = made.filter((path) => /\/tx-[^/]+\/old$/.test(path));
     assert.equal(backups.length, replacing ? 1 : 0, made.join(", "));

@@ -283,7 +283,8 @@ export class Transaction {
     await writeWhole(this.#fs, joinPath(this.#directory, "plan.json"), encoder.encode(JSON.stringify(plan)));
     try {
       for (const directory of plan.createdDirectories) await this.#fs.mkdir(directory);
-      for (const [index, operation] of operations.entries()) await applyOperation(this.#fs, this.#directory, index, operation);
+      const backups = { made: false };
+      for (const [index, operation] of operations.entries()) await applyOperation(this.#fs, this.#directory, index, operation, backups);
       await writeWhole(this.#fs, joinPath(this.#directory, "committed"), new Uint8Array());
     } catch (error) {
       this.#finished = true;
@@ -342,7 +343,8 @@ async function writeWhole(fs: InstallFileSystem, path: string, data: Uint8Array)
   await fs.rename(`${path}.tmp`, path);
 }
 
-async function applyOperation(fs: InstallFileSystem, directory: string, index: number, operation: Operation): Promise<void> {
+/** `backups.made`: whether `old/` was made (by the first backup of the commit). */
+async function applyOperation(fs: InstallFileSystem, directory: string, index: number, operation: Operation, backups: { made: boolean }): Promise<void> {
   const staged = joinPath(directory, "new", String(index));
   const backup = joinPath(directory, "old", String(index));
   const existing = await fs.stat(operation.target);
@@ -357,7 +359,8 @@ async function applyOperation(fs: InstallFileSystem, directory: string, index: n
     });
   }
   if (existing !== undefined) {
-    await fs.mkdir(parentPath(backup));
+    if (!backups.made) await fs.mkdir(parentPath(backup));
+    backups.made = true;
     await fs.rename(operation.target, backup);
   }
   if (operation.install) await fs.rename(staged, operation.target);
