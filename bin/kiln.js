@@ -19,13 +19,17 @@ async function main() {
     const { startHelperEarly } = await import("../dist/bundle/node-early-start-helper.js");
     startHelperEarly({ args: argv.slice(1), env: process.env, bundled: !argv[1]?.startsWith("--runtime") });
   }
-  const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  const streams = () => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
   let code;
   if ((argv[0] === "pip" || argv[0] === "run" || argv[0] === "test") && existsSync(bundle)) {
-    const { codeCacheWanted, runWithCodeCache } = require("../dist/bundle/node-code-cache.cjs");
-    if (codeCacheWanted(process.env)) code = await runWithCodeCache({ bundle, argv, streams });
+    const { codeCacheWanted, lazyStdio, runWithCodeCache } = require("../dist/bundle/node-code-cache.cjs");
+    if (codeCacheWanted(process.env)) {
+      // kiln pip's stdout and stderr are made when first written to: a quiet install writes nothing.
+      const lazy = { stdout: lazyStdio(1), stderr: lazyStdio(2), env: process.env, cwd: process.cwd() };
+      code = await runWithCodeCache({ bundle, argv, streams: argv[0] === "pip" ? lazy : streams() });
+    }
   }
-  code ??= await (await import("../dist/bundle/kiln.js")).runCli(argv, streams);
+  code ??= await (await import("../dist/bundle/kiln.js")).runCli(argv, streams());
   process.exitCode = code;
 }
 

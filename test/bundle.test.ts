@@ -4,11 +4,13 @@
 // dist/bundle/ as they do from tsc's dist/<layer>/.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { makeWheel } from "./installer/make-wheel.js";
+import { fakeVenv } from "./pip/support.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bundle = join(root, "dist", "bundle");
@@ -74,6 +76,31 @@ test("the built CLI runs from bin/kiln.js as CommonJS, also through a link as np
     assert.match(spawnSync(process.execPath, [linked, "pip", "--version"], { encoding: "utf8", env }).stderr, /code cache used/);
   } finally {
     rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("a quiet kiln pip install never makes Node's stdout and stderr streams; one that prints does", { skip: !existsSync(join(bundle, "node-code-cache.cjs")) && "dist/bundle is not built (npm run build)" }, () => {
+  const venv = fakeVenv();
+  try {
+    const { bytes, filename } = makeWheel({ name: "quiet", version: "1.0", files: { "quiet.py": "" } });
+    writeFileSync(join(venv.root, filename), bytes);
+    // stdout and stderr are files, which Node makes into SyncWriteStreams (a module of their own) on first use.
+    const probe = join(venv.root, "probe.cjs");
+    writeFileSync(probe, 'process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, JSON.stringify(process.moduleLoadList.filter((m) => m.includes("sync_write_stream")))));');
+    const env = { ...process.env, KILN_CACHE_DIR: join(venv.root, "cache"), PIP_NO_COMPILE: "1", PROBE_OUT: join(venv.root, "probe.json") };
+    for (const quiet of [true, false]) {
+      const [out, err] = [openSync(join(venv.root, "out"), "w"), openSync(join(venv.root, "err"), "w")];
+      const args = ["-r", probe, join(root, "bin", "kiln.js"), "pip", "install", ...(quiet ? ["-q"] : []), "--force-reinstall", "--python", venv.prefix, join(venv.root, filename)];
+      const result = spawnSync(process.execPath, args, { env, stdio: ["ignore", out, err] });
+      [out, err].forEach((descriptor) => closeSync(descriptor));
+      assert.equal(result.status, 0, readFileSync(join(venv.root, "err"), "utf8"));
+      const printed = readFileSync(join(venv.root, "out"), "utf8");
+      assert.equal(printed === "", quiet, printed);
+      const made = JSON.parse(readFileSync(join(venv.root, "probe.json"), "utf8")) as string[];
+      assert.equal(made.length > 0, !quiet, `quiet ${quiet}: ${made.join(", ")}`);
+    }
+  } finally {
+    rmSync(venv.root, { recursive: true, force: true });
   }
 });
 

@@ -26,12 +26,22 @@ export type Style = keyof typeof styles;
 export class Output {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
-  readonly color: boolean;
+  readonly #options: OutputOptions;
+  #color: boolean | undefined;
 
   constructor(options: OutputOptions) {
     this.stdout = options.stdout;
     this.stderr = options.stderr;
-    this.color = decideColor(options);
+    this.#options = options;
+  }
+
+  /**
+   * Whether text is painted; decided on first use, since asking stderr whether it is a terminal
+   * makes Node build the stream, which a command that prints nothing never needs (see
+   * src/platform/node-lazy-stdio.ts).
+   */
+  get color(): boolean {
+    return (this.#color ??= decideColor(this.#options));
   }
 
   /** Paints `text` when colour is on. */

@@ -31,6 +31,8 @@ test("installedAfter: the distributions kept from before, without the removed or
     [["alpha", "1"], ["bare", "1.0"], ["Lib", "2.1"], ["zeta", "1"]],
   );
   assert.match(after.find((dist) => dist.name === "Lib")!.metadata, /Requires-Dist: dep/);
+  assert.deepEqual(after.find((dist) => dist.name === "Lib")!.requiresDist, ["dep"], "the installed ones' Requires-Dist, split once");
+  assert.deepEqual(after.find((dist) => dist.name === "bare")!.requiresDist, []);
   assert.equal(after.find((dist) => dist.name === "bare")!.metadata, "", "a METADATA that is missing reads as empty, the names from the installation");
 });
 

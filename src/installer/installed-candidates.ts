@@ -3,7 +3,8 @@ import type { InstallScheme } from "./install-scheme.js";
 import { normalizeName } from "../pep508/index.js";
 import type { InstallResult } from "./install-wheels.js";
 import { errorCode } from "./install-file-system.js";
-import { compareNames, listDistInfos, readNameAndVersion, type InstalledDistribution, type ReadInstalledOptions } from "./installed-distributions.js";
+import { headerValues, parseEmailHeaders } from "../metadata/index.js";
+import { compareNames, listDistInfos, nameAndVersionOf, type InstalledDistribution, type ReadInstalledOptions } from "./installed-distributions.js";
 import type { InstalledCandidate } from "./installed-source.js";
 import { joinPath } from "./paths.js";
 import type { DirectUrl } from "./stage-wheel.js";
@@ -55,8 +56,10 @@ export async function installedAfter(before: readonly InstalledCandidate[], resu
   const added = await Promise.all(
     result.installed.map(async (staged): Promise<InstalledCandidate> => {
       const metadata = await readTextIfPresent(fs, joinPath(staged.distInfo, "METADATA"));
-      const { name = staged.name, version = staged.version } = readNameAndVersion(metadata);
-      return { name, version, metadata };
+      // Its headers are split once, for the name and version here and Requires-Dist for the check.
+      const headers = parseEmailHeaders(metadata);
+      const { name = staged.name, version = staged.version } = nameAndVersionOf(headers);
+      return { name, version, metadata, requiresDist: headerValues(headers, "Requires-Dist") };
     }),
   );
   const after = [...before.filter((dist) => !gone.has(normalizeName(dist.name))), ...added];

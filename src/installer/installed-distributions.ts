@@ -1,5 +1,5 @@
 import { parseRecord, type RecordRow } from "../archive/index.js";
-import { headerValue, parseEmailHeaders } from "../metadata/index.js";
+import { headerValue, parseEmailHeaders, type EmailHeaders } from "../metadata/index.js";
 import { KilnError } from "../core/index.js";
 import { normalizeName } from "../pep508/index.js";
 import type { InstallFileSystem } from "./install-file-system.js";
@@ -30,7 +30,16 @@ const decoder = new TextDecoder();
  * readNameAndVersion("Metadata-Version: 2.1\nName: pytest\nVersion: 9.2.0\n"); // { name: "pytest", version: "9.2.0" }
  */
 export function readNameAndVersion(text: string): { name?: string; version?: string } {
-  const headers = parseEmailHeaders(text);
+  return nameAndVersionOf(parseEmailHeaders(text));
+}
+
+/**
+ * `Name` and `Version` of parsed core metadata headers, trimmed; absent when empty.
+ *
+ * @example
+ * nameAndVersionOf(parseEmailHeaders("Name: pytest\nVersion: 9.2.0\n")); // { name: "pytest", version: "9.2.0" }
+ */
+export function nameAndVersionOf(headers: EmailHeaders): { name?: string; version?: string } {
   const result: { name?: string; version?: string } = {};
   const name = headerValue(headers, "Name")?.trim();
   const version = headerValue(headers, "Version")?.trim();

@@ -13,6 +13,8 @@ export interface InstalledCandidate {
   version: string;
   /** The text of its `.dist-info/METADATA`. */
   metadata: string;
+  /** Its METADATA's `Requires-Dist` values, when whoever read it split the headers already (the check then does not parse them again). */
+  requiresDist?: readonly string[];
 }
 
 /** Options for {@link preferInstalled}. */

@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
+import { evaluateMarker, tryParseRequirement } from "../pep508/index.js";
 import { test } from "node:test";
 import { metadataToJson } from "./pip-report.js";
 import { stripRequiresDist } from "./without-dependencies.js";
-import { checkInstalled, formatBrokenRequirement } from "./check-installed.js";
+import { checkInstalled, formatBrokenRequirement, onlyForAnExtra } from "./check-installed.js";
 import { targetForAbi } from "../resolver/index.js";
 
 test("metadataToJson follows PEP 566's JSON form as pip writes it", () => {
@@ -44,3 +45,34 @@ test("checkInstalled reports missing and conflicting dependencies, with markers 
     "app 1.0 requires gone, which is not installed.",
   ]);
 });
+
+test("onlyForAnExtra skips exactly the requirements the check would parse and find not to apply", () => {
+  const environment = targetForAbi("2026_0").markerEnvironment;
+  // What parsing and evaluating says, without extras (as the check evaluates).
+  const applies = (text: string) => {
+    const requirement = tryParseRequirement(text);
+    return requirement !== undefined && (requirement.marker === undefined || evaluateMarker(requirement.marker, environment));
+  };
+  const cases: [string, boolean][] = [
+    ['pytest>=8; extra == "test"', true],
+    ["pytest ; extra=='test'", true],
+    ['pytest[a,b] (>=8) ;\textra  ==  "dev"  ', true],
+    ["pkg @ https://host/pkg;v=1.whl ; extra == 'x'", true],
+    ['pkg ; python_version > "3" ; extra == "a"', true],
+    ['pkg; extra == ""', false],
+    ['pkg; extra === "a"', false],
+    ['pkg; "a" == extra', false],
+    ['pkg; extra == "a" or sys_platform == "emscripten"', false],
+    ["brotli; platform_python_implementation == 'CPython' and extra == 'brotli'", false],
+    ['pkg; sys_platform == "; extra == "', false],
+    ["pkg; platform_version == \"a; extra == 'b'\"", false],
+    ["pkg", false],
+    ['pkg; sys_platform == "emscripten"', false],
+  ];
+  for (const [text, skipped] of cases) {
+    assert.equal(onlyForAnExtra(text), skipped, text);
+    if (skipped) assert.equal(applies(text), false, `${text} is skipped, so it must not apply`);
+  }
+  assert.equal(applies('pkg; extra == ""'), true, "an empty extra name is the one that applies without extras");
+});
+

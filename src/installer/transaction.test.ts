@@ -4,7 +4,7 @@ import { isKilnError } from "../core/index.js";
 import { installStateDirectory } from "./environment-lock.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import { memoryFileSystem, type MemoryFileSystem } from "./memory-file-system.js";
-import { recoverTransactions, Transaction } from "./transaction.js";
+import { hasTransactions, recoverTransactions, Transaction } from "./transaction.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -153,6 +153,34 @@ test("files of a directory the environment lacks are staged as one tree and move
   const moved = renames.filter((to) => !to.includes(installStateDirectory));
   assert.deepEqual(moved.sort(), ["/env/lib/site-packages/new", "/env/lib/site-packages/old/c.py"]);
   assert.equal(view(fs)["/env/lib/site-packages/new/deep/c.py"], "new/deep/c.py");
+});
+
+test("a transaction that replaces nothing makes no backup directory; one that replaces makes it once", async () => {
+  for (const replacing of [false, true]) {
+    const fs = await oldEnvironment();
+    const made: string[] = [];
+    const recording: InstallFileSystem = { ...fs, mkdir: (path) => (made.push(path), fs.mkdir(path)) };
+    const transaction = await Transaction.begin(recording, prefix, roots);
+    await transaction.stageFile("/env/lib/site-packages/fresh/a.py", encoder.encode("a"), 0o644);
+    if (replacing) await transaction.stageFile("/env/bin/tool", encoder.encode("new tool"), 0o755);
+    if (replacing) await transaction.stageFile("/env/lib/site-packages/keep.py", encoder.encode("kept, new"), 0o644);
+    await transaction.commit();
+    const backups = made.filter((path) => /\/tx-[^/]+\/old$/.test(path));
+    assert.equal(backups.length, replacing ? 1 : 0, made.join(", "));
+    assert.equal(view(fs)["/env/bin/tool"], replacing ? "new tool" : "old tool");
+    assert.deepEqual(await leftovers(fs), []);
+  }
+});
+
+test("hasTransactions: true only while a transaction directory is there", async () => {
+  const fs = await oldEnvironment();
+  assert.equal(await hasTransactions(fs, prefix), false);
+  const transaction = await Transaction.begin(fs, prefix, roots);
+  assert.equal(await hasTransactions(fs, prefix), true);
+  await transaction.abort();
+  assert.equal(await hasTransactions(fs, prefix), false);
+  await fs.writeFile(`${prefix}/${installStateDirectory}/lock`, encoder.encode("{}"));
+  assert.equal(await hasTransactions(fs, prefix), false, "a lock file alone is no transaction");
 });
 
 test("a directory that appears between staging and commit fails the commit and changes nothing", async () => {

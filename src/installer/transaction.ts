@@ -99,8 +99,9 @@ export class Transaction {
   /** Creates the staging directory. `roots` bound the empty-directory cleanup after removals. */
   static async begin(fs: InstallFileSystem, prefix: string, roots: string[]): Promise<Transaction> {
     const directory = joinPath(prefix, installStateDirectory, `tx-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    // `old/` is made by the first backup: a fresh install replaces nothing, and every directory
+    // made and deleted again costs the file system an inode (see applyOperation).
     await fs.mkdir(joinPath(directory, "new"));
-    await fs.mkdir(joinPath(directory, "old"));
     return new Transaction(fs, directory, roots);
   }
 
@@ -282,7 +283,8 @@ export class Transaction {
     await writeWhole(this.#fs, joinPath(this.#directory, "plan.json"), encoder.encode(JSON.stringify(plan)));
     try {
       for (const directory of plan.createdDirectories) await this.#fs.mkdir(directory);
-      for (const [index, operation] of operations.entries()) await applyOperation(this.#fs, this.#directory, index, operation);
+      const backups = { made: false };
+      for (const [index, operation] of operations.entries()) await applyOperation(this.#fs, this.#directory, index, operation, backups);
       await writeWhole(this.#fs, joinPath(this.#directory, "committed"), new Uint8Array());
     } catch (error) {
       this.#finished = true;
@@ -341,7 +343,8 @@ async function writeWhole(fs: InstallFileSystem, path: string, data: Uint8Array)
   await fs.rename(`${path}.tmp`, path);
 }
 
-async function applyOperation(fs: InstallFileSystem, directory: string, index: number, operation: Operation): Promise<void> {
+/** `backups.made`: whether `old/` was made (by the first backup of the commit). */
+async function applyOperation(fs: InstallFileSystem, directory: string, index: number, operation: Operation, backups: { made: boolean }): Promise<void> {
   const staged = joinPath(directory, "new", String(index));
   const backup = joinPath(directory, "old", String(index));
   const existing = await fs.stat(operation.target);
@@ -355,7 +358,11 @@ async function applyOperation(fs: InstallFileSystem, directory: string, index: n
       hint: "Remove the directory, or uninstall the distribution that created it",
     });
   }
-  if (existing !== undefined) await fs.rename(operation.target, backup);
+  if (existing !== undefined) {
+    if (!backups.made) await fs.mkdir(parentPath(backup));
+    backups.made = true;
+    await fs.rename(operation.target, backup);
+  }
   if (operation.install) await fs.rename(staged, operation.target);
 }
 
@@ -400,6 +407,19 @@ async function removeIfEmpty(fs: InstallFileSystem, path: string): Promise<boole
     if (errorCode(error) === "ENOTEMPTY" || errorCode(error) === "EEXIST") return false;
     throw error;
   }
+}
+
+/**
+ * Whether `prefix` has a transaction directory, finished or not: what {@link recoverTransactions}
+ * would look at. Needs no lock (it only lists a directory).
+ *
+ * @example
+ * if (await hasTransactions(fs, prefix)) await withEnvironmentLock(prefix, fs, {}, () => recoverTransactions(fs, prefix));
+ */
+export async function hasTransactions(fs: InstallFileSystem, prefix: string): Promise<boolean> {
+  const state = joinPath(prefix, installStateDirectory);
+  if ((await fs.stat(state))?.kind !== "directory") return false;
+  return (await fs.list(state)).some((entry) => entry.startsWith("tx-"));
 }
 
 /**

@@ -4,7 +4,7 @@ import { checkInstallScheme } from "./install-scheme.js";
 import { inTransaction, type InstallOptions } from "./install-wheels.js";
 import { findInstalled } from "./installed-distributions.js";
 import { planRemoval } from "./plan-removal.js";
-import { recoverTransactions } from "./transaction.js";
+import { hasTransactions, recoverTransactions } from "./transaction.js";
 
 /** What an uninstall removed. */
 export interface UninstallResult {
@@ -49,6 +49,10 @@ export async function uninstallDistribution(name: string, options: InstallOption
 export async function recoverEnvironment(options: Pick<InstallOptions, "scheme" | "fs" | "reporter" | "lockTimeoutMs">): Promise<{ rolledBack: number; finished: number; discarded: number }> {
   checkInstallScheme(options.scheme);
   const reporter = options.reporter ?? silentReporter;
+  // Looked at without the lock, whose file is created and deleted again (an inode, a few system
+  // calls): with no transaction directory there is nothing to repair, and one that appears after
+  // this look belongs to a live process holding the lock, which recovery would wait for anyway.
+  if (!(await hasTransactions(options.fs, options.scheme.prefix))) return { rolledBack: 0, finished: 0, discarded: 0 };
   return withEnvironmentLock(options.scheme.prefix, options.fs, options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs }, async () => {
     const result = await recoverTransactions(options.fs, options.scheme.prefix);
     if (result.rolledBack > 0) reporter.warn(`Rolled back ${result.rolledBack} interrupted installation(s) in ${options.scheme.prefix}`);

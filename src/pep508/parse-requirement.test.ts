@@ -112,3 +112,27 @@ test("parseRequirement answers repeated text with equal, independent requirement
   assert.notEqual(second, parseRequirement(text));
   for (let round = 0; round < 2; round++) assert.throws(() => parseRequirement("foo >="), /requirement/);
 });
+
+test("pins and bare names, read without the tokenizer, parse exactly as the tokenizer reads them", () => {
+  // A leading space keeps a text off the shortcut (the tokenizer skips it), so both readings are compared.
+  const shortcut = [
+    "pytest", "A", "zope.interface", "typing_extensions", "a-b.c_d", "annotated-types==0.8.0", "python-dateutil==2.9.0.post0",
+    "certifi==2025.11.12", "pkg==1!2.0", "pkg==1.0a1", "pkg==1.0b2.post3.dev4", "pkg==1.0rc1.dev0", "pkg==0", "Pkg_Name==10.20.30",
+  ];
+  for (const text of shortcut) assert.deepStrictEqual(parseRequirement(text), parseRequirement(` ${text}`), text);
+  // Near misses take the tokenizer, with its answers (and errors).
+  const tokenized: [string, string, string][] = [
+    ["pkg==1.0+local", "pkg", "==1.0+local"],
+    ["pkg==1.0.*", "pkg", "==1.0.*"],
+    ["pkg==v1.0", "pkg", "==v1.0"],
+    ["pkg==1.0-1", "pkg", "==1.0-1"],
+    ["foo_", "foo_", ""],
+    ["pkg>=1.0", "pkg", ">=1.0"],
+    ["pkg===1.0", "pkg", "===1.0"],
+  ];
+  for (const [text, name, specifier] of tokenized) {
+    const requirement = parseRequirement(text);
+    assert.deepEqual([requirement.name, requirement.specifier.toString()], [name, specifier], text);
+  }
+  for (const text of ["pkg-==1.0", "-pkg", "pkg==", "pkg==1.", "pkg ==1.0 extra"]) assert.equal(tryParseRequirement(text), undefined, text);
+});

@@ -42,7 +42,18 @@ function copyOf(requirement: Requirement): Requirement {
   return copy;
 }
 
+/**
+ * `name` or `name==version` with a canonical version (release, optional aN/bN/rcN, .postN, .devN,
+ * epoch), as a lock or `pip freeze` writes every line: the tokenizer would read these as one
+ * identifier and one specifier token, so they are taken apart here without it. Its rules are large
+ * regular expressions that V8 compiles on first use in every process (~1.5 ms of a warm install
+ * whose requirements are all pins); anything else goes through the tokenizer.
+ */
+const pinnedOrBare = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)(?:==((?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*(?:(?:a|b|rc)[0-9]+)?(?:\.post[0-9]+)?(?:\.dev[0-9]+)?))?$/;
+
 function parseUncached(text: string): Requirement {
+  const simple = pinnedOrBare.exec(text);
+  if (simple !== null) return { name: simple[1]!, extras: [], specifier: parseSpecifierSet(simple[2] === undefined ? "" : `==${simple[2]}`) };
   const subject: ParseSubject = { code: "invalidRequirement", noun: "requirement", source: text };
   const tokenizer = new Tokenizer(text);
   tokenizer.skip("whitespace");

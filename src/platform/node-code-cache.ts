@@ -9,6 +9,9 @@ import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { shortRunTieringFlags } from "./node-short-run-tiering.js";
 
+// For bin/kiln.js, which loads this one CommonJS file before the CLI: kiln pip's lazily made stdout and stderr.
+export { lazyStdio } from "./node-lazy-stdio.js";
+
 /** Caches of other builds of kiln (or other Node versions) not written for this long are deleted when a cache is written. */
 const staleMs = 7 * 86_400_000;
 

@@ -18,18 +18,40 @@ if (directory === undefined || invokedAs === undefined) {
   process.stderr.write("usage: node-venv-launcher.js VENV_DIR ARGV0 [python arguments...]\n");
   process.exit(2);
 }
-startHelperEarly({ args, env: process.env, bundled: usesBundledRuntime(directory) });
-const argv = [directory, invokedAs, ...args];
-const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-// Beside this file in the bundle (scripts/bundle.mjs); absent when running from tsc's output.
-const bundle = fileURLToPath(new URL("./node-venv-python.cjs", import.meta.url));
-let code: number | undefined;
-if (existsSync(bundle)) {
-  const { codeCacheWanted, runWithCodeCache } = await import("./node-code-cache.js");
-  if (codeCacheWanted(process.env)) code = await runWithCodeCache({ bundle, argv, streams, entry: "runVenvPython" });
+// `bin/python -m pip …` (and the venv's bin/pip, which runs it) is kiln's own pip: run here, as
+// `kiln pip` with this environment as VIRTUAL_ENV, from the CLI's bundle and code cache, instead
+// of through the Python process's host module, which starts a second Node for it (~50 ms).
+const pip = args[0] === "-m" && args[1] === "pip" ? await runKilnPipHere(directory, args.slice(2)) : undefined;
+process.exitCode = pip ?? (await runPython(directory, invokedAs, args));
+
+/** Runs Python in the environment: from the one-file bundle through V8's code cache when it can. */
+async function runPython(venv: string, argv0: string, pythonArgs: string[]): Promise<number> {
+  startHelperEarly({ args: pythonArgs, env: process.env, bundled: usesBundledRuntime(venv) });
+  const argv = [venv, argv0, ...pythonArgs];
+  const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  // Beside this file in the bundle (scripts/bundle.mjs); absent when running from tsc's output.
+  const bundle = fileURLToPath(new URL("./node-venv-python.cjs", import.meta.url));
+  if (existsSync(bundle)) {
+    const { codeCacheWanted, runWithCodeCache } = await import("./node-code-cache.js");
+    if (codeCacheWanted(process.env)) return runWithCodeCache({ bundle, argv, streams, entry: "runVenvPython" });
+  }
+  return (await import("./node-venv-python.js")).runVenvPython(argv, streams);
 }
-code ??= await (await import("./node-venv-python.js")).runVenvPython(argv, streams);
-process.exitCode = code;
+
+/**
+ * Runs `kiln pip ARGS` in this process for the environment `directory` (what the `pip` host module
+ * runs as a child process: see node-host-modules.ts), or returns undefined when it cannot (no
+ * bundle, the code cache turned off, not a venv), leaving it to the usual path.
+ */
+async function runKilnPipHere(venv: string, pipArgs: string[]): Promise<number | undefined> {
+  const cli = fileURLToPath(new URL("./kiln-cli.cjs", import.meta.url));
+  if (!existsSync(cli) || !existsSync(join(venv, "pyvenv.cfg"))) return undefined;
+  const { codeCacheWanted, lazyStdio, runWithCodeCache } = await import("./node-code-cache.js");
+  if (!codeCacheWanted(process.env)) return undefined;
+  process.env.VIRTUAL_ENV = venv.replace(/\/+$/, "") || "/";
+  const streams = { stdout: lazyStdio(1), stderr: lazyStdio(2), env: process.env, cwd: process.cwd() };
+  return runWithCodeCache({ bundle: cli, argv: ["pip", ...pipArgs], streams });
+}
 
 /** A first look at the environment's runtime (`openVirtualEnvironment` reads it properly), for the early helper's guess. */
 function usesBundledRuntime(venv: string): boolean {

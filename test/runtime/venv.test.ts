@@ -50,6 +50,18 @@ test("bin/python3 reports itself as sys.executable, as CPython's venv does", () 
   assert.equal(result.stdout.trim(), join(venv, "bin", "python3"));
 });
 
+test("bin/pip and bin/python -m pip run kiln pip for the venv in the launcher's own Node process", () => {
+  const tree = makeTree({ "probe.cjs": 'require("node:fs").appendFileSync(process.env.PROBE_OUT, process.pid + "\\n");\n' });
+  const cases: [string, string[]][] = [["pip", ["--version"]], ["python", ["-m", "pip", "--version"]], ["pip", ["list", "--format", "freeze"]]];
+  for (const [index, [launcher, args]] of cases.entries()) {
+    const out = join(tree, `pids-${index}`);
+    const result = python(args, { launcher, env: { NODE_OPTIONS: `--require ${join(tree, "probe.cjs")}`, PROBE_OUT: out } });
+    assert.equal(result.status, 0, result.stderr);
+    if (args.includes("--version")) assert.match(result.stdout, new RegExp(`^pip \\S+ from kiln .*\\(python 3\\.\\d+\\)`));
+    assert.equal(readFileSync(out, "utf8").trim().split("\n").length, 1, `${launcher} ${args.join(" ")} started one Node process`);
+  }
+});
+
 test("activate puts the venv first on PATH; deactivate undoes it", () => {
   const script = [
     `. '${join(venv, "bin", "activate")}'`,

@@ -37,3 +37,27 @@ const cases: Array<[string, { tty: boolean; env?: Record<string, string>; quietn
 for (const [title, options, expected] of cases) {
   test(`pipReporter: ${title}`, () => assert.equal(run(options), expected));
 }
+
+test("a quiet reporter and its Output never ask stderr whether it is a terminal until they paint", () => {
+  let asked = 0;
+  let text = "";
+  const sink = {
+    write: (chunk: string) => (text += chunk),
+    get isTTY() {
+      asked++;
+      return false;
+    },
+  };
+  for (const [env, quietness] of [[{}, 1], [{ CI: "true" }, 0]] as const) {
+    asked = 0;
+    const output = new Output({ stdout: sink, stderr: sink, env });
+    const reporter = pipReporter(output, { quietness, env, redrawMs: 0 });
+    reporter.info("Resolved 2 packages");
+    reporter.startTask("Downloading", 2048).finish("Downloaded");
+    assert.equal(asked, 0, "asking makes Node build the stream, which a command that prints nothing never needs");
+    reporter.warn("careful");
+    reporter.warn("again");
+    assert.equal(asked, 1, "painting a warning asks, once");
+  }
+  assert.match(text, /warning: careful\n/);
+});

@@ -20,7 +20,8 @@ export interface PipReporterOptions {
  * const reporter = pipReporter(context.output, { quietness: quietness(context), env: context.env });
  */
 export function pipReporter(output: Output, options: PipReporterOptions): Reporter {
-  const live = Boolean(output.stderr.isTTY) && !isCi(options.env) && options.quietness <= 0 && options.env.TERM !== "dumb";
+  // Whether stderr is a terminal is asked last: asking makes Node build the stream (see Output.color).
+  const live = !isCi(options.env) && options.quietness <= 0 && options.env.TERM !== "dumb" && Boolean(output.stderr.isTTY);
   const redrawMs = options.redrawMs ?? 80;
   const tasks = new Set<LiveTask>();
   let drawn = false;
