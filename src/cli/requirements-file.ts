@@ -1,8 +1,12 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { KilnError } from "../core/index.js";
+import { KilnError, isKilnError } from "../core/index.js";
+import { HttpStatusError, fetchHttpClient, readBody, requireProgress, withRetries } from "../index/index.js";
 import { emptyRequirementsFileContents, parseRequirementsFile, type RequirementsFileContents, type RequirementsFileEntry } from "../lock/index.js";
+
+/** A requirements file larger than this is not one (a wrong URL, or a hostile server). */
+const maxRequirementsBytes = 16 * 1024 * 1024;
 
 /** What the resolving commands take from requirement files and positional requirements. */
 export interface RequirementsInput {
@@ -71,23 +75,30 @@ function display(location: string, cwd: string): string {
 }
 
 /**
- * Reads a requirements file named by a `file:` URL or an http(s) URL, as `-r`/`-c` allow.
+ * Reads a requirements file named by a `file:` URL or an http(s) URL, as `-r`/`-c` allow. A
+ * remote one is fetched as index pages are: retried, and given up on when no progress is made
+ * for `timeoutMs` (default 30 s, as the index's `--timeout`), so a stalling or trickling server
+ * cannot hold the command forever.
  *
  * @example
  * const text = await readRequirementsLocation(pathToFileURL("requirements.txt").href);
  */
-export async function readRequirementsLocation(location: string): Promise<string> {
+export async function readRequirementsLocation(location: string, options: { timeoutMs?: number } = {}): Promise<string> {
   try {
     // Synchronously: a requirements file is small, and a thread-pool round trip costs more than the read.
     if (location.startsWith("file:")) return readFileSync(fileURLToPath(location), "utf8");
-    const response = await fetch(location);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return await response.text();
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const bytes = await withRetries(async () => {
+      const response = await fetchHttpClient().request({ url: location, idleTimeoutMs: timeoutMs });
+      if (response.status !== 200) throw HttpStatusError.from(response);
+      return readBody(requireProgress(response, timeoutMs), { maxBytes: maxRequirementsBytes });
+    });
+    return new TextDecoder().decode(bytes);
   } catch (error) {
     const shown = location.startsWith("file:") ? fileURLToPath(location) : location;
     throw new KilnError("invalidRequirementsFile", `Cannot read requirements file "${shown}": ${(error as Error).message}`, {
       cause: error,
-      hint: "Check the path given to -r/-c or in the including file",
+      hint: isKilnError(error) && error.hint ? error.hint : "Check the path given to -r/-c or in the including file",
     });
   }
 }

@@ -31,6 +31,7 @@ export { listVersionedFiles } from "./list-versioned-files.js";
 export type { HttpClient, HttpRequest, HttpResponse } from "./http-client.js";
 export { fetchHttpClient, type FetchHttpClientOptions } from "./fetch-http-client.js";
 export { readBody, concatBytes, type ReadBodyOptions } from "./read-body.js";
+export { requireProgress, minimumProgressBytes } from "./require-progress.js";
 export { HttpStatusError } from "./http-status-error.js";
 export { withRetries, isRetryable, defaultRetryPolicy, type RetryPolicy, type WithRetriesOptions } from "./with-retries.js";
 export { HttpSession, type HttpSessionOptions, type FetchedPage, type PageCodec, type GetPageOptions } from "./http-session.js";
