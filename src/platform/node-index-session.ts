@@ -21,7 +21,7 @@ export interface NodeHttpSessionOptions {
 
 /**
  * The {@link HttpSession} a kiln command uses in Node: the `node:https` client with the
- * settings' proxy and CA bundle, `.netrc` credentials (`NETRC`, else `~/.netrc`, on Windows
+ * settings' proxy and CA bundle (both taken up on the first request), `.netrc` credentials (`NETRC`, else `~/.netrc`, on Windows
  * `~/_netrc`), the cache directory, and the settings' timeout, retries and `--offline`.
  *
  * @example
@@ -30,11 +30,10 @@ export interface NodeHttpSessionOptions {
  */
 export async function createNodeHttpSession(settings: IndexSettings, options: NodeHttpSessionOptions): Promise<HttpSession> {
   const { env } = options;
-  const ca = await extraRoots(settings);
   const netrc = await readNetrc(env);
   return new HttpSession({
     // KILN_HTTP2=0: HTTP/1.1 only, for a server or middlebox whose HTTP/2 misbehaves.
-    http: lazyHttpClient({ env, proxy: settings.proxy, ca, http2: env.KILN_HTTP2 !== "0" }),
+    http: lazyHttpClient({ env, proxy: settings.proxy, http2: env.KILN_HTTP2 !== "0" }, () => extraRoots(settings)),
     cache: options.cacheDir === false ? undefined : new NodeCacheStore(options.cacheDir ?? kilnCacheDir(env)),
     offline: settings.offline,
     refresh: options.refresh,
@@ -46,15 +45,18 @@ export async function createNodeHttpSession(settings: IndexSettings, options: No
 }
 
 /**
- * The `node:https` client, loaded on the first request: `node:http`, `node:https`, `node:http2`,
- * `node:tls` and `node:dns` cost ~20 ms of start-up, which a command that never connects (an
- * install from local wheels, everything cached) should not pay.
+ * The `node:https` client, loaded on the first request with the CA bundle `roots` reads:
+ * `node:http`, `node:https`, `node:http2`, `node:tls` and `node:dns` cost ~20 ms of start-up, and
+ * a system bundle (`SSL_CERT_FILE`, often set) ~200 kB read on the thread pool, which a command
+ * that never connects (an install from local wheels, everything cached) should not pay. As pip
+ * does, a CA bundle that cannot be used fails the first request (and every later one), not a
+ * command that makes none.
  */
-function lazyHttpClient(options: NodeHttpClientOptions): HttpClient {
+function lazyHttpClient(options: Omit<NodeHttpClientOptions, "ca">, roots: () => Promise<string | undefined>): HttpClient {
   let client: Promise<HttpClient> | undefined;
   return {
     request: async (request) => {
-      client ??= import("./node-http.js").then(({ nodeHttpClient }) => nodeHttpClient(options));
+      client ??= Promise.all([import("./node-http.js"), roots()]).then(([{ nodeHttpClient }, ca]) => nodeHttpClient(ca === undefined ? options : { ...options, ca }));
       return (await client).request(request);
     },
   };

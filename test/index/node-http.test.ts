@@ -151,6 +151,18 @@ test("createNodeHttpSession: .netrc credentials and the settings' CA bundle", as
   const files = await new SimpleIndexSource({ url: settings.indexUrl, session }).listFiles("demo");
   assert.equal(files.length, 1);
   assert.equal(lastAuthorization, `Basic ${Buffer.from("me:from-netrc").toString("base64")}`);
-  const broken = resolveIndexSettings({ cwdUrl: "file:///", env: { PIP_CERT: netrc } });
-  await assert.rejects(createNodeHttpSession(broken, { env: {}, cacheDir: false }), (e) => isKilnError(e, "invalidIndexConfig") && e.message.includes("pip's environment variables"));
+  // As pip does, an unusable bundle fails the first request, not a session that never connects.
+  const broken = resolveIndexSettings({ cwdUrl: "file:///", env: { PIP_CERT: netrc }, flags: { indexUrl: `https://127.0.0.1:${tlsPort}/simple/` } });
+  const brokenSession = await createNodeHttpSession(broken, { env: {}, cacheDir: false });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await assert.rejects(new SimpleIndexSource({ url: broken.indexUrl, session: brokenSession }).listFiles("demo"), (e) => isKilnError(e, "invalidIndexConfig") && e.message.includes("pip's environment variables"));
+  }
+});
+
+test("createNodeHttpSession reads no CA bundle until a request needs one", async () => {
+  const missing = join(work, "no-such-bundle.pem");
+  const settings = resolveIndexSettings({ cwdUrl: "file:///", env: { SSL_CERT_FILE: missing }, flags: { indexUrl: `https://127.0.0.1:${tlsPort}/simple/` } });
+  // A command that never connects (an install from local wheels) is not stopped by it.
+  const session = await createNodeHttpSession(settings, { env: {}, cacheDir: false });
+  await assert.rejects(new SimpleIndexSource({ url: settings.indexUrl, session }).listFiles("demo"), (e) => isKilnError(e, "invalidIndexConfig") && e.message.includes(missing));
 });
