@@ -191,8 +191,8 @@ test("kiln pip runs with its own V8 flags and its own cache, which neither it no
   }
 });
 
-test("commandV8Flags: kiln pip's commands tier up later on V8 11 (Node 20); others keep V8's defaults", () => {
-  const expected = /^11\./.test(process.versions.v8) ? "--interrupt-budget=1000000" : undefined;
+test("commandV8Flags: kiln pip's commands tier up later on V8 11 (Node 20) and mark without increments; others keep V8's defaults", () => {
+  const expected = /^11\./.test(process.versions.v8) ? "--interrupt-budget=1000000 --no-incremental-marking" : "--no-incremental-marking";
   assert.equal(commandV8Flags(["pip", "install", "pytest"]), expected);
   assert.equal(commandV8Flags(["pip"]), expected);
   assert.equal(commandV8Flags(["run", "-c", "pass"]), undefined);
