@@ -4,7 +4,7 @@
 // dist/bundle/ as they do from tsc's dist/<layer>/.
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { test } from "node:test";
@@ -79,25 +79,31 @@ test("the built CLI runs from bin/kiln.js as CommonJS, also through a link as np
   }
 });
 
-test("a quiet kiln pip install never makes Node's stdout and stderr streams; one that prints does", { skip: !existsSync(join(bundle, "node-code-cache.cjs")) && "dist/bundle is not built (npm run build)" }, () => {
+test("a quiet kiln pip install never makes Node's stdout and stderr streams (one that prints does), nor loads node:fs/promises", { skip: !existsSync(join(bundle, "node-code-cache.cjs")) && "dist/bundle is not built (npm run build)" }, () => {
   const venv = fakeVenv();
   try {
     const { bytes, filename } = makeWheel({ name: "quiet", version: "1.0", files: { "quiet.py": "" } });
-    writeFileSync(join(venv.root, filename), bytes);
+    mkdirSync(join(venv.root, "wheels"));
+    writeFileSync(join(venv.root, "wheels", filename), bytes);
     // stdout and stderr are files, which Node makes into SyncWriteStreams (a module of their own) on first use.
     const probe = join(venv.root, "probe.cjs");
-    writeFileSync(probe, 'process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, JSON.stringify(process.moduleLoadList.filter((m) => m.includes("sync_write_stream")))));');
+    writeFileSync(probe, 'process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, JSON.stringify(process.moduleLoadList.filter((m) => /sync_write_stream|fs\\/promises/.test(m)))));');
     const env = { ...process.env, KILN_CACHE_DIR: join(venv.root, "cache"), PIP_NO_COMPILE: "1", PROBE_OUT: join(venv.root, "probe.json") };
-    for (const quiet of [true, false]) {
+    // The first install fills kiln's caches (a cold path); the ones checked install from them.
+    for (const quiet of [undefined, true, false]) {
       const [out, err] = [openSync(join(venv.root, "out"), "w"), openSync(join(venv.root, "err"), "w")];
-      const args = ["-r", probe, join(root, "bin", "kiln.js"), "pip", "install", ...(quiet ? ["-q"] : []), "--force-reinstall", "--python", venv.prefix, join(venv.root, filename)];
+      const args = ["-r", probe, join(root, "bin", "kiln.js"), "pip", "install", ...(quiet !== false ? ["-q"] : []), "--force-reinstall", "--python", venv.prefix, "--no-index", "-f", join(venv.root, "wheels"), "quiet==1.0"];
       const result = spawnSync(process.execPath, args, { env, stdio: ["ignore", out, err] });
       [out, err].forEach((descriptor) => closeSync(descriptor));
       assert.equal(result.status, 0, readFileSync(join(venv.root, "err"), "utf8"));
+      if (quiet === undefined) continue;
       const printed = readFileSync(join(venv.root, "out"), "utf8");
       assert.equal(printed === "", quiet, printed);
-      const made = JSON.parse(readFileSync(join(venv.root, "probe.json"), "utf8")) as string[];
+      const loaded = JSON.parse(readFileSync(join(venv.root, "probe.json"), "utf8")) as string[];
+      const made = loaded.filter((name) => name.includes("sync_write_stream"));
       assert.equal(made.length > 0, !quiet, `quiet ${quiet}: ${made.join(", ")}`);
+      // Nor does an install from local wheels load node:fs/promises (src/platform/node-fs-promises.ts).
+      assert.deepEqual(loaded.filter((name) => name.includes("fs/promises")), []);
     }
   } finally {
     rmSync(venv.root, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "../platform/node-fs-promises.js";
 import { statSync } from "node:fs";
 import { dirname } from "node:path";
 import { KilnError } from "../core/index.js";

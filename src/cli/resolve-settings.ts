@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile } from "../platform/node-fs-promises.js";
 import { resolve } from "node:path";
 import { KilnError } from "../core/index.js";
 import type { HttpSession, IndexFlags, IndexSettings, PackageSource } from "../index/index.js";

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile } from "../platform/node-fs-promises.js";
 import { isKilnError, type Reporter } from "../core/index.js";
 import type { DistributionFile, PackageSource } from "../index/index.js";
 import { parseBinaryPolicy, type BinaryPolicy, type SdistMetadataProvider } from "../resolver/index.js";

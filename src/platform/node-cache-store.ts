@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from "./node-fs-promises.js";
 import { dirname, join, relative, sep } from "node:path";
 import { checkCacheKey, indexCacheBuckets, useHostDigest, type CacheStore, type CacheStoreEntry } from "../cache/index.js";
 import { KilnError } from "../core/index.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, rename, rm, stat, utimes } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, utimes } from "./node-fs-promises.js";
 import { join } from "node:path";
 import type { DirectoryCache } from "../project/index.js";
 

@@ -1,5 +1,5 @@
 import { chmodSync, closeSync, constants, fsyncSync, openSync, readFileSync, linkSync, lstatSync, mkdirSync, readdirSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
-import { copyFile, open } from "node:fs/promises";
+import { copyFile, open } from "./node-fs-promises.js";
 import { hostname } from "node:os";
 import { sep } from "node:path";
 import type { FileStat, InstallFileSystem, LockOwner } from "../installer/install-file-system.js";

@@ -1,5 +1,5 @@
 import { readFileSync, realpathSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile } from "./node-fs-promises.js";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { silentReporter, KilnError, type Reporter } from "../core/index.js";

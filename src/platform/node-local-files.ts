@@ -1,5 +1,5 @@
 import { closeSync, openSync, readdirSync, readSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile } from "./node-fs-promises.js";
 import { fileURLToPath } from "node:url";
 import type { RandomAccessSource } from "../archive/index.js";
 import { KilnError } from "../core/index.js";

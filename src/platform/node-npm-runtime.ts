@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, rename, rm, writeFile } from "./node-fs-promises.js";
 import { dirname, join, relative, sep } from "node:path";
 import { KilnError } from "../core/index.js";
 import {

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, rm, writeFile } from "../../platform/node-fs-promises.js";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { bytesSource, openZip, safeEntryPath } from "../../archive/index.js";

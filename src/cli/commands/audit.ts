@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "../../platform/node-fs-promises.js";
 import { join, relative, resolve, sep } from "node:path";
 import {
   atLeast, auditTarget, checkLoad, cachedRuntimeManifest, formatAuditHtml, formatAuditText, moduleTarget, openWheelTarget,

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile } from "../../platform/node-fs-promises.js";
 import { basename, resolve } from "node:path";
 import { buildDistribution, extractSdist, type BuiltDistribution, type ConfigSettings } from "../../build/index.js";
 import { KilnError } from "../../core/index.js";

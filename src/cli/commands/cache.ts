@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { rm } from "../../platform/node-fs-promises.js";
 import { join } from "node:path";
 import { KilnError } from "../../core/index.js";
 import { pruneCache, sumPruneResults } from "../../cache/index.js";

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile } from "../../platform/node-fs-promises.js";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SourceToInstall } from "../../build/index.js";
