@@ -54,3 +54,32 @@ for (const [label, damage, message] of damages) {
     });
   });
 }
+
+test("the registry is read with the HTTP timeouts: a trickling answer fails with the URL, other answers pass through", async () => {
+  const { startLoopbackServer } = await import("../../test/index/loopback-server.js");
+  const manifest = JSON.stringify({ name: "pyodide", version: "0.29.9", note: "trickled a byte at a time, too slowly to ever finish" });
+  const server = await startLoopbackServer({
+    "/pyodide": (_q, response) => response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ versions: { "0.29.9": {} } })),
+    "/pyodide/0.29.9": (_q, response) => response.writeHead(200, { "content-type": "application/json" }).end(manifest),
+    "/slow/pyodide/0.29.9": (_q, response) => {
+      response.writeHead(200, { "content-type": "application/json", "content-length": String(manifest.length) });
+      let sent = 0;
+      const timer = setInterval(() => {
+        response.write(manifest.slice(sent, ++sent));
+        if (sent === manifest.length) (clearInterval(timer), response.end());
+      }, 20);
+      response.on("close", () => clearInterval(timer));
+    },
+  });
+  try {
+    const cacheDir = () => join(root, `cache${counter++}`);
+    const env = (path: string) => ({ npm_config_registry: `${server.url}${path}`, UV_HTTP_TIMEOUT: "0.3" });
+    await assert.rejects(ensureNpmRuntime("0.29.9", cacheDir(), env("/slow/")), (error) =>
+      isKilnError(error, "runtimeNotFound") && /\/slow\/pyodide\/0\.29\.9 sent only \d+ bytes in 300 ms/.test(error.message));
+    // A version document and a manifest arrive whole (this one has no tarball), a 404 is the registry's answer.
+    await assert.rejects(ensureNpmRuntime("0.29.x", cacheDir(), env("/")), (error) => isKilnError(error, "runtimeInvalid") && /has no tarball/.test(error.message));
+    await assert.rejects(ensureNpmRuntime("0.29.9", cacheDir(), env("/missing/")), (error) => isKilnError(error, "runtimeNotFound") && /answered 404/.test(error.message));
+  } finally {
+    await server.close();
+  }
+});

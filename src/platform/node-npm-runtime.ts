@@ -27,7 +27,7 @@ const filesRecord = ".kiln-files.json";
 export async function ensureNpmRuntime(request: string, cacheDir: string, env: Record<string, string | undefined> = process.env): Promise<string> {
   const root = join(cacheDir, kilnCacheFolders.runtimes);
   const cached = cachedVersions(root).filter((version) => matchesRuntimeRequest(version, request));
-  const options = { registry: registryOf(env), fetch: globalThis.fetch };
+  const options = { registry: registryOf(env), fetch: timedFetch(timeoutOf(env)) };
   if (cached.length > 0 && (!isExactRuntimeRequest(request) || cached.includes(request))) {
     const version = isExactRuntimeRequest(request) ? request : newest(cached);
     const directory = join(root, `pyodide-${version}`);
@@ -130,4 +130,32 @@ function newest(versions: string[]): string {
 function registryOf(env: Record<string, string | undefined>): string {
   const configured = env.npm_config_registry || env.NPM_CONFIG_REGISTRY || defaultNpmRegistry;
   return configured.endsWith("/") ? configured : `${configured}/`;
+}
+
+/**
+ * The global fetch with the index's stall and trickle limits (see requireProgress): the registry
+ * and the tarball download give up when no progress is made for `timeoutMs`, instead of waiting
+ * minutes for a stalled server (undici's own limits) or forever for a trickling one. The body is
+ * read whole, as the runtime fetch does anyway. The index code loads on the first request: a
+ * `kiln run --runtime pyodide@X` served from the cache makes none.
+ */
+function timedFetch(timeoutMs: number): typeof globalThis.fetch {
+  return async (input, init) => {
+    const { fetchHttpClient, readBody, requireProgress } = await import("../index/index.js");
+    const http = fetchHttpClient();
+    const url = input instanceof Request ? input.url : String(input);
+    const headers = Object.fromEntries(new Headers(init?.headers).entries());
+    const response = await http.request({ url, headers, idleTimeoutMs: timeoutMs });
+    const body = await readBody(requireProgress(response, timeoutMs));
+    return new Response(body.byteLength === 0 ? null : (body as Uint8Array<ArrayBuffer>), { status: response.status, statusText: response.statusText });
+  };
+}
+
+/** The HTTP timeout the environment asks for (pip's PIP_TIMEOUT, uv's UV_HTTP_TIMEOUT, in seconds), else 30 s. */
+function timeoutOf(env: Record<string, string | undefined>): number {
+  for (const name of ["PIP_TIMEOUT", "UV_HTTP_TIMEOUT"]) {
+    const seconds = Number(env[name]);
+    if (env[name] && Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  }
+  return 30_000;
 }
