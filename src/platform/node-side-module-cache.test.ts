@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { setFlagsFromString } from "node:v8";
 import { crc32 } from "node:zlib";
 import { decodeSnapshotFile, encodeSnapshotFile } from "../runtime/index.js";
 import { SideModuleCache } from "./node-side-module-cache.js";
@@ -48,6 +49,15 @@ test("a module compiled without cached code has its optimized code kept; the nex
   assert.equal(again.fromCache, true);
   assert.equal(again.f(20), 41);
   assert.deepEqual(cache.keepOptimizedCode(), [], "a module from the cache is not written again");
+});
+
+test("a process built from cached code keeps its code again once it has optimized more (the entry gathers hot code)", { skip }, () => {
+  const { cache, path } = written();
+  const before = readFileSync(path).length;
+  const { f } = load(cache);
+  tierUp(f);
+  assert.deepEqual(cache.keepOptimizedCode(), [path]);
+  assert.ok(readFileSync(path).length > before);
 });
 
 test("code of other bytes is never used: the key is the bytes' sha256", { skip }, () => {
@@ -98,6 +108,14 @@ test("small modules, a run with too little optimized code, and KILN_WASM_CODE_CA
   assert.deepEqual(off.keepOptimizedCode(), []);
   assert.ok(!existsSync(join(cacheDir, "side-module-code")));
 });
+
+/** V8 optimizes `fn` now (what a hot loop would make it do in the background). */
+function tierUp(fn: unknown): void {
+  setFlagsFromString("--allow-natives-syntax");
+  const optimize = new Function("fn", "%WasmTierUpFunction(fn);");
+  setFlagsFromString("--no-allow-natives-syntax");
+  optimize(fn);
+}
 
 function keyOf(file: Uint8Array): string {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);

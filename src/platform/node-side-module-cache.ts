@@ -8,12 +8,12 @@
  * The glue hands kiln each module's bytes and, once instantiated, the module (see
  * `patchSideModuleCompile`). kiln looks for V8's code of exactly those bytes (keyed by their
  * sha256, and by Node, V8 and the flags Node was started with); when there is some, the module is
- * built from it: the functions that were hot arrive optimized, and nothing is validated again.
- * When there is none, the process keeps, as it exits, what V8 optimized while it ran: V8
- * serializes optimized code only, and aborts the process (it does not throw) when a module has
- * none, so one small function the linker generated (`__wasm_call_ctors`) is optimized first;
- * what is kept is written only when it holds more than that (a run that only imported the module
- * leaves it to a later one). Small modules (compiled in a few milliseconds) are left alone.
+ * built from it, and the functions that were hot arrive optimized. As it exits, a process keeps
+ * what V8 optimized while it ran, when that is more than the module was built from (the entry
+ * gathers what the workloads importing the module run hot): V8 serializes optimized code only,
+ * and aborts the process (it does not throw) when a module has none, so one small function the
+ * linker generated (`__wasm_call_ctors`) is optimized first; a run that only imported the module
+ * keeps nothing. Small modules (compiled in a few milliseconds) are left alone.
  *
  * The stored file is a snapshot file (`encodeSnapshotFile`): its key and checksum are checked
  * before V8 sees the code. A damaged or foreign entry is removed and written again; code V8
@@ -42,11 +42,11 @@ const linkerFunctions = ["__wasm_call_ctors", "__wasm_apply_data_relocs"];
 /** What {@link SideModuleCache.compile} did with a module (`KILN_DEBUG=1` prints it). */
 export type SideModuleOutcome = "used" | "missing" | "unavailable" | "refused" | "refused-by-v8" | "too-small";
 
-/** A module compiled without cached code in this process, and what to store its code under. */
-interface Missing {
+/** A module this process loaded, what to store its code under, and how much code it was built from (0: none). */
+interface Tracked {
   key: string;
   path: string;
-  bytes: number;
+  cachedCode: number;
   module?: WebAssembly.Module;
   instance?: WebAssembly.Instance;
 }
@@ -66,8 +66,8 @@ export class SideModuleCache {
   /** Modules smaller than this are left alone; optimized code smaller than `minimumCode` is not kept. */
   readonly minimumBytes: number;
   readonly minimumCode: number;
-  /** Modules this process compiled without cached code, by library path. */
-  readonly #missing = new Map<string, Missing>();
+  /** Large modules this process loaded (from cached code or not), by library path. */
+  readonly #tracked = new Map<string, Tracked>();
   #exitHook = false;
 
   constructor(options: { cacheDir: string; env: Record<string, string | undefined>; minimumBytes?: number; minimumCode?: number }) {
@@ -85,36 +85,34 @@ export class SideModuleCache {
     return module;
   }
 
-  /** Told of each instance: one compiled here without cached code has its optimized code kept at exit. */
+  /** Told of each instance: a large module's optimized code is kept at exit when it has grown. */
   instantiated(module: WebAssembly.Module, instance: WebAssembly.Instance, libName: string): void {
-    const missing = this.#missing.get(libName);
-    if (!missing || missing.module) return;
-    missing.module = module;
-    missing.instance = instance;
-    if (this.#exitHook) return;
-    this.#exitHook = true;
-    // At exit: what V8 optimized while Python ran is there, and the run itself is over.
-    process.once("exit", () => this.keepOptimizedCode());
+    const tracked = this.#tracked.get(libName);
+    if (!tracked || tracked.module) return;
+    tracked.module = module;
+    tracked.instance = instance;
   }
 
   /**
-   * Stores the optimized code of each module this process compiled without cached code (see the
-   * module's doc). Returns the paths written. Never throws.
+   * Stores the optimized code of each large module this process loaded, when there is at least
+   * `minimumCode` of it and more than it was built from (by a quarter: a module built from cached
+   * code keeps that code, and adds what this process optimized, so that the entry gathers what the
+   * workloads that import it run hot). Returns the paths written. Never throws.
    */
   keepOptimizedCode(): string[] {
     const written: string[] = [];
-    for (const [libName, missing] of this.#missing) {
+    for (const [libName, tracked] of this.#tracked) {
       try {
-        const data = missing.module && missing.instance && optimizedCode(missing.module, missing.instance);
-        const kept = data !== undefined && data.byteLength >= this.minimumCode;
-        if (kept) writeEntry(missing.path, encodeSnapshotFile(new Uint8Array(data), { key: missing.key, checksum: crc32 }));
-        if (kept) written.push(missing.path);
-        if (this.env.KILN_DEBUG) writeSync(2, `kiln debug: extension module ${libName}: ${kept ? `kept ${data.byteLength} bytes of V8's optimized code` : "too little optimized code to keep"}\n`);
+        const data = tracked.module && tracked.instance && optimizedCode(tracked.module, tracked.instance);
+        const kept = data !== undefined && data.byteLength >= this.minimumCode && data.byteLength > tracked.cachedCode * 1.25;
+        if (kept) writeEntry(tracked.path, encodeSnapshotFile(new Uint8Array(data), { key: tracked.key, checksum: crc32 }));
+        if (kept) written.push(tracked.path);
+        if (this.env.KILN_DEBUG) writeSync(2, `kiln debug: extension module ${libName}: ${kept ? `kept ${data.byteLength} bytes of V8's optimized code` : `${data?.byteLength ?? 0} bytes of optimized code, not kept`}\n`);
       } catch {
         // Only a later start's compile is at stake.
       }
     }
-    this.#missing.clear();
+    this.#tracked.clear();
     return written;
   }
 
@@ -126,13 +124,13 @@ export class SideModuleCache {
     try {
       file = readFileSync(path);
     } catch {
-      this.#missing.set(libName, { key, path, bytes: bytes.length });
+      this.#track(libName, { key, path, cachedCode: 0 });
       return { outcome: "missing" };
     }
     const decoded = decodeSnapshotFile(file, { key, checksum: crc32 });
     if (!decoded.ok) {
       rmSync(path, { force: true });
-      this.#missing.set(libName, { key, path, bytes: bytes.length });
+      this.#track(libName, { key, path, cachedCode: 0 });
       return { outcome: "refused" };
     }
     if (decoded.payload.length === 0) return { outcome: "unavailable" };
@@ -141,7 +139,16 @@ export class SideModuleCache {
       writeEntry(path, encodeSnapshotFile(new Uint8Array(), { key, checksum: crc32 }));
       return { outcome: "refused-by-v8" };
     }
+    this.#track(libName, { key, path, cachedCode: decoded.payload.length });
     return { module, outcome: "used" };
+  }
+
+  #track(libName: string, tracked: Tracked): void {
+    this.#tracked.set(libName, tracked);
+    if (this.#exitHook) return;
+    this.#exitHook = true;
+    // At exit: what V8 optimized while Python ran is there, and the run itself is over.
+    process.once("exit", () => this.keepOptimizedCode());
   }
 }
 
