@@ -103,11 +103,15 @@ export class SideModuleCache {
     const written: string[] = [];
     for (const [libName, tracked] of this.#tracked) {
       try {
+        const started = performance.now();
         const data = tracked.module && tracked.instance && optimizedCode(tracked.module, tracked.instance);
         const kept = data !== undefined && data.byteLength >= this.minimumCode && data.byteLength > tracked.cachedCode * 1.25;
         if (kept) writeEntry(tracked.path, encodeSnapshotFile(new Uint8Array(data), { key: tracked.key, checksum: crc32 }));
         if (kept) written.push(tracked.path);
-        if (this.env.KILN_DEBUG) writeSync(2, `kiln debug: extension module ${libName}: ${kept ? `kept ${data.byteLength} bytes of V8's optimized code` : `${data?.byteLength ?? 0} bytes of optimized code, not kept`}\n`);
+        if (this.env.KILN_DEBUG) {
+          const what = kept ? `kept ${data.byteLength} bytes of V8's optimized code` : `${data?.byteLength ?? 0} bytes of optimized code, not kept`;
+          writeSync(2, `kiln debug: extension module ${libName}: ${what} (${(performance.now() - started).toFixed(1)} ms)\n`);
+        }
       } catch {
         // Only a later start's compile is at stake.
       }
