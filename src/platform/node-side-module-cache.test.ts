@@ -22,7 +22,7 @@ const skip = !startProfilesSupported() && "V8's serializer is used on V8 11 (Nod
 const libName = "/site-packages/example/_example.so";
 
 function cacheIn(cacheDir = join(mkdtempSync(join(tmpdir(), "kiln-side-")), "cache")): SideModuleCache {
-  return new SideModuleCache({ cacheDir, env: {}, minimumBytes: 0, minimumCode: 0 });
+  return new SideModuleCache({ cacheDir, env: {}, minimumBytes: 0 });
 }
 
 /** What the glue does with the cache: compile (or take the cached module), instantiate, tell. */
@@ -40,7 +40,7 @@ function written(): { cache: SideModuleCache; path: string } {
   assert.equal(load(cache).fromCache, false);
   const [path] = cache.keepOptimizedCode();
   assert.ok(path && existsSync(path), "written at exit");
-  return { cache: new SideModuleCache({ cacheDir: join(cache.directory, ".."), env: {}, minimumBytes: 0, minimumCode: 0 }), path };
+  return { cache: new SideModuleCache({ cacheDir: join(cache.directory, ".."), env: {}, minimumBytes: 0 }), path };
 }
 
 test("a module compiled without cached code has its optimized code kept; the next process builds it from that, and it computes the same", { skip }, () => {
@@ -95,15 +95,12 @@ for (const [name, damage, rewritten] of damaged) {
   });
 }
 
-test("small modules, a run with too little optimized code, and KILN_WASM_CODE_CACHE=off keep nothing", { skip }, () => {
+test("small modules and KILN_WASM_CODE_CACHE=off keep nothing", { skip }, () => {
   const cacheDir = join(mkdtempSync(join(tmpdir(), "kiln-side-")), "cache");
-  const small = new SideModuleCache({ cacheDir, env: {}, minimumBytes: wasm.length + 1, minimumCode: 0 });
+  const small = new SideModuleCache({ cacheDir, env: {}, minimumBytes: wasm.length + 1 });
   load(small);
   assert.deepEqual(small.keepOptimizedCode(), []);
-  const little = new SideModuleCache({ cacheDir, env: {}, minimumBytes: 0, minimumCode: 1 << 20 });
-  load(little);
-  assert.deepEqual(little.keepOptimizedCode(), []);
-  const off = new SideModuleCache({ cacheDir, env: { KILN_WASM_CODE_CACHE: "off" }, minimumBytes: 0, minimumCode: 0 });
+  const off = new SideModuleCache({ cacheDir, env: { KILN_WASM_CODE_CACHE: "off" }, minimumBytes: 0 });
   load(off);
   assert.deepEqual(off.keepOptimizedCode(), []);
   assert.ok(!existsSync(join(cacheDir, "side-module-code")));

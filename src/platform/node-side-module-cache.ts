@@ -9,11 +9,12 @@
  * `patchSideModuleCompile`). kiln looks for V8's code of exactly those bytes (keyed by their
  * sha256, and by Node, V8 and the flags Node was started with); when there is some, the module is
  * built from it, and the functions that were hot arrive optimized. As it exits, a process keeps
- * what V8 optimized while it ran, when that is more than the module was built from (the entry
- * gathers what the workloads importing the module run hot): V8 serializes optimized code only,
- * and aborts the process (it does not throw) when a module has none, so one small function the
- * linker generated (`__wasm_call_ctors`) is optimized first; a run that only imported the module
- * keeps nothing. Small modules (compiled in a few milliseconds) are left alone.
+ * what V8 optimized while it ran: always when there was no entry, else when that is a quarter
+ * more than the module was built from (the entry gathers what the workloads importing the module
+ * run hot; how much V8 has optimized by the exit depends on the run and the load). V8 serializes
+ * optimized code only, and aborts the process (it does not throw) when a module has none, so one
+ * small function the linker generated (`__wasm_call_ctors`) is optimized first. Small modules
+ * (compiled in a few milliseconds) are left alone.
  *
  * The stored file is a snapshot file (`encodeSnapshotFile`): its key and checksum are checked
  * before V8 sees the code. A damaged or foreign entry is removed and written again; code V8
@@ -34,8 +35,8 @@ import { deserializeWasmModule, wasmCodeCacheWanted } from "./node-wasm-code-cac
 const sideModuleFormat = 1;
 /** Modules smaller than this compile in a few milliseconds: not worth a cache entry. */
 const defaultMinimumBytes = 256 * 1024;
-/** Optimized code smaller than this is a run that only imported the module: not kept. */
-const defaultMinimumCode = 64 * 1024;
+/** A module built from cached code is kept again when its optimized code has grown by this factor. */
+const growth = 1.25;
 /** The linker's own functions, defined in every side module (never an import), one of which is optimized before serializing. */
 const linkerFunctions = ["__wasm_call_ctors", "__wasm_apply_data_relocs"];
 
@@ -63,18 +64,16 @@ interface Tracked {
 export class SideModuleCache {
   readonly directory: string;
   readonly env: Record<string, string | undefined>;
-  /** Modules smaller than this are left alone; optimized code smaller than `minimumCode` is not kept. */
+  /** Modules smaller than this are left alone. */
   readonly minimumBytes: number;
-  readonly minimumCode: number;
   /** Large modules this process loaded (from cached code or not), by library path. */
   readonly #tracked = new Map<string, Tracked>();
   #exitHook = false;
 
-  constructor(options: { cacheDir: string; env: Record<string, string | undefined>; minimumBytes?: number; minimumCode?: number }) {
+  constructor(options: { cacheDir: string; env: Record<string, string | undefined>; minimumBytes?: number }) {
     this.directory = join(options.cacheDir, kilnCacheFolders.sideModuleCode);
     this.env = options.env;
     this.minimumBytes = options.minimumBytes ?? defaultMinimumBytes;
-    this.minimumCode = options.minimumCode ?? defaultMinimumCode;
   }
 
   /** The module for `bytes` built from cached code, or undefined (then the glue compiles it). */
@@ -94,10 +93,10 @@ export class SideModuleCache {
   }
 
   /**
-   * Stores the optimized code of each large module this process loaded, when there is at least
-   * `minimumCode` of it and more than it was built from (by a quarter: a module built from cached
-   * code keeps that code, and adds what this process optimized, so that the entry gathers what the
-   * workloads that import it run hot). Returns the paths written. Never throws.
+   * Stores the optimized code of each large module this process loaded: always for one compiled
+   * without cached code, and for one built from cached code when it has a quarter more (it keeps
+   * that code and adds what this process optimized, so that the entry gathers what the workloads
+   * that import the module run hot). Returns the paths written. Never throws.
    */
   keepOptimizedCode(): string[] {
     const written: string[] = [];
@@ -105,7 +104,7 @@ export class SideModuleCache {
       try {
         const started = performance.now();
         const data = tracked.module && tracked.instance && optimizedCode(tracked.module, tracked.instance);
-        const kept = data !== undefined && data.byteLength >= this.minimumCode && data.byteLength > tracked.cachedCode * 1.25;
+        const kept = data !== undefined && (tracked.cachedCode === 0 || data.byteLength > tracked.cachedCode * growth);
         if (kept) writeEntry(tracked.path, encodeSnapshotFile(new Uint8Array(data), { key: tracked.key, checksum: crc32 }));
         if (kept) written.push(tracked.path);
         if (this.env.KILN_DEBUG) {
