@@ -11,7 +11,7 @@ import { runtimeFilesIn } from "./node-runtime-host.js";
 import { walkTree } from "./node-walk-tree.js";
 
 /** The folders {@link pruneRuntimeCaches} prunes (see `kilnCacheFolders`). */
-export type RuntimeCacheFolder = "bytecode" | "stdlib" | "startProfiles" | "glue" | "linkLayouts" | "snapshots" | "runtimeDescriptions";
+export type RuntimeCacheFolder = "bytecode" | "stdlib" | "startProfiles" | "glue" | "linkLayouts" | "snapshots" | "runtimeDescriptions" | "sideModuleCode";
 
 /** Options for {@link pruneRuntimeCaches}. */
 export interface PruneRuntimeCachesOptions {
@@ -50,6 +50,9 @@ const maxSnapshotKeyBytes = 1 << 20;
  *   and damaged ones. Reuse reads an entry without rewriting it, so "read" is the file's access
  *   time where the file system keeps one (Linux's default `relatime` updates it daily), else the
  *   time it was written: a pruned module is only compiled again at its next install.
+ * - `side-module-code/` (extension modules' compiled code, by the module's sha256): likewise,
+ *   entries not read for `maxAgeMs` (a module no longer imported: another version installed); a
+ *   pruned entry is written again by the next process that imports the module.
  *
  * Temporary files older than an hour go too, and directories the prune empties.
  *
@@ -74,6 +77,7 @@ export async function pruneRuntimeCaches(cacheDir: string, options: PruneRuntime
     runtimeDescriptions: pruneFolder(folder("runtimeDescriptions"), (name, stat, path) => stale(name, stat) ?? ofBuild(runtimeDescriptionBuildIdentity(readOrEmpty(path)), stat)),
     // A kept module is a whole timestamp-based .pyc: the 16-byte header and some code.
     bytecode: pruneFolder(folder("bytecode"), (name, stat) => stale(name, stat) ?? (unused(stat) || stat.size <= 16)),
+    sideModuleCode: pruneFolder(folder("sideModuleCode"), (name, stat) => stale(name, stat) ?? unused(stat)),
   };
   return { ...sumPruneResults(Object.values(folders)), folders };
 }

@@ -24,7 +24,7 @@ async function kiln(argv: string[], env: Record<string, string>) {
 }
 
 const nothing = { removedFiles: 0, removedBytes: 0, keptFiles: 0, keptBytes: 0 };
-const emptyRuntimeFolders = { stdlib: nothing, startProfiles: nothing, glue: nothing, linkLayouts: nothing, snapshots: nothing, runtimeDescriptions: nothing, bytecode: nothing };
+const emptyRuntimeFolders = { stdlib: nothing, startProfiles: nothing, glue: nothing, linkLayouts: nothing, snapshots: nothing, runtimeDescriptions: nothing, bytecode: nothing, sideModuleCode: nothing };
 
 test("kiln cache dir prints KILN_CACHE_DIR (or --cache-dir)", async () => {
   assert.equal((await kiln(["cache", "dir"], { KILN_CACHE_DIR: "/tmp/kiln-x" })).stdout, "/tmp/kiln-x\n");
@@ -107,7 +107,7 @@ async function cacheWithRuntime(): Promise<{ root: string; runtime: string; buil
 // A zip file with no entries: just the end of central directory record.
 const emptyZip = Uint8Array.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
-test("kiln cache prune keeps the compiled stdlib and start profile of runtime builds in use, and prunes bytecode by age; kiln cache info reports them", async () => {
+test("kiln cache prune keeps the compiled stdlib and start profile of runtime builds in use, and prunes bytecode and extension modules' compiled code by age; kiln cache info reports them", async () => {
   const { root, runtime, build } = await cacheWithRuntime();
   const live = writeAged(join(root, "stdlib", compiledStdlibName(build)), emptyZip, 90);
   const liveProfile = writeAged(join(root, "start-profiles", startProfileName(startProfileIdentity(withCompiledStdlib(await runtimeFilesIn(runtime), compiledStdlibStore(root))))), "p", 90);
@@ -123,6 +123,9 @@ test("kiln cache prune keeps the compiled stdlib and start profile of runtime bu
   const unused = writeAged(join(bytecode, "aa", `aa${"0".repeat(62)}.pyc`), pyc, 40);
   const used = writeAged(join(bytecode, "bb", `bb${"0".repeat(62)}.pyc`), pyc, 2);
   const damaged = writeAged(join(bytecode, "bb", `bb${"1".repeat(62)}.pyc`), new Uint8Array(8), 2);
+  const unusedCode = writeAged(join(root, "side-module-code", `side-${"0".repeat(24)}`), "c", 40);
+  const usedCode = writeAged(join(root, "side-module-code", `side-${"1".repeat(24)}`), "c", 2);
+  const codeWrite = writeAged(join(root, "side-module-code", `side-${"1".repeat(24)}.42.abc.tmp`), "c", 1);
 
   const info = JSON.parse((await kiln(["cache", "info", "--json"], { KILN_CACHE_DIR: root })).stdout);
   const folder = (name: string) => info.folders.find((f: { name: string }) => f.name === name);
@@ -136,10 +139,11 @@ test("kiln cache prune keeps the compiled stdlib and start profile of runtime bu
   assert.deepEqual(result.stdlib, { removedFiles: 2, removedBytes: 22 + 7, keptFiles: 2, keptBytes: 44 });
   assert.deepEqual(result.startProfiles, { removedFiles: 1, removedBytes: 1, keptFiles: 1, keptBytes: 1 });
   assert.deepEqual(result.bytecode, { removedFiles: 2, removedBytes: 48, keptFiles: 1, keptBytes: 40 });
+  assert.deepEqual(result.sideModuleCode, { removedFiles: 2, removedBytes: 2, keptFiles: 1, keptBytes: 1 });
   assert.deepEqual(result.glue, { removedFiles: 1, removedBytes: 1, keptFiles: 1, keptBytes: 1 });
   assert.deepEqual(result.linkLayouts, { removedFiles: 0, removedBytes: 0, keptFiles: 1, keptBytes: 1 });
-  for (const path of [live, liveProfile, liveGlue, liveLayout, recent, used]) assert.ok(existsSync(path), path);
-  for (const path of [gone, temporary, goneProfile, goneGlue, unused, damaged]) assert.equal(existsSync(path), false, path);
+  for (const path of [live, liveProfile, liveGlue, liveLayout, recent, used, usedCode]) assert.ok(existsSync(path), path);
+  for (const path of [gone, temporary, goneProfile, goneGlue, unused, damaged, unusedCode, codeWrite]) assert.equal(existsSync(path), false, path);
   assert.deepEqual(readdirSync(bytecode), ["bb"], "a shard the prune emptied goes too");
 
   const text = await kiln(["cache", "info"], { KILN_CACHE_DIR: root });

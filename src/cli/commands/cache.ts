@@ -46,7 +46,8 @@ const pruneCommand = defineCommand({
   name: "prune",
   summary: "Remove unused, expired and damaged cache entries",
   description:
-    "Removes index cache entries, unpacked wheels and compiled modules (bytecode/) unused for --max-age days, byte-compiled\n" +
+    "Removes index cache entries, unpacked wheels, compiled modules (bytecode/) and extension modules' compiled code\n" +
+    "(side-module-code/) unused for --max-age days, byte-compiled\n" +
     "standard libraries, start profiles, patched glue, link layouts, memory snapshots and runtime descriptions of runtime\n" +
     "builds no longer in use (and unused for --max-age days), damaged entries and temporary files left by interrupted runs.\n" +
     "Environments keep what they installed from a removed unpacked wheel (hard links are independent of the cache).",
