@@ -10,6 +10,7 @@ import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { NodeStdio } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
 import { receivePreparedStart } from "./node-prepared-start.js";
+import { keepPendingSideModuleCode } from "./node-side-module-cache.js";
 
 /** What the main thread hands the worker. */
 export interface PythonWorkerData {
@@ -40,6 +41,8 @@ try {
   const prepared = data.prepared ? receivePreparedStart(parentPort!) : undefined;
   const request = { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}), ...(prepared ? { prepared } : {}) };
   const code = await runPythonMain(host, request);
+  // The main thread ends the process without letting this thread exit (and emit "exit").
+  keepPendingSideModuleCode();
   message = { kind: "exit", code };
 } catch (error) {
   message = isKilnError(error)

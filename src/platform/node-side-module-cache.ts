@@ -116,6 +116,7 @@ export class SideModuleCache {
       }
     }
     this.#tracked.clear();
+    pending.delete(this);
     return written;
   }
 
@@ -148,11 +149,27 @@ export class SideModuleCache {
 
   #track(libName: string, tracked: Tracked): void {
     this.#tracked.set(libName, tracked);
+    pending.add(this);
     if (this.#exitHook) return;
     this.#exitHook = true;
     // At exit: what V8 optimized while Python ran is there, and the run itself is over.
     process.once("exit", () => this.keepOptimizedCode());
   }
+}
+
+// The caches of this thread with modules to keep.
+const pending = new Set<SideModuleCache>();
+
+/**
+ * Keeps now what {@link SideModuleCache.keepOptimizedCode} would keep at exit, for every cache of
+ * this thread: for a worker thread that the process ends without letting it exit (the Python
+ * worker, once Python has finished).
+ *
+ * @example
+ * keepPendingSideModuleCode(); // Python has finished; the main thread will end the process
+ */
+export function keepPendingSideModuleCode(): void {
+  for (const cache of pending) cache.keepOptimizedCode();
 }
 
 /**
