@@ -196,9 +196,11 @@ export function sideModuleEntryName(key: string): string {
 /**
  * V8's serialized optimized code of `module`, after optimizing one of the linker's functions of
  * `instance` so that there is some (else V8 would abort the process); undefined when the module
- * has none of them, or V8 does not report the function optimized.
+ * has none of them, V8 does not report the function optimized, or a debugger may be attached.
  */
 function optimizedCode(module: WebAssembly.Module, instance: WebAssembly.Instance): ArrayBuffer | undefined {
+  // A debugger may have swapped optimized code for debug code, leaving V8 nothing to serialize.
+  if (inspectorOpen()) return undefined;
   const exported = new Set(WebAssembly.Module.exports(module).filter((entry) => entry.kind === "function").map((entry) => entry.name));
   const name = linkerFunctions.find((candidate) => exported.has(candidate));
   const natives = v8Natives();
@@ -207,6 +209,10 @@ function optimizedCode(module: WebAssembly.Module, instance: WebAssembly.Instanc
   if (typeof fn !== "function") return undefined;
   natives.tierUp(fn);
   return natives.isOptimized(fn) ? natives.serialize(module) : undefined;
+}
+
+function inspectorOpen(): boolean {
+  return (createRequire(import.meta.url)("node:inspector") as typeof import("node:inspector")).url() !== undefined;
 }
 
 interface Natives {
