@@ -182,8 +182,9 @@ process.stdout.write(JSON.stringify({ code }) + "\\n");
 
 const readsStdin = String.raw`
 import sys
-print("started", flush=True)
 try:
+    # Inside the try: the signal may come while print() is still returning.
+    print("started", flush=True)
     input()
 except KeyboardInterrupt:
     print("caught", flush=True)
