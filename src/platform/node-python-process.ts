@@ -28,7 +28,7 @@ import { createNodeRuntimeHost, startProfilesWanted, startProfileStore, type Nod
 import { hasWasmCode, wasmCodeCacheWanted, writeWasmCode } from "./node-wasm-code-cache.js";
 import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
-import { answerLine, createLineBuffers } from "./node-stdio.js";
+import { answerLine, createLineBuffers, NodeStdio } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
 import { adoptEarlyHelper, endEarlyHelper, pythonThread } from "./node-early-start-helper.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
@@ -175,10 +175,12 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
     };
     helper.once("error", ended);
     helper.once("exit", ended);
-  }).then(() => {
+  }).then((relayed) => {
     // Watching: the helper relays. Not (no relay on this Node): ^C then ends the process
     // (SIGINT's default) rather than waiting, unseen, until Python is done.
     process.off("SIGINT", onSigint);
+    // Relayed, a ^C while Python waits for a pipe raises KeyboardInterrupt there, as in CPython.
+    if (relayed && host.stdio instanceof NodeStdio) host.stdio.interruptReadsWith(interrupt);
   });
   try {
     const code = await runPythonMain(host, {

@@ -59,7 +59,11 @@ export function watchSigint(interrupt: Int32Array): boolean {
  * process.on("SIGINT", function onSigint() { relaySigint(flag, () => process.off("SIGINT", onSigint)); });
  */
 export function relaySigint(interrupt: Int32Array, stopWatching: () => void): void {
-  if (Atomics.exchange(interrupt, 0, 2) !== 2) return;
+  if (Atomics.exchange(interrupt, 0, 2) !== 2) {
+    // Wakes a read of a pipe that waits for data or a ^C (see `NodeStdio.interruptReadsWith`).
+    Atomics.notify(interrupt, 0);
+    return;
+  }
   stopWatching();
   process.kill(process.pid, "SIGINT");
 }

@@ -1,4 +1,4 @@
-import { readSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { isatty } from "node:tty";
 import type { HostStdio } from "../runtime/index.js";
 
@@ -26,6 +26,7 @@ export class NodeStdio implements HostStdio {
 
   read(fd: 0, buffer: Uint8Array): number {
     if (this.lines) return this.readTerminalLine(buffer);
+    if (this.interruptible) return this.readInterruptibly(this.interruptible, buffer);
     for (;;) {
       try {
         return readSync(fd, buffer, 0, buffer.length, null);
@@ -41,6 +42,63 @@ export class NodeStdio implements HostStdio {
     }
   }
 
+  private interruptible: { fd: number; interrupt: Int32Array } | undefined;
+
+  /**
+   * From now on, a read of a pipe that has no data yet fails with EINTR once `interrupt[0]` holds
+   * 2 (a ^C that Python has not taken), as CPython's read does at SIGINT: Python then raises
+   * KeyboardInterrupt, or retries the read if its handler returns. On Linux, when stdin is a pipe;
+   * elsewhere nothing changes (the read blocks until data or end of file). Returns whether it did.
+   *
+   * Python cannot be woken out of a blocking read (Node retries the read at a signal, and runs no
+   * JavaScript on this thread meanwhile), and a read made for it on another thread could not be
+   * called off: the process's exit waits for a pending read (measured: `process.exit` waited 5 s
+   * for a worker's `fs.read` of a silent pipe). So the pipe is opened a second time
+   * (`/proc/self/fd/0`: a description of its own, not shared with other processes' stdin) without
+   * blocking: a read with data is the same single read(2) as before, bytes for bytes; one without
+   * waits on `interrupt` (woken at once by a ^C, see `relaySigint`) for a pause of an eighth of
+   * its wait so far (50 µs to 5 ms), then tries again.
+   *
+   * @example
+   * if (host.stdio instanceof NodeStdio) host.stdio.interruptReadsWith(interrupt);
+   */
+  interruptReadsWith(interrupt: Int32Array): boolean {
+    if (this.lines || process.platform !== "linux") return false;
+    try {
+      if (!fstatSync(0).isFIFO()) return false;
+      const fd = openSync("/proc/self/fd/0", constants.O_RDONLY | constants.O_NONBLOCK);
+      if (this.interruptible) closeSync(this.interruptible.fd);
+      this.interruptible = { fd, interrupt };
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private readInterruptibly(from: { fd: number; interrupt: Int32Array }, buffer: Uint8Array): number {
+    let waited = 0;
+    for (;;) {
+      try {
+        return readSync(from.fd, buffer, 0, buffer.length, null);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EOF" || code === "EBADF") return 0;
+        if (code !== "EAGAIN") throw error;
+      }
+      // Only a read that would block is interrupted: one with data returns it, and Python takes
+      // the ^C at its next check, as CPython does.
+      if (Atomics.load(from.interrupt, 0) === 2) throw interrupted();
+      // An eighth of the wait so far: data that comes after a wait is seen at most ~12% later
+      // (a request/response protocol over the pipe keeps its pace), in at most 5 ms.
+      const pause = Math.min(Math.max(waited / 8, 0.05), 5);
+      if (Atomics.wait(from.interrupt, 0, 0, pause) === "not-equal" && Atomics.load(from.interrupt, 0) !== 2) {
+        Atomics.wait(sleeper, 0, 0, pause);
+      }
+      if (Atomics.load(from.interrupt, 0) === 2) throw interrupted();
+      waited += pause;
+    }
+  }
+
   // A terminal is read by the main thread's line editor, a line at a time, so that input() gets
   // line editing and ^C while waiting for input raises KeyboardInterrupt (EINTR, then the
   // interrupt the main thread has set).
@@ -50,7 +108,7 @@ export class NodeStdio implements HostStdio {
     if (this.pendingInput.length === 0) {
       const line = requestLine(this.lines!, "");
       if (line === undefined) return 0;
-      if (line === false) throw Object.assign(new Error("interrupted"), { code: "EINTR" });
+      if (line === false) throw interrupted();
       this.pendingInput = new TextEncoder().encode(`${line}\n`);
     }
     const count = Math.min(buffer.length, this.pendingInput.length);
@@ -75,6 +133,11 @@ export class NodeStdio implements HostStdio {
   isatty(fd: 0 | 1 | 2): boolean {
     return this.ttys[fd]!;
   }
+}
+
+/** What Pyodide turns into EINTR for Python's read (which then checks for a ^C). */
+function interrupted(): Error {
+  return Object.assign(new Error("interrupted"), { code: "EINTR" });
 }
 
 /**

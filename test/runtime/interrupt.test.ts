@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { sigintExitCode } from "../../src/runtime/index.js";
+import { hostPython } from "../support/host-python.js";
 import { baseEnv, kilnBin, repoRoot, runCommand } from "./support.js";
 
 // SIGINT while Python is busy, with stdin not a terminal: Python runs on the main thread then (a
@@ -179,41 +180,87 @@ process.stdout.write(JSON.stringify({ code }) + "\\n");
   assert.equal(outcome.status, 0, outcome.stderr);
 });
 
-// Python blocked reading a pipe cannot take a ^C (CPython's read would fail with EINTR; kiln's is
-// a blocking read on the thread that runs Python). A second ^C that finds the first still untaken
-// ends the process by SIGINT rather than leaving it running.
-for (const thread of ["main", "worker"]) {
-  test(`a second SIGINT while Python is blocked reading stdin (${thread} thread) ends the process by SIGINT`, async () => {
-    const child = spawn(process.execPath, [kilnBin, "run", "-c", "print('started', flush=True)\ninput()"], {
-      env: baseEnv({ KILN_PYTHON_THREAD: thread }),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+const readsStdin = String.raw`
+import sys
+try:
+    # Inside the try: the signal may come while print() is still returning.
+    print("started", flush=True)
+    input()
+except KeyboardInterrupt:
+    print("caught", flush=True)
+    if sys.argv[1] == "reraise":
+        raise
+print(repr(sys.stdin.read()))
+`;
+
+interface StdinRun extends Interrupted {
+  lost: boolean;
+}
+
+/**
+ * Runs COMMAND `-c readsStdin ARG` with stdin a pipe that stays open, sends one SIGINT once it has
+ * printed "started" (and a second `secondAfterMs` later when asked), writes "late\n" and ends stdin
+ * once it has printed "caught", and waits for its end.
+ */
+function interruptReadingStdin(command: string[], options: { env: Record<string, string | undefined>; arg: string; secondAfterMs?: number }): Promise<StdinRun> {
+  return new Promise((resolve, reject) => {
+    // stdin a pipe, as a shell's `|` makes (Node's "pipe" is a socket pair): cat copies into it.
+    // The program replaces bash, so that the SIGINT reaches it alone.
+    const child = spawn("bash", ["-c", 'exec "$@" < <(exec cat)', "bash", ...command, "-c", readsStdin, options.arg], { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let lost = false;
     const timers: NodeJS.Timeout[] = [];
+    child.stdin.on("error", () => undefined);
     child.stdout.on("data", (chunk: Buffer) => {
-      const started = !stdout.includes("started\n");
+      const before = stdout;
       stdout += chunk.toString();
-      if (!started || !stdout.includes("started\n")) return;
-      child.kill("SIGINT");
-      // Apart, so that the kernel does not merge them into one pending signal.
-      timers.push(setTimeout(() => child.kill("SIGINT"), 500));
-      timers.push(
-        setTimeout(() => {
-          lost = true;
-          child.kill("SIGKILL");
-        }, lostAfterMs),
-      );
+      if (!before.includes("started\n") && stdout.includes("started\n")) {
+        child.kill("SIGINT");
+        // Apart, so that the kernel does not merge them into one pending signal.
+        if (options.secondAfterMs !== undefined) timers.push(setTimeout(() => child.kill("SIGINT"), options.secondAfterMs));
+        timers.push(
+          setTimeout(() => {
+            lost = true;
+            child.kill("SIGKILL");
+          }, lostAfterMs),
+        );
+      }
+      if (!before.includes("caught\n") && stdout.includes("caught\n")) child.stdin.end("late\n");
     });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const [status, signal] = await new Promise<[number | null, string | null]>((resolve, reject) => {
-      child.once("error", reject);
-      child.once("close", (code, name) => resolve([code, name]));
+    child.once("error", reject);
+    child.once("close", (status, signal) => {
+      for (const timer of timers) clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ status, signal, stdout, stderr, lost });
     });
-    for (const timer of timers) clearTimeout(timer);
-    child.stdin.destroy();
-    assert.ok(!lost, lostMessage("The second SIGINT", { stdout, stderr }));
-    assert.equal(signal, "SIGINT", `status ${status}\n${stderr}`);
   });
 }
+
+// Python blocked reading a pipe takes a ^C at once, as CPython does (its read fails with EINTR):
+// KeyboardInterrupt is raised in input(), and no input is lost (what comes after is read next).
+// Differential: the same program under the host's python3 gives the same outcome.
+for (const [name, command, env] of [
+  ["kiln, main thread", [process.execPath, kilnBin, "run"], baseEnv({ KILN_PYTHON_THREAD: "main" })],
+  ["host python3", [hostPython], { ...process.env }],
+] as const) {
+  test(`SIGINT while Python is blocked reading a pipe raises KeyboardInterrupt (${name})`, async () => {
+    const caught = await interruptReadingStdin([...command], { env, arg: "catch" });
+    assert.ok(!caught.lost, lostMessage("The SIGINT", caught));
+    assert.deepEqual([caught.status, caught.signal, caught.stdout], [0, null, "started\ncaught\n'late\\n'\n"], caught.stderr);
+    const uncaught = await interruptReadingStdin([...command], { env, arg: "reraise" });
+    assert.ok(!uncaught.lost, lostMessage("The SIGINT", uncaught));
+    assert.equal(uncaught.signal, "SIGINT", `status ${uncaught.status}\n${uncaught.stderr}`);
+    assert.match(uncaught.stderr, /^Traceback \(most recent call last\):\n[\s\S]*\nKeyboardInterrupt\n$/);
+  });
+}
+
+// With Python in a worker (KILN_PYTHON_THREAD=worker, stdin not a terminal), its read of the pipe
+// is still a blocking one that cannot take a ^C. A second ^C that finds the first still untaken
+// ends the process by SIGINT rather than leaving it running.
+test("a second SIGINT while Python is blocked reading stdin (worker thread) ends the process by SIGINT", async () => {
+  const outcome = await interruptReadingStdin([process.execPath, kilnBin, "run"], { env: baseEnv({ KILN_PYTHON_THREAD: "worker" }), arg: "reraise", secondAfterMs: 500 });
+  assert.ok(!outcome.lost, lostMessage("The second SIGINT", outcome));
+  assert.equal(outcome.signal, "SIGINT", `status ${outcome.status}\n${outcome.stderr}`);
+});
