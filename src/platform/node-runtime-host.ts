@@ -17,6 +17,7 @@ import { NodeStdio } from "./node-stdio.js";
 import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
 import { loadWasmCode, wasmCodeCacheWanted } from "./node-wasm-code-cache.js";
 import { deferStandardLibrary, lazyStdlibSupported, type ModuleWithFileSystem } from "./node-lazy-stdlib.js";
+import { restoreSnapshotSparsely, type ModuleWithSnapshotRestore } from "./node-sparse-restore.js";
 import { interceptReadFile, withPrecompiledWasm } from "./precompiled-wasm.js";
 
 // Top-level host directories kept for the runtime's own: its standard library lives in /lib, and
@@ -271,12 +272,13 @@ async function gateSnapshot(
   return {
     ...options,
     createPyodideModule: async (settings: object) => {
-      const module = (await factory(settings)) as EmscriptenHeap & ModuleWithFileSystem;
+      const module = (await factory(settings)) as EmscriptenHeap & ModuleWithFileSystem & ModuleWithSnapshotRestore;
       if (gate.stdlib) deferStandardLibrary(module, gate.stdlib.path, { debug: gate.stdlib.debug });
       await check();
       if (size > (module.HEAPU8?.length ?? size) && module._emscripten_resize_heap?.(size) === false) {
         throw new Error(`Cannot grow the runtime's memory to the snapshot's ${size} bytes`);
       }
+      restoreSnapshotSparsely(module);
       return module;
     },
   };
