@@ -8,6 +8,11 @@
  * The early helper does nothing until it is adopted: it watches no signal (a process that runs no
  * Python keeps ^C's default) and reads nothing. `runPythonProcess` adopts it (and posts it the
  * `StartHelperData`) or ends it.
+ *
+ * When Python will run in a worker (stdin is a terminal), the worker itself is started early
+ * instead: its boot (a new isolate, Node, kiln's modules) and the import of Pyodide's JavaScript
+ * (the 1.2 MB glue, compiled on that thread) then overlap the main thread's loading of kiln,
+ * instead of following it. It waits for its `PythonWorkerData` the same way.
  */
 import { isatty } from "node:tty";
 import { Worker } from "node:worker_threads";
@@ -27,32 +32,55 @@ export interface EarlyStartHelperData {
  * which holds its own copy of this module.
  */
 const slot = Symbol.for("kiln.earlyStartHelper");
-const holder = globalThis as { [slot]?: Worker | undefined };
+const workerSlot = Symbol.for("kiln.earlyPythonWorker");
+const holder = globalThis as { [slot]?: Worker | undefined; [workerSlot]?: Worker | undefined };
+
+/**
+ * What an early Python worker is started with: it waits for its `PythonWorkerData`, importing
+ * the bundled runtime's JavaScript meanwhile when `preloadBundled` (see `node-python-worker.ts`).
+ */
+export interface EarlyPythonWorkerData {
+  early: true;
+  preloadBundled: boolean;
+}
 
 /**
  * Starts the helper now when the process will most likely run Python on this thread (see
- * {@link pythonThread}) and not a module kiln runs on the host (`-m pip`). `bundled`: the process
- * most likely runs the bundled runtime, which the helper then compiles while it waits (not for
- * `kiln test`'s preloaded processes, which compile without a start profile). A wrong guess costs
- * work on another core, nothing else: what is prepared is checked against what the start needs.
+ * {@link pythonThread}), or the Python worker when it will run Python in one, unless it runs a
+ * module kiln runs on the host (`-m pip`). `bundled`: the process most likely runs the bundled
+ * runtime, which the helper then compiles while it waits, or whose JavaScript the worker imports
+ * (not for `kiln test`'s preloaded processes, which compile without a start profile). A wrong
+ * guess costs work on another core, nothing else: what is prepared is checked against what the
+ * start needs, and the worker imports what the start asks for.
  *
  * @example
  * startHelperEarly({ args: process.argv.slice(3), env: process.env, bundled: true }); // in bin/kiln.js, for `kiln run`
  */
 export function startHelperEarly(options: { args: string[]; env: Record<string, string | undefined>; bundled: boolean }): void {
-  if (holder[slot] || pythonThread(options.env) !== "main" || (options.args[0] === "-m" && options.args[1] === "pip")) return;
-  const data: EarlyStartHelperData = { early: true, compileBundled: options.bundled && !options.env.KILN_PRELOAD_MODULES };
+  if (options.args[0] === "-m" && options.args[1] === "pip") return;
+  const preloadBundled = options.bundled && !options.env.KILN_PRELOAD_MODULES;
+  if (pythonThread(options.env) === "worker") {
+    const data: EarlyPythonWorkerData = { early: true, preloadBundled };
+    startEarly(workerSlot, new URL("./node-python-worker.js", import.meta.url), data);
+  } else {
+    const data: EarlyStartHelperData = { early: true, compileBundled: preloadBundled };
+    startEarly(slot, new URL("./node-start-helper.js", import.meta.url), data);
+  }
+}
+
+function startEarly(key: typeof slot | typeof workerSlot, url: URL, workerData: EarlyStartHelperData | EarlyPythonWorkerData): void {
+  if (holder[key]) return;
   try {
-    const helper = new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
-    holder[slot] = helper;
-    helper.unref();
-    // A helper that has already failed is not adopted: the caller starts one of its own.
-    helper.on("error", () => undefined);
-    helper.once("exit", () => {
-      if (holder[slot] === helper) holder[slot] = undefined;
+    const worker = new Worker(url, { workerData });
+    holder[key] = worker;
+    worker.unref();
+    // A thread that has already failed is not adopted: the caller starts one of its own.
+    worker.on("error", () => undefined);
+    worker.once("exit", () => {
+      if (holder[key] === worker) holder[key] = undefined;
     });
   } catch {
-    holder[slot] = undefined;
+    holder[key] = undefined;
   }
 }
 
@@ -70,13 +98,29 @@ export function adoptEarlyHelper(): Worker | undefined {
 }
 
 /**
- * Ends the early helper, if one was started and not adopted: the process runs no Python here.
+ * The Python worker {@link startHelperEarly} started, now the caller's: post it its
+ * `PythonWorkerData` (and `ref()` it, it was started unref'd); undefined when none was started or
+ * it has already ended.
+ *
+ * @example
+ * const worker = adoptEarlyPythonWorker() ?? new Worker(workerUrl, { workerData: data });
+ */
+export function adoptEarlyPythonWorker(): Worker | undefined {
+  const worker = holder[workerSlot];
+  holder[workerSlot] = undefined;
+  return worker;
+}
+
+/**
+ * Ends the early helper and Python worker, if either was started and not adopted: the process
+ * runs no Python here (or not on the thread it was started for).
  *
  * @example
  * endEarlyHelper(); // `python -m pip` runs on the host
  */
 export function endEarlyHelper(): void {
   void adoptEarlyHelper()?.terminate();
+  void adoptEarlyPythonWorker()?.terminate();
 }
 
 /**

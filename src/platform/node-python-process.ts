@@ -30,7 +30,7 @@ import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers, NodeStdio } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
-import { adoptEarlyHelper, endEarlyHelper, pythonThread } from "./node-early-start-helper.js";
+import { adoptEarlyHelper, adoptEarlyPythonWorker, endEarlyHelper, pythonThread } from "./node-early-start-helper.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
 import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
@@ -83,7 +83,6 @@ export async function runPythonProcess(options: PythonProcessOptions): Promise<n
   // says), kept in kiln's cache; the process itself then writes no __pycache__.
   await compileMissingStdlib({ env: start.env, cwd: start.cwd, host: start.host, ...(options.runtime ? { runtime: options.runtime } : {}) });
   const onMainThread = pythonThread(options.env ?? process.env) === "main";
-  if (!onMainThread) endEarlyHelper();
   let outcome: { code: number; prepared: ProfileState };
   try {
     outcome = onMainThread ? await runOnMainThread(commandLine, options, start) : await runInWorker(commandLine, options, start);
@@ -256,7 +255,14 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   const lineBuffers = isatty(0) ? createLineBuffers() : undefined;
   if (lineBuffers) data.lines = lineBuffers;
   data.prepared = true;
-  const worker = new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
+  // The worker started with the process (see startHelperEarly) when there is one.
+  const early = adoptEarlyPythonWorker();
+  const worker = early ?? new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
+  if (early) {
+    early.ref();
+    early.postMessage(data);
+    if (env.KILN_DEBUG) debugReporter(start.host.now).debug("Python runs in the worker started with the process");
+  }
   const prepared = sendPreparedStart(worker, commandLine, { ...options, host: start.host, env: data.env, ...(preload ? { preload } : {}) });
   const interruptFlag = new Int32Array(interrupt);
   let reader: TerminalLineReader | undefined;

@@ -9,6 +9,7 @@ import { runPythonMain, type PythonMainRequest } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { NodeStdio } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
+import type { EarlyPythonWorkerData } from "./node-early-start-helper.js";
 import { receivePreparedStart } from "./node-prepared-start.js";
 import { keepPendingSideModuleCode } from "./node-side-module-cache.js";
 
@@ -30,23 +31,44 @@ export type PythonWorkerMessage =
   | { kind: "readline"; prompt: string }
   | { kind: "error"; error: { code: string; message: string; hint?: string } };
 
-const data = workerData as PythonWorkerData;
-let message: PythonWorkerMessage;
-try {
-  const lines = data.lines
-    ? { control: new Int32Array(data.lines.control), data: new Uint8Array(data.lines.data), post: (message: object) => parentPort!.postMessage(message) }
-    : undefined;
-  const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, ...(lines ? { stdio: new NodeStdio({ lines }) } : {}) });
-  const reporter = data.env.KILN_DEBUG ? debugReporter(host.now) : undefined;
-  const prepared = data.prepared ? receivePreparedStart(parentPort!) : undefined;
-  const request = { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}), ...(prepared ? { prepared } : {}) };
-  const code = await runPythonMain(host, request);
-  // The main thread ends the process without letting this thread exit (and emit "exit").
-  keepPendingSideModuleCode();
-  message = { kind: "exit", code };
-} catch (error) {
-  message = isKilnError(error)
-    ? { kind: "error", error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
-    : { kind: "error", error: { code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) } };
+// Started early (see `startHelperEarly`), the worker waits to be told what to run, importing the
+// bundled runtime's JavaScript meanwhile when that is what the process most likely runs.
+const initial = workerData as PythonWorkerData | EarlyPythonWorkerData;
+if ("early" in initial) {
+  if (initial.preloadBundled) preloadBundledRuntime();
+  parentPort!.once("message", (data: PythonWorkerData) => void run(data));
+} else void run(initial);
+
+/** Imports Pyodide's JavaScript of the bundled runtime (the start then finds it loaded); a failure only means it is imported later. */
+function preloadBundledRuntime(): void {
+  try {
+    void createNodeRuntimeHost({ env: process.env, cwd: process.cwd() })
+      .locateRuntime({ kind: "bundled" })
+      .then((files) => files.preload?.())
+      .catch(() => undefined);
+  } catch {
+    // No cache directory or runtime to guess from: the start locates it.
+  }
 }
-parentPort!.postMessage(message);
+
+async function run(data: PythonWorkerData): Promise<void> {
+  let message: PythonWorkerMessage;
+  try {
+    const lines = data.lines
+      ? { control: new Int32Array(data.lines.control), data: new Uint8Array(data.lines.data), post: (message: object) => parentPort!.postMessage(message) }
+      : undefined;
+    const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, ...(lines ? { stdio: new NodeStdio({ lines }) } : {}) });
+    const reporter = data.env.KILN_DEBUG ? debugReporter(host.now) : undefined;
+    const prepared = data.prepared ? receivePreparedStart(parentPort!) : undefined;
+    const request = { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}), ...(prepared ? { prepared } : {}) };
+    const code = await runPythonMain(host, request);
+    // The main thread ends the process without letting this thread exit (and emit "exit").
+    keepPendingSideModuleCode();
+    message = { kind: "exit", code };
+  } catch (error) {
+    message = isKilnError(error)
+      ? { kind: "error", error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } }
+      : { kind: "error", error: { code: "internal", message: error instanceof Error ? (error.stack ?? error.message) : String(error) } };
+  }
+  parentPort!.postMessage(message);
+}

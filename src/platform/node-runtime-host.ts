@@ -16,7 +16,9 @@ import { SideModuleCache } from "./node-side-module-cache.js";
 import { NodeStdio } from "./node-stdio.js";
 import { compileRuntimeWasm, startProfilesSupported } from "./node-wasm-compile.js";
 import { loadWasmCode, wasmCodeCacheWanted } from "./node-wasm-code-cache.js";
-import { withPrecompiledWasm } from "./precompiled-wasm.js";
+import { deferStandardLibrary, lazyStdlibSupported, type ModuleWithFileSystem } from "./node-lazy-stdlib.js";
+import { restoreSnapshotSparsely, type ModuleWithSnapshotRestore } from "./node-sparse-restore.js";
+import { interceptReadFile, withPrecompiledWasm } from "./precompiled-wasm.js";
 
 // Top-level host directories kept for the runtime's own: its standard library lives in /lib, and
 // Emscripten provides /dev and /proc.
@@ -146,7 +148,10 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
   const wasmPath = join(directory, "pyodide.asm.wasm");
   const originalGlue = pathToFileURL(join(directory, "pyodide.asm.mjs")).href;
   // Pyodide 314's loadPyodide takes the module factory as an option; earlier versions ignore it.
-  const takesFactory = glueIsModule && readFileSync(join(directory, "pyodide.mjs"), "utf8").includes("createPyodideModule");
+  const loaderText = glueIsModule ? readFileSync(join(directory, "pyodide.mjs"), "utf8") : "";
+  const takesFactory = loaderText.includes("createPyodideModule");
+  // A start from a snapshot reads the standard library when Python first opens it (see deferStandardLibrary).
+  const lazyStdlib = takesFactory && lazyStdlibSupported(loaderText);
   const patched = takesFactory && options.cacheDir ? patchedGlue(directory, { cacheDir: options.cacheDir, env: options.env ?? {} }) : undefined;
   const importGlue = glueImporter(originalGlue, patched);
   const importPyodide = () => importModule<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>(pathToFileURL(join(directory, "pyodide.mjs")).href);
@@ -161,9 +166,17 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
       const linked = patched ? await withLinkLayout(loadOptions, { glue: patched, factory: importGlue, ...(sideModules ? { sideModules } : {}) }) : loadOptions;
       const factory = takesFactory ? importGlue : undefined;
       const ready = extras?.ready;
-      const gated = ready || loadOptions._loadSnapshot ? await gateSnapshot(linked, { ...(ready ? { ready } : {}), factory }) : linked;
-      if (!extras) return loadPyodide(gated);
-      return withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath });
+      const restoring = Boolean(ready || loadOptions._loadSnapshot);
+      const stdlib = restoring && lazyStdlib ? { path: String(loadOptions.stdLibURL ?? join(directory, "python_stdlib.zip")), debug: Boolean(options.env?.KILN_DEBUG) } : undefined;
+      const gated = restoring ? await gateSnapshot(linked, { ...(ready ? { ready } : {}), factory, ...(stdlib ? { stdlib } : {}) }) : linked;
+      // Pyodide's own read of the standard library gets an empty file, which the gate makes read the host file when used.
+      const restoreRead = stdlib ? interceptReadFile(stdlib.path, async () => Buffer.alloc(0)) : () => undefined;
+      try {
+        if (!extras) return await loadPyodide(gated);
+        return await withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath });
+      } finally {
+        restoreRead();
+      }
     },
     // The same URLs Pyodide imports, so its own imports find these modules already loaded.
     preload: () => {
@@ -236,12 +249,14 @@ async function withLinkLayout(
  * and checked on the other thread meanwhile); without, before anything. With the factory, they
  * also grow the module's memory to the snapshot's size first: Pyodide sizes memory for a snapshot
  * with `INITIAL_MEMORY`, which a module that defines its own memory ignores, so a snapshot taken
- * after the heap grew (a preload that imported more) would not fit. A `createPyodideModule`
- * already in `options` (the patched glue's) is the factory wrapped.
+ * after the heap grew (a preload that imported more) would not fit. With `stdlib`, the standard
+ * library archive Pyodide wrote empty becomes one read from the host when first used (see
+ * `deferStandardLibrary`). A `createPyodideModule` already in `options` (the patched glue's) is
+ * the factory wrapped.
  */
 async function gateSnapshot(
   options: Record<string, unknown>,
-  gate: { ready?: Promise<string | undefined>; factory: (() => Promise<{ default: PyodideModuleFactory }>) | undefined },
+  gate: { ready?: Promise<string | undefined>; factory: (() => Promise<{ default: PyodideModuleFactory }>) | undefined; stdlib?: { path: string; debug: boolean } },
 ): Promise<Record<string, unknown>> {
   const check = async () => {
     const refused = await gate.ready;
@@ -257,11 +272,13 @@ async function gateSnapshot(
   return {
     ...options,
     createPyodideModule: async (settings: object) => {
-      const module = (await factory(settings)) as EmscriptenHeap;
+      const module = (await factory(settings)) as EmscriptenHeap & ModuleWithFileSystem & ModuleWithSnapshotRestore;
+      if (gate.stdlib) deferStandardLibrary(module, gate.stdlib.path, { debug: gate.stdlib.debug });
       await check();
       if (size > (module.HEAPU8?.length ?? size) && module._emscripten_resize_heap?.(size) === false) {
         throw new Error(`Cannot grow the runtime's memory to the snapshot's ${size} bytes`);
       }
+      restoreSnapshotSparsely(module);
       return module;
     },
   };

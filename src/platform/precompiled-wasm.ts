@@ -61,28 +61,70 @@ type ReadFile = typeof fsPromises.readFile;
 
 /** Wraps `fs/promises`' `readFile` for the one read of `path` (see the file's comment); returns what removes the wrapper. */
 function skipMainModuleRead(options: { compiled: Promise<unknown>; byteLength: number; path: string }): () => void {
-  // The CommonJS exports object, which the ES module namespace that Pyodide imported mirrors once synced.
-  const promises = (fsPromises as unknown as { default?: typeof fsPromises }).default ?? fsPromises;
-  const original: ReadFile = promises.readFile;
-  const target = resolve(options.path);
-  const restore = () => {
-    if (promises.readFile !== wrapper) return;
-    (promises as { readFile: ReadFile }).readFile = original;
-    syncBuiltinESMExports();
-  };
-  const wrapper = function (this: unknown, ...args: Parameters<ReadFile>) {
-    const [path] = args;
-    if (typeof path !== "string" || resolve(path) !== target) return original.apply(this, args);
-    restore();
-    return options.compiled.then((compiled) => (compiled instanceof WebAssembly.Module ? (Buffer.alloc(options.byteLength) as Awaited<ReturnType<ReadFile>>) : original.apply(this, args)));
-  } as ReadFile;
-  try {
-    (promises as { readFile: ReadFile }).readFile = wrapper;
-    syncBuiltinESMExports();
-  } catch {
+  return interceptReadFile(options.path, (read) =>
+    options.compiled.then((compiled) => (compiled instanceof WebAssembly.Module ? Buffer.alloc(options.byteLength) : read())),
+  );
+}
+
+/**
+ * Until the returned function is called, the next `fs/promises` `readFile` of `path` (by Pyodide,
+ * which imports that module) gets what `answer` gives instead, `read` reading the file as asked;
+ * every other read goes through unchanged. Several paths may be intercepted at once; the wrapper
+ * is removed once none is.
+ *
+ * @example
+ * const restore = interceptReadFile(stdlibPath, async () => Buffer.alloc(0));
+ * try { await loadPyodide(options); } finally { restore(); }
+ */
+export function interceptReadFile(path: string, answer: ReadAnswer): () => void {
+  const target = resolve(path);
+  intercepted.set(target, answer);
+  if (!installReadWrapper()) {
+    intercepted.delete(target);
     return () => undefined;
   }
-  return restore;
+  return () => {
+    if (intercepted.get(target) === answer) intercepted.delete(target);
+    removeReadWrapperWhenIdle();
+  };
+}
+
+type ReadAnswer = (read: () => Promise<Buffer>) => Promise<Buffer>;
+
+// The CommonJS exports object, which the ES module namespace that Pyodide imported mirrors once synced.
+const promises = (fsPromises as unknown as { default?: typeof fsPromises }).default ?? fsPromises;
+const intercepted = new Map<string, ReadAnswer>();
+let originalReadFile: ReadFile | undefined;
+
+const readWrapper = function (this: unknown, ...args: Parameters<ReadFile>) {
+  const original = originalReadFile ?? promises.readFile;
+  const [file] = args;
+  const target = typeof file === "string" ? resolve(file) : undefined;
+  const answer = target === undefined ? undefined : intercepted.get(target);
+  if (!answer) return original.apply(this, args);
+  intercepted.delete(target!);
+  removeReadWrapperWhenIdle();
+  return answer(() => original.apply(this, args) as Promise<Buffer>);
+} as ReadFile;
+
+function installReadWrapper(): boolean {
+  if (promises.readFile === readWrapper) return true;
+  try {
+    originalReadFile = promises.readFile;
+    (promises as { readFile: ReadFile }).readFile = readWrapper;
+    syncBuiltinESMExports();
+    return true;
+  } catch {
+    originalReadFile = undefined;
+    return false;
+  }
+}
+
+function removeReadWrapperWhenIdle(): void {
+  if (intercepted.size > 0 || promises.readFile !== readWrapper || !originalReadFile) return;
+  (promises as { readFile: ReadFile }).readFile = originalReadFile;
+  originalReadFile = undefined;
+  syncBuiltinESMExports();
 }
 
 function isMainModuleBytes(source: unknown, byteLength: number): boolean {
