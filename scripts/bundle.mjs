@@ -73,6 +73,21 @@ const result = await build({
 // command's chunks import (to check that a command loads only what it needs).
 if (process.env.KILN_BUNDLE_META) writeFileSync(process.env.KILN_BUNDLE_META, JSON.stringify(result.metafile));
 
+// What every CommonJS bundle shares: `import.meta.url` becomes the file's own URL.
+const commonJs = {
+  absWorkingDir: root,
+  outdir,
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  define: { "import.meta.url": "__kilnScriptUrl" },
+  banner: { js: '"use strict";\nvar __kilnScriptUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: "warning",
+  legalComments: "none",
+};
+
 // The same CLI as one CommonJS script, which bin/kiln.js runs for `kiln pip` through V8's code
 // cache (src/platform/node-code-cache.ts): Node 20 caches no compiled code for ES modules, and a
 // warm `kiln pip install` spends a sixth of its CPU compiling kiln. It lives beside the chunks, so
@@ -80,42 +95,22 @@ if (process.env.KILN_BUNDLE_META) writeFileSync(process.env.KILN_BUNDLE_META, JS
 // same worker and launcher files, and `../../` the package root. "use strict" first: the
 // chunks are ES modules, which are always strict.
 await build({
-  absWorkingDir: root,
+  ...commonJs,
   // The CLI, and what a venv's bin/python runs (src/platform/node-venv-launcher.ts), likewise.
   entryPoints: { "kiln-cli": "src/cli/main.ts", "node-venv-python": "src/platform/node-venv-python.ts" },
-  outdir,
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
   external: ["pyodide"],
-  define: { "import.meta.url": "__kilnScriptUrl" },
   // Every import() becomes a require(): code deserialized from a code cache cannot run import()
   // on Node 20. Modules loaded by URL (Pyodide's ES modules) go through import-module.ts, which
   // here calls the import() that src/platform/node-code-cache.ts passes in.
   supported: { "dynamic-import": false },
-  banner: { js: '"use strict";\nvar __kilnScriptUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: "warning",
-  legalComments: "none",
   plugins: [sideEffectFree, hostImport],
 });
 // bin/kiln.js is CommonJS (bin/package.json): an ES-module entry costs every command Node's
 // ES-module loader (~3 ms before kiln's own code runs). It requires the code-cache runner, which
 // must then be CommonJS too; the ES-module chunk stays for the venv launcher.
 await build({
-  absWorkingDir: root,
+  ...commonJs,
   entryPoints: { "node-code-cache": "src/platform/node-code-cache.ts" },
-  outdir,
-  outExtension: { ".js": ".cjs" },
-  bundle: true,
-  format: "cjs",
-  platform: "node",
-  target: "node20",
-  define: { "import.meta.url": "__kilnScriptUrl" },
-  banner: { js: '"use strict";\nvar __kilnScriptUrl = require("node:url").pathToFileURL(__filename).href;' },
-  logLevel: "warning",
-  legalComments: "none",
   plugins: [sideEffectFree],
 });
 

@@ -29,7 +29,7 @@ import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { decodeSnapshotFile, encodeSnapshotFile } from "../runtime/index.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
-import { deserializeWasmModule, wasmCodeCacheWanted } from "./node-wasm-code-cache.js";
+import { deserializeWasmModule, wasmCodeCacheWanted, wasmIntrinsics } from "./node-wasm-code-cache.js";
 
 /** The format of what is stored; part of every key. */
 const sideModuleFormat = 1;
@@ -203,8 +203,9 @@ function optimizedCode(module: WebAssembly.Module, instance: WebAssembly.Instanc
   if (inspectorOpen()) return undefined;
   const exported = new Set(WebAssembly.Module.exports(module).filter((entry) => entry.kind === "function").map((entry) => entry.name));
   const name = linkerFunctions.find((candidate) => exported.has(candidate));
-  const natives = v8Natives();
-  if (!name || !natives) return undefined;
+  // The intrinsics were checked on V8 11 (Node 20) only.
+  if (!name || !/^11\./.test(process.versions.v8)) return undefined;
+  const natives = wasmIntrinsics();
   const fn = instance.exports[name];
   if (typeof fn !== "function") return undefined;
   natives.tierUp(fn);
@@ -213,36 +214,6 @@ function optimizedCode(module: WebAssembly.Module, instance: WebAssembly.Instanc
 
 function inspectorOpen(): boolean {
   return (createRequire(import.meta.url)("node:inspector") as typeof import("node:inspector")).url() !== undefined;
-}
-
-interface Natives {
-  tierUp(fn: unknown): void;
-  isOptimized(fn: unknown): boolean;
-  serialize(module: WebAssembly.Module): ArrayBuffer;
-}
-
-let natives: Natives | undefined;
-
-/**
- * V8's test intrinsics for one function's tier-up and a module's serialization, compiled with
- * natives syntax on only while they are compiled (V8 stamps serialized code with the flags in
- * force when it serializes: those must be a start's). V8 11 (Node 20) only, where they were
- * checked (later versions change their arguments).
- */
-function v8Natives(): Natives | undefined {
-  if (natives || !/^11\./.test(process.versions.v8)) return natives;
-  const { setFlagsFromString } = createRequire(import.meta.url)("node:v8") as typeof import("node:v8");
-  setFlagsFromString("--allow-natives-syntax");
-  try {
-    natives = {
-      tierUp: new Function("fn", "%WasmTierUpFunction(fn);") as Natives["tierUp"],
-      isOptimized: new Function("fn", "return %IsTurboFanFunction(fn);") as Natives["isOptimized"],
-      serialize: new Function("module", "return %SerializeWasmModule(module);") as Natives["serialize"],
-    };
-  } finally {
-    setFlagsFromString("--no-allow-natives-syntax");
-  }
-  return natives;
 }
 
 /**

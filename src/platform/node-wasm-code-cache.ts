@@ -188,7 +188,7 @@ export function deserializeWasmModule(data: Uint8Array, wire: Uint8Array): WebAs
   // The intrinsic takes an ArrayBuffer of exactly the data (decodeSnapshotFile's payload is one).
   const buffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer ? data.buffer : data.slice().buffer;
   try {
-    const module = natives().deserialize(buffer, wire);
+    const module = wasmIntrinsics().deserialize(buffer, wire);
     return module instanceof WebAssembly.Module ? module : undefined;
   } catch {
     return undefined;
@@ -204,30 +204,47 @@ export function deserializeWasmModule(data: Uint8Array, wire: Uint8Array): WebAs
  * const data = serializeWasmModule(await WebAssembly.compile(hinted)); // in a writer child
  */
 export function serializeWasmModule(module: WebAssembly.Module): ArrayBuffer {
-  return natives().serialize(module);
+  return wasmIntrinsics().serialize(module);
 }
 
-interface WasmSerializer {
+/**
+ * V8's test intrinsics kiln uses on wasm: a module's serialization and deserialization, and one
+ * exported function's tier-up and whether it is optimized (the extension-module cache makes sure
+ * a module has optimized code before serializing it). Checked on V8 11 (Node 20) only: later
+ * versions change their arguments, so callers gate on the version.
+ */
+export interface WasmIntrinsics {
   serialize(module: WebAssembly.Module): ArrayBuffer;
   deserialize(data: ArrayBuffer, wire: Uint8Array): unknown;
+  tierUp(fn: unknown): void;
+  isOptimized(fn: unknown): boolean;
 }
 
-let serializer: WasmSerializer | undefined;
+let intrinsics: WasmIntrinsics | undefined;
 
-/** V8's serializer intrinsics, compiled with natives syntax on only while they are compiled. */
-function natives(): WasmSerializer {
-  if (serializer) return serializer;
+/**
+ * The {@link WasmIntrinsics}, compiled once per thread with natives syntax on only while they are
+ * compiled (V8 stamps serialized code with the flags in force when it serializes: those must be
+ * a start's).
+ *
+ * @example
+ * const { tierUp, isOptimized } = wasmIntrinsics();
+ */
+export function wasmIntrinsics(): WasmIntrinsics {
+  if (intrinsics) return intrinsics;
   const { setFlagsFromString } = v8Module();
   setFlagsFromString("--allow-natives-syntax");
   try {
-    serializer = {
-      serialize: new Function("module", "return %SerializeWasmModule(module);") as WasmSerializer["serialize"],
-      deserialize: new Function("data", "wire", "return %DeserializeWasmModule(data, wire);") as WasmSerializer["deserialize"],
+    intrinsics = {
+      serialize: new Function("module", "return %SerializeWasmModule(module);") as WasmIntrinsics["serialize"],
+      deserialize: new Function("data", "wire", "return %DeserializeWasmModule(data, wire);") as WasmIntrinsics["deserialize"],
+      tierUp: new Function("fn", "%WasmTierUpFunction(fn);") as WasmIntrinsics["tierUp"],
+      isOptimized: new Function("fn", "return %IsTurboFanFunction(fn);") as WasmIntrinsics["isOptimized"],
     };
   } finally {
     setFlagsFromString("--no-allow-natives-syntax");
   }
-  return serializer;
+  return intrinsics;
 }
 
 /** node:v8, loaded only where it is used (it costs a worker thread Node modules of its own). */
