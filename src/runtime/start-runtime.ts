@@ -370,6 +370,10 @@ async function boot(
       // PYTHONINSPECT: Pyodide sets it so that PyErr_Print never exits; kiln's driver handles
       // SystemExit itself, and sys.flags.inspect must say what the user asked for.
       env: { ...startup.env, HOME: "/home/pyodide", PYTHONINSPECT: startup.args.includes("-i") ? "1" : "" },
+      // Until connectStdio, stdin is at its end. Pyodide's default reads Node's process.stdin,
+      // whose creation makes the inherited descriptor 0 non-blocking for every process sharing it
+      // (a shell's next reader of the same pipe then fails with EAGAIN).
+      stdin: () => null,
       stdout: (line: string) => early.push(line),
       stderr: (line: string) => early.push(line),
       ...extra,
