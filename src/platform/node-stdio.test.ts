@@ -1,5 +1,8 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 
@@ -9,11 +12,13 @@ const stdioModule = fileURLToPath(new URL("./node-stdio.ts", import.meta.url));
 
 /**
  * Runs, in a child whose stdin is a pipe fed by `feed` (a shell command), a NodeStdio with
- * interruptible reads doing `reads` (buffer sizes; "interrupt" stores a ^C first), and returns
+ * interruptible reads doing `reads` (buffer sizes; "interrupt" stores a ^C first; "mark" creates
+ * the file $KILN_TEST_MARK, which the feed may wait for), and returns
  * what each read gave: the bytes as text, "EOF", or the error code.
  */
-function readThroughPipe(feed: string, reads: (number | "interrupt")[]): { enabled: boolean; results: string[] } {
+function readThroughPipe(feed: string, reads: Step[]): { enabled: boolean; results: string[] } {
   const script = `
+import { writeFileSync } from "node:fs";
 import { NodeStdio } from ${JSON.stringify(stdioModule)};
 const interrupt = new Int32Array(new SharedArrayBuffer(4));
 const stdio = new NodeStdio();
@@ -21,6 +26,7 @@ const enabled = stdio.interruptReadsWith(interrupt);
 const results = [];
 for (const step of ${JSON.stringify(reads)}) {
   if (step === "interrupt") { Atomics.store(interrupt, 0, 2); continue; }
+  if (step === "mark") { writeFileSync(process.env.KILN_TEST_MARK, ""); continue; }
   try {
     const buffer = new Uint8Array(step);
     const count = stdio.read(0, buffer);
@@ -32,18 +38,29 @@ for (const step of ${JSON.stringify(reads)}) {
 }
 process.stdout.write(JSON.stringify({ enabled, results }));
 `;
-  const outcome = spawnSync("bash", ["-c", `{ ${feed}; } | exec "$@"`, "bash", process.execPath, "--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", cwd: repoRoot });
+  const markDir = mkdtempSync(join(tmpdir(), "kiln-stdio-"));
+  const outcome = spawnSync("bash", ["-c", `{ ${feed}; } | exec "$@"`, "bash", process.execPath, "--import", "tsx", "--input-type=module", "-e", script], {
+    encoding: "utf8",
+    cwd: repoRoot,
+    env: { ...process.env, KILN_TEST_MARK: join(markDir, "mark") },
+  });
+  rmSync(markDir, { recursive: true, force: true });
   assert.equal(outcome.status, 0, outcome.stderr);
   return JSON.parse(outcome.stdout) as { enabled: boolean; results: string[] };
 }
 
 const linux = process.platform === "linux";
 
-const cases: { name: string; feed: string; reads: (number | "interrupt")[]; results: string[] }[] = [
+type Step = number | "interrupt" | "mark";
+
+// Data the feed sends only once the child has marked can only come after the reads before the mark.
+const afterMark = 'until [ -e "$KILN_TEST_MARK" ]; do sleep 0.02; done';
+
+const cases: { name: string; feed: string; reads: Step[]; results: string[] }[] = [
   { name: "partial reads of what is there, then end of file", feed: "printf 'a\\nbcdef'", reads: [1, 100, 5], results: ["a", "\nbcdef", "EOF"] },
   { name: "a read that waits for data gets it", feed: "(sleep 0.3; printf late)", reads: [10, 10], results: ["late", "EOF"] },
   { name: "a ^C pending while data is there: the data, as CPython's read", feed: "printf ab; sleep 0.3", reads: ["interrupt", 1, 1], results: ["a", "b"] },
-  { name: "a ^C while waiting: EINTR, and the data that comes later is read next", feed: "(sleep 0.3; printf late)", reads: ["interrupt", 10, 10, 10], results: ["EINTR", "late", "EOF"] },
+  { name: "a ^C while waiting: EINTR, and the data that comes later is read next", feed: `${afterMark}; printf late`, reads: ["interrupt", 10, "mark", 10, 10], results: ["EINTR", "late", "EOF"] },
 ];
 
 for (const { name, feed, reads, results } of cases) {
