@@ -57,7 +57,10 @@ async function run(data: PythonWorkerData): Promise<void> {
     const lines = data.lines
       ? { control: new Int32Array(data.lines.control), data: new Uint8Array(data.lines.data), post: (message: object) => parentPort!.postMessage(message) }
       : undefined;
-    const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, ...(lines ? { stdio: new NodeStdio({ lines }) } : {}) });
+    const stdio = new NodeStdio(lines ? { lines } : {});
+    // The main thread relays ^C (see relaySigint): a read of a pipe takes it as on the main thread.
+    if (!lines) stdio.interruptReadsWith(new Int32Array(data.interrupt));
+    const host = createNodeRuntimeHost({ env: data.env, cwd: data.cwd, stdio });
     const reporter = data.env.KILN_DEBUG ? debugReporter(host.now) : undefined;
     const prepared = data.prepared ? receivePreparedStart(parentPort!) : undefined;
     const request = { ...data.request, interrupt: new Int32Array(data.interrupt), ...(reporter ? { reporter } : {}), ...(prepared ? { prepared } : {}) };

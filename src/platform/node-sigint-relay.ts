@@ -60,7 +60,7 @@ export function watchSigint(interrupt: Int32Array): boolean {
  */
 export function relaySigint(interrupt: Int32Array, stopWatching: () => void): void {
   if (Atomics.exchange(interrupt, 0, 2) !== 2) {
-    // Wakes a read of a pipe that waits for data or a ^C (see `NodeStdio.interruptReadsWith`).
+    // Wakes a read of a pipe or socket that waits for data or a ^C (see `NodeStdio.interruptReadsWith`).
     Atomics.notify(interrupt, 0);
     return;
   }

@@ -1,8 +1,12 @@
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { Socket, type SocketConstructorOpts } from "node:net";
 import { isatty } from "node:tty";
 import type { HostStdio } from "../runtime/index.js";
+import { heldByAnotherProcess } from "./node-descriptor-holders.js";
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+// Kept for the process's life: a collected socket must never close descriptor 0.
+const ownedSockets: Socket[] = [];
 
 /**
  * The process's own file descriptors 0, 1 and 2, read and written synchronously (Python blocks
@@ -26,6 +30,7 @@ export class NodeStdio implements HostStdio {
 
   read(fd: 0, buffer: Uint8Array): number {
     if (this.lines) return this.readTerminalLine(buffer);
+    if (this.socketInterrupt) this.takeSocket(this.socketInterrupt);
     if (this.interruptible) return this.readInterruptibly(this.interruptible, buffer);
     for (;;) {
       try {
@@ -43,21 +48,29 @@ export class NodeStdio implements HostStdio {
   }
 
   private interruptible: { fd: number; interrupt: Int32Array } | undefined;
+  /** A socket on stdin: whether its reads can be interrupted is decided at the first read. */
+  private socketInterrupt: Int32Array | undefined;
 
   /**
-   * From now on, a read of a pipe that has no data yet fails with EINTR once `interrupt[0]` holds
-   * 2 (a ^C that Python has not taken), as CPython's read does at SIGINT: Python then raises
-   * KeyboardInterrupt, or retries the read if its handler returns. On Linux, when stdin is a pipe;
-   * elsewhere nothing changes (the read blocks until data or end of file). Returns whether it did.
+   * From now on, a read of a pipe or socket that has no data yet fails with EINTR once
+   * `interrupt[0]` holds 2 (a ^C that Python has not taken), as CPython's read does at SIGINT:
+   * Python then raises KeyboardInterrupt, or retries the read if its handler returns. On Linux,
+   * when stdin is a pipe, or a socket that no other process holds (Node's `spawn` gives a socket
+   * for stdio "pipe"); elsewhere nothing changes (the read blocks until data or end of file).
+   * Returns whether stdin is such a pipe or socket.
    *
    * Python cannot be woken out of a blocking read (Node retries the read at a signal, and runs no
    * JavaScript on this thread meanwhile), and a read made for it on another thread could not be
    * called off: the process's exit waits for a pending read (measured: `process.exit` waited 5 s
-   * for a worker's `fs.read` of a silent pipe). So the pipe is opened a second time
-   * (`/proc/self/fd/0`: a description of its own, not shared with other processes' stdin) without
-   * blocking: a read with data is the same single read(2) as before, bytes for bytes; one without
-   * waits on `interrupt` (woken at once by a ^C, see `relaySigint`) for a pause of an eighth of
-   * its wait so far (50 µs to 5 ms), then tries again.
+   * for a worker's `fs.read` of a silent pipe). So stdin is read without blocking: a read with
+   * data is the same single read(2) as before, bytes for bytes; one without waits on `interrupt`
+   * (woken at once by a ^C, see `relaySigint`) for a pause of an eighth of its wait so far (50 µs
+   * to 5 ms), then tries again. O_NONBLOCK is a flag of the open file, seen by every process that
+   * shares it (a shell's next reader of the same pipe would fail with EAGAIN), so a pipe is opened
+   * a second time (`/proc/self/fd/0`: an open file of its own). A socket cannot be: it is made
+   * non-blocking only when no other process holds it (see {@link heldByAnotherProcess}; checked
+   * at the first read, which a program that never reads stdin does not pay for), else its reads
+   * block as before.
    *
    * @example
    * if (host.stdio instanceof NodeStdio) host.stdio.interruptReadsWith(interrupt);
@@ -65,13 +78,32 @@ export class NodeStdio implements HostStdio {
   interruptReadsWith(interrupt: Int32Array): boolean {
     if (this.lines || process.platform !== "linux") return false;
     try {
-      if (!fstatSync(0).isFIFO()) return false;
+      const stat = fstatSync(0);
+      if (stat.isSocket()) {
+        this.socketInterrupt = interrupt;
+        return true;
+      }
+      if (!stat.isFIFO()) return false;
       const fd = openSync("/proc/self/fd/0", constants.O_RDONLY | constants.O_NONBLOCK);
       if (this.interruptible) closeSync(this.interruptible.fd);
       this.interruptible = { fd, interrupt };
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /** Makes stdin, a socket, non-blocking when this process alone holds it (see {@link interruptReadsWith}). */
+  private takeSocket(interrupt: Int32Array): void {
+    this.socketInterrupt = undefined;
+    if (heldByAnotherProcess(0)) return;
+    try {
+      // Node's own way to a non-blocking descriptor (uv_pipe_open/uv_tcp_open set O_NONBLOCK), as
+      // process.stdin makes it; not reading (manualStart), never closed (that would close fd 0).
+      ownedSockets.push(new Socket({ fd: 0, readable: true, writable: false, manualStart: true } as SocketConstructorOpts));
+      this.interruptible = { fd: 0, interrupt };
+    } catch {
+      // A kind of socket Node does not wrap: reads block.
     }
   }
 

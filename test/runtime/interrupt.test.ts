@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -193,36 +194,76 @@ except KeyboardInterrupt:
 print(repr(sys.stdin.read()))
 `;
 
+/**
+ * How the program's stdin is made: "pipe", as a shell's `|` makes; "socket", as Node's `spawn`
+ * makes for stdio "pipe" (a socket pair); "shared socket", the same socket also held by the shell
+ * that started the program (`PROGRAM; cat`), which reads it after the program ends.
+ */
+type StdinKind = "pipe" | "socket" | "shared socket";
+
 interface StdinRun extends Interrupted {
   lost: boolean;
+  /** Whether the reading process's descriptor 0 was non-blocking when the first SIGINT was sent. */
+  nonBlocking: boolean | undefined;
+}
+
+const linux = process.platform === "linux";
+
+/** The process that runs the program: the child itself, or its shell's one child (Linux). */
+function readerPid(child: ChildProcess, stdin: StdinKind): number | undefined {
+  if (stdin !== "shared socket") return child.pid;
+  if (!linux || child.pid === undefined) return undefined;
+  const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/);
+  return children.length === 1 ? Number(children[0]) : undefined;
+}
+
+/** Whether O_NONBLOCK (octal 4000) is set on the open file of the process's descriptor 0 (Linux). */
+function descriptorZeroNonBlocking(pid: number | undefined): boolean | undefined {
+  if (!linux || pid === undefined) return undefined;
+  const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/${pid}/fdinfo/0`, "utf8"))?.[1];
+  return flags === undefined ? undefined : (parseInt(flags, 8) & 0o4000) !== 0;
 }
 
 /**
- * Runs COMMAND `-c readsStdin ARG` with stdin a pipe that stays open, sends one SIGINT once it has
- * printed "started" (and a second `secondAfterMs` later when asked), writes "late\n" and ends stdin
- * once it has printed "caught", and waits for its end.
+ * Runs COMMAND `-c readsStdin ARG` with stdin that stays open (see {@link StdinKind}), sends one
+ * SIGINT to the program once it has printed "started" (and a second `secondAfterMs` later when
+ * asked), writes "late\n" and ends stdin once it has printed "caught" (or, with a second SIGINT,
+ * once that was sent), and waits for its end (for a shared socket, the shell's: its stdout then
+ * ends with the program's status).
  */
-function interruptReadingStdin(command: string[], options: { env: Record<string, string | undefined>; arg: string; secondAfterMs?: number }): Promise<StdinRun> {
+function interruptReadingStdin(command: string[], options: { env: Record<string, string | undefined>; arg: string; stdin: StdinKind; secondAfterMs?: number }): Promise<StdinRun> {
   return new Promise((resolve, reject) => {
-    // stdin a pipe, as a shell's `|` makes (Node's "pipe" is a socket pair): cat copies into it.
-    // The program replaces bash, so that the SIGINT reaches it alone.
-    const child = spawn("bash", ["-c", 'exec "$@" < <(exec cat)', "bash", ...command, "-c", readsStdin, options.arg], { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
+    // The program replaces bash (but for a shared socket), so that the SIGINT reaches it alone.
+    const script = { pipe: 'exec "$@" < <(exec cat)', socket: 'exec "$@"', "shared socket": '"$@"; echo "status $?"; exec cat >/dev/null' }[options.stdin];
+    const child = spawn("bash", ["-c", script, "bash", ...command, "-c", readsStdin, options.arg], { env: options.env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     let lost = false;
+    let nonBlocking: boolean | undefined;
+    let reader: number | undefined;
     const timers: NodeJS.Timeout[] = [];
     child.stdin.on("error", () => undefined);
     child.stdout.on("data", (chunk: Buffer) => {
       const before = stdout;
       stdout += chunk.toString();
       if (!before.includes("started\n") && stdout.includes("started\n")) {
-        child.kill("SIGINT");
+        reader = readerPid(child, options.stdin);
+        nonBlocking = descriptorZeroNonBlocking(reader);
+        if (reader !== undefined) process.kill(reader, "SIGINT");
         // Apart, so that the kernel does not merge them into one pending signal.
-        if (options.secondAfterMs !== undefined) timers.push(setTimeout(() => child.kill("SIGINT"), options.secondAfterMs));
+        if (options.secondAfterMs !== undefined) {
+          timers.push(
+            setTimeout(() => {
+              if (reader !== undefined) process.kill(reader, "SIGINT");
+              child.stdin.end("late\n");
+            }, options.secondAfterMs),
+          );
+        }
         timers.push(
           setTimeout(() => {
             lost = true;
             child.kill("SIGKILL");
+            if (reader !== undefined && reader !== child.pid) process.kill(reader, "SIGKILL");
           }, lostAfterMs),
         );
       }
@@ -233,34 +274,46 @@ function interruptReadingStdin(command: string[], options: { env: Record<string,
     child.once("close", (status, signal) => {
       for (const timer of timers) clearTimeout(timer);
       child.stdin.destroy();
-      resolve({ status, signal, stdout, stderr, lost });
+      resolve({ status, signal, stdout, stderr, lost, nonBlocking });
     });
   });
 }
 
-// Python blocked reading a pipe takes a ^C at once, as CPython does (its read fails with EINTR):
-// KeyboardInterrupt is raised in input(), and no input is lost (what comes after is read next).
-// Differential: the same program under the host's python3 gives the same outcome.
-for (const [name, command, env] of [
+const readers = [
   ["kiln, main thread", [process.execPath, kilnBin, "run"], baseEnv({ KILN_PYTHON_THREAD: "main" })],
+  ["kiln, worker thread", [process.execPath, kilnBin, "run"], baseEnv({ KILN_PYTHON_THREAD: "worker" })],
   ["host python3", [hostPython], { ...process.env }],
-] as const) {
-  test(`SIGINT while Python is blocked reading a pipe raises KeyboardInterrupt (${name})`, async () => {
-    const caught = await interruptReadingStdin([...command], { env, arg: "catch" });
-    assert.ok(!caught.lost, lostMessage("The SIGINT", caught));
-    assert.deepEqual([caught.status, caught.signal, caught.stdout], [0, null, "started\ncaught\n'late\\n'\n"], caught.stderr);
-    const uncaught = await interruptReadingStdin([...command], { env, arg: "reraise" });
-    assert.ok(!uncaught.lost, lostMessage("The SIGINT", uncaught));
-    assert.equal(uncaught.signal, "SIGINT", `status ${uncaught.status}\n${uncaught.stderr}`);
-    assert.match(uncaught.stderr, /^Traceback \(most recent call last\):\n[\s\S]*\nKeyboardInterrupt\n$/);
-  });
+] as const;
+
+// Python blocked reading a pipe, or a socket it alone holds, takes a ^C at once, as CPython does
+// (its read fails with EINTR): KeyboardInterrupt is raised in input(), and no input is lost (what
+// comes after is read next). Differential: the same program under the host's python3 gives the
+// same outcome. The inherited pipe stays blocking (kiln reads a descriptor of its own).
+for (const stdin of ["pipe", "socket"] as const) {
+  for (const [name, command, env] of readers) {
+    test(`SIGINT while Python is blocked reading a ${stdin} raises KeyboardInterrupt (${name})`, { skip: !linux && name !== "host python3" && "Linux only" }, async () => {
+      const caught = await interruptReadingStdin([...command], { env, arg: "catch", stdin });
+      assert.ok(!caught.lost, lostMessage("The SIGINT", caught));
+      assert.deepEqual([caught.status, caught.signal, caught.stdout], [0, null, "started\ncaught\n'late\\n'\n"], caught.stderr);
+      if (stdin === "pipe") assert.notEqual(caught.nonBlocking, true, "the inherited pipe was made non-blocking");
+      const uncaught = await interruptReadingStdin([...command], { env, arg: "reraise", stdin });
+      assert.ok(!uncaught.lost, lostMessage("The SIGINT", uncaught));
+      assert.equal(uncaught.signal, "SIGINT", `status ${uncaught.status}\n${uncaught.stderr}`);
+      assert.match(uncaught.stderr, /^Traceback \(most recent call last\):\n[\s\S]*\nKeyboardInterrupt\n$/);
+    });
+  }
 }
 
-// With Python in a worker (KILN_PYTHON_THREAD=worker, stdin not a terminal), its read of the pipe
-// is still a blocking one that cannot take a ^C. A second ^C that finds the first still untaken
-// ends the process by SIGINT rather than leaving it running.
-test("a second SIGINT while Python is blocked reading stdin (worker thread) ends the process by SIGINT", async () => {
-  const outcome = await interruptReadingStdin([process.execPath, kilnBin, "run"], { env: baseEnv({ KILN_PYTHON_THREAD: "worker" }), arg: "reraise", secondAfterMs: 500 });
-  assert.ok(!outcome.lost, lostMessage("The second SIGINT", outcome));
-  assert.equal(outcome.signal, "SIGINT", `status ${outcome.status}\n${outcome.stderr}`);
-});
+// A socket that another process also holds (here the shell, which reads it next) is never made
+// non-blocking: that process would see its reads fail with EAGAIN. Python's read of it then
+// blocks and cannot take a ^C (python3's can: it is not shared); a second ^C that finds the first
+// still untaken ends the process by SIGINT rather than leaving it running.
+for (const [name, command, env] of readers.slice(0, 2)) {
+  test(`a socket on stdin shared with another process stays blocking; a second SIGINT ends the process (${name})`, { skip: !linux && "Linux only" }, async () => {
+    const outcome = await interruptReadingStdin([...command], { env, arg: "reraise", stdin: "shared socket", secondAfterMs: 500 });
+    assert.ok(!outcome.lost, lostMessage("The second SIGINT", outcome));
+    assert.equal(outcome.nonBlocking, false);
+    assert.equal(outcome.stdout, "started\nstatus 130\n", outcome.stderr);
+    assert.equal(outcome.status, 0, outcome.stderr);
+  });
+}
