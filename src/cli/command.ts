@@ -40,6 +40,8 @@ export interface CommandContext {
   output: Output;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Where a command reads answers to its questions (pip uninstall's "Proceed (Y/n)?"); process.stdin when absent. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /**

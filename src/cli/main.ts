@@ -13,6 +13,8 @@ export interface CliEnvironment {
   stderr: TextSink;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Where commands read answers to questions; process.stdin when absent. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 /** kiln's version, from its package.json. */
@@ -72,7 +74,7 @@ async function dispatch(argv: string[], environment: CliEnvironment, output: Out
   }
   const parsed = parseArguments(command, args, path);
   checkCommandCacheDir({ arguments: parsed, env: environment.env, cwd: environment.cwd });
-  return command.run({ arguments: parsed, output, env: environment.env, cwd: environment.cwd });
+  return command.run({ arguments: parsed, output, env: environment.env, cwd: environment.cwd, ...(environment.stdin ? { stdin: environment.stdin } : {}) });
 }
 
 async function showHelp(names: string[], output: Output): Promise<number> {

@@ -30,15 +30,21 @@ export interface PipReport {
  */
 export async function pipInstallReport(
   packages: readonly PlannedPackage[],
-  options: { target: TargetEnvironment; version: string; metadataOf: (planned: PlannedPackage) => Promise<string> },
+  options: {
+    target: TargetEnvironment;
+    version: string;
+    metadataOf: (planned: PlannedPackage) => Promise<string>;
+    /** The sha256 (hex) of a file the index gave no hash for, when it can be had cheaply (a local file), as pip hashes what it got. */
+    sha256Of?: (url: string) => Promise<string | undefined>;
+  },
 ): Promise<PipReport> {
   const install: PipReportItem[] = [];
   for (const planned of packages) {
     if (planned.action === "keep" || planned.wheel === undefined) continue;
     const file = planned.wheel;
-    const sha256 = file.hashes.sha256;
+    const sha256 = file.hashes.sha256 ?? (await options.sha256Of?.(file.url));
     const item: PipReportItem = {
-      download_info: { url: file.url, archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { ...file.hashes } } : {} },
+      download_info: { url: file.url, archive_info: sha256 ? { hash: `sha256=${sha256}`, hashes: { ...file.hashes, sha256 } } : {} },
       is_direct: planned.direct,
       is_yanked: file.yanked !== undefined && file.yanked !== false,
       requested: planned.requested,

@@ -21,6 +21,8 @@ before(async () => {
     { name: "native", version: "1.0", tag: "cp314-cp314-manylinux_2_17_x86_64", files: { "native.py": "" } },
     { name: "native", version: "1.0", tag: "cp314-cp314-macosx_11_0_arm64", files: { "native.py": "" } },
     { name: "wasmy", version: "1.0", tag: "cp314-cp314-pyemscripten_2026_0_wasm32", files: { "wasmy.py": "" } },
+    { name: "setuptools", version: "80.0", files: { "setuptools/__init__.py": "" } },
+    { name: "wheel", version: "0.45", files: { "wheel/__init__.py": "" } },
   ]);
 });
 
@@ -102,7 +104,10 @@ test("a local wheel path and a name @ URL install as direct references (PEP 610)
   const remote = await env.pip("install", `solo @ ${url}`, "-i", index.url);
   assert.equal(remote.code, 0, remote.stderr);
   const freeze = await env.pip("freeze");
-  assert.equal(freeze.stdout, `lib @ file://${join(env.root, filename)}\nsolo @ ${url}\n`);
+  // As pip writes them: the hash recorded in direct_url.json goes into the fragment.
+  const hashOf = (name: string) => createHash("sha256").update(index.wheels.get(name)!).digest("hex");
+  const solo = url.split("/").pop()!;
+  assert.equal(freeze.stdout, `lib @ file://${join(env.root, filename)}#sha256=${hashOf(filename)}\nsolo @ ${url}#sha256=${hashOf(solo)}\n`);
 });
 
 test("--dry-run --report writes pip's installation report and installs nothing", async () => {
@@ -293,4 +298,11 @@ test("after installing, a distribution outside the resolution whose requirement 
   const upgrade = await env.pip("install", "lib==2.1", "-i", index.url);
   assert.equal(upgrade.code, 0, upgrade.stderr);
   assert.match(upgrade.stderr, /pinned 1\.0 has requirement lib==2\.0, but you have lib 2\.1\./);
+});
+
+test("freeze leaves out only pip on Python 3.12 and later, as pip decides by the environment's Python", async () => {
+  const env = environment();
+  assert.equal((await env.pip("install", "setuptools", "wheel", "lib==2.0", "-i", index.url)).code, 0);
+  assert.equal((await env.pip("freeze")).stdout, "lib==2.0\nsetuptools==80.0\nwheel==0.45\n");
+  assert.equal((await env.pip("freeze", "--exclude", "Wheel", "--exclude", "setuptools")).stdout, "lib==2.0\n");
 });

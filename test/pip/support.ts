@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { Readable } from "node:stream";
 import { join } from "node:path";
 import { runCli } from "../../src/cli/main.js";
 import { startLoopbackServer, type LoopbackServer, type Route } from "../index/loopback-server.js";
@@ -93,7 +94,7 @@ export function fakeVenv(options: { abi?: keyof typeof fakeRuntimes; runtime?: s
 }
 
 /** Runs `kiln ARGS` in this process and captures its output. */
-export async function kiln(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function kiln(args: string[], options: { cwd: string; env?: Record<string, string>; stdin?: string }): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await runCli(args, {
@@ -102,6 +103,8 @@ export async function kiln(args: string[], options: { cwd: string; env?: Record<
     // No byte-compiling (a runtime start per test): pip-install-bytecode.test.ts covers it.
     env: { KILN_CACHE_DIR: join(options.cwd, ".kiln-cache"), NO_COLOR: "1", PIP_CONFIG_FILE: "/dev/null", PIP_NO_COMPILE: "1", ...options.env },
     cwd: options.cwd,
+    // Answers to questions (uninstall's "Proceed (Y/n)?"); without one, stdin is empty.
+    stdin: Readable.from(options.stdin === undefined ? [] : [options.stdin]),
   });
   return { code, stdout, stderr };
 }

@@ -1,5 +1,8 @@
 import { writeOutputFile } from "../output-file.js";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { KilnError, type Reporter } from "../../core/index.js";
 import {
   applyInstallPlan,
@@ -196,6 +199,17 @@ export async function openPipPackageSource(
   return openPackageSource(context, { reporter, fromRequirementsFile, targetAbi: targetAbiOf(environment.target), ...(runtime ? { runtime } : {}) });
 }
 
+/** The sha256 of a `file:` URL's file (read in one go: a wheel), undefined for other URLs or an unreadable file. */
+function localFileSha256(url: string): Promise<string | undefined> {
+  if (!url.startsWith("file:")) return Promise.resolve(undefined);
+  try {
+    // Synchronously: node:fs/promises is not loaded by a warm install, and only --report needs this.
+    return Promise.resolve(createHash("sha256").update(readFileSync(fileURLToPath(url))).digest("hex"));
+  } catch {
+    return Promise.resolve(undefined);
+  }
+}
+
 function nameVersion(planned: PlannedPackage): string {
   return `${planned.displayName}-${planned.version}`;
 }
@@ -205,6 +219,7 @@ async function writeReport(context: CommandContext, file: string, packages: Plan
     target: options.environment.target,
     version: kilnVersion,
     metadataOf: (planned) => (planned.fromSource ? options.builds.provider.metadata(planned.wheel!) : options.source.fetchMetadata(planned.wheel!)),
+    sha256Of: localFileSha256,
   });
   const text = `${JSON.stringify(report, null, 2)}\n`;
   if (file === "-") context.output.stdout.write(text);

@@ -1,11 +1,12 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { KilnError } from "../../core/index.js";
-import { findInstalled, uninstallDistribution } from "../../installer/index.js";
+import { findInstalled, uninstallDistribution, type InstalledDistribution } from "../../installer/index.js";
 import { parseRequirement } from "../../pep508/index.js";
 import { emptyRequirementsInput, readRequirementsFile } from "../requirements-file.js";
-import { defineCommand } from "../command.js";
+import { defineCommand, type CommandContext } from "../command.js";
 import { openPipEnvironment, pipCommonOptions, quietness } from "./pip-environment.js";
 import { pipReporter } from "./pip-reporter.js";
+import { promptReader, type PromptReader } from "./prompt-reader.js";
 
 /** `kiln pip uninstall`: remove distributions (RECORD-driven, one transaction each). */
 export const pipUninstallCommand = defineCommand({
@@ -29,31 +30,97 @@ export const pipUninstallCommand = defineCommand({
     const texts = [...((context.arguments.positionals.names as string[] | undefined) ?? []), ...input.requirements];
     if (texts.length === 0) throw new KilnError("usage", "Nothing to uninstall: give names or -r FILE", { hint: "kiln pip uninstall -y pytest" });
     const say = (line: string) => level <= 0 && context.output.line(line);
-    for (const text of texts) {
-      const name = parseRequirement(text).name;
-      const found = await findInstalled(name, scheme, fs);
-      if (found.length === 0) {
-        reporter.warn(`Skipping ${name} as it is not installed.`);
-        continue;
+    // Opened at the first question: stdin is left alone when nothing needs asking.
+    let prompt: PromptReader | undefined;
+    const answers = () => (prompt ??= promptReader(context.stdin ?? process.stdin));
+    try {
+      for (const text of texts) {
+        const name = parseRequirement(text).name;
+        const found = await findInstalled(name, scheme, fs);
+        if (found.length === 0) {
+          reporter.warn(`Skipping ${name} as it is not installed.`);
+          continue;
+        }
+        for (const dist of found) {
+          say(`Found existing installation: ${dist.name} ${dist.version}`);
+          say(`Uninstalling ${dist.name}-${dist.version}:`);
+        }
+        if (options.yes !== true && !(await confirmRemoval(context, found, answers))) continue;
+        for (const removed of await uninstallDistribution(name, { scheme, fs, reporter })) {
+          say(`  Successfully uninstalled ${removed.name}-${removed.version}`);
+        }
       }
-      for (const dist of found) say(`Found existing installation: ${dist.name} ${dist.version}`);
-      if (options.yes !== true && process.stdin.isTTY && !(await confirm(`Proceed (Y/n)? `))) continue;
-      for (const removed of await uninstallDistribution(name, { scheme, fs, reporter })) {
-        say(`  Successfully uninstalled ${removed.name}-${removed.version}`);
-      }
+    } finally {
+      prompt?.close();
     }
     return 0;
   },
 });
 
-async function confirm(question: string): Promise<boolean> {
-  // Loaded here: every pip command shares this module's chunk, and only this prompt reads a line.
-  const { createInterface } = await import("node:readline/promises");
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = (await prompt.question(question)).trim().toLowerCase();
-    return answer === "" || answer === "y" || answer === "yes";
-  } finally {
-    prompt.close();
+/**
+ * pip's question before removing without -y: the files to go, then "Proceed (Y/n)?", read from
+ * stdin whether or not it is a terminal (so `echo n | kiln pip uninstall x` keeps x, as with
+ * pip). Stdin that ends without an answer refuses, as does --no-input or PIP_NO_INPUT.
+ */
+async function confirmRemoval(context: CommandContext, found: readonly InstalledDistribution[], answers: () => PromptReader): Promise<boolean> {
+  const question = "Proceed (Y/n)? ";
+  const name = `${found[0]!.name}-${found[0]!.version}`;
+  const noInput = context.arguments.options["no-input"] === true || ["1", "true", "yes", "on"].includes((context.env.PIP_NO_INPUT ?? "").toLowerCase());
+  if (noInput) {
+    throw new KilnError("usage", `Cannot ask whether to uninstall ${name}: --no-input (or PIP_NO_INPUT) is set`, { hint: "Pass -y to uninstall without asking" });
   }
+  context.output.line("  Would remove:");
+  for (const path of wouldRemove(found)) context.output.line(`    ${path}`);
+  for (;;) {
+    context.output.stdout.write(question);
+    const answer = await answers().next();
+    if (answer === undefined) {
+      context.output.stdout.write("\n");
+      throw new KilnError("usage", `Cannot uninstall ${name}: stdin ended before an answer to "${question.trim()}"`, { hint: "Pass -y to uninstall without asking" });
+    }
+    const reply = answer.trim().toLowerCase();
+    if (reply === "" || reply === "y" || reply === "yes") return true;
+    if (reply === "n" || reply === "no") return false;
+    context.output.line(`Your response ('${answer.trim()}') was not one of the expected responses: y, n, `);
+  }
+}
+
+/**
+ * pip's summary of what an uninstall removes (`compress_for_output_listing`, then `compact`): a
+ * package directory (one with `__init__.py`) and `.dist-info` as `dir/*`, other files by path,
+ * bytecode left out.
+ */
+function wouldRemove(found: readonly InstalledDistribution[]): string[] {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  for (const dist of found) {
+    const site = dist.distInfo.slice(0, dist.distInfo.lastIndexOf("/"));
+    for (const row of dist.files ?? []) {
+      const path = resolve(site, row.path);
+      if (path.endsWith(".pyc")) continue;
+      if (path.endsWith("__init__.py") || path.includes(".dist-info")) folders.add(dirname(path));
+      files.add(path);
+    }
+  }
+  return compact([...files, ...[...folders].map((folder) => `${folder}/*`)]).sort();
+}
+
+/** The paths not inside another of them (`dir/*` counts as `dir`). */
+function compact(paths: string[]): string[] {
+  const kept: string[] = [];
+  const prefixes = new Set<string>();
+  for (const path of [...paths].sort((a, b) => a.length - b.length)) {
+    const current = path.endsWith("/*") ? path.slice(0, -2) : path;
+    let inside = false;
+    for (let parent = current; parent && parent !== "/"; parent = dirname(parent)) {
+      if (prefixes.has(parent)) {
+        inside = true;
+        break;
+      }
+    }
+    if (inside) continue;
+    kept.push(path);
+    prefixes.add(current);
+  }
+  return kept;
 }

@@ -1,0 +1,117 @@
+// kiln pip against the real pip (pinned, in a host venv of its own), on the same wheels from a
+// --find-links directory: what scripts parse (freeze, list's freeze and JSON formats, show's
+// fields, exit codes) must be the same text, paths and the interpreter's version aside.
+import { strict as assert } from "node:assert";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { makeWheel, type MakeWheelOptions } from "../installer/make-wheel.js";
+import { realWheel } from "../support/real-wheels.js";
+import { hostPip, hostPipDirectory, hostTargetVenv } from "./host-pip.js";
+import { fakeVenv, kiln } from "./support.js";
+
+let root: string;
+let links: string;
+
+before(() => {
+  hostPipDirectory();
+  root = mkdtempSync(join(tmpdir(), "kiln-pip-differential-"));
+  links = join(root, "links");
+  mkdirSync(links);
+  for (const name of ["pytest", "pluggy", "iniconfig", "packaging"] as const) copyFileSync(realWheel(name), join(links, realWheel(name).split("/").pop()!));
+  const wheels: MakeWheelOptions[] = [
+    { name: "app", version: "1.0", requires: ["lib>=2", "winonly; sys_platform == 'win32'"], files: { "app/__init__.py": "def main(): pass\n" }, entryPoints: "[console_scripts]\napp = app:main\n\n[gui_scripts]\napp-gui = app:main\n" },
+    { name: "lib", version: "2.0", files: { "lib/__init__.py": "" } },
+    { name: "Mixed_Case.Name", version: "1.0", files: { "mixed.py": "" } },
+  ];
+  for (const options of wheels) {
+    const { bytes, filename } = makeWheel(options);
+    writeFileSync(join(options.name === "lib" ? root : links, filename), bytes);
+  }
+});
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+/** A kiln venv and a host venv with the same packages, installed by kiln pip and by pip. */
+async function twoEnvironments(name: string, options: { install?: boolean } = {}) {
+  const kilnVenv = fakeVenv();
+  const hostPrefix = hostTargetVenv(join(root, name));
+  const run = async (args: string[], stdin?: string) => {
+    const ours = await kiln(["pip", ...args], { cwd: kilnVenv.root, ...(stdin === undefined ? {} : { stdin }), env: { KILN_CACHE_DIR: join(kilnVenv.root, ".kiln-cache") } });
+    const theirs = hostPip(hostPrefix, args, { cwd: root, ...(stdin === undefined ? {} : { input: stdin }) });
+    const normalize = (text: string) =>
+      text
+        .replaceAll(kilnVenv.prefix, "ENV")
+        .replaceAll(hostPrefix, "ENV")
+        .replace(/python3\.\d+/g, "pythonX")
+        .replace(/cpython-3\d+/g, "cpython-X");
+    return { ours: { ...ours, stdout: normalize(ours.stdout) }, theirs: { ...theirs, stdout: normalize(theirs.stdout) } };
+  };
+  const install = ["install", "--no-compile", "--no-index", "--find-links", links, "--no-deps", "pytest", "pluggy", "iniconfig", "packaging", "app", "Mixed_Case.Name", join(root, "lib-2.0-py3-none-any.whl")];
+  if (options.install === false) return { run, kilnVenv, hostPrefix };
+  const installed = await run(install);
+  assert.equal(installed.ours.code, 0, installed.ours.stderr);
+  assert.equal(installed.theirs.code, 0, installed.theirs.stderr);
+  return { run, kilnVenv, hostPrefix };
+}
+
+test("freeze, list --format freeze/json (-v) and their filters print what pip prints", async () => {
+  const { run } = await twoEnvironments("listing");
+  for (const args of [
+    ["freeze"],
+    ["freeze", "--exclude", "pytest", "-l"],
+    ["list", "--format", "freeze"],
+    ["list", "--format", "json"],
+    ["list", "--format", "json", "--not-required"],
+    ["list", "--exclude", "pluggy", "--exclude", "Mixed-Case-Name"],
+    ["list", "-v", "--format", "freeze"],
+  ]) {
+    const { ours, theirs } = await run(args);
+    assert.equal(ours.code, theirs.code, `${args.join(" ")}: ${ours.stderr}`);
+    assert.equal(ours.stdout, theirs.stdout, args.join(" "));
+  }
+  const verbose = await run(["list", "-v", "--format", "json"]);
+  assert.equal(verbose.ours.stdout.replaceAll('"installer": "kiln"', '"installer": "pip"'), verbose.theirs.stdout, "list -v: INSTALLER says kiln, the rest is pip's");
+});
+
+test("show prints pip's fields (License-Expression, a Project-URL home page, -v, sorted --files); one found name is success", async () => {
+  const { run } = await twoEnvironments("show");
+  for (const args of [["show", "pytest", "pluggy", "lib"], ["show", "app", "nothere"], ["show", "--files", "app", "lib"], ["show", "nothere"]]) {
+    const { ours, theirs } = await run(args);
+    assert.equal(ours.code, theirs.code, `${args.join(" ")}: ${ours.stderr}`);
+    assert.equal(ours.stdout, theirs.stdout, args.join(" "));
+  }
+  const verbose = await run(["show", "-v", "app", "pytest"]);
+  assert.equal(verbose.ours.stdout.replaceAll("Installer: kiln", "Installer: pip"), verbose.theirs.stdout);
+});
+
+test("uninstall without -y asks on stdin, piped or not: n keeps the package, y removes it, no answer refuses", async () => {
+  const { run, kilnVenv } = await twoEnvironments("uninstall");
+  const kept = await run(["uninstall", "iniconfig"], "n\n");
+  assert.equal(kept.ours.code, 0, kept.ours.stderr);
+  assert.equal(kept.theirs.code, 0);
+  assert.equal(kept.ours.stdout, kept.theirs.stdout);
+  assert.ok(existsSync(join(kilnVenv.sitePackages, "iniconfig-2.3.1.dist-info")));
+  const none = await kiln(["pip", "uninstall", "iniconfig"], { cwd: kilnVenv.root });
+  assert.notEqual(none.code, 0);
+  assert.match(none.stderr, /Cannot uninstall iniconfig-2\.3\.1: stdin ended before an answer/);
+  assert.ok(existsSync(join(kilnVenv.sitePackages, "iniconfig-2.3.1.dist-info")));
+  const removed = await run(["uninstall", "iniconfig", "app"], "y\nn\n");
+  assert.equal(removed.ours.code, 0, removed.ours.stderr);
+  assert.equal(removed.ours.stdout, removed.theirs.stdout);
+  assert.ok(!existsSync(join(kilnVenv.sitePackages, "iniconfig-2.3.1.dist-info")));
+  assert.ok(existsSync(join(kilnVenv.sitePackages, "app-1.0.dist-info")));
+});
+
+test("--dry-run --report: the same entries as pip's, with the sha256 of local files pip computes", async () => {
+  // Into empty environments with an empty cache: nothing has hashed the files before.
+  const { run } = await twoEnvironments("report", { install: false });
+  const args = ["install", "--dry-run", "--no-index", "--find-links", links, "--report", "-", "-q", "app", join(root, "lib-2.0-py3-none-any.whl")];
+  const { ours, theirs } = await run(args);
+  assert.equal(ours.code, 0, ours.stderr);
+  type Item = { metadata: { name: string }; download_info: unknown; is_direct: boolean; requested: boolean };
+  const entries = (text: string) =>
+    (JSON.parse(text).install as Item[]).map((item) => ({ name: item.metadata.name, download_info: item.download_info, is_direct: item.is_direct, requested: item.requested })).sort((a, b) => a.name.localeCompare(b.name));
+  assert.deepEqual(entries(ours.stdout), entries(theirs.stdout));
+});
