@@ -16,6 +16,12 @@ export interface InstallRequest {
   constraints?: readonly string[];
   /** `--upgrade`: the named requirements move to their newest fitting version. */
   upgrade?: boolean;
+  /**
+   * pip's `--upgrade-strategy` for `--upgrade`: `only-if-needed` (the default) moves a dependency
+   * only when its installed version does not fit; `eager` moves every package of the resolution
+   * to its newest fitting version.
+   */
+  upgradeStrategy?: "only-if-needed" | "eager";
   /** `--upgrade-package NAME`: these move to their newest fitting version. */
   upgradePackages?: readonly string[];
   /** `--force-reinstall`: every package of the resolution is reinstalled. */
@@ -93,7 +99,8 @@ export async function planInstall(request: InstallRequest, options: PlanInstallO
   let source = directFiles.length ? combineSources([direct, options.source]) : options.source;
   if (request.noDeps) source = withoutDependencies(source);
   const moving = new Set([...(request.upgrade ? requested : []), ...(request.upgradePackages ?? []).map(normalizeName), ...direct.projects]);
-  const keep = new Set(request.forceReinstall ? [] : options.installed.map((dist) => normalizeName(dist.name)).filter((name) => !moving.has(name)));
+  const eager = request.upgrade === true && request.upgradeStrategy === "eager";
+  const keep = new Set(request.forceReinstall || eager ? [] : options.installed.map((dist) => normalizeName(dist.name)).filter((name) => !moving.has(name)));
   const preferences = new Map(options.installed.filter((dist) => keep.has(normalizeName(dist.name))).map((dist) => [normalizeName(dist.name), dist.version]));
   const resolve = (mode: "installed-only" | "also-installed") => {
     const withInstalled = preferInstalled(source, { installed: options.installed, keep, mode });

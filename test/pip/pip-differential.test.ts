@@ -23,11 +23,14 @@ before(() => {
   const wheels: MakeWheelOptions[] = [
     { name: "app", version: "1.0", requires: ["lib>=2", "winonly; sys_platform == 'win32'"], files: { "app/__init__.py": "def main(): pass\n" }, entryPoints: "[console_scripts]\napp = app:main\n\n[gui_scripts]\napp-gui = app:main\n" },
     { name: "lib", version: "2.0", files: { "lib/__init__.py": "" } },
+    { name: "lib", version: "2.1", files: { "lib/__init__.py": "" } },
+    { name: "solo", version: "0.5", requires: ["lib"], files: { "solo.py": "" } },
     { name: "Mixed_Case.Name", version: "1.0", files: { "mixed.py": "" } },
   ];
   for (const options of wheels) {
     const { bytes, filename } = makeWheel(options);
-    writeFileSync(join(options.name === "lib" ? root : links, filename), bytes);
+    // lib 2.0 as a local path only (a direct reference), the rest from the --find-links directory.
+    writeFileSync(join(filename.startsWith("lib-2.0-") ? root : links, filename), bytes);
   }
 });
 
@@ -114,4 +117,25 @@ test("--dry-run --report: the same entries as pip's, with the sha256 of local fi
   const entries = (text: string) =>
     (JSON.parse(text).install as Item[]).map((item) => ({ name: item.metadata.name, download_info: item.download_info, is_direct: item.is_direct, requested: item.requested })).sort((a, b) => a.name.localeCompare(b.name));
   assert.deepEqual(entries(ours.stdout), entries(theirs.stdout));
+});
+
+test("install -U --upgrade-strategy eager moves the dependencies too; only-if-needed (the default) keeps them", async () => {
+  const { run } = await twoEnvironments("strategy", { install: false });
+  const from = ["--no-compile", "--no-index", "--find-links", links];
+  for (const [args, expected] of [
+    [["install", ...from, "solo", join(root, "lib-2.0-py3-none-any.whl")], undefined],
+    [["install", ...from, "-U", "solo"], /^lib @ /m],
+    [["install", ...from, "-U", "--upgrade-strategy", "only-if-needed", "solo"], /^lib @ /m],
+    [["install", ...from, "-U", "--upgrade-strategy", "eager", "solo"], /^lib==2\.1$/m],
+  ] as const) {
+    const { ours, theirs } = await run([...args]);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    const freeze = await run(["freeze"]);
+    assert.equal(freeze.ours.stdout, freeze.theirs.stdout, args.join(" "));
+    if (expected) assert.match(freeze.ours.stdout, expected);
+  }
+  const bad = await run(["install", ...from, "-U", "--upgrade-strategy", "sometimes", "solo"]);
+  assert.equal(bad.ours.code, 2);
+  assert.equal(bad.theirs.code, 2);
 });

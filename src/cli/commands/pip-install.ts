@@ -50,6 +50,7 @@ export const pipInstallCommand = defineCommand({
     { name: "requirement", short: "r", type: "string", multiple: true, valueName: "FILE", description: "Install from a requirements file" },
     { name: "constraint", short: "c", type: "string", multiple: true, valueName: "FILE", description: "Constrain versions with a constraints file" },
     { name: "upgrade", short: "U", type: "boolean", description: "Upgrade the named packages to their newest fitting versions" },
+    { name: "upgrade-strategy", type: "string", valueName: "STRATEGY", description: "With --upgrade: only-if-needed (default) moves dependencies only when they do not fit; eager moves them all to their newest" },
     { name: "upgrade-package", short: "P", type: "string", multiple: true, valueName: "NAME", description: "Upgrade this package (may repeat)" },
     { name: "force-reinstall", type: "boolean", description: "Reinstall every package of the resolution, even at the same version" },
     { name: "no-deps", type: "boolean", description: "Install the named packages only, not their dependencies" },
@@ -119,6 +120,7 @@ async function installWanted(
       requirements: wanted.requirements,
       constraints: wanted.constraints,
       upgrade: options.upgrade === true,
+      upgradeStrategy: upgradeStrategyOf(context),
       upgradePackages,
       forceReinstall: options["force-reinstall"] === true,
       noDeps: options["no-deps"] === true,
@@ -253,6 +255,12 @@ function saveMetadataCache(cache: ReturnType<typeof nodeWheelMetadataCache> | un
   } catch (error) {
     reporter.debug(`Cannot write the wheel metadata cache ${cache!.path}: ${(error as Error)?.message ?? String(error)}`);
   }
+}
+
+function upgradeStrategyOf(context: CommandContext): "eager" | "only-if-needed" {
+  const given = context.arguments.options["upgrade-strategy"];
+  if (given === undefined || given === "only-if-needed" || given === "eager") return given ?? "only-if-needed";
+  throw new KilnError("usage", `--upgrade-strategy "${String(given)}": not a strategy`, { hint: "Use only-if-needed or eager" });
 }
 
 function binaryPolicyOption(context: CommandContext): { binaryPolicy?: BinaryPolicy } {
