@@ -1,5 +1,6 @@
 import type { DistributionFile, PackageSource } from "../index/index.js";
 import { formatVersion, parseVersion, type Version, type VersionRange } from "../pep440/index.js";
+import { contradictingRequirements } from "./contradicting-requirements.js";
 import { explainFailure } from "./explain-failure.js";
 import type { Incompatibility } from "./incompatibility.js";
 import { pep440Algebra } from "./pep440-algebra.js";
@@ -68,6 +69,16 @@ export async function resolveRequirements(requirements: readonly string[], optio
 
 async function resolveFrom(requirements: readonly string[], options: ResolveOptions): Promise<ResolveResult> {
   const target = options.target ?? targetForAbi();
+  const contradicting = contradictingRequirements(requirements, options.constraints ?? [], target.markerEnvironment);
+  if (contradicting) {
+    const listed = contradicting.texts.length === 2 ? contradicting.texts.join(" and ") : `${contradicting.texts.slice(0, -1).join(", ")} and ${contradicting.texts.at(-1)}`;
+    return {
+      kind: "unsatisfiable",
+      explanation: `Because you require ${listed}, which no version of ${contradicting.name} satisfies together, your requirements are unsatisfiable.`,
+      hints: [`Loosen or drop one of the requirements on ${contradicting.name}`],
+      names: [contradicting.name],
+    };
+  }
   const provider = new PythonProvider({ ...options, target, requirements });
   const result = await solve({ algebra: pep440Algebra, provider, rootPackage, rootVersion: parseVersion("0") });
   if (result.kind === "failed") {

@@ -306,3 +306,17 @@ test("freeze leaves out only pip on Python 3.12 and later, as pip decides by the
   assert.equal((await env.pip("freeze")).stdout, "lib==2.0\nsetuptools==80.0\nwheel==0.45\n");
   assert.equal((await env.pip("freeze", "--exclude", "Wheel", "--exclude", "setuptools")).stdout, "lib==2.0\n");
 });
+
+test("requirements that exclude each other are named, as pip names them, instead of an empty range", async () => {
+  const env = environment();
+  writeFileSync(join(env.root, "c.txt"), "lib<2\n");
+  for (const [args, named] of [
+    [["lib>=2", "lib<2"], "lib>=2 and lib<2"],
+    [["solo", "lib>=2.1", "-c", "c.txt"], "lib>=2.1 and the constraint lib<2"],
+  ] as const) {
+    const result = await env.pip("install", ...args, "-i", index.url);
+    assert.equal(result.code, 1);
+    assert.ok(result.stderr.includes(`Because you require ${named}, which no version of lib satisfies together`), result.stderr);
+    assert.doesNotMatch(result.stderr, /∅/);
+  }
+});
