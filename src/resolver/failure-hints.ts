@@ -29,6 +29,52 @@ export function failureHints(root: Incompatibility<VersionRange>, provider: Pyth
   return hints;
 }
 
+/** Shown at most, newest last (pip lists every version). */
+const listedVersionsShown = 20;
+
+/**
+ * For a requirement no usable version satisfies (`lib==9`), the usable versions there are, as
+ * pip's "from versions: …" gives them: oldest first, the newest {@link listedVersionsShown}. Only
+ * for packages the explanation says so of ("no usable version of lib==9"), not for the
+ * solver's internal "no other version" facts.
+ *
+ * @example
+ * versionHints(result.incompatibility, provider, { target, explanation });
+ * // ["lib has versions 2.0, 2.1 for pyemscripten_2026_0_wasm32; none is in ==9"]
+ */
+export function versionHints(root: Incompatibility<VersionRange>, provider: PythonProvider, context: { target: TargetEnvironment; explanation: string }): string[] {
+  const hints: string[] = [];
+  for (const [id, range] of noVersionTerms(root)) {
+    const { name, extra } = parsePackageId(id);
+    if (extra !== undefined || !context.explanation.includes(`no usable version of ${name}`)) continue;
+    const versions = provider.listedVersions(name);
+    if (!versions || versions.length === 0) continue;
+    const shown = versions.slice(0, listedVersionsShown).reverse();
+    const more = versions.length > shown.length ? `${versions.length - shown.length} older, ` : "";
+    hints.push(`${name} has ${versions.length === 1 ? "version" : "versions"} ${more}${shown.join(", ")} for ${context.target.platformTags[0] ?? "the target"}; none is in ${range.toString()}`);
+  }
+  return hints;
+}
+
+/** The positive terms of the derivation's "no versions" facts, by package id. */
+function noVersionTerms(root: Incompatibility<VersionRange>): Map<string, VersionRange> {
+  const terms = new Map<string, VersionRange>();
+  const seen = new Set<Incompatibility<VersionRange>>();
+  const walk = (incompatibility: Incompatibility<VersionRange>) => {
+    if (seen.has(incompatibility)) return;
+    seen.add(incompatibility);
+    const cause = incompatibility.cause;
+    if (cause.kind === "derived") {
+      walk(cause.conflict);
+      walk(cause.other);
+    } else if (cause.kind === "noVersions") {
+      for (const [id, term] of incompatibility.terms) if (id !== rootPackage && term.positive && !terms.has(id)) terms.set(id, term.set);
+    }
+  };
+  walk(root);
+  return terms;
+}
+
 function describe(name: string, kind: string, list: Array<[string, unknown]>, target: TargetEnvironment): string {
   // Skips are noted newest first because candidates are scanned newest first.
   const [newest, reason] = list[0]! as [string, Record<string, unknown>];

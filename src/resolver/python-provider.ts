@@ -336,6 +336,12 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     return candidate ? (await this.metadataOf(name, candidate)).displayName : name;
   }
 
+  /** The usable versions of a listed project (normalized text, newest first; yanked and pre-releases included); undefined when it was not listed. */
+  listedVersions(name: string): string[] | undefined {
+    const skipped = this.skipped.get(name);
+    return this.listed.get(name)?.filter((candidate) => candidate.skip === undefined && !skipped?.has(candidate.text)).map((candidate) => candidate.text);
+  }
+
   /**
    * The simplest range with the same listed versions as `range` (`>=1.0.1, <1.1 || >1.1` becomes
    * `>=1.0.1` when only 1.0, 1.1 and 1.2 exist), for explanations; `range` itself when none fit.

@@ -4,7 +4,7 @@ import { contradictingRequirements } from "./contradicting-requirements.js";
 import { explainFailure } from "./explain-failure.js";
 import type { Incompatibility } from "./incompatibility.js";
 import { pep440Algebra } from "./pep440-algebra.js";
-import { failureHints, failureNames } from "./failure-hints.js";
+import { failureHints, failureNames, versionHints } from "./failure-hints.js";
 import { PythonProvider, type PythonProviderOptions } from "./python-provider.js";
 import { parsePackageId, rootPackage } from "./python-packages.js";
 import { solve } from "./solve.js";
@@ -82,10 +82,11 @@ async function resolveFrom(requirements: readonly string[], options: ResolveOpti
   const provider = new PythonProvider({ ...options, target, requirements });
   const result = await solve({ algebra: pep440Algebra, provider, rootPackage, rootVersion: parseVersion("0") });
   if (result.kind === "failed") {
+    const explanation = explain(result.incompatibility, provider);
     return {
       kind: "unsatisfiable",
-      explanation: explain(result.incompatibility, provider),
-      hints: failureHints(result.incompatibility, provider, target),
+      explanation,
+      hints: [...failureHints(result.incompatibility, provider, target), ...versionHints(result.incompatibility, provider, { target, explanation })],
       names: failureNames(result.incompatibility),
     };
   }

@@ -320,3 +320,11 @@ test("requirements that exclude each other are named, as pip names them, instead
     assert.doesNotMatch(result.stderr, /∅/);
   }
 });
+
+test("a requirement no version satisfies lists the usable versions there are, as pip's 'from versions' does", async () => {
+  const env = environment();
+  const result = await env.pip("install", "lib==9", "-i", index.url);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /no usable version of lib==9 exists/);
+  assert.match(result.stderr, /lib has versions 2\.0, 2\.1 for pyemscripten_2026_0_wasm32; none is in ==9/, "3.0 (Linux only) is not usable here");
+});
