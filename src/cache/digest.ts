@@ -6,8 +6,18 @@ export type HashName = (typeof verifiableHashes)[number];
 
 const subtleNames: Record<HashName, string> = { sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
 
+/**
+ * Weaker hash names an index page or a URL fragment may still carry (pip accepts any hashlib
+ * name); checked only when no {@link verifiableHashes} name is given, and only where the host
+ * computes them (`crypto.subtle` has no MD5).
+ */
+export const legacyHashes = ["sha224", "sha1", "md5"] as const;
+
+/** A legacy hash name ({@link legacyHashes}). */
+export type LegacyHashName = (typeof legacyHashes)[number];
+
 /** A host's synchronous digest: the lower-case hex digest of `bytes`. */
-export type HostDigest = (name: HashName, bytes: Uint8Array) => string;
+export type HostDigest = (name: HashName | LegacyHashName, bytes: Uint8Array) => string;
 
 let hostDigest: HostDigest | undefined;
 
@@ -37,6 +47,20 @@ export function useHostDigest(digest: HostDigest | undefined): void {
 export async function digestHex(name: HashName, bytes: Uint8Array): Promise<string> {
   if (hostDigest) return hostDigest(name, bytes);
   const digest = await crypto.subtle.digest(subtleNames[name], bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The lower-case hex digest of `bytes` by a legacy hash, or undefined where it cannot be computed
+ * (MD5 and SHA-224 without a host digest).
+ *
+ * @example
+ * await legacyDigestHex("md5", bytes); // "900150983cd24fb0d6963f7d28e17f72" in Node
+ */
+export async function legacyDigestHex(name: LegacyHashName, bytes: Uint8Array): Promise<string | undefined> {
+  if (hostDigest) return hostDigest(name, bytes);
+  if (name !== "sha1") return undefined;
+  const digest = await crypto.subtle.digest("SHA-1", bytes as Uint8Array<ArrayBuffer>);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 

@@ -12,7 +12,7 @@
 export { checkCacheKey, type CacheStore, type CacheStoreEntry } from "./cache-store.js";
 export { MemoryCacheStore } from "./memory-cache-store.js";
 export { BlobCache } from "./blob-cache.js";
-export { digestHex, useHostDigest, strongestHash, verifiableHashes, type HashName, type HostDigest } from "./digest.js";
+export { digestHex, legacyDigestHex, useHostDigest, strongestHash, verifiableHashes, legacyHashes, type HashName, type HostDigest, type LegacyHashName } from "./digest.js";
 export { writeCacheRecord, readCacheRecord, openCacheRecord, decodeRecord, type CacheRecord, type OpenedCacheRecord } from "./cache-record.js";
 export {
   isFresh,

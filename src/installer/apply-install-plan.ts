@@ -103,9 +103,12 @@ async function rememberedDigest(file: DistributionFile, options: ApplyInstallPla
   return options.fileDigests.get(file.url).catch(() => undefined);
 }
 
+const isSha256Hex = (text: string) => /^[0-9a-f]{64}$/.test(text);
+
 /** True when the wheel cache has the file with this sha256, and hash-checking mode (if on) allows that sha256. */
 async function isCachedAndAllowed(sha256: string, planned: PlannedPackage, options: ApplyInstallPlanOptions): Promise<boolean> {
-  if (!options.wheelCache || !(await options.wheelCache.has(sha256))) return false;
+  // A malformed listed hash (`#sha256=00` in a URL) names no cache entry; the download's check then reports it.
+  if (!options.wheelCache || !isSha256Hex(sha256) || !(await options.wheelCache.has(sha256))) return false;
   return !options.requiredHashes || (options.requiredHashes.get(planned.name) ?? []).includes(`sha256:${sha256}`);
 }
 

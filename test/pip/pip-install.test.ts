@@ -328,3 +328,20 @@ test("a requirement no version satisfies lists the usable versions there are, as
   assert.match(result.stderr, /no usable version of lib==9 exists/);
   assert.match(result.stderr, /lib has versions 2\.0, 2\.1 for pyemscripten_2026_0_wasm32; none is in ==9/, "3.0 (Linux only) is not usable here");
 });
+
+test("a direct reference's #md5= (or #sha1=) fragment is checked, as pip checks it; a malformed #sha256= is a mismatch, not a crash", async () => {
+  const env = environment();
+  const filename = [...index.wheels.keys()].find((name) => name.startsWith("lib-2.0-"))!;
+  writeFileSync(join(env.root, filename), index.wheels.get(filename)!);
+  const url = `file://${join(env.root, filename)}`;
+  for (const fragment of ["md5=00", "sha1=00", "sha256=00"]) {
+    const result = await env.pip("install", `lib @ ${url}#${fragment}`, "--no-index");
+    assert.equal(result.code, 1, fragment);
+    assert.match(result.stderr, new RegExp(`does not match its ${fragment.split("=")[0]} hash: expected 00`));
+    assert.doesNotMatch(result.stderr, /crashed/);
+  }
+  const md5 = createHash("md5").update(index.wheels.get(filename)!).digest("hex");
+  const good = await env.pip("install", `lib @ ${url}#md5=${md5}`, "--no-index");
+  assert.equal(good.code, 0, good.stderr);
+  assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
+});
