@@ -45,6 +45,8 @@ interface VersionMetadata {
   requiresDist: Requirement[];
   requiresPython?: string;
   extras: Set<string>;
+  /** False where the source does not list extras (the Pyodide repository's lock). */
+  extrasKnown?: false;
   displayName: string;
   version: Version;
 }
@@ -66,6 +68,7 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
   /** Candidates from a cached listing being revalidated, or undefined when there is none (see {@link prefetch}). */
   private readonly staleListings = new Map<string, Promise<Candidate[] | undefined>>();
   private readonly listed = new Map<string, Candidate[]>();
+  private readonly warnedExtras = new Set<string>();
   private readonly metadata = new Map<string, Promise<VersionMetadata>>();
   /** Metadata by wheel (URL and sha256): a file's metadata never changes, whichever listing named it. */
   private readonly wheelMetadata = new Map<string, Promise<VersionMetadata>>();
@@ -256,6 +259,7 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     if (extra === undefined) {
       dependencies = this.edges(metadata.requiresDist, []);
     } else {
+      if (metadata.extrasKnown !== false && !metadata.extras.has(extra)) this.warnMissingExtra(metadata, extra);
       // Only what the extra adds: the base package (pinned to this version) brings the rest.
       const base = new Set(this.edges(metadata.requiresDist, []).keys());
       dependencies = new Map([...this.edges(metadata.requiresDist, [extra])].filter(([dependency]) => !base.has(dependency)));
@@ -269,6 +273,14 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
     this.dependencyNames.set(`${name}==${candidate.text}`, names);
     this.prefetch(dependencies);
     return { kind: "available", dependencies };
+  }
+
+  /** pip's warning for an extra the chosen version does not declare (its requirement then adds nothing), once per version and extra. */
+  private warnMissingExtra(metadata: VersionMetadata, extra: string): void {
+    const key = `${normalizeName(metadata.displayName)}==${formatVersion(metadata.version)}[${extra}]`;
+    if (this.warnedExtras.has(key)) return;
+    this.warnedExtras.add(key);
+    this.reporter.warn(`${metadata.displayName} ${formatVersion(metadata.version)} does not provide the extra '${extra}'`);
   }
 
   /** The metadata of a candidate, read from its best wheel or prepared from its sdist (memoized). */
@@ -416,7 +428,7 @@ export class PythonProvider implements DependencyProvider<Version, VersionRange>
  * Nothing is fetched, so a lock that uses the repository needs no access to its base URL.
  */
 function pyodideMetadata(info: PyodidePackageInfo): VersionMetadata {
-  return { requiresDist: info.depends.map((name) => parseRequirement(name)), extras: new Set(), displayName: info.name, version: parseVersion(info.version) };
+  return { requiresDist: info.depends.map((name) => parseRequirement(name)), extras: new Set(), extrasKnown: false, displayName: info.name, version: parseVersion(info.version) };
 }
 
 function readMetadata(text: string, name: string, source: string): VersionMetadata {

@@ -345,3 +345,11 @@ test("a direct reference's #md5= (or #sha1=) fragment is checked, as pip checks 
   assert.equal(good.code, 0, good.stderr);
   assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
 });
+
+test("an extra the chosen version does not declare is warned about, as pip warns, and the install goes on", async () => {
+  const env = environment();
+  const result = await env.pip("install", "lib[nope]==2.0", "-i", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /lib 2\.0 does not provide the extra 'nope'/);
+  assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
+});
