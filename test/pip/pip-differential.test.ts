@@ -74,6 +74,14 @@ test("freeze, list --format freeze/json (-v) and their filters print what pip pr
     assert.equal(ours.code, theirs.code, `${args.join(" ")}: ${ours.stderr}`);
     assert.equal(ours.stdout, theirs.stdout, args.join(" "));
   }
+  // freeze -r: the file's order, comments and index options, then the rest; warnings as pip's.
+  writeFileSync(join(root, "frozen-order.txt"), ["--index-url https://example.org/simple/", "# tools", "pytest  # the runner", "", "missing==1", "Pluggy", "-f ./links", "-f ./links", "pytest", ""].join("\n"));
+  const ordered = await run(["freeze", "-r", join(root, "frozen-order.txt")]);
+  assert.equal(ordered.ours.code, 0, ordered.ours.stderr);
+  assert.equal(ordered.ours.stdout, ordered.theirs.stdout);
+  const warnings = (text: string) => text.split("\n").filter((line) => /^(WARNING|warning): /.test(line)).map((line) => line.replace(/^(WARNING|warning): /, ""));
+  assert.deepEqual(warnings(ordered.ours.stderr), warnings(ordered.theirs.stderr));
+  assert.equal(warnings(ordered.ours.stderr).length, 2);
   const verbose = await run(["list", "-v", "--format", "json"]);
   assert.equal(verbose.ours.stdout.replaceAll('"installer": "kiln"', '"installer": "pip"'), verbose.theirs.stdout, "list -v: INSTALLER says kiln, the rest is pip's");
 });

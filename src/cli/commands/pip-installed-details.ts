@@ -86,3 +86,20 @@ export function dependencyNames(dist: { metadata: string }, environment: MarkerE
   });
   return [...new Set(names)];
 }
+
+/**
+ * Python's string order (code point by code point), which pip's `sorted()` uses; JavaScript's
+ * default order compares UTF-16 units instead.
+ *
+ * @example
+ * ["b", "A", "a"].sort(compareCodePoints); // ["A", "a", "b"]
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const left = [...a];
+  const right = [...b];
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const difference = left[index]!.codePointAt(0)! - right[index]!.codePointAt(0)!;
+    if (difference !== 0) return difference;
+  }
+  return left.length - right.length;
+}

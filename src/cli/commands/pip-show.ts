@@ -2,7 +2,7 @@ import { errorCode, readDirectUrl, readInstalledWithMetadata, type InstallFileSy
 import { headerValue, headerValues, parseEmailHeaders, type EmailHeaders } from "../../metadata/index.js";
 import { normalizeName, type MarkerEnvironment } from "../../pep508/index.js";
 import { defineCommand } from "../command.js";
-import { dependencyNames, editableLocationOf } from "./pip-installed-details.js";
+import { compareCodePoints, dependencyNames, editableLocationOf } from "./pip-installed-details.js";
 import { openPipEnvironment, pipCommonOptions } from "./pip-environment.js";
 
 /** `kiln pip show`: what pip shows about installed packages. */
@@ -39,17 +39,6 @@ interface ShowContext {
   files: boolean;
   verbose: boolean;
   fs: InstallFileSystem;
-}
-
-/** Python's string order (code points), which pip's `sorted()` uses. */
-function compareCodePoints(a: string, b: string): number {
-  const left = [...a];
-  const right = [...b];
-  for (let index = 0; index < Math.min(left.length, right.length); index++) {
-    const difference = left[index]!.codePointAt(0)! - right[index]!.codePointAt(0)!;
-    if (difference !== 0) return difference;
-  }
-  return left.length - right.length;
 }
 
 const byLowerCase = (a: string, b: string) => compareCodePoints(a.toLowerCase(), b.toLowerCase());
