@@ -52,7 +52,7 @@ export async function applyInstallPlan(packages: readonly PlannedPackage[], opti
   const changing = packages.filter((p) => p.action !== "keep");
   if (changing.length === 0) return { installed: [], removed: [] };
   const chosen = changing.map((p) => ({ planned: p, file: chooseWheel(p, options.requiredHashes) }));
-  if (options.requiredHashes) checkHashesGiven(chosen, options.requiredHashes);
+  if (options.requiredHashes) await checkHashesGiven(chosen, options.requiredHashes, options);
   const task = reporter.startTask("Downloading", chosen.reduce((sum, c) => sum + (c.file.size ?? 0), 0) || undefined);
   const wheels = await mapLimited(chosen, options.concurrency ?? 8, async ({ planned, file }): Promise<WheelToInstall> => {
     const fetch = () => options.source.fetchFile(file);
@@ -129,13 +129,26 @@ function chooseWheel(planned: PlannedPackage, required: ReadonlyMap<string, read
   return files.find((file) => Object.entries(file.hashes).some(([name, hex]) => allowed.includes(`${name}:${hex}`))) ?? files[0]!;
 }
 
-/** pip's first hash-mode check, before any download: every package to install needs a --hash. */
-function checkHashesGiven(chosen: ReadonlyArray<{ planned: PlannedPackage; file: DistributionFile }>, required: ReadonlyMap<string, readonly string[]>): void {
+/**
+ * pip's first hash-mode check, before any download: every package to install needs a --hash. The
+ * refusal gives the lines to add with their hashes, as pip does: the index's, or for a local file
+ * the index lists without one (a --find-links directory) its own, read only to say so.
+ */
+async function checkHashesGiven(
+  chosen: ReadonlyArray<{ planned: PlannedPackage; file: DistributionFile }>,
+  required: ReadonlyMap<string, readonly string[]>,
+  options: ApplyInstallPlanOptions,
+): Promise<void> {
   const missing = chosen.filter(({ planned }) => !required.has(planned.name));
   if (missing.length === 0) return;
-  const lines = missing.map(({ planned, file }) => `${planned.name}==${planned.version}${file.hashes.sha256 ? ` --hash=sha256:${file.hashes.sha256}` : ""}`);
+  const sha256Of = async (file: DistributionFile) =>
+    file.hashes.sha256 ?? (file.url.startsWith("file:") ? await options.source.fetchFile(file).then((bytes) => digestHex("sha256", bytes), () => undefined) : undefined);
+  const lines = await Promise.all(missing.map(async ({ planned, file }) => {
+    const sha256 = await sha256Of(file);
+    return `${planned.name}==${planned.version}${sha256 ? ` --hash=sha256:${sha256}` : ""}`;
+  }));
   throw new KilnError("hashRequired", `Cannot install in --require-hashes mode: no --hash is given for ${missing.map(({ planned }) => `${planned.displayName} ${planned.version}`).join(", ")}`, {
-    hint: `Add them to the requirements file (hashes as the index lists them):\n      ${lines.join("\n      ")}`,
+    hint: `Add them to the requirements file (hashes as the index lists them, or of the local file):\n      ${lines.join("\n      ")}`,
   });
 }
 

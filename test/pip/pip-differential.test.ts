@@ -147,3 +147,14 @@ test("install -U --upgrade-strategy eager moves the dependencies too; only-if-ne
   assert.equal(bad.ours.code, 2);
   assert.equal(bad.theirs.code, 2);
 });
+
+test("--require-hashes: a package from a --find-links directory without a --hash is refused with the line to add, hash included, as pip gives it", async () => {
+  const { run } = await twoEnvironments("hashes", { install: false });
+  const requirements = join(root, "hashed.txt");
+  writeFileSync(requirements, "iniconfig==2.3.1\n");
+  const { ours, theirs } = await run(["install", "--no-index", "--find-links", links, "--require-hashes", "-r", requirements]);
+  assert.equal(ours.code, 1);
+  assert.equal(theirs.code, 1);
+  const line = /iniconfig==2\.3\.1 --hash=sha256:[0-9a-f]{64}/;
+  assert.equal(ours.stderr.match(line)?.[0], theirs.stderr.match(line)?.[0], ours.stderr);
+});
