@@ -85,6 +85,8 @@ function describe(name: string, kind: string, list: Array<[string, unknown]>, ta
       const platforms = reason.platforms as string[];
       return `${name} ${newest} has wheels only for ${listWords(platforms)}; no wheel for ${target.platformTags[0] ?? "the target"}${others}`;
     }
+    case "invalidWheelName":
+      return `${name} ${newest} has only ${String(reason.filename)}, whose name is not a valid wheel name (PEP 427: name-version[-build]-python-abi-platform.whl), so it is ignored${othersToo}`;
     case "sourceOnly":
       return `${name} ${newest} has only a source distribution, and only wheels are used here (--only-binary, or a build requirement)${othersToo}`;
     case "noSdist":

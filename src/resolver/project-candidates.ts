@@ -7,6 +7,8 @@ import { tryParseWheelFilename } from "../wheel-name/index.js";
 export type SkipReason =
   | { kind: "noWheel"; platforms: string[] }
   | { kind: "sourceOnly" }
+  /** Its only files are named like wheels but their names do not parse (ignored, as pip ignores them). */
+  | { kind: "invalidWheelName"; filename: string }
   | { kind: "requiresPython"; requiresPython: string }
   /** `--no-binary` asked for the sdist and the version has none. */
   | { kind: "noSdist" }
@@ -125,6 +127,7 @@ function judgeWheels(files: readonly DistributionFile[], options: ProjectCandida
   const wheels: Array<{ file: DistributionFile; rank: number; order: number }> = [];
   const platforms = new Set<string>();
   let requiresPython: string | undefined;
+  let invalid: string | undefined;
   files.forEach((file, order) => {
     if (isPyodideLibrary(file)) {
       wheels.push({ file, rank: 0, order });
@@ -132,7 +135,10 @@ function judgeWheels(files: readonly DistributionFile[], options: ProjectCandida
     }
     if (!file.filename.endsWith(".whl")) return;
     const tags = tryParseWheelFilename(file.filename)?.tags;
-    if (!tags) return;
+    if (!tags) {
+      invalid ??= file.filename;
+      return;
+    }
     if (file.requiresPython !== undefined && !pythonAllowed(file.requiresPython, options.pythonVersion)) {
       requiresPython = file.requiresPython;
       return;
@@ -144,7 +150,10 @@ function judgeWheels(files: readonly DistributionFile[], options: ProjectCandida
   const sorted = wheels.sort((a, b) => a.rank - b.rank || a.order - b.order).map((w) => w.file);
   if (sorted.length === 0) {
     const skip: SkipReason =
-      requiresPython !== undefined ? { kind: "requiresPython", requiresPython } : platforms.size > 0 ? { kind: "noWheel", platforms: [...platforms].sort() } : { kind: "sourceOnly" };
+      requiresPython !== undefined ? { kind: "requiresPython", requiresPython }
+      : platforms.size > 0 ? { kind: "noWheel", platforms: [...platforms].sort() }
+      : invalid !== undefined && !files.some((file) => /\.(tar\.gz|zip)$/i.test(file.filename)) ? { kind: "invalidWheelName", filename: invalid }
+      : { kind: "sourceOnly" };
     return { wheels: [], skip };
   }
   const unyanked = sorted.filter((w) => !w.yanked);

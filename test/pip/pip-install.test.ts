@@ -2,9 +2,10 @@
 // PEP 503 index on loopback and a directory laid out like a kiln venv.
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { existsSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { makeWheel } from "../installer/make-wheel.js";
 import { kiln, pipEnvironment, readText, startTestIndex, type TestIndex } from "./support.js";
 
 let index: TestIndex;
@@ -352,4 +353,16 @@ test("an extra the chosen version does not declare is warned about, as pip warns
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /lib 2\.0 does not provide the extra 'nope'/);
   assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
+});
+
+test("a file named like a wheel whose name does not parse is ignored, and the hint says so instead of calling it a source distribution", async () => {
+  const env = environment();
+  const links = join(env.root, "links");
+  mkdirSync(links);
+  const { bytes } = makeWheel({ name: "weird", version: "1.0", files: { "weird.py": "" } });
+  writeFileSync(join(links, "weird-1.0.0-beta-py3-none-any.whl"), bytes);
+  const result = await env.pip("install", "weird", "--no-index", "--find-links", links);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /weird 1\.0\.0 has only weird-1\.0\.0-beta-py3-none-any\.whl, whose name is not a valid wheel name/);
+  assert.doesNotMatch(result.stderr, /source distribution/);
 });
