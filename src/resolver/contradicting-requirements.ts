@@ -11,9 +11,10 @@ export interface ContradictingRequirements {
 
 /**
  * The first project whose requirements, with its constraints, exclude every version by their
- * specifiers alone (`lib>=2` with `lib<2`), before any index is asked: the solver would merge
- * them into one empty requirement and could only say that no version of it exists, where pip
- * names the requirements that conflict. Requirements whose marker does not hold are left out.
+ * specifiers alone (`lib>=2` with `lib<2`, or one such as `lib>2,<1` or `lib===not-a-version`),
+ * before any index is asked: the solver would merge them into one empty requirement and could
+ * only say that no version of "lib ∅" exists, where pip names the requirements that conflict.
+ * Requirements whose marker does not hold are left out.
  *
  * @example
  * contradictingRequirements(["lib>=2", "lib<2"], [], environment); // { name: "lib", texts: ["lib>=2", "lib<2"] }
@@ -32,7 +33,7 @@ export function contradictingRequirements(requirements: readonly string[], const
   for (const text of requirements) add(text, "requirement");
   for (const text of constraints) add(text, "constraint");
   for (const [name, entry] of byName) {
-    if (entry.required && entry.range.isEmpty() && entry.texts.length > 1) return { name, texts: entry.texts };
+    if (entry.required && entry.range.isEmpty()) return { name, texts: entry.texts };
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { formatVersion, parseSpecifierSet, VersionRange, type SpecifierSet, type Version } from "../pep440/index.js";
+import { formatVersion, parseSpecifierSet, tryParseVersion, VersionRange, type SpecifierSet, type Version } from "../pep440/index.js";
 import type { VersionSetAlgebra } from "./version-set.js";
 
 /**
@@ -24,11 +24,24 @@ export const pep440Algebra: VersionSetAlgebra<Version, VersionRange> = {
 };
 
 /**
- * The range of versions a specifier set admits.
+ * The range of versions a specifier set admits. `===V` (arbitrary equality, which compares text)
+ * becomes the version V names, or nothing when V is not a valid version: the resolver's
+ * candidates are valid versions, so this admits what pip's text comparison admits, up to
+ * spellings of one version (`===2.0` also admits a file named `2.0.0`).
  *
  * @example
  * rangeOf(parseSpecifierSet("~=1.4")).toString(); // ">=1.4, <2.dev0"
  */
 export function rangeOf(specifiers: SpecifierSet | string): VersionRange {
-  return VersionRange.fromSpecifierSet(typeof specifiers === "string" ? parseSpecifierSet(specifiers) : specifiers);
+  const set = typeof specifiers === "string" ? parseSpecifierSet(specifiers) : specifiers;
+  let range = VersionRange.full();
+  for (const specifier of set.specifiers) {
+    if (specifier.operator === "===") {
+      const version = tryParseVersion(specifier.version);
+      range = range.intersection(version ? VersionRange.singleton(version) : VersionRange.empty());
+    } else {
+      range = range.intersection(VersionRange.fromSpecifier(specifier));
+    }
+  }
+  return range;
 }

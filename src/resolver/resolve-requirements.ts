@@ -71,10 +71,11 @@ async function resolveFrom(requirements: readonly string[], options: ResolveOpti
   const target = options.target ?? targetForAbi();
   const contradicting = contradictingRequirements(requirements, options.constraints ?? [], target.markerEnvironment);
   if (contradicting) {
-    const listed = contradicting.texts.length === 2 ? contradicting.texts.join(" and ") : `${contradicting.texts.slice(0, -1).join(", ")} and ${contradicting.texts.at(-1)}`;
+    const texts = contradicting.texts;
+    const listed = texts.length === 1 ? texts[0] : texts.length === 2 ? texts.join(" and ") : `${texts.slice(0, -1).join(", ")} and ${texts.at(-1)}`;
     return {
       kind: "unsatisfiable",
-      explanation: `Because you require ${listed}, which no version of ${contradicting.name} satisfies together, your requirements are unsatisfiable.`,
+      explanation: `Because you require ${listed}, which no version of ${contradicting.name} satisfies${texts.length > 1 ? " together" : ""}, your requirements are unsatisfiable.`,
       hints: [`Loosen or drop one of the requirements on ${contradicting.name}`],
       names: [contradicting.name],
     };

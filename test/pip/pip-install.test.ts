@@ -314,10 +314,11 @@ test("requirements that exclude each other are named, as pip names them, instead
   for (const [args, named] of [
     [["lib>=2", "lib<2"], "lib>=2 and lib<2"],
     [["solo", "lib>=2.1", "-c", "c.txt"], "lib>=2.1 and the constraint lib<2"],
+    [["lib===two"], "lib===two"],
   ] as const) {
     const result = await env.pip("install", ...args, "-i", index.url);
     assert.equal(result.code, 1);
-    assert.ok(result.stderr.includes(`Because you require ${named}, which no version of lib satisfies together`), result.stderr);
+    assert.ok(result.stderr.includes(`Because you require ${named}, which no version of lib satisfies`), result.stderr);
     assert.doesNotMatch(result.stderr, /∅/);
   }
 });
@@ -365,4 +366,11 @@ test("a file named like a wheel whose name does not parse is ignored, and the hi
   assert.equal(result.code, 1);
   assert.match(result.stderr, /weird 1\.0\.0 has only weird-1\.0\.0-beta-py3-none-any\.whl, whose name is not a valid wheel name/);
   assert.doesNotMatch(result.stderr, /source distribution/);
+});
+
+test("=== (arbitrary equality) installs the version it names, as pip does", async () => {
+  const env = environment();
+  const result = await env.pip("install", "LIB===2.0", "-i", index.url);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
 });
