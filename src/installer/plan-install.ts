@@ -78,7 +78,14 @@ export interface PlannedPackage {
 
 /** A resolved plan, or why there is none. */
 export type PlanInstallResult =
-  | { kind: "planned"; packages: PlannedPackage[]; target: TargetEnvironment; source: PackageSource }
+  | {
+      kind: "planned";
+      packages: PlannedPackage[];
+      target: TargetEnvironment;
+      source: PackageSource;
+      /** The packages' own metadata (with Requires-Dist even under `--no-deps`), for reports. */
+      metadataSource: PackageSource;
+    }
   | { kind: "unsatisfiable"; explanation: string; hints: string[] };
 
 /**
@@ -96,8 +103,8 @@ export async function planInstall(request: InstallRequest, options: PlanInstallO
   const { requirements, directFiles } = splitDirectReferences(request.requirements);
   const requested = new Set(requirements.map((text) => normalizeName(parseRequirement(text).name)));
   const direct = new DirectFilesSource({ files: directFiles, ...options.direct });
-  let source = directFiles.length ? combineSources([direct, options.source]) : options.source;
-  if (request.noDeps) source = withoutDependencies(source);
+  const withDirect = directFiles.length ? combineSources([direct, options.source]) : options.source;
+  const source = request.noDeps ? withoutDependencies(withDirect) : withDirect;
   const moving = new Set([...(request.upgrade ? requested : []), ...(request.upgradePackages ?? []).map(normalizeName), ...direct.projects]);
   const eager = request.upgrade === true && request.upgradeStrategy === "eager";
   const keep = new Set(request.forceReinstall || eager ? [] : options.installed.map((dist) => normalizeName(dist.name)).filter((name) => !moving.has(name)));
@@ -124,7 +131,7 @@ export async function planInstall(request: InstallRequest, options: PlanInstallO
   if (result.kind === "unsatisfiable") return result;
   const installedByName = new Map(options.installed.map((dist) => [normalizeName(dist.name), dist]));
   const packages = result.packages.map((resolved) => plannedPackage(resolved, { installed: installedByName.get(resolved.name), request, requested }));
-  return { kind: "planned", packages, target: result.target, source: attempt.source };
+  return { kind: "planned", packages, target: result.target, source: attempt.source, metadataSource: withDirect };
 }
 
 function plannedPackage(

@@ -118,13 +118,19 @@ test("uninstall without -y asks on stdin, piped or not: n keeps the package, y r
 test("--dry-run --report: the same entries as pip's, with the sha256 of local files pip computes", async () => {
   // Into empty environments with an empty cache: nothing has hashed the files before.
   const { run } = await twoEnvironments("report", { install: false });
-  const args = ["install", "--dry-run", "--no-index", "--find-links", links, "--report", "-", "-q", "app", join(root, "lib-2.0-py3-none-any.whl")];
-  const { ours, theirs } = await run(args);
-  assert.equal(ours.code, 0, ours.stderr);
-  type Item = { metadata: { name: string }; download_info: unknown; is_direct: boolean; requested: boolean };
+  type Item = { metadata: { name: string }; download_info: unknown; is_direct: boolean; requested: boolean; requested_extras?: string[] };
   const entries = (text: string) =>
-    (JSON.parse(text).install as Item[]).map((item) => ({ name: item.metadata.name, download_info: item.download_info, is_direct: item.is_direct, requested: item.requested })).sort((a, b) => a.name.localeCompare(b.name));
-  assert.deepEqual(entries(ours.stdout), entries(theirs.stdout));
+    (JSON.parse(text).install as Item[])
+      .map((item) => ({ metadata: item.metadata, download_info: item.download_info, is_direct: item.is_direct, requested: item.requested, requested_extras: item.requested_extras }))
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  // With --no-deps too: the report carries the packages' own metadata, Requires-Dist included.
+  for (const extra of [["app"], ["--no-deps", "app", "pytest[dev]"]]) {
+    const args = ["install", "--dry-run", "--no-index", "--find-links", links, "--report", "-", "-q", ...extra, join(root, "lib-2.0-py3-none-any.whl")];
+    const { ours, theirs } = await run(args);
+    assert.equal(ours.code, 0, ours.stderr);
+    assert.equal(theirs.code, 0, theirs.stderr);
+    assert.deepEqual(entries(ours.stdout), entries(theirs.stdout), extra.join(" "));
+  }
 });
 
 test("install -U --upgrade-strategy eager moves the dependencies too; only-if-needed (the default) keeps them", async () => {

@@ -148,7 +148,7 @@ async function installWanted(
   reporter.info(`Resolved ${plan.packages.length} package${plan.packages.length === 1 ? "" : "s"} in ${Date.now() - started} ms`);
   const say = (line: string) => level <= 0 && context.output.line(line);
   for (const kept of plan.packages.filter((p) => p.action === "keep")) say(`Requirement already satisfied: ${kept.displayName} in ${environment.venv.sitePackages} (${kept.version})`);
-  if (typeof options.report === "string") await writeReport(context, options.report, plan.packages, { environment, source: plan.source, builds });
+  if (typeof options.report === "string") await writeReport(context, options.report, plan.packages, { environment, source: plan.metadataSource, builds });
   const changing = plan.packages.filter((p) => p.action !== "keep");
   if (options["dry-run"] === true) {
     if (changing.length) say(`Would install ${changing.map(nameVersion).join(" ")}`);
