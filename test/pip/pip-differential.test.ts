@@ -164,3 +164,13 @@ test("--require-hashes: a package from a --find-links directory without a --hash
   const line = /iniconfig==2\.3\.1 --hash=sha256:[0-9a-f]{64}/;
   assert.equal(ours.stderr.match(line)?.[0], theirs.stderr.match(line)?.[0], ours.stderr);
 });
+
+test("download saves the same wheels as pip and names them as pip does (./ below the working directory)", async () => {
+  const { run } = await twoEnvironments("download", { install: false });
+  const { ours, theirs } = await run(["download", "--no-index", "--find-links", links, "-d", "downloaded", "solo"]);
+  assert.equal(ours.code, 0, ours.stderr);
+  assert.equal(theirs.code, 0, theirs.stderr);
+  const saved = (text: string) => text.split("\n").filter((line) => line.startsWith("Saved ")).sort();
+  assert.deepEqual(saved(ours.stdout), saved(theirs.stdout));
+  assert.deepEqual(saved(ours.stdout), ["Saved ./downloaded/lib-2.1-py3-none-any.whl", "Saved ./downloaded/solo-0.5-py3-none-any.whl"]);
+});

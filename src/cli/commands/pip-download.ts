@@ -1,5 +1,5 @@
 import { ensureOutputDirectory, writeOutputFile } from "../output-file.js";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { digestHex } from "../../cache/index.js";
 import { KilnError } from "../../core/index.js";
 import { planInstall } from "../../installer/index.js";
@@ -76,13 +76,19 @@ export const pipDownloadCommand = defineCommand({
       }
       await writeOutputFile(join(dest, file.filename), bytes, "the downloaded wheel");
       saved.push(planned.displayName);
-      if (level <= 0) context.output.line(`Saved ${join(dest, file.filename)}`);
+      if (level <= 0) context.output.line(`Saved ${displayPath(join(dest, file.filename), context.cwd)}`);
     }
     task.finish();
     if (level <= 0 && saved.length) context.output.line(`Successfully downloaded ${saved.join(" ")}`);
     return 0;
   },
 });
+
+/** A path as pip's messages show it: `./…` below the working directory, else absolute. */
+function displayPath(path: string, cwd: string): string {
+  const prefix = cwd.endsWith(sep) ? cwd : cwd + sep;
+  return path.startsWith(prefix) ? `.${sep}${path.slice(prefix.length)}` : path;
+}
 
 /** What the download is for: `--runtime` (a runtime or an ABI), else the environment found, else the embedded runtime's ABI. */
 async function downloadEnvironment(context: CommandContext): Promise<{ target: TargetEnvironment; venv?: { runtime: RuntimeSpec } }> {
