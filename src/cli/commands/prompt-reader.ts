@@ -1,5 +1,3 @@
-import { createInterface } from "node:readline";
-
 /** Answers read from stdin one line at a time, for commands that ask. */
 export interface PromptReader {
   /** The next line, or undefined once stdin has ended. */
@@ -9,7 +7,9 @@ export interface PromptReader {
 
 /**
  * Reads lines from a stream on demand (a terminal or a pipe alike); lines that arrive before they
- * are asked for wait in order, so several questions can be answered by one piped input.
+ * are asked for wait in order, so several questions can be answered by one piped input. Nothing
+ * is read, and node:readline is not loaded, until the first question: every pip command shares
+ * this module's chunk, and only uninstall's prompt reads a line.
  *
  * @example
  * const prompt = promptReader(process.stdin);
@@ -19,18 +19,30 @@ export function promptReader(input: NodeJS.ReadableStream): PromptReader {
   const lines: string[] = [];
   const waiting: Array<(line: string | undefined) => void> = [];
   let ended = false;
-  const reader = createInterface({ input, terminal: false });
-  reader.on("line", (line) => (waiting.length ? waiting.shift()!(line) : lines.push(line)));
-  reader.on("close", () => {
-    ended = true;
-    for (const resolve of waiting.splice(0)) resolve(undefined);
-  });
+  let closed = false;
+  let reader: { close(): void } | undefined;
+  let started: Promise<void> | undefined;
+  const start = () =>
+    (started ??= import("node:readline").then(({ createInterface }) => {
+      if (closed) return;
+      const lineReader = createInterface({ input, terminal: false });
+      reader = lineReader;
+      lineReader.on("line", (line) => (waiting.length ? waiting.shift()!(line) : lines.push(line)));
+      lineReader.on("close", () => {
+        ended = true;
+        for (const resolve of waiting.splice(0)) resolve(undefined);
+      });
+    }));
   return {
-    next: () => {
-      if (lines.length) return Promise.resolve(lines.shift());
-      if (ended) return Promise.resolve(undefined);
+    next: async () => {
+      await start();
+      if (lines.length) return lines.shift();
+      if (ended || closed) return undefined;
       return new Promise((resolve) => waiting.push(resolve));
     },
-    close: () => reader.close(),
+    close: () => {
+      closed = true;
+      reader?.close();
+    },
   };
 }
