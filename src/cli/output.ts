@@ -92,8 +92,14 @@ function decideColor(options: OutputOptions): boolean {
 export function describeError(error: unknown): { code: string; message: string; causes: string[]; hint?: string } {
   const causes: string[] = [];
   let cause = error instanceof Error ? error.cause : undefined;
+  // A cause whose text the line above already quotes ("Cannot read x: ENOENT: …" over "ENOENT: …") says nothing new.
+  let above = error instanceof Error ? error.message : String(error);
   for (let depth = 0; cause !== undefined && depth < 8; depth++) {
-    causes.push(cause instanceof Error ? cause.message : String(cause));
+    const text = cause instanceof Error ? cause.message : String(cause);
+    if (!above.includes(text)) {
+      causes.push(text);
+      above = text;
+    }
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   if (isKilnError(error)) {
