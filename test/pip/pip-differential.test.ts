@@ -174,3 +174,18 @@ test("download saves the same wheels as pip and names them as pip does (./ below
   assert.deepEqual(saved(ours.stdout), saved(theirs.stdout));
   assert.deepEqual(saved(ours.stdout), ["Saved ./downloaded/lib-2.1-py3-none-any.whl", "Saved ./downloaded/solo-0.5-py3-none-any.whl"]);
 });
+
+test("uninstall takes what pip takes: names, requirements and paths of wheels, on the command line and in -r files (options lines ignored)", async () => {
+  const { run, kilnVenv } = await twoEnvironments("uninstall-paths");
+  const requirements = join(root, "remove.txt");
+  writeFileSync(requirements, [`--index-url https://example.org/simple/`, join(links, "iniconfig-2.3.1-py3-none-any.whl"), "packaging>=1", ""].join("\n"));
+  for (const args of [["uninstall", "-y", "-r", requirements], ["uninstall", "-y", join(root, "lib-2.0-py3-none-any.whl"), "pytest[dev]"]]) {
+    const { ours, theirs } = await run(args);
+    assert.equal(ours.code, theirs.code, `${args.join(" ")}: ${ours.stderr}`);
+    assert.equal(ours.stdout, theirs.stdout, args.join(" "));
+  }
+  const left = (await run(["freeze"])).ours.stdout;
+  assert.equal(left, (await run(["freeze"])).theirs.stdout);
+  assert.doesNotMatch(left, /^(iniconfig|packaging|lib|pytest)\b/m);
+  assert.ok(existsSync(join(kilnVenv.sitePackages, "pluggy-1.7.0.dist-info")));
+});

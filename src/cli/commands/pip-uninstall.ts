@@ -1,8 +1,11 @@
 import { dirname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { KilnError } from "../../core/index.js";
 import { findInstalled, uninstallDistribution, type InstalledDistribution } from "../../installer/index.js";
-import { parseRequirement } from "../../pep508/index.js";
-import { emptyRequirementsInput, readRequirementsFile } from "../requirements-file.js";
+import { emptyRequirementsFileContents, parseRequirementsFile } from "../../lock/index.js";
+import { tryParseRequirement } from "../../pep508/index.js";
+import { tryParseWheelFilename } from "../../wheel-name/index.js";
+import { readRequirementsLocation } from "../requirements-file.js";
 import { defineCommand, type CommandContext } from "../command.js";
 import { openPipEnvironment, pipCommonOptions, quietness } from "./pip-environment.js";
 import { pipReporter } from "./pip-reporter.js";
@@ -24,18 +27,23 @@ export const pipUninstallCommand = defineCommand({
     const level = quietness(context);
     const reporter = pipReporter(context.output, { quietness: level, env: context.env });
     const { scheme, fs } = await openPipEnvironment(context);
-    const input = emptyRequirementsInput();
+    const contents = emptyRequirementsFileContents();
     const files = Array.isArray(options.requirement) ? options.requirement.map(String) : [];
-    for (const file of files) await readRequirementsFile(resolve(context.cwd, file), input, { kind: "requirements", cwd: context.cwd, env: context.env });
-    const texts = [...((context.arguments.positionals.names as string[] | undefined) ?? []), ...input.requirements];
-    if (texts.length === 0) throw new KilnError("usage", "Nothing to uninstall: give names or -r FILE", { hint: "kiln pip uninstall -y pytest" });
+    for (const file of files) {
+      const location = /^https?:\/\//i.test(file) ? file : pathToFileURL(resolve(context.cwd, file)).href;
+      await parseRequirementsFile(location, { read: readRequirementsLocation, env: context.env, kind: "requirements", into: contents });
+    }
+    const names = [
+      ...((context.arguments.positionals.names as string[] | undefined) ?? []).map((text) => uninstallName(text, text)),
+      ...contents.requirements.map((entry) => uninstallName(entry.text, `${entry.file}:${entry.line} "${entry.editable ? "-e " : ""}${entry.text}"`)),
+    ];
+    if (names.length === 0) throw new KilnError("usage", "Nothing to uninstall: give names or -r FILE", { hint: "kiln pip uninstall -y pytest" });
     const say = (line: string) => level <= 0 && context.output.line(line);
     // Opened at the first question: stdin is left alone when nothing needs asking.
     let prompt: PromptReader | undefined;
     const answers = () => (prompt ??= promptReader(context.stdin ?? process.stdin));
     try {
-      for (const text of texts) {
-        const name = parseRequirement(text).name;
+      for (const name of names) {
         const found = await findInstalled(name, scheme, fs);
         if (found.length === 0) {
           reporter.warn(`Skipping ${name} as it is not installed.`);
@@ -56,6 +64,21 @@ export const pipUninstallCommand = defineCommand({
     return 0;
   },
 });
+
+/**
+ * The project an uninstall argument or requirements line names, as pip reads it: a requirement
+ * (`pytest`, `pytest>=8`, `name @ URL`), or the path or URL of a wheel (its file name's project).
+ */
+function uninstallName(text: string, where: string): string {
+  const requirement = tryParseRequirement(text);
+  if (requirement) return requirement.name;
+  const file = text.split("#")[0]!.split(/[/\\]/).pop()!;
+  const wheel = file.endsWith(".whl") ? tryParseWheelFilename(decodeURIComponent(file)) : undefined;
+  if (wheel) return wheel.name;
+  throw new KilnError("invalidRequirement", `Cannot uninstall ${where}: it names no project (give a name, a requirement, or the path or URL of a wheel)`, {
+    hint: "kiln pip uninstall -y NAME",
+  });
+}
 
 /**
  * pip's question before removing without -y: the files to go, then "Proceed (Y/n)?", read from
