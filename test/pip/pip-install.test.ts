@@ -374,3 +374,23 @@ test("=== (arbitrary equality) installs the version it names, as pip does", asyn
   assert.equal(result.code, 0, result.stderr);
   assert.deepEqual(env.installed(), ["lib-2.0.dist-info"]);
 });
+
+test("pip's option variables are honoured as pip honours them: PIP_REQUIRE_HASHES, PIP_NO_DEPS, PIP_YES; a bad value is refused naming the variable", async () => {
+  const env = environment();
+  const pip = (variables: Record<string, string>, ...args: string[]) => kiln(["pip", ...args], { cwd: env.root, env: variables });
+  const hashes = await pip({ PIP_REQUIRE_HASHES: "1" }, "install", "lib==2.0", "-i", index.url);
+  assert.equal(hashes.code, 1);
+  assert.match(hashes.stderr, /Cannot check hashes of lib==2\.0/);
+  assert.deepEqual(env.installed(), []);
+  const noDeps = await pip({ PIP_NO_DEPS: "yes" }, "install", "solo", "-i", index.url);
+  assert.equal(noDeps.code, 0, noDeps.stderr);
+  assert.deepEqual(env.installed(), ["solo-0.5.dist-info"]);
+  const removed = await pip({ PIP_YES: "true" }, "uninstall", "solo");
+  assert.equal(removed.code, 0, removed.stderr);
+  assert.deepEqual(env.installed(), []);
+  const explicit = await pip({ PIP_NO_DEPS: "1" }, "install", "solo", "-i", index.url, "--no-deps");
+  assert.equal(explicit.code, 0, explicit.stderr);
+  const bad = await pip({ PIP_PRE: "maybe" }, "install", "lib", "-i", index.url);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /PIP_PRE="maybe" is not a valid value for --pre/);
+});

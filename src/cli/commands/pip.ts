@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { defineCommand, jsonOption } from "../command.js";
+import { defineCommand, jsonOption, type CommandDefinition } from "../command.js";
+import { applyPipEnvironmentOptions } from "./pip-environment-options.js";
 import { readPreferences, resolveOptions } from "../resolve-settings.js";
 import { formatLock, writeOutput } from "./lock.js";
 import { pipCheckCommand } from "./pip-check.js";
@@ -41,6 +42,19 @@ const compileCommand = defineCommand({
   },
 });
 
+/** A pip subcommand that first takes unset options from pip's environment variables (applyPipEnvironmentOptions). */
+function withPipEnvironmentOptions(command: CommandDefinition): CommandDefinition {
+  const run = command.run;
+  if (!run) return command;
+  return {
+    ...command,
+    run: (context) => {
+      applyPipEnvironmentOptions(context, command);
+      return run(context);
+    },
+  };
+}
+
 /** `kiln pip …`: pip-compatible commands for the WASM platform. */
 export const pipCommand = defineCommand({
   name: "pip",
@@ -49,6 +63,6 @@ export const pipCommand = defineCommand({
   usage: "[--version] [pip options] COMMAND [options]",
   options: [],
   passThrough: true,
-  subcommands: [pipInstallCommand, pipUninstallCommand, pipListCommand, pipFreezeCommand, pipShowCommand, pipCheckCommand, pipDownloadCommand, pipSyncCommand, compileCommand],
+  subcommands: [pipInstallCommand, pipUninstallCommand, pipListCommand, pipFreezeCommand, pipShowCommand, pipCheckCommand, pipDownloadCommand, pipSyncCommand, compileCommand].map(withPipEnvironmentOptions),
   run: (context) => runPipGlobalOptions(context, pipCommand),
 });
