@@ -2,7 +2,7 @@
 // --find-links directory: what scripts parse (freeze, list's freeze and JSON formats, show's
 // fields, exit codes) must be the same text, paths and the interpreter's version aside.
 import { strict as assert } from "node:assert";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -188,4 +188,22 @@ test("uninstall takes what pip takes: names, requirements and paths of wheels, o
   assert.equal(left, (await run(["freeze"])).theirs.stdout);
   assert.doesNotMatch(left, /^(iniconfig|packaging|lib|pytest)\b/m);
   assert.ok(existsSync(join(kilnVenv.sitePackages, "pluggy-1.7.0.dist-info")));
+});
+
+test("check reports an installed wheel whose tags do not fit the platform, as pip does", async () => {
+  const { run, kilnVenv, hostPrefix } = await twoEnvironments("check-platform");
+  const ok = await run(["check"]);
+  assert.equal(ok.ours.code, ok.theirs.code);
+  assert.equal(ok.ours.stdout, ok.theirs.stdout);
+  // A Windows-only wheel, as if copied in: neither platform supports it.
+  const hostSite = join(hostPrefix, "lib", readdirSync(join(hostPrefix, "lib")).find((name) => name.startsWith("python"))!, "site-packages");
+  for (const site of [kilnVenv.sitePackages, hostSite]) {
+    const wheel = join(site, "iniconfig-2.3.1.dist-info", "WHEEL");
+    writeFileSync(wheel, readFileSync(wheel, "utf8").replace(/^Tag: .*$/m, "Tag: cp39-cp39-win_amd64"));
+  }
+  const { ours, theirs } = await run(["check"]);
+  assert.equal(ours.code, 1, ours.stderr);
+  assert.equal(theirs.code, 1);
+  assert.equal(ours.stdout, theirs.stdout);
+  assert.match(ours.stdout, /^iniconfig 2\.3\.1 is not supported on this platform$/m);
 });
