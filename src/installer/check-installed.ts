@@ -1,5 +1,5 @@
 import { headerValues, parseEmailHeaders } from "../metadata/index.js";
-import { evaluateMarker, normalizeName, tryParseRequirement, type MarkerEnvironment } from "../pep508/index.js";
+import { evaluateMarker, formatRequirement, normalizeName, tryParseRequirement, type MarkerEnvironment, type Requirement } from "../pep508/index.js";
 import type { InstalledCandidate } from "./installed-source.js";
 
 /** One broken requirement among installed distributions, as `pip check` reports it. */
@@ -20,18 +20,31 @@ export function checkInstalled(installed: readonly InstalledCandidate[], environ
   const byName = new Map(installed.map((dist) => [normalizeName(dist.name), dist]));
   const broken: BrokenRequirement[] = [];
   for (const dist of installed) {
-    for (const text of dist.requiresDist ?? headerValues(parseEmailHeaders(dist.metadata), "Requires-Dist")) {
-      if (onlyForAnExtra(text)) continue;
-      const requirement = tryParseRequirement(text);
-      if (requirement === undefined) continue;
+    for (const { requirement, text } of requirementsOf(dist)) {
       if (requirement.marker && !evaluateMarker(requirement.marker, environment)) continue;
       const found = byName.get(normalizeName(requirement.name));
-      const base = { name: dist.name, version: dist.version, requirement: text, dependency: requirement.name };
+      const base = { name: dist.name, version: dist.version, requirement: text(), dependency: requirement.name };
       if (found === undefined) broken.push({ kind: "missing", ...base });
       else if (!safeContains(requirement.specifier, found.version)) broken.push({ kind: "conflict", ...base, installedVersion: found.version });
     }
   }
   return broken;
+}
+
+/**
+ * A distribution's valid Requires-Dist with their texts (as written in METADATA; as packaging
+ * formats them for requirements given parsed), skipping those only for an extra unparsed.
+ */
+function* requirementsOf(dist: InstalledCandidate): Iterable<{ requirement: Requirement; text: () => string }> {
+  if (dist.requirements) {
+    for (const requirement of dist.requirements) yield { requirement, text: () => formatRequirement(requirement) };
+    return;
+  }
+  for (const text of dist.requiresDist ?? headerValues(parseEmailHeaders(dist.metadata), "Requires-Dist")) {
+    if (onlyForAnExtra(text)) continue;
+    const requirement = tryParseRequirement(text);
+    if (requirement !== undefined) yield { requirement, text: () => text };
+  }
 }
 
 /**

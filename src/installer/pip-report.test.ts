@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { evaluateMarker, tryParseRequirement } from "../pep508/index.js";
+import { evaluateMarker, parseRequirement, tryParseRequirement } from "../pep508/index.js";
 import { test } from "node:test";
 import { metadataToJson } from "./pip-report.js";
 import { stripRequiresDist } from "./without-dependencies.js";
-import { checkInstalled, formatBrokenRequirement, onlyForAnExtra } from "./check-installed.js";
+import { checkInstalled, formatBrokenRequirement, onlyForAnExtra, type BrokenRequirement } from "./check-installed.js";
 import { targetForAbi } from "../resolver/index.js";
 
 test("metadataToJson follows PEP 566's JSON form as pip writes it", () => {
@@ -44,6 +44,25 @@ test("checkInstalled reports missing and conflicting dependencies, with markers 
     "app 1.0 has requirement lib>=2, but you have lib 1.5.",
     "app 1.0 requires gone, which is not installed.",
   ]);
+});
+
+test("checkInstalled finds the same problems from Requires-Dist given parsed as from METADATA text", () => {
+  const requires: Record<string, string[]> = {
+    app: ["lib>=2", "gone", "winonly; sys_platform == 'win32'", "wasm; sys_platform == 'emscripten'", "opt; extra == 'x'", "brotli; platform_python_implementation == 'CPython' and extra == 'b'"],
+    lib: [],
+    wasm: ["lib>=1", "app<1"],
+  };
+  const versions: Record<string, string> = { app: "1.0", lib: "1.5", wasm: "1.0rc1" };
+  const asText = Object.keys(requires).map((name) => ({ name, version: versions[name]!, metadata: `Name: ${name}\nVersion: ${versions[name]}\n${requires[name]!.map((r) => `Requires-Dist: ${r}\n`).join("")}\n` }));
+  const asParsed = Object.keys(requires).map((name) => ({ name, version: versions[name]!, metadata: "", requirements: requires[name]!.map((text) => parseRequirement(text)) }));
+  const environment = targetForAbi("2026_0").markerEnvironment;
+  const kinds = (broken: BrokenRequirement[]) => broken.map(({ kind, name, dependency }) => [kind, name, dependency]);
+  const fromText = checkInstalled(asText, environment);
+  const fromParsed = checkInstalled(asParsed, environment);
+  assert.deepEqual(kinds(fromParsed), kinds(fromText));
+  assert.deepEqual(kinds(fromText), [["conflict", "app", "lib"], ["missing", "app", "gone"], ["conflict", "wasm", "app"]]);
+  // The texts of parsed requirements are packaging's formatting of them.
+  assert.deepEqual(fromParsed.map(formatBrokenRequirement), fromText.map(formatBrokenRequirement));
 });
 
 test("onlyForAnExtra skips exactly the requirements the check would parse and find not to apply", () => {

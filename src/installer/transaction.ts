@@ -1,4 +1,4 @@
-import { KilnError } from "../core/index.js";
+import { KilnError, randomName } from "../core/index.js";
 import { installStateDirectory } from "./environment-lock.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 import { errorCode, type InstallFileSystem } from "./install-file-system.js";
@@ -98,7 +98,7 @@ export class Transaction {
 
   /** Creates the staging directory. `roots` bound the empty-directory cleanup after removals. */
   static async begin(fs: InstallFileSystem, prefix: string, roots: string[]): Promise<Transaction> {
-    const directory = joinPath(prefix, installStateDirectory, `tx-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    const directory = joinPath(prefix, installStateDirectory, `tx-${Date.now().toString(36)}-${randomName(8)}`);
     // `old/` is made by the first backup: a fresh install replaces nothing, and every directory
     // made and deleted again costs the file system an inode (see applyOperation).
     await fs.mkdir(joinPath(directory, "new"));
