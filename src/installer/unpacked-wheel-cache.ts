@@ -254,6 +254,7 @@ export class UnpackedWheelCache {
   }
 
   async #isComplete(entry: CachedWheel, limit: ConcurrencyLimit): Promise<boolean> {
+    if (this.fs.findChangedFile) return (await this.fs.findChangedFile(entry.directory, entry.files, entry.sealedMs)) === -1;
     const stats = await this.#statAll(entry.files.map((file) => UnpackedWheelCache.filePath(entry, file)), limit);
     const { sealedMs } = entry;
     return stats.every((stat, index) => {
