@@ -65,7 +65,7 @@ test("parsedFromMetadataCache: the record of the exact file installed (wheel or 
   const record = (name: string, version: string, requires: string[]) =>
     encodeWheelMetadata({ displayName: name, version: parseVersion(version), extras: new Set(), requiresDist: requires.map((text) => parseRequirement(text)) });
   const records = new Map<string, WheelMetadataRecord>([
-    ["file:///w/a-1-py3-none-any.whl", record("A", "1", ["b>=2; python_version >= '3'"])],
+    ["file:///w/a-1-py3-none-any.whl", record("A", "1", ["b>=2; python_version >= '3'", "pytest; extra == 'test'", "brotli; python_version > '3' and extra == 'br'"])],
     ["file:///w/c-1-cp314-cp314-pyemscripten_2026_0_wasm32.whl", record("C", "1.0", [])],
     ["file:///w/d-1.tar.gz", record("D", "1", [])],
     ["file:///w/e-1-py3-none-any.whl", record("not-e", "1", [])],
@@ -84,7 +84,7 @@ test("parsedFromMetadataCache: the record of the exact file installed (wheel or 
   );
   const staged = (name: string, filename: string) => ({ name, version: "1", distInfo: `${site}/${name}-1.dist-info`, filename });
   const a = await parsed(staged("a", "a-1-py3-none-any.whl"));
-  assert.deepEqual([a?.name, a?.version, a?.requirements.map((r) => r.name)], ["A", "1", ["b"]]);
+  assert.deepEqual([a?.name, a?.version, a?.requirements.map((r) => r.name)], ["A", "1", ["b"]], "requirements only for an extra are left out, undecoded");
   assert.equal((await parsed(staged("c", "c-1-cp314-cp314-pyemscripten_2026_0_wasm32.whl")))?.version, "1.0", "an alternative installed by hash");
   assert.equal(await parsed(staged("c", "c-1-py3-none-any.whl")), undefined, "no record for that file");
   assert.equal(await parsed(staged("d", "d-1-py3-none-any.whl")), undefined, "built from an sdist");

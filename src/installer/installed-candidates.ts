@@ -1,3 +1,4 @@
+import { markerOnlyForAnExtra } from "./check-installed.js";
 import type { InstallFileSystem } from "./install-file-system.js";
 import type { InstallScheme } from "./install-scheme.js";
 import type { DistributionFile } from "../index/index.js";
@@ -103,10 +104,21 @@ export function parsedFromMetadataCache(packages: readonly PlannedPackage[], cac
   return async (staged) => {
     const file = files.get(staged.filename);
     const key = file === undefined ? undefined : await cache.keyOf(file).catch(() => undefined);
-    const metadata = key === undefined ? undefined : decodeWheelMetadata(cache.get(key));
+    const metadata = key === undefined ? undefined : decodeWheelMetadata(withoutExtraOnly(cache.get(key)));
     if (metadata === undefined || normalizeName(metadata.displayName) !== normalizeName(staged.name)) return undefined;
     return { name: metadata.displayName, version: formatVersion(metadata.version), requirements: metadata.requiresDist };
   };
+}
+
+/**
+ * A record without the Requires-Dist rows whose marker applies only with an extra (most of them),
+ * which the check never evaluates as true: not decoded at all. Anything not shaped as a record
+ * is passed on as it is, for decodeWheelMetadata to refuse.
+ */
+function withoutExtraOnly(record: unknown): unknown {
+  const rows = (record as { requiresDist?: unknown } | undefined)?.requiresDist;
+  if (!Array.isArray(rows)) return record;
+  return { ...(record as object), requiresDist: rows.filter((row) => !(Array.isArray(row) && row.length === 5 && markerOnlyForAnExtra(row[4]))) };
 }
 
 async function readTextIfPresent(fs: InstallFileSystem, path: string): Promise<string> {

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { evaluateMarker, parseRequirement, tryParseRequirement } from "../pep508/index.js";
+import { evaluateMarker, parseMarker, parseRequirement, tryParseRequirement } from "../pep508/index.js";
 import { test } from "node:test";
 import { metadataToJson } from "./pip-report.js";
 import { stripRequiresDist } from "./without-dependencies.js";
-import { checkInstalled, formatBrokenRequirement, onlyForAnExtra, type BrokenRequirement } from "./check-installed.js";
+import { checkInstalled, formatBrokenRequirement, markerOnlyForAnExtra, onlyForAnExtra, type BrokenRequirement } from "./check-installed.js";
 import { targetForAbi } from "../resolver/index.js";
 
 test("metadataToJson follows PEP 566's JSON form as pip writes it", () => {
@@ -95,3 +95,28 @@ test("onlyForAnExtra skips exactly the requirements the check would parse and fi
   assert.equal(applies('pkg; extra == ""'), true, "an empty extra name is the one that applies without extras");
 });
 
+
+test("markerOnlyForAnExtra skips parsed markers that never apply without extras, and only those", () => {
+  const environment = targetForAbi("2026_0").markerEnvironment;
+  const cases: [string, boolean][] = [
+    ['extra == "test"', true],
+    ["'test' == extra", true],
+    ["python_version < '3.14' and extra == 'zstd'", true],
+    ["(platform_python_implementation == 'CPython') and extra == 'brotli'", true],
+    ['sys_platform == "emscripten" and extra == "a" and os_name == "posix"', true],
+    ['extra == ""', false],
+    ['extra === "a"', false],
+    ['extra != "a"', false],
+    ['extra == "a" or sys_platform == "emscripten"', false],
+    ['sys_platform == "emscripten" or python_version > "3" and extra == "a"', false],
+    ['(extra == "a")', false],
+    ['sys_platform == "emscripten"', false],
+    ['"extra" == "a"', false],
+  ];
+  for (const [text, skipped] of cases) {
+    const marker = parseMarker(text);
+    assert.equal(markerOnlyForAnExtra(marker), skipped, text);
+    if (skipped) assert.equal(evaluateMarker(marker, environment), false, `${text} is skipped, so it must not apply`);
+  }
+  for (const value of [undefined, null, "extra", { kind: "marker" }, { kind: "marker", terms: [{}], operators: [] }]) assert.equal(markerOnlyForAnExtra(value), false);
+});
