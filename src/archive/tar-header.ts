@@ -14,7 +14,9 @@ export interface TarHeader {
 /** The size of a tar block; headers and data are padded to it. */
 export const tarBlockSize = 512;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+// Made on first use (Node builds a fatal decoder with ICU): most commands that load this module read no tar.
+let fatalUtf8: TextDecoder | undefined;
+const utf8 = { decode: (bytes: Uint8Array) => (fatalUtf8 ??= new TextDecoder("utf-8", { fatal: true })).decode(bytes) };
 
 /** Throws a {@link KilnError} `invalidTar` naming the archive. */
 export function invalidTar(archive: string, why: string): KilnError {

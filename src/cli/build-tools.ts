@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { BuildEnvironmentOptions, HookRunner } from "../build/index.js";
 import type { Reporter } from "../core/index.js";
 import type { PackageSource } from "../index/index.js";
@@ -65,7 +66,7 @@ export function buildTools(context: CommandContext, options: BuildToolsOptions):
     environment,
     cacheDir,
     wheelCache: `${cacheDir}/${kilnCacheFolders.builtWheels}`,
-    scratch: () => `${cacheDir}/${kilnCacheFolders.builds}/${process.pid}-${crypto.randomUUID()}`,
+    scratch: () => `${cacheDir}/${kilnCacheFolders.builds}/${process.pid}-${randomUUID()}`,
     flushOutput() {
       if (held.length) context.output.stderr.write(`${held.join("").trimEnd()}\n`);
       held.length = 0;

@@ -38,7 +38,8 @@ export class FindLinksSource implements PackageSource {
   readonly name: string;
   private readonly session: HttpSession;
   private readonly files: LocalFiles | undefined;
-  private listing: Promise<DistributionFile[]> | undefined;
+  /** Every file found, with the normalized project of each wheel (worked out once, not once per project asked for). */
+  private listing: Promise<{ files: DistributionFile[]; wheelProjects: (string | undefined)[] }> | undefined;
 
   constructor(options: FindLinksSourceOptions) {
     this.session = options.session;
@@ -56,11 +57,15 @@ export class FindLinksSource implements PackageSource {
 
   async listFiles(project: string, options: ListFilesOptions = {}): Promise<DistributionFile[]> {
     const wanted = parseName(project);
-    this.listing ??= this.listAll(options).catch((error) => {
-      this.listing = undefined;
-      throw error;
-    });
-    const files = (await this.listing).filter((file) => belongsTo(file.filename, wanted));
+    this.listing ??= this.listAll(options).then(
+      (files) => ({ files, wheelProjects: files.map((file) => wheelProject(file.filename)) }),
+      (error) => {
+        this.listing = undefined;
+        throw error;
+      },
+    );
+    const { files: all, wheelProjects } = await this.listing;
+    const files = all.filter((file, index) => (wheelProjects[index] === undefined ? belongsTo(file.filename, wanted) : wheelProjects[index] === wanted));
     return options.pythonVersion ? filterRequiresPython(files, options.pythonVersion) : files;
   }
 
@@ -132,10 +137,15 @@ export class FindLinksSource implements PackageSource {
  * with a digit (names may contain `-` in old sdists).
  */
 function belongsTo(filename: string, project: string): boolean {
-  const lower = filename.toLowerCase();
-  if (lower.endsWith(".whl")) return normalizeName(filename.split("-")[0] ?? "") === project;
+  const wheel = wheelProject(filename);
+  if (wheel !== undefined) return wheel === project;
   const normalized = normalizeName(filename);
   return normalized.startsWith(`${project}-`) && /^v?\d/.test(normalized.slice(project.length + 1));
+}
+
+/** The normalized project of a wheel's file name (its first component), or undefined for any other file. */
+function wheelProject(filename: string): string | undefined {
+  return filename.toLowerCase().endsWith(".whl") ? normalizeName(filename.split("-")[0] ?? "") : undefined;
 }
 
 function safeProtocol(url: string): string {

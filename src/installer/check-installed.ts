@@ -1,5 +1,5 @@
 import { headerValues, parseEmailHeaders } from "../metadata/index.js";
-import { evaluateMarker, normalizeName, tryParseRequirement, type MarkerEnvironment } from "../pep508/index.js";
+import { evaluateMarker, formatRequirement, normalizeName, tryParseRequirement, type Marker, type MarkerEnvironment, type Requirement } from "../pep508/index.js";
 import type { InstalledCandidate } from "./installed-source.js";
 
 /** One broken requirement among installed distributions, as `pip check` reports it. */
@@ -20,18 +20,31 @@ export function checkInstalled(installed: readonly InstalledCandidate[], environ
   const byName = new Map(installed.map((dist) => [normalizeName(dist.name), dist]));
   const broken: BrokenRequirement[] = [];
   for (const dist of installed) {
-    for (const text of dist.requiresDist ?? headerValues(parseEmailHeaders(dist.metadata), "Requires-Dist")) {
-      if (onlyForAnExtra(text)) continue;
-      const requirement = tryParseRequirement(text);
-      if (requirement === undefined) continue;
+    for (const { requirement, text } of requirementsOf(dist)) {
       if (requirement.marker && !evaluateMarker(requirement.marker, environment)) continue;
       const found = byName.get(normalizeName(requirement.name));
-      const base = { name: dist.name, version: dist.version, requirement: text, dependency: requirement.name };
+      const base = { name: dist.name, version: dist.version, requirement: text(), dependency: requirement.name };
       if (found === undefined) broken.push({ kind: "missing", ...base });
       else if (!safeContains(requirement.specifier, found.version)) broken.push({ kind: "conflict", ...base, installedVersion: found.version });
     }
   }
   return broken;
+}
+
+/**
+ * A distribution's valid Requires-Dist with their texts (as written in METADATA; as packaging
+ * formats them for requirements given parsed), skipping those only for an extra unparsed.
+ */
+function* requirementsOf(dist: InstalledCandidate): Iterable<{ requirement: Requirement; text: () => string }> {
+  if (dist.requirements) {
+    for (const requirement of dist.requirements) yield { requirement, text: () => formatRequirement(requirement) };
+    return;
+  }
+  for (const text of dist.requiresDist ?? headerValues(parseEmailHeaders(dist.metadata), "Requires-Dist")) {
+    if (onlyForAnExtra(text)) continue;
+    const requirement = tryParseRequirement(text);
+    if (requirement !== undefined) yield { requirement, text: () => text };
+  }
 }
 
 /**
@@ -47,6 +60,26 @@ export function checkInstalled(installed: readonly InstalledCandidate[], environ
  */
 export function onlyForAnExtra(text: string): boolean {
   return extraOnlyMarker.test(text);
+}
+
+/**
+ * {@link onlyForAnExtra} for a parsed marker (as the resolver's parsed-metadata cache keeps
+ * them), told from its shape, so that a requirement that never applies here is not decoded:
+ * terms joined by `and` only, one of them `extra == "<name>"` (either way round, the name
+ * non-empty). Any other marker is evaluated.
+ *
+ * @example
+ * markerOnlyForAnExtra(parseMarker('python_version < "3.14" and extra == "zstd"')); // true
+ * markerOnlyForAnExtra(parseMarker('extra == "a" or sys_platform == "emscripten"')); // false
+ */
+export function markerOnlyForAnExtra(marker: unknown): boolean {
+  const { kind, terms, operators } = (marker ?? {}) as Partial<Marker>;
+  if (kind !== "marker" || !Array.isArray(terms) || !Array.isArray(operators) || !operators.every((operator) => operator === "and")) return false;
+  return terms.some((term) => {
+    if (term?.kind !== "comparison" || term.operator !== "==") return false;
+    const [variable, value] = term.left?.kind === "variable" ? [term.left, term.right] : [term.right, term.left];
+    return variable?.kind === "variable" && variable.name === "extra" && value?.kind === "string" && typeof value.value === "string" && value.value !== "";
+  });
 }
 
 /** `; extra == "x"` (or `'x'`, with any spaces) ending the text, the name non-empty. */

@@ -1,4 +1,4 @@
-import { KilnError } from "../core/index.js";
+import { KilnError, randomName } from "../core/index.js";
 import { errorCode, type InstallFileSystem, type LockOwner } from "./install-file-system.js";
 import { joinPath } from "./paths.js";
 
@@ -83,7 +83,7 @@ export async function withEnvironmentLock<T>(prefix: string, fs: InstallFileSyst
   const directory = joinPath(prefix, installStateDirectory);
   const path = joinPath(directory, "lock");
   await fs.mkdir(directory);
-  const me: LockRecord = { ...fs.lockOwner(), createdAt: new Date().toISOString(), nonce: crypto.randomUUID() };
+  const me: LockRecord = { ...fs.lockOwner(), createdAt: new Date().toISOString(), nonce: randomName(16) };
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let delay = 20;
   let waiting = false;

@@ -39,7 +39,7 @@ export { verifyFileHashes } from "./verify-file-hashes.js";
 export { targetForVenv } from "./target-for-venv.js";
 export { DirectFilesSource, directSourceUrl, type DirectFilesSourceOptions } from "./direct-files-source.js";
 export { preferInstalled, installedSourceUrl, type InstalledCandidate, type PreferInstalledOptions } from "./installed-source.js";
-export { readInstalledWithMetadata, readDirectUrl, installedAfter, type InstalledWithMetadata } from "./installed-candidates.js";
+export { readInstalledWithMetadata, readDirectUrl, installedAfter, parsedFromMetadataCache, type InstalledAfterOptions, type InstalledWithMetadata, type ParsedInstalled } from "./installed-candidates.js";
 export { withoutDependencies, withoutDependencyRecords, stripRequiresDist } from "./without-dependencies.js";
 export {
   planInstall,

@@ -68,6 +68,14 @@ export interface InstallFileSystem {
    */
   statMany?(paths: readonly string[]): Promise<(FileStat | undefined)[]>;
   /**
+   * Optional batch check, for platforms where one call for many files is cheaper than a stat
+   * each: the index of the first of `files` (paths below `directory`, joined with `/`) that is
+   * not a regular file of its `size`, or was modified after `notModifiedAfterMs` (when given and
+   * the platform keeps times), else -1. The installer checks every file of a cached wheel with it
+   * before linking them, without an object per file.
+   */
+  findChangedFile?(directory: string, files: readonly { path: string; size: number }[], notModifiedAfterMs?: number): Promise<number>;
+  /**
    * Optional batch form of {@link link}: makes each `to` a hard link to its `from`, in order,
    * and stops at the first failure, which it returns (not throws) with how many links it made.
    */

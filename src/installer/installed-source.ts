@@ -1,7 +1,7 @@
 import { KilnError } from "../core/index.js";
 import { groupFilesByVersion, listVersionedFiles, type DistributionFile, type FetchFileOptions, type ListFilesOptions, type ListVersionsOptions, type PackageSource } from "../index/index.js";
 import { tryParseVersion, versionsEqual } from "../pep440/index.js";
-import { normalizeName } from "../pep508/index.js";
+import { normalizeName, type Requirement } from "../pep508/index.js";
 import { parseWheelFilename } from "../wheel-name/index.js";
 
 /** The `indexUrl` of the pseudo-files that stand for installed distributions. */
@@ -15,6 +15,12 @@ export interface InstalledCandidate {
   metadata: string;
   /** Its METADATA's `Requires-Dist` values, when whoever read it split the headers already (the check then does not parse them again). */
   requiresDist?: readonly string[];
+  /**
+   * Its `Requires-Dist` already parsed, when whoever found it had them so (the resolver's
+   * parsed-metadata cache, for a wheel just installed): the check then reads and parses nothing.
+   * Used instead of `requiresDist` and `metadata`, which may then be empty.
+   */
+  requirements?: readonly Requirement[];
 }
 
 /** Options for {@link preferInstalled}. */

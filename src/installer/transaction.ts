@@ -1,4 +1,4 @@
-import { KilnError } from "../core/index.js";
+import { KilnError, randomName } from "../core/index.js";
 import { installStateDirectory } from "./environment-lock.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 import { errorCode, type InstallFileSystem } from "./install-file-system.js";
@@ -98,7 +98,7 @@ export class Transaction {
 
   /** Creates the staging directory. `roots` bound the empty-directory cleanup after removals. */
   static async begin(fs: InstallFileSystem, prefix: string, roots: string[]): Promise<Transaction> {
-    const directory = joinPath(prefix, installStateDirectory, `tx-${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    const directory = joinPath(prefix, installStateDirectory, `tx-${Date.now().toString(36)}-${randomName(8)}`);
     // `old/` is made by the first backup: a fresh install replaces nothing, and every directory
     // made and deleted again costs the file system an inode (see applyOperation).
     await fs.mkdir(joinPath(directory, "new"));
@@ -196,38 +196,46 @@ export class Transaction {
    */
   async #stagingPathsFor(targets: readonly string[]): Promise<string[]> {
     const keys = targets.map((target) => joinPath(target));
-    for (const key of keys) {
+    // Each key's parent, as an index into `parents`: a wheel's files come sorted, so a key shares
+    // its parent with the key before it far more often than not, and that parent string is then
+    // reused as it is (no slice to allocate, hash and look up again per file).
+    const parents: string[] = [];
+    const parentOf = new Uint32Array(keys.length);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
       if (this.#staged.has(key)) throw new KilnError("installConflict", `Cannot install "${key}": another file of this installation goes there too`);
       if (this.#stagedDirectories.has(key)) throw fileAndDirectory(key);
       this.#staged.add(key);
+      const previous = parents.at(-1);
+      const parent = previous !== undefined && key.length > previous.length && key.startsWith(previous) && key.lastIndexOf("/") === previous.length ? previous : parentOfNormal(key);
+      if (parent !== previous) parents.push(parent);
+      parentOf[index] = parents.length - 1;
       // Ancestors are claimed as directories, stopping at the first one already claimed (its own
       // ancestors were then checked), so a wheel's thousands of files cost about one step each.
-      for (let directory = parentOfNormal(key); directory !== "/" && !this.#stagedDirectories.has(directory); directory = parentOfNormal(directory)) {
+      for (let directory = parent; directory !== "/" && !this.#stagedDirectories.has(directory); directory = parentOfNormal(directory)) {
         if (this.#staged.has(directory)) throw fileAndDirectory(directory);
         this.#stagedDirectories.add(directory);
       }
     }
-    // Keys are normal absolute paths here, so parents and staging paths are slices and
-    // concatenations (a wheel stages thousands of files through this loop).
-    const keyParents = keys.map(parentOfNormal);
-    const parents = [...new Set(keyParents)];
-    const parentIndex = new Map(parents.map((parent, index) => [parent, index]));
+    // Where each parent's files are staged: inside the staged tree of the unit it lies in (made
+    // here, once per directory), or nowhere (undefined) when the directory exists in the
+    // environment and each file is an operation of its own. Keys are normal absolute paths, so
+    // parents and staging paths are slices and concatenations.
     const units = await Promise.all(parents.map((parent) => this.#unitOf(parent)));
-    const directories = new Set<string>();
-    const paths = keys.map((key, keyIndex) => {
-      const unit = units[parentIndex.get(keyParents[keyIndex]!)!];
-      if (unit !== undefined) {
-        const inside = key.slice(unit.target.length + 1);
-        const slash = inside.lastIndexOf("/");
-        directories.add(slash === -1 ? unit.staging : `${unit.staging}/${inside.slice(0, slash)}`);
-        return `${unit.staging}/${inside}`;
-      }
-      const existing = this.#operations.get(key);
-      const index = existing?.index ?? this.#nextIndex++;
-      this.#operations.set(key, { target: key, install: true, index });
-      return joinPath(this.#directory, "new", String(index));
+    const stagingDirectories = parents.map((parent, index): string | undefined => {
+      const unit = units[index];
+      if (unit === undefined) return undefined;
+      return parent === unit.target ? unit.staging : `${unit.staging}/${parent.slice(unit.target.length + 1)}`;
     });
-    for (const directory of directories) await this.#stagingDirectory(directory);
+    const paths = keys.map((key, index) => {
+      const stagingDirectory = stagingDirectories[parentOf[index]!];
+      if (stagingDirectory !== undefined) return `${stagingDirectory}/${key.slice(key.lastIndexOf("/") + 1)}`;
+      const existing = this.#operations.get(key);
+      const operationIndex = existing?.index ?? this.#nextIndex++;
+      this.#operations.set(key, { target: key, install: true, index: operationIndex });
+      return joinPath(this.#directory, "new", String(operationIndex));
+    });
+    for (const directory of new Set(stagingDirectories)) if (directory !== undefined) await this.#stagingDirectory(directory);
     return paths;
   }
 

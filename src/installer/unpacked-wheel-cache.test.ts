@@ -70,7 +70,7 @@ test("hard links share the cached file; copy mode and a failing link give indepe
     await t.test(name, async () => {
       const fs = memoryFileSystem(linkError ? { linkError } : {});
       // The optional batch calls a platform may offer (Node's does), modelled on the single ones.
-      if (batch) Object.assign(fs, { linkMany: batchedLinks(fs), statMany: (paths: string[]) => Promise.all(paths.map((path) => fs.stat(path))) });
+      if (batch) Object.assign(fs, { linkMany: batchedLinks(fs), statMany: (paths: string[]) => Promise.all(paths.map((path) => fs.stat(path))), findChangedFile: batchedCheck(fs) });
       const warned: string[] = [];
       const reporter = { info() {}, debug() {}, warn: (message: string) => warned.push(message), startTask: () => ({ advance() {}, finish() {} }) };
       await installWheels([wheelInput(wheel)], { scheme, fs, wheelCache: new UnpackedWheelCache({ fs, root: cacheRoot }), linkMode, reporter });
@@ -81,6 +81,18 @@ test("hard links share the cached file; copy mode and a failing link give indepe
     });
   }
 });
+
+/** The optional batch check a platform may offer (Node's does), modelled on single stats. */
+function batchedCheck(fs: MemoryFileSystem) {
+  return async (directory: string, files: readonly { path: string; size: number }[], notModifiedAfterMs?: number) => {
+    for (const [index, file] of files.entries()) {
+      const stat = await fs.stat(`${directory}/${file.path}`);
+      if (stat?.kind !== "file" || stat.size !== file.size) return index;
+      if (notModifiedAfterMs !== undefined && stat.modifiedMs !== undefined && stat.modifiedMs > notModifiedAfterMs) return index;
+    }
+    return -1;
+  };
+}
 
 function batchedLinks(fs: MemoryFileSystem) {
   return async (pairs: readonly (readonly [string, string])[]) => {
@@ -115,10 +127,11 @@ test("a damaged or partial entry is detected, discarded and rebuilt", async (t) 
       },
     },
   ];
-  for (const { name, damage } of damages) {
-    await t.test(name, async () => {
+  for (const { name, damage } of damages) for (const batch of [false, true]) {
+    await t.test(`${name}${batch ? " (checked in one batch call)" : ""}`, async () => {
       let clock = 1_000_000;
       const fs = memoryFileSystem({ now: () => (clock += 1000) });
+      if (batch) Object.assign(fs, { findChangedFile: batchedCheck(fs) });
       const cache = new UnpackedWheelCache({ fs, root: cacheRoot });
       await installWheels([wheelInput(wheel)], { scheme: venvScheme("/first", "3.14"), fs, wheelCache: cache });
       await damage(fs, cache.entryDirectory(sha256));

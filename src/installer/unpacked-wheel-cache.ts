@@ -1,3 +1,4 @@
+import { randomName } from "../core/index.js";
 import { errorCode, type FileStat, type InstallFileSystem } from "./install-file-system.js";
 import { mapWithLimit, type ConcurrencyLimit } from "./concurrency-limit.js";
 import { joinPath, parentPath } from "./paths.js";
@@ -203,7 +204,7 @@ export class UnpackedWheelCache {
   async store(sha256: string, unpacked: UnpackedWheel, limit: ConcurrencyLimit): Promise<CachedWheel> {
     const final = this.entryDirectory(sha256);
     await this.#removeStaleTemporary();
-    const temporary = joinPath(this.root, "tmp", `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}`);
+    const temporary = joinPath(this.root, "tmp", `${Date.now().toString(36)}-${randomName(8)}`);
     let sealedMs: number | undefined;
     try {
       const files = joinPath(temporary, "files");
@@ -241,7 +242,7 @@ export class UnpackedWheelCache {
 
   /** Moves a damaged entry out of the way (atomically), then deletes it. */
   async discard(directory: string): Promise<void> {
-    const aside = joinPath(this.root, "tmp", `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 8)}-damaged`);
+    const aside = joinPath(this.root, "tmp", `${Date.now().toString(36)}-${randomName(8)}-damaged`);
     await this.fs.mkdir(parentPath(aside));
     try {
       await this.fs.rename(directory, aside);
@@ -253,6 +254,7 @@ export class UnpackedWheelCache {
   }
 
   async #isComplete(entry: CachedWheel, limit: ConcurrencyLimit): Promise<boolean> {
+    if (this.fs.findChangedFile) return (await this.fs.findChangedFile(entry.directory, entry.files, entry.sealedMs)) === -1;
     const stats = await this.#statAll(entry.files.map((file) => UnpackedWheelCache.filePath(entry, file)), limit);
     const { sealedMs } = entry;
     return stats.every((stat, index) => {

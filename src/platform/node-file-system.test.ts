@@ -33,3 +33,27 @@ test("remove without recursive refuses a directory that is not empty", async () 
   await assert.rejects(nodeFileSystem().remove(directory), { code: "ENOTEMPTY" });
   assert.equal(existsSync(join(directory, "file")), true);
 });
+
+test("findChangedFile: the first file missing, not a regular file, of another size or modified after the time given", async () => {
+  const directory = join(temporary, "entry");
+  mkdirSync(join(directory, "pkg", "sub"), { recursive: true });
+  writeFileSync(join(directory, "pkg", "a.py"), "aa");
+  writeFileSync(join(directory, "pkg", "sub", "b.py"), "bbb");
+  symlinkSync(join(directory, "pkg", "a.py"), join(directory, "pkg", "link.py"));
+  const fs = nodeFileSystem();
+  const modifiedA = (await fs.stat(join(directory, "pkg", "a.py")))!.modifiedMs!;
+  const modified = Math.max(modifiedA, (await fs.stat(join(directory, "pkg", "sub", "b.py")))!.modifiedMs!);
+  const a = { path: "pkg/a.py", size: 2 };
+  const b = { path: "pkg/sub/b.py", size: 3 };
+  const cases: [string, { path: string; size: number }[], number | undefined, number][] = [
+    ["all as recorded", [a, b], undefined, -1],
+    ["all as recorded and none modified after the seal", [a, b], modified + 1, -1],
+    ["one modified after the seal", [a, b], modifiedA - 1, 0],
+    ["one of another size", [a, { ...b, size: 4 }], undefined, 1],
+    ["one missing", [a, { path: "pkg/gone.py", size: 1 }, b], undefined, 1],
+    ["a directory", [{ path: "pkg/sub", size: 3 }], undefined, 0],
+    ["a symbolic link, not followed", [{ path: "pkg/link.py", size: 2 }], undefined, 0],
+    ["none", [], 0, -1],
+  ];
+  for (const [name, files, notModifiedAfterMs, expected] of cases) assert.equal(await fs.findChangedFile!(directory, files, notModifiedAfterMs), expected, name);
+});

@@ -107,6 +107,15 @@ export function nodeFileSystem(): InstallFileSystem {
     stat: async (path) => statOf(path),
     realPath: async (path) => realpathSync.native(path).split(sep).join("/"),
     statMany: async (paths) => paths.map(statOf),
+    async findChangedFile(directory, files, notModifiedAfterMs) {
+      for (let index = 0; index < files.length; index++) {
+        const file = files[index]!;
+        const stat = lstatSync(`${directory}/${file.path}`, { throwIfNoEntry: false });
+        if (stat === undefined || !stat.isFile() || stat.size !== file.size) return index;
+        if (notModifiedAfterMs !== undefined && stat.mtimeMs > notModifiedAfterMs) return index;
+      }
+      return -1;
+    },
     async linkMany(pairs) {
       for (let index = 0; index < pairs.length; index++) {
         try {

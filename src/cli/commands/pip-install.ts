@@ -9,6 +9,7 @@ import {
   checkInstalled,
   formatBrokenRequirement,
   installedAfter,
+  parsedFromMetadataCache,
   pipInstallReport,
   planInstall,
   readInstalledWithMetadata,
@@ -171,7 +172,8 @@ async function installWanted(
   await compileInstalledIfWanted(context, environment, result.installed.map((w) => w.distInfo), reporter);
   say(`Successfully installed ${result.installed.map((w) => `${w.name}-${w.version}`).join(" ")}`);
   if (mayConflict({ noDeps: options["no-deps"] === true, installed, planned: plan.packages })) {
-    const after = await installedAfter(installed, result, environment.fs);
+    // What the resolver's parsed-metadata cache holds for the installed wheels is neither read nor parsed again.
+    const after = await installedAfter(installed, result, environment.fs, metadataCache ? { parsed: parsedFromMetadataCache(plan.packages, metadataCache) } : {});
     warnAboutConflicts(environment, after, new Set(changing.map((p) => p.name)), reporter);
   }
   return 0;

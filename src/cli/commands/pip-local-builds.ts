@@ -46,9 +46,10 @@ export interface BuildLocalOptions {
  */
 export async function buildLocalRequirements(local: readonly LocalRequirement[], options: BuildLocalOptions): Promise<LocalBuilds> {
   const { tools } = options;
-  const workDir = tools.scratch();
+  // Named on the first build: most installs build nothing, and have nothing to clean up.
+  let workDir: string | undefined;
   const fs = tools.environment.fs;
-  const result: LocalBuilds = { requirements: [], directUrls: new Map(), reinstall: [], cleanup: () => fs.remove(workDir, { recursive: true }) };
+  const result: LocalBuilds = { requirements: [], directUrls: new Map(), reinstall: [], cleanup: async () => (workDir === undefined ? undefined : fs.remove(workDir, { recursive: true })) };
   try {
     let count = 0;
     for (const item of local) {
@@ -63,7 +64,7 @@ export async function buildLocalRequirements(local: readonly LocalRequirement[],
       const built = await buildForInstall(source, {
         environment: tools.environment,
         runner: tools.runner,
-        workDir: `${workDir}/${++count}`,
+        workDir: `${(workDir ??= tools.scratch())}/${++count}`,
         wheelCache: tools.wheelCache,
       });
       const name = normalizeName(parseWheelFilename(built.filename).name);

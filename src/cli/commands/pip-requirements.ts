@@ -158,6 +158,9 @@ function localLocation(location: string, cwd: string): Pick<LocalRequirement, "k
   }
   const isFileUrl = /^file:/i.test(location);
   if (!isFileUrl && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(location)) return undefined;
+  // A plain word (`name==1.0`: every line of a lock) can be neither below: not a directory
+  // without a separator or leading dot, not an sdist without the suffix. No stat for it.
+  if (!isFileUrl && !/[/\\]|^\./.test(location) && !sdistSuffix.test(location)) return undefined;
   const path = isFileUrl ? fileURLToPath(location) : resolve(cwd, location);
   const info = statSync(path, { throwIfNoEntry: false });
   if (info?.isDirectory() && (isFileUrl || /[/\\]|^\./.test(location))) return { kind: "directory", location: path };
