@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { crc32 } from "node:zlib";
@@ -11,6 +11,7 @@ import { importModule } from "./import-module.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
+import { loadGlueScript, type LoadedGlueScript } from "./node-glue-script.js";
 import { patchedGlue, type PatchedGlue } from "./node-patched-glue.js";
 import { SideModuleCache } from "./node-side-module-cache.js";
 import { NodeStdio } from "./node-stdio.js";
@@ -153,7 +154,7 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
   // A start from a snapshot reads the standard library when Python first opens it (see deferStandardLibrary).
   const lazyStdlib = takesFactory && lazyStdlibSupported(loaderText);
   const patched = takesFactory && options.cacheDir ? patchedGlue(directory, { cacheDir: options.cacheDir, env: options.env ?? {} }) : undefined;
-  const importGlue = glueImporter(originalGlue, patched);
+  const importGlue = glueImporter(originalGlue, patched, options.env ?? {});
   const importPyodide = () => importModule<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>(pathToFileURL(join(directory, "pyodide.mjs")).href);
   return {
     pyodideVersion: version,
@@ -172,8 +173,10 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
       // Pyodide's own read of the standard library gets an empty file, which the gate makes read the host file when used.
       const restoreRead = stdlib ? interceptReadFile(stdlib.path, async () => Buffer.alloc(0)) : () => undefined;
       try {
-        if (!extras) return await loadPyodide(gated);
-        return await withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath });
+        const pyodide = await (extras ? withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath }) : loadPyodide(gated));
+        // The glue's compiled code is kept from a start like the ones that will use it: from a snapshot.
+        if (restoring) importGlue.keepCompiledCode();
+        return pyodide;
       } finally {
         restoreRead();
       }
@@ -199,20 +202,43 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
 /** Emscripten's module factory, the default export of `pyodide.asm.mjs`. */
 type PyodideModuleFactory = (settings: object) => Promise<unknown>;
 
+/** Loads the glue once (see {@link glueImporter}); `keepCompiledCode` keeps V8's code of its script form after a start ran it. */
+interface GlueImporter {
+  (): Promise<{ default: PyodideModuleFactory }>;
+  keepCompiledCode(): void;
+}
+
 /**
- * Imports the glue once: the patched copy when there is one (falling back to the original, and
- * dropping the copy, when it does not load), else the original.
+ * Imports the glue once: the patched copy when there is one, from its script form through V8's
+ * code cache when it has one (see `loadGlueScript`), else as a module; else the original. A
+ * patched copy that does not load is dropped (the next start patches again) and the original
+ * imported instead.
  */
-function glueImporter(originalUrl: string, patched: PatchedGlue | undefined): () => Promise<{ default: PyodideModuleFactory }> {
+function glueImporter(originalUrl: string, patched: PatchedGlue | undefined, env: Record<string, string | undefined>): GlueImporter {
   let loaded: Promise<{ default: PyodideModuleFactory }> | undefined;
+  let script: LoadedGlueScript | undefined;
   const importOriginal = () => importModule<{ default: PyodideModuleFactory }>(originalUrl);
-  return () =>
-    (loaded ??= patched
-      ? importModule<{ default: PyodideModuleFactory }>(patched.url).catch(() => {
-          patched.discard();
-          return importOriginal();
-        })
-      : importOriginal());
+  const importPatched = (copy: PatchedGlue) =>
+    importModule<{ default: PyodideModuleFactory }>(copy.url).catch(() => {
+      copy.discard();
+      return importOriginal();
+    });
+  const load = (copy: PatchedGlue): Promise<{ default: PyodideModuleFactory }> => {
+    if (!copy.script) return importPatched(copy);
+    try {
+      script = loadGlueScript({ scriptPath: copy.script.path, codePath: copy.script.codePath, importer: (url) => importModule(url) });
+      if (env.KILN_DEBUG) writeSync(2, `kiln debug: glue code cache ${script.outcome}: ${copy.script.codePath}\n`);
+      return Promise.resolve({ default: script.factory as PyodideModuleFactory });
+    } catch {
+      copy.discard();
+      return importOriginal();
+    }
+  };
+  const importer = () => (loaded ??= patched ? load(patched) : importOriginal());
+  importer.keepCompiledCode = () => {
+    if (script?.keepCompiledCode() && env.KILN_DEBUG) writeSync(2, "kiln debug: glue code cache written\n");
+  };
+  return importer;
 }
 
 /**

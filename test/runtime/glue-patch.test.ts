@@ -3,6 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "no
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "node:test";
+import { crc32 } from "node:zlib";
 import { bundledPyodideDir } from "../../src/platform/bundled-pyodide-dir.js";
 import { runtimeFilesIn } from "../../src/platform/node-runtime-host.js";
 import { patchPyodideGlue, tryDecodeLinkLayout } from "../../src/runtime/index.js";
@@ -86,7 +87,7 @@ test("the patched glue links exactly as the original: every GOT entry, table slo
   const recording = await start(bundled, cacheDir);
   assert.ok(recording._module.kilnLinkLayoutRecorded, "the first patched start records the layout");
   const [layoutName] = readdirSync(join(cacheDir, "link-layouts"));
-  assert.ok(tryDecodeLinkLayout(readFileSync(join(cacheDir, "link-layouts", layoutName!))));
+  assert.ok(tryDecodeLinkLayout(readFileSync(join(cacheDir, "link-layouts", layoutName!)), { checksum: crc32 }));
   const lazy = await start(bundled, cacheDir);
   assert.equal(lazy._module.kilnLinkLayoutRecorded, undefined, "the second start uses the layout");
   assert.equal(lazy.runPython("1 + 1"), 2);
@@ -119,7 +120,7 @@ test("a corrupt link layout is recorded again; a patched copy that does not load
   writeFileSync(layoutPath, layout);
   const again = await start(bundled, cacheDir);
   assert.ok(again._module.kilnLinkLayoutRecorded, "a layout whose checksum fails is not used");
-  assert.ok(tryDecodeLinkLayout(readFileSync(layoutPath)));
+  assert.ok(tryDecodeLinkLayout(readFileSync(layoutPath), { checksum: crc32 }));
 
   // Another cache: this process has already loaded the first one's copy.
   const otherCache = makeTree();
@@ -148,4 +149,23 @@ test("kiln run with the patched glue: a real extension module loads, cold and fr
   });
   assert.deepEqual(outputs, ["[1, 2]\n", "[1, 2]\n", "[1, 2]\n"]);
   assert.equal(readdirSync(join(cacheDir, "link-layouts")).length, 1);
+});
+
+test("kiln run: the glue runs as a script from V8's code cache, kept after a start from a snapshot; a damaged cache is written again", () => {
+  const cacheDir = makeTree();
+  const run = (extra: Record<string, string> = {}) => {
+    const result = kiln(["run", "-c", "import sys; print(sys.version_info[0] + 0)"], { env: baseEnv({ KILN_CACHE_DIR: cacheDir, KILN_DEBUG: "1", KILN_START_PROFILE: "off", ...extra }) });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, "3\n");
+    return [...result.stderr.matchAll(/kiln debug: glue code cache ([a-z-]+)/g)].map((match) => match[1]).join(" ");
+  };
+  // The first run makes the snapshot (no start like the later ones); the second keeps the code.
+  assert.deepEqual([run(), run(), run()], ["missing", "missing written", "used"]);
+  const [code] = readdirSync(join(cacheDir, "glue")).filter((name) => name.endsWith(".code"));
+  const codePath = join(cacheDir, "glue", code!);
+  const file = readFileSync(codePath);
+  file[file.length >> 1]! ^= 0xff;
+  writeFileSync(codePath, file);
+  assert.deepEqual([run(), run()], ["damaged written", "used"]);
+  assert.equal(run({ KILN_GLUE_CODE_CACHE: "off" }), "", "off: the glue is imported as a module");
 });
