@@ -1,6 +1,15 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { encodeLinkLayout, tryDecodeLinkLayout, type LinkLayout } from "./link-layout.js";
+import { encodeLinkLayout, tryDecodeLinkLayout as decodeWith, type LinkLayout } from "./link-layout.js";
+
+// FNV-1a: any checksum will do here; Node's runs use CRC-32.
+function checksum(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash >>> 0;
+}
+const encode = (value: LinkLayout) => encodeLinkLayout(value, { checksum });
+const tryDecodeLinkLayout = (bytes: Uint8Array) => decodeWith(bytes, { checksum });
 
 const layout: LinkLayout = {
   tableBefore: 15000,
@@ -11,13 +20,13 @@ const layout: LinkLayout = {
 };
 
 test("a link layout survives encoding", () => {
-  assert.deepEqual(tryDecodeLinkLayout(encodeLinkLayout(layout)), layout);
+  assert.deepEqual(tryDecodeLinkLayout(encode(layout)), layout);
   const empty = { ...layout, count: 0, kinds: new Uint8Array(0), values: new Int32Array(0) };
-  assert.deepEqual(tryDecodeLinkLayout(encodeLinkLayout(empty)), empty);
+  assert.deepEqual(tryDecodeLinkLayout(encode(empty)), empty);
 });
 
 test("damaged link layouts are refused", () => {
-  const bytes = encodeLinkLayout(layout);
+  const bytes = encode(layout);
   const flip = (at: number) => {
     const copy = bytes.slice();
     copy[at] = copy[at]! ^ 1;
@@ -36,6 +45,24 @@ test("damaged link layouts are refused", () => {
   ];
   for (const [name, damaged] of cases) assert.equal(tryDecodeLinkLayout(damaged), undefined, name);
   // A kind that does not exist, with a checksum that matches it.
-  const badKind = encodeLinkLayout({ ...layout, kinds: Uint8Array.of(1, 2, 3, 1, 1) });
+  const badKind = encode({ ...layout, kinds: Uint8Array.of(1, 2, 3, 1, 1) });
   assert.equal(tryDecodeLinkLayout(badKind), undefined);
+});
+
+test("a large layout, read from inside a larger buffer, decodes to the same values and kinds", () => {
+  const count = 20000;
+  const large: LinkLayout = {
+    tableBefore: 1,
+    tableAfter: 9,
+    count,
+    kinds: Uint8Array.from({ length: count }, (_, index) => index % 3),
+    values: Int32Array.from({ length: count }, (_, index) => (index % 2 ? -index : index * 65537)),
+  };
+  const bytes = encode(large);
+  const inside = new Uint8Array(bytes.length + 12);
+  inside.set(bytes, 8);
+  assert.deepEqual(tryDecodeLinkLayout(inside.subarray(8, 8 + bytes.length)), large);
+  const wrongKind = large.kinds.slice();
+  wrongKind[count - 1] = 7;
+  assert.equal(tryDecodeLinkLayout(encode({ ...large, kinds: wrongKind })), undefined, "a kind past the first slices");
 });
