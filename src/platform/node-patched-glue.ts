@@ -11,6 +11,7 @@ import { crc32 } from "node:zlib";
 import {
   encodeLinkLayout,
   glueScriptSource,
+  loaderScriptSource,
   linkLayoutPatchSource,
   patchPyodideGlue,
   patchSideModuleCompile,
@@ -31,6 +32,8 @@ export interface PatchedGlue {
    * code cache of it is kept (see `loadGlueScript`).
    */
   script?: { path: string; codePath: string };
+  /** Pyodide's loader (`pyodide.mjs`) as a script (see `loaderScriptSource`), when the glue has a script form and the loader one too. */
+  loaderScript?: { path: string; codePath: string };
   /** The layout recorded for this build, if any. */
   readLayout(): LinkLayout | undefined;
   /** Keeps a layout recorded by a start without one (never throws). */
@@ -42,8 +45,8 @@ export interface PatchedGlue {
 /**
  * The patched copy of `directory/pyodide.asm.mjs` in `cacheDir`, made now if missing; undefined
  * when the glue is not one the patch recognizes (recorded, so that it is not read again), when
- * `KILN_GLUE_PATCH=off`, or when the cache cannot be written. Its script form is used unless
- * `KILN_GLUE_CODE_CACHE=off`.
+ * `KILN_GLUE_PATCH=off`, or when the cache cannot be written. Its script form, and the loader's,
+ * are used unless `KILN_GLUE_CODE_CACHE=off`.
  *
  * @example
  * const glue = patchedGlue(directory, { cacheDir, env });
@@ -57,6 +60,7 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
     const glueDir = join(options.cacheDir, kilnCacheFolders.glue);
     const copy = join(glueDir, `${name}.mjs`);
     const scriptPath = join(glueDir, `${name}.js`);
+    const loaderPath = join(glueDir, `${name}.loader.js`);
     const refused = join(glueDir, `${name}.unrecognized`);
     const layoutPath = join(options.cacheDir, kilnCacheFolders.linkLayouts, name);
     const made = statSync(copy, { throwIfNoEntry: false });
@@ -67,15 +71,19 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
         writeAtomically(refused, `${result.reason}\n`);
         return undefined;
       }
-      // The script first: a copy found means its script form, if the glue has one, is there too.
+      // The scripts first: a copy found means its script forms, where there are some, are there too.
       const script = glueScriptSource(result.text);
+      const loader = script && loaderScriptSource(readFileSync(join(directory, "pyodide.mjs"), "utf8"));
+      if (loader) writeAtomically(loaderPath, loader);
       if (script) writeAtomically(scriptPath, script);
       writeAtomically(copy, result.text);
     }
     const scripted = options.env.KILN_GLUE_CODE_CACHE !== "off" && statSync(scriptPath, { throwIfNoEntry: false })?.isFile();
+    const loaderScripted = scripted && statSync(loaderPath, { throwIfNoEntry: false })?.isFile();
     return {
       url: pathToFileURL(copy).href,
       ...(scripted ? { script: { path: scriptPath, codePath: join(glueDir, `${name}.code`) } } : {}),
+      ...(loaderScripted ? { loaderScript: { path: loaderPath, codePath: join(glueDir, `${name}.loader.code`) } } : {}),
       readLayout: () => {
         try {
           return tryDecodeLinkLayout(readFileSync(layoutPath), { checksum: crc32 });
@@ -91,6 +99,7 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
         }
       },
       discard: () => {
+        rmSync(loaderPath, { force: true });
         rmSync(scriptPath, { force: true });
         rmSync(copy, { force: true });
       },
@@ -111,7 +120,10 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
 export function patchedGlueName(directory: string): string {
   const gluePath = join(directory, "pyodide.asm.mjs");
   const stat = statSync(gluePath, { bigint: true });
-  return hash([pyodideGluePatchVersion, sideModuleCompilePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, hash(linkLayoutPatchSource + wrapperBatchPatchSource)].join("|")).slice(0, 32);
+  // The loader's script form is kept under this name too: a loader changed alone gets a new name.
+  const loader = statSync(join(directory, "pyodide.mjs"), { bigint: true, throwIfNoEntry: false });
+  const loaderStamp = loader ? `${loader.size}:${loader.mtimeNs}:${loader.ino}` : "-";
+  return hash([pyodideGluePatchVersion, sideModuleCompilePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, loaderStamp, hash(linkLayoutPatchSource + wrapperBatchPatchSource)].join("|")).slice(0, 32);
 }
 
 /** The patched glue with the extension-module hook too (see `patchSideModuleCompile`), when the glue has the place for it. */

@@ -150,7 +150,7 @@ async function liveBuilds(cacheDir: string, directories: string[]): Promise<{ bu
     entryNames.add(startProfileName(files.buildIdentity));
     entryNames.add(startProfileName(startProfileIdentity(files)));
     const glue = tryPatchedGlueName(directory);
-    if (glue) for (const name of [`${glue}.mjs`, `${glue}.js`, `${glue}.code`, `${glue}.unrecognized`, glue]) entryNames.add(name);
+    if (glue) for (const name of [`${glue}.mjs`, `${glue}.js`, `${glue}.code`, `${glue}.loader.js`, `${glue}.loader.code`, `${glue}.unrecognized`, glue]) entryNames.add(name);
   }
   return { builds, entryNames };
 }

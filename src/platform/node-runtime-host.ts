@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { crc32 } from "node:zlib";
 import { KilnError } from "../core/index.js";
@@ -155,7 +155,17 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
   const lazyStdlib = takesFactory && lazyStdlibSupported(loaderText);
   const patched = takesFactory && options.cacheDir ? patchedGlue(directory, { cacheDir: options.cacheDir, env: options.env ?? {} }) : undefined;
   const importGlue = glueImporter(originalGlue, patched, options.env ?? {});
-  const importPyodide = () => importModule<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>(pathToFileURL(join(directory, "pyodide.mjs")).href);
+  const importLoader = () => importModule<PyodideLoader>(pathToFileURL(join(directory, "pyodide.mjs")).href);
+  const importPyodide = scriptedImporter<PyodideLoader>({
+    script: patched?.loaderScript,
+    exportsOf: (exports) => exports as Promise<PyodideLoader>,
+    importModule: importLoader,
+    fallback: () => {
+      patched?.discard();
+      return importLoader();
+    },
+    env: options.env ?? {},
+  });
   return {
     pyodideVersion: version,
     indexURL: `${directory}/`,
@@ -175,7 +185,10 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
       try {
         const pyodide = await (extras ? withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath }) : loadPyodide(gated));
         // The glue's compiled code is kept from a start like the ones that will use it: from a snapshot.
-        if (restoring) importGlue.keepCompiledCode();
+        if (restoring) {
+          importPyodide.keepCompiledCode();
+          importGlue.keepCompiledCode();
+        }
         return pyodide;
       } finally {
         restoreRead();
@@ -199,47 +212,89 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
   };
 }
 
+/** What kiln uses of Pyodide's loader, `pyodide.mjs`. */
+type PyodideLoader = { loadPyodide: (options: Record<string, unknown>) => Promise<unknown> };
+
 /** Emscripten's module factory, the default export of `pyodide.asm.mjs`. */
 type PyodideModuleFactory = (settings: object) => Promise<unknown>;
 
-/** Loads the glue once (see {@link glueImporter}); `keepCompiledCode` keeps V8's code of its script form after a start ran it. */
-interface GlueImporter {
-  (): Promise<{ default: PyodideModuleFactory }>;
+/** Imports a module once (see {@link scriptedImporter}); `keepCompiledCode` keeps V8's code of its script form after a start ran it. */
+interface ScriptedImporter<T> {
+  (): Promise<T>;
   keepCompiledCode(): void;
 }
 
 /**
- * Imports the glue once: the patched copy when there is one, from its script form through V8's
- * code cache when it has one (see `loadGlueScript`), else as a module; else the original. A
- * patched copy that does not load is dropped (the next start patches again) and the original
- * imported instead.
+ * Imports a module once: from its script form through V8's code cache when there is one (see
+ * `loadGlueScript`; `exportsOf` turns what the script returns into the module's exports), else
+ * by `importModule`. A script that fails to load or run goes to `fallback`.
  */
-function glueImporter(originalUrl: string, patched: PatchedGlue | undefined, env: Record<string, string | undefined>): GlueImporter {
-  let loaded: Promise<{ default: PyodideModuleFactory }> | undefined;
+function scriptedImporter<T>(options: {
+  script: { path: string; codePath: string } | undefined;
+  exportsOf: (returned: unknown) => T | Promise<T>;
+  importModule: () => Promise<T>;
+  fallback: () => Promise<T>;
+  env: Record<string, string | undefined>;
+}): ScriptedImporter<T> {
+  let loaded: Promise<T> | undefined;
   let script: LoadedGlueScript | undefined;
-  const importOriginal = () => importModule<{ default: PyodideModuleFactory }>(originalUrl);
-  const importPatched = (copy: PatchedGlue) =>
-    importModule<{ default: PyodideModuleFactory }>(copy.url).catch(() => {
-      copy.discard();
-      return importOriginal();
-    });
-  const load = (copy: PatchedGlue): Promise<{ default: PyodideModuleFactory }> => {
-    if (!copy.script) return importPatched(copy);
+  const { env } = options;
+  const load = (found: { path: string; codePath: string }): Promise<T> => {
     try {
-      script = loadGlueScript({ scriptPath: copy.script.path, codePath: copy.script.codePath, importer: (url) => importModule(url) });
-      if (env.KILN_DEBUG) writeSync(2, `kiln debug: glue code cache ${script.outcome}: ${copy.script.codePath}\n`);
-      return Promise.resolve({ default: script.factory as PyodideModuleFactory });
+      script = loadGlueScript({ scriptPath: found.path, codePath: found.codePath, importer: importForScript });
+      if (env.KILN_DEBUG) writeSync(2, `kiln debug: code cache of ${basename(found.path)} ${script.outcome}\n`);
+      return Promise.resolve(options.exportsOf(script.factory)).catch(options.fallback);
     } catch {
-      copy.discard();
-      return importOriginal();
+      return options.fallback();
     }
   };
-  const importer = () => (loaded ??= patched ? load(patched) : importOriginal());
+  const importer = () => (loaded ??= options.script ? load(options.script) : options.importModule());
   importer.keepCompiledCode = () => {
-    if (script?.keepCompiledCode() && env.KILN_DEBUG) writeSync(2, "kiln debug: glue code cache written\n");
+    if (script?.keepCompiledCode() && env.KILN_DEBUG) writeSync(2, `kiln debug: code cache of ${basename(options.script!.path)} written\n`);
   };
   return importer;
 }
+
+/**
+ * The glue, imported once: the patched copy when there is one, from its script form when it has
+ * one, else as a module; else the original. A patched copy that does not load is dropped (the
+ * next start patches again) and the original imported instead.
+ */
+function glueImporter(originalUrl: string, patched: PatchedGlue | undefined, env: Record<string, string | undefined>): ScriptedImporter<{ default: PyodideModuleFactory }> {
+  const importOriginal = () => importModule<{ default: PyodideModuleFactory }>(originalUrl);
+  const dropCopy = () => {
+    patched?.discard();
+    return importOriginal();
+  };
+  return scriptedImporter({
+    script: patched?.script,
+    exportsOf: (factory) => ({ default: factory as PyodideModuleFactory }),
+    importModule: () => (patched ? importModule<{ default: PyodideModuleFactory }>(patched.url).catch(dropCopy) : importOriginal()),
+    fallback: dropCopy,
+    env,
+  });
+}
+
+/**
+ * `import()` for the runtime's scripts: Node's built-in modules straight from Node (a namespace
+ * whose named exports read the module's current properties, as ES module namespaces of built-ins
+ * follow `syncBuiltinESMExports`), so that a start that runs them needs no ES module loader; any
+ * other module through it.
+ */
+function importForScript(url: string): Promise<unknown> {
+  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => object | undefined }).getBuiltinModule;
+  if (url.startsWith("node:") && getBuiltinModule) {
+    let namespace = builtinNamespaces.get(url);
+    if (!namespace) {
+      const builtin = getBuiltinModule(url);
+      if (builtin) builtinNamespaces.set(url, (namespace = Object.create(builtin, { default: { value: builtin, enumerable: true } }) as object));
+    }
+    if (namespace) return Promise.resolve(namespace);
+  }
+  return importModule(url);
+}
+
+const builtinNamespaces = new Map<string, object>();
 
 /**
  * The `loadPyodide` options that run the patched glue with this build's link layout, and keep

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
 import { Script } from "node:vm";
-import { glueScriptImporter, glueScriptSource } from "./glue-script.js";
+import { glueScriptImporter, glueScriptSource, loaderScriptSource } from "./glue-script.js";
 
 // The patched glue's shape (see patchPyodideGlue): the factory as one parenthesized expression, then its export.
 const head = "var _createPyodideModule=(async function _createPyodideModule(moduleArg={}){";
@@ -44,4 +44,28 @@ test("anything else stays a module", () => {
     ["an unpatched glue", "async function _createPyodideModule(moduleArg={}){return 1}export default _createPyodideModule;"],
   ];
   for (const [name, text] of cases) assert.equal(glueScriptSource(text), undefined, name);
+});
+
+test("a loader whose module syntax is one final export becomes an async script resolving to its exports", async () => {
+  const loader = (body: string) => `var version="1.0";${body}async function load(x){var fs=await import("node:fs");return [x,fs.default]}export{load as loadPyodide,version};\n//# sourceMappingURL=pyodide.mjs.map\n`;
+  const source = loaderScriptSource(loader("var ready=await Promise.resolve(1);"));
+  assert.ok(source);
+  const imported: string[] = [];
+  const exports = await (new Script(source).runInThisContext() as (importer: (url: string) => Promise<unknown>) => Promise<{ loadPyodide(x: number): Promise<unknown>; version: string }>)(async (url) => {
+    imported.push(url);
+    return { default: "fs!" };
+  });
+  assert.deepEqual(Object.keys(exports), ["loadPyodide", "version"]);
+  assert.equal(exports.version, "1.0");
+  assert.deepEqual(await exports.loadPyodide(7), [7, "fs!"]);
+  assert.deepEqual(imported, ["node:fs"]);
+  const cases: Array<[string, string]> = [
+    ["no export", "var x=1;"],
+    ["a static import", loader('import{x}from"./y.js";')],
+    ["a default import", loader('import y from"./y.js";')],
+    ["an export elsewhere", loader("export var z=1;")],
+    ["import.meta", loader("var u=import.meta.url;")],
+    ["a default export at the end", "var x=1;export default x;"],
+  ];
+  for (const [name, text] of cases) assert.equal(loaderScriptSource(text), undefined, name);
 });

@@ -8,7 +8,9 @@
  * makes it a module inside the factory is `import()` (which a script compiled from a code cache
  * cannot run on Node 20) and `import.meta` (which the patch has already replaced). The script is
  * a function expression that takes the importer and returns the factory, in strict mode as the
- * module was.
+ * module was. Pyodide's loader (`pyodide.mjs`, which kiln imports before the glue) converts the
+ * same way (see `loaderScriptSource`): with both, a `kiln run` needs no ES module at all on the
+ * thread that runs Python, whose module loader's first use costs ~5 ms.
  */
 
 /** The name the script's importer parameter has; a glue that already uses it is not converted. */
@@ -32,9 +34,41 @@ const tail = `;return moduleRtn});${exported}`;
 export function glueScriptSource(patched: string): string | undefined {
   const text = patched.trimEnd();
   if (!text.startsWith(head) || !text.endsWith(tail) || text.indexOf(exported) !== text.length - exported.length) return undefined;
+  const body = withImporter(text.slice(0, -exported.length));
+  return body === undefined ? undefined : `(function (${glueScriptImporter}) {"use strict";${body}\nreturn _createPyodideModule;\n})`;
+}
+
+const finalExport = /(?<=^|[;}\n])export\s*\{([^{}]*)\};?\s*(\/\/# sourceMappingURL=[^\n]*\s*)?$/;
+
+/**
+ * The script form of a module whose only module syntax is one `export { local as name, ... }` at
+ * its end and dynamic `import()` (Pyodide's minified loader, `pyodide.mjs`): an async function
+ * (the module may await at its top level) that takes the importer and resolves to the exports.
+ * Undefined for anything else: a static import, another export, `import.meta`.
+ *
+ * @example
+ * const source = loaderScriptSource(readFileSync("pyodide.mjs", "utf8"));
+ * const { loadPyodide } = await new vm.Script(source).runInThisContext()((url) => import(url));
+ */
+export function loaderScriptSource(text: string): string | undefined {
+  const found = finalExport.exec(text);
+  if (!found) return undefined;
+  const rest = text.slice(0, found.index);
+  if (/(?<![\w$.])export\b/.test(rest) || /(?<![\w$.])import\s*(?:[{*]|[\w$]+\s*(?:,|from\b)|["'])/.test(rest)) return undefined;
+  const names: string[] = [];
+  for (const binding of found[1]!.split(",")) {
+    const parts = /^\s*([\w$]+)(?:\s+as\s+([\w$]+))?\s*$/.exec(binding);
+    if (!parts) return undefined;
+    names.push(`${JSON.stringify(parts[2] ?? parts[1])}: ${parts[1]}`);
+  }
+  const body = withImporter(rest);
+  return body === undefined ? undefined : `(async function (${glueScriptImporter}) {"use strict";${body}\nreturn { ${names.join(", ")} };\n})`;
+}
+
+/** `text` with its dynamic imports calling the importer; undefined when it cannot be a script's. */
+function withImporter(text: string): string | undefined {
   if (text.includes("import.meta") || text.includes(glueScriptImporter)) return undefined;
-  // A method named `import` (`{import(x){...}}`) is no import: such a glue stays a module.
+  // A method named `import` (`{import(x){...}}`) is no import: such a module stays a module.
   if (/(?<![\w$.])import\s*\([^()]*\)\s*\{/.test(text)) return undefined;
-  const body = text.slice(0, -exported.length).replace(/(?<![\w$.])import\s*\(/g, `${glueScriptImporter}(`);
-  return `(function (${glueScriptImporter}) {"use strict";${body}\nreturn _createPyodideModule;\n})`;
+  return text.replace(/(?<![\w$.])import\s*\(/g, `${glueScriptImporter}(`);
 }

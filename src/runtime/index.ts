@@ -56,7 +56,7 @@ export {
 } from "./start-profile.js";
 export { pyodideGluePatchVersion, patchPyodideGlue, type GluePatchResult } from "./pyodide-glue-patch.js";
 export { linkLayoutPatchSource } from "./link-layout-patch-source.js";
-export { glueScriptImporter, glueScriptSource } from "./glue-script.js";
+export { glueScriptImporter, glueScriptSource, loaderScriptSource } from "./glue-script.js";
 export { wrapperBatchPatchSource } from "./wrapper-batch-patch-source.js";
 export { patchSideModuleCompile, sideModuleCompilePatchVersion } from "./side-module-compile-patch.js";
 export { encodeLinkLayout, tryDecodeLinkLayout, type LayoutChecksum, type LinkLayout } from "./link-layout.js";

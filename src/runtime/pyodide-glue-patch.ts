@@ -26,7 +26,7 @@ import { linkLayoutPatchSource } from "./link-layout-patch-source.js";
 import { wrapperBatchPatchSource } from "./wrapper-batch-patch-source.js";
 
 /** Bumped whenever the patch's output changes, so that patched copies of older versions are not reused. */
-export const pyodideGluePatchVersion = 5;
+export const pyodideGluePatchVersion = 6;
 
 /** What {@link patchPyodideGlue} gives: the patched text, or why the glue was not recognized. */
 export type GluePatchResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -113,6 +113,7 @@ export function patchPyodideGlue(text: string, options: { glueUrl: string }): Gl
     patched = patched.replace(anchor, () => replacement);
   }
   patched = compiledEagerly(patched);
+  patched = exportsNotCopied(patched);
   // The copy lives elsewhere: relative URLs must still resolve against the runtime's directory.
   patched = patched.replaceAll("import.meta.url", JSON.stringify(options.glueUrl));
   return { ok: true, text: patched };
@@ -143,6 +144,25 @@ function compiledEagerly(text: string): string {
   if (occurrences(result, assignStart) !== 1 || bodyEnd === -1 || awaited < bodyEnd || !/[;}]$/.test(result.slice(0, start))) return result;
   if (result.slice(start + assignStart.length, bodyEnd).includes("{")) return result;
   return `${result.slice(0, start)}var assignWasmExports=(${result.slice(start, bodyEnd + 1)});${result.slice(bodyEnd + 1)}`;
+}
+
+const copiedExports = "function applySignatureConversions(wasmExports){wasmExports=Object.assign({},wasmExports);";
+const exportsOverlay =
+  "((exports)=>new Proxy({},{get:(own,name)=>Object.hasOwn(own,name)?own[name]:exports[name],has:(own,name)=>name in own||name in exports}))(wasmExports)";
+
+/**
+ * Emscripten's `applySignatureConversions` copies the instance's 8,560 exports into a new object
+ * (~3.5 ms per start) to replace a few with wrappers. An overlay gives the same answer to every
+ * read by name, which is all the glue does with it: a proxy over an empty object that keeps what
+ * is assigned and reads anything else from the exports (not an object inheriting from them: the
+ * exports are read-only, and assigning a read-only inherited property throws). Left as it is
+ * when the glue lists the exports' names anywhere (`Object.keys`/`entries`/`values`,
+ * `for...in`, a spread), where the overlay would list only what was assigned.
+ */
+function exportsNotCopied(text: string): string {
+  if (occurrences(text, copiedExports) !== 1) return text;
+  if (/Object\.(?:keys|entries|values|assign\(\{\},|getOwnProperty\w*)\(?wasmExports\)|\bin wasmExports\b|\.\.\.wasmExports\b/.test(text.replace(copiedExports, ""))) return text;
+  return text.replace(copiedExports, () => `function applySignatureConversions(wasmExports){wasmExports=${exportsOverlay};`);
 }
 
 function occurrences(text: string, anchor: string): number {

@@ -59,6 +59,10 @@ test("the bundled runtime's glue is recognized; a changed function, a repeated a
   assert.ok(patched.text.startsWith("var _createPyodideModule=(async function _createPyodideModule(moduleArg={}){"));
   assert.ok(patched.text.endsWith(";return moduleRtn});export default _createPyodideModule;\n"));
   assert.match(patched.text, /;var assignWasmExports=\(function assignWasmExports\(wasmExports\)\{[^{}]*\}\);/);
+  // The exports are not copied where nothing lists their names; where something does, they are.
+  assert.ok(patched.text.includes("function applySignatureConversions(wasmExports){wasmExports=((exports)=>new Proxy({},"));
+  const listed = patchPyodideGlue(glueText.replace("function initSuspenders(){", "function initSuspenders(){Object.keys(wasmExports);"), { glueUrl });
+  assert.ok(listed.ok && listed.text.includes("function applySignatureConversions(wasmExports){wasmExports=Object.assign({},wasmExports);"));
   // Where the text does not show that wrapping is safe, the function is left as it is, and the rest still patched.
   const braced = patchPyodideGlue(glueText.replace("function assignWasmExports(wasmExports){", "function assignWasmExports(wasmExports){if(0){}"), { glueUrl });
   assert.ok(braced.ok && braced.text.includes(";function assignWasmExports(wasmExports){if(0){}") && braced.text.startsWith("var _createPyodideModule=("));
@@ -157,15 +161,16 @@ test("kiln run: the glue runs as a script from V8's code cache, kept after a sta
     const result = kiln(["run", "-c", "import sys; print(sys.version_info[0] + 0)"], { env: baseEnv({ KILN_CACHE_DIR: cacheDir, KILN_DEBUG: "1", KILN_START_PROFILE: "off", ...extra }) });
     assert.equal(result.status, 0, result.stderr);
     assert.equal(result.stdout, "3\n");
-    return [...result.stderr.matchAll(/kiln debug: glue code cache ([a-z-]+)/g)].map((match) => match[1]).join(" ");
+    // What happened to the code cache of the loader's script and the glue's.
+    return [...result.stderr.matchAll(/kiln debug: code cache of [0-9a-f]+\.(loader\.)?js ([a-z-]+)/g)].map((match) => `${match[1] ? "loader " : ""}${match[2]}`).join(" ");
   };
   // The first run makes the snapshot (no start like the later ones); the second keeps the code.
-  assert.deepEqual([run(), run(), run()], ["missing", "missing written", "used"]);
-  const [code] = readdirSync(join(cacheDir, "glue")).filter((name) => name.endsWith(".code"));
+  assert.deepEqual([run(), run(), run()], ["loader missing missing", "loader missing missing loader written written", "loader used used"]);
+  const [code] = readdirSync(join(cacheDir, "glue")).filter((name) => name.endsWith(".code") && !name.endsWith(".loader.code"));
   const codePath = join(cacheDir, "glue", code!);
   const file = readFileSync(codePath);
   file[file.length >> 1]! ^= 0xff;
   writeFileSync(codePath, file);
-  assert.deepEqual([run(), run()], ["damaged written", "used"]);
+  assert.deepEqual([run(), run()], ["loader used damaged written", "loader used used"]);
   assert.equal(run({ KILN_GLUE_CODE_CACHE: "off" }), "", "off: the glue is imported as a module");
 });
