@@ -12,7 +12,7 @@
  * table waits until a wasm function's address is looked up (a side module loading), and every
  * reserved slot is filled before that or before JavaScript reads an empty slot.
  *
- * `reportUndefinedSymbols` makes the wrappers of the JavaScript functions it puts in the table in
+ * `reportUndefinedSymbols` puts the JavaScript functions it gives table slots into the table with
  * one wasm module (see `wrapperBatchPatchSource`), not one module each.
  *
  * Likewise `mergeLibSymbols(exports, "main")`, which copies every export into the symbol table
@@ -26,7 +26,7 @@ import { linkLayoutPatchSource } from "./link-layout-patch-source.js";
 import { wrapperBatchPatchSource } from "./wrapper-batch-patch-source.js";
 
 /** Bumped whenever the patch's output changes, so that patched copies of older versions are not reused. */
-export const pyodideGluePatchVersion = 6;
+export const pyodideGluePatchVersion = 7;
 
 /** What {@link patchPyodideGlue} gives: the patched text, or why the glue was not recognized. */
 export type GluePatchResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -58,10 +58,9 @@ const unchanged = [
   "var updateTableMap=(offset,count)=>{if(functionsInTableMap){for(var i=offset;i<offset+count;i++){var item=getWasmTableEntry(i);if(item){functionsInTableMap.set(item,i)}}}};",
   reportUndefinedSymbols,
   'Module["GOT"]=GOT;',
-  // What kilnWrapScriptFunctions relies on: how a wrapper is made and how symbols are resolved.
+  // What kilnPlaceBatch relies on: how a wrapper is made (its fallback) and the type codes.
   'var convertJsFunctionToWasm=(func,sig)=>{var bytes=Uint8Array.of(0,97,115,109,1,0,0,0,1,...uleb128EncodeWithLen([1,96,...generateTypePack(sig.slice(1)),...generateTypePack(sig[0]==="v"?"":sig[0])]),2,7,1,1,101,1,102,0,0,7,5,1,1,102,0,0);var module=new WebAssembly.Module(bytes);var instance=new WebAssembly.Instance(module,{e:{f:func}});var wrappedFunc=instance.exports["f"];return wrappedFunc};',
   "var wasmTypeCodes={i:127,p:127,j:126,f:125,d:124,e:111};",
-  "var resolveGlobalSymbol=(symName,direct=false)=>{var sym;if(isSymbolDefined(symName)){sym=wasmImports[symName]}return{sym,name:symName}};",
   'var mergeLibSymbols=(exports,libName)=>{for(var[sym,exp]of Object.entries(exports)){const setImport=target=>{if(!isSymbolDefined(target)){wasmImports[target]=exp}};setImport(sym);const main_alias="__main_argc_argv";if(sym=="main"){setImport(main_alias)}if(sym==main_alias){setImport("main")}}};',
   "var isSymbolDefined=symName=>{var existing=wasmImports[symName];if(!existing||existing.stub){return false}return true};",
 ];
@@ -86,9 +85,11 @@ const replacements: Replacement[] = [
     anchor: reportUndefinedSymbols,
     replacement:
       wrapperBatchPatchSource +
+      // The loop as it is, with the slots of JavaScript functions filled once it has ended (or thrown).
       reportUndefinedSymbols
-        .replace("var reportUndefinedSymbols=()=>{", "var reportUndefinedSymbols=()=>{kilnWrapScriptFunctions();")
-        .replace("entry.value=addFunction(value,value.sig)", "entry.value=kilnAddFunction(value,value.sig)"),
+        .replace("var reportUndefinedSymbols=()=>{", "var reportUndefinedSymbols=()=>{var kilnBatch=[];try{")
+        .replace("entry.value=addFunction(value,value.sig)", "entry.value=kilnAddFunction(value,value.sig,kilnBatch)")
+        .replace(/\};$/, "}finally{kilnPlaceBatch(kilnBatch)}};"),
   },
 ];
 
