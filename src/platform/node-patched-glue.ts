@@ -120,10 +120,13 @@ export function patchedGlue(directory: string, options: { cacheDir: string; env:
 export function patchedGlueName(directory: string): string {
   const gluePath = join(directory, "pyodide.asm.mjs");
   const stat = statSync(gluePath, { bigint: true });
-  // The loader's script form is kept under this name too: a loader changed alone gets a new name.
-  const loader = statSync(join(directory, "pyodide.mjs"), { bigint: true, throwIfNoEntry: false });
-  const loaderStamp = loader ? `${loader.size}:${loader.mtimeNs}:${loader.ino}` : "-";
-  return hash([pyodideGluePatchVersion, sideModuleCompilePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, loaderStamp, hash(linkLayoutPatchSource + wrapperBatchPatchSource)].join("|")).slice(0, 32);
+  // The loader's script form is kept under this name too, and the link layout, which holds
+  // positions of the wasm's exports: a loader or a wasm changed alone gets a new name.
+  const stamp = (name: string) => {
+    const found = statSync(join(directory, name), { bigint: true, throwIfNoEntry: false });
+    return found ? `${found.size}:${found.mtimeNs}:${found.ino}` : "-";
+  };
+  return hash([pyodideGluePatchVersion, sideModuleCompilePatchVersion, gluePath, stat.size, stat.mtimeNs, stat.ino, stamp("pyodide.mjs"), stamp("pyodide.asm.wasm"), hash(linkLayoutPatchSource + wrapperBatchPatchSource)].join("|")).slice(0, 32);
 }
 
 /** The patched glue with the extension-module hook too (see `patchSideModuleCompile`), when the glue has the place for it. */

@@ -2,8 +2,11 @@
  * What Emscripten's `updateGOT` gave the main module's exports in one runtime build (see
  * `patchPyodideGlue`): per export, in the order of `Object.keys(instance.exports)`, whether it
  * got a GOT entry (1: a function, with its table index; 2: data, with its address; 0: none) and
- * the entry's value, plus the table's length before and after. It depends only on the build, so
- * it is recorded once and reused.
+ * the entry's value, plus the table's length before and after. `existing` names the GOT entries
+ * there were before (the ones the main module imports itself), each with its export's position
+ * (-1: not an export), so that a start can set those without listing the 8,560 exports' names
+ * (`Object.keys` of the exports: ~3 ms). It depends only on the build, so it is recorded once
+ * and reused.
  */
 export interface LinkLayout {
   tableBefore: number;
@@ -11,9 +14,10 @@ export interface LinkLayout {
   count: number;
   kinds: Uint8Array;
   values: Int32Array;
+  existing: { names: string[]; positions: Int32Array };
 }
 
-const magic = 0x6b4c4c32; // "kLL2"
+const magic = 0x6b4c4c33; // "kLL3"
 const headerWords = 5;
 
 /** A checksum of bytes (CRC-32 where the platform has it natively: a layout is ~45 KB, read at every start). */
@@ -30,14 +34,29 @@ const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
  * await store.write(name, encodeLinkLayout(layout, { checksum: crc32 }));
  */
 export function encodeLinkLayout(layout: LinkLayout, options: { checksum: LayoutChecksum }): Uint8Array {
-  const words = headerWords + layout.count + Math.ceil(layout.count / 4) + 1;
-  const bytes = new Uint8Array(words * 4);
+  const { names, positions } = layout.existing;
+  // Names are joined by newlines; a layout whose names hold one keeps none (starts then list the exports' names).
+  const joined = names.some((name) => name.includes("\n")) ? undefined : new TextEncoder().encode(names.join("\n"));
+  const existingCount = joined ? names.length : 0;
+  const existingBytes = 8 + existingCount * 4 + align4(joined?.length ?? 0);
+  const fixedWords = headerWords + layout.count + Math.ceil(layout.count / 4);
+  const bytes = new Uint8Array(fixedWords * 4 + existingBytes + 4);
   const view = new DataView(bytes.buffer);
-  [magic, layout.tableBefore, layout.tableAfter, layout.count, 0].forEach((word, index) => view.setUint32(index * 4, word >>> 0, true));
+  [magic, layout.tableBefore, layout.tableAfter, layout.count, existingBytes].forEach((word, index) => view.setUint32(index * 4, word >>> 0, true));
   layout.values.forEach((value, index) => view.setInt32((headerWords + index) * 4, value, true));
   bytes.set(layout.kinds, (headerWords + layout.count) * 4);
+  let at = fixedWords * 4;
+  view.setUint32(at, existingCount, true);
+  for (let index = 0; index < existingCount; index++) view.setInt32(at + 4 + index * 4, positions[index]!, true);
+  at += 4 + existingCount * 4;
+  view.setUint32(at, joined && existingCount ? joined.length : 0, true);
+  if (joined && existingCount) bytes.set(joined, at + 4);
   view.setUint32(bytes.length - 4, options.checksum(bytes.subarray(0, bytes.length - 4)) >>> 0, true);
   return bytes;
+}
+
+function align4(length: number): number {
+  return Math.ceil(length / 4) * 4;
 }
 
 /**
@@ -52,7 +71,9 @@ export function tryDecodeLinkLayout(bytes: Uint8Array, options: { checksum: Layo
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const word = (index: number) => view.getUint32(index * 4, true);
   const count = word(3);
-  if (word(0) !== magic || bytes.length !== (headerWords + count + Math.ceil(count / 4) + 1) * 4) return undefined;
+  const existingBytes = word(4);
+  const fixedWords = headerWords + count + Math.ceil(count / 4);
+  if (word(0) !== magic || existingBytes < 8 || existingBytes % 4 !== 0 || bytes.length !== fixedWords * 4 + existingBytes + 4) return undefined;
   if (word(bytes.length / 4 - 1) !== options.checksum(bytes.subarray(0, bytes.length - 4)) >>> 0) return undefined;
   const start = bytes.byteOffset + headerWords * 4;
   let values: Int32Array;
@@ -63,7 +84,22 @@ export function tryDecodeLinkLayout(bytes: Uint8Array, options: { checksum: Layo
   }
   const kinds = bytes.slice((headerWords + count) * 4, (headerWords + count) * 4 + count);
   if (largest(kinds) > 2) return undefined;
-  return { tableBefore: word(1), tableAfter: word(2), count, kinds, values };
+  const existing = decodeExisting(bytes.subarray(fixedWords * 4, fixedWords * 4 + existingBytes), count);
+  return existing && { tableBefore: word(1), tableAfter: word(2), count, kinds, values, existing };
+}
+
+/** The `existing` section: a count, the positions, the names' byte length and the names joined by newlines. */
+function decodeExisting(section: Uint8Array, count: number): LinkLayout["existing"] | undefined {
+  const view = new DataView(section.buffer, section.byteOffset, section.byteLength);
+  const existingCount = view.getUint32(0, true);
+  if (8 + existingCount * 4 > section.length) return undefined;
+  const positions = new Int32Array(existingCount);
+  for (let index = 0; index < existingCount; index++) positions[index] = view.getInt32(4 + index * 4, true);
+  const namesLength = view.getUint32(4 + existingCount * 4, true);
+  const namesStart = 8 + existingCount * 4;
+  if (namesStart + align4(namesLength) !== section.length || positions.some((position) => position < -1 || position >= count)) return undefined;
+  const names = existingCount ? new TextDecoder().decode(section.subarray(namesStart, namesStart + namesLength)).split("\n") : [];
+  return names.length === existingCount ? { names, positions } : undefined;
 }
 
 /** The largest byte, by a built-in over slices (a per-byte callback runs uncompiled at every start). */

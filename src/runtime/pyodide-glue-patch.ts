@@ -26,7 +26,7 @@ import { linkLayoutPatchSource } from "./link-layout-patch-source.js";
 import { wrapperBatchPatchSource } from "./wrapper-batch-patch-source.js";
 
 /** Bumped whenever the patch's output changes, so that patched copies of older versions are not reused. */
-export const pyodideGluePatchVersion = 7;
+export const pyodideGluePatchVersion = 8;
 
 /** What {@link patchPyodideGlue} gives: the patched text, or why the glue was not recognized. */
 export type GluePatchResult = { ok: true; text: string } | { ok: false; reason: string };
