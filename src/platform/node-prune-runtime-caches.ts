@@ -40,7 +40,7 @@ const maxSnapshotKeyBytes = 1 << 20;
  * Prunes what kiln derives from runtime builds, which the index cache's prune does not know:
  *
  * - `stdlib/` (byte-compiled standard libraries), `start-profiles/`, `glue/` (Pyodide's glue as
- *   kiln patches it), `link-layouts/`, `snapshots/` (memory snapshots, each naming its build in
+ *   kiln patches it, its script form and V8's code of that), `link-layouts/`, `snapshots/` (memory snapshots, each naming its build in
  *   its header; a preload snapshot's sidecars go with it) and `runtime-descriptions/`: an entry
  *   for a runtime build in use is kept; any other (a runtime that was upgraded or removed, or one
  *   of another kiln installation sharing the cache) once it has not been read for `maxAgeMs`, so a
@@ -150,7 +150,7 @@ async function liveBuilds(cacheDir: string, directories: string[]): Promise<{ bu
     entryNames.add(startProfileName(files.buildIdentity));
     entryNames.add(startProfileName(startProfileIdentity(files)));
     const glue = tryPatchedGlueName(directory);
-    if (glue) for (const name of [`${glue}.mjs`, `${glue}.unrecognized`, glue]) entryNames.add(name);
+    if (glue) for (const name of [`${glue}.mjs`, `${glue}.js`, `${glue}.code`, `${glue}.loader.js`, `${glue}.loader.code`, `${glue}.unrecognized`, glue]) entryNames.add(name);
   }
   return { builds, entryNames };
 }

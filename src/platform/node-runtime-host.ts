@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync, writeSync } from "node:fs";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { crc32 } from "node:zlib";
 import { KilnError } from "../core/index.js";
@@ -11,6 +11,7 @@ import { importModule } from "./import-module.js";
 import { compiledStdlibStore, withCompiledStdlib } from "./node-compiled-stdlib.js";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
+import { loadGlueScript, type LoadedGlueScript } from "./node-glue-script.js";
 import { patchedGlue, type PatchedGlue } from "./node-patched-glue.js";
 import { SideModuleCache } from "./node-side-module-cache.js";
 import { NodeStdio } from "./node-stdio.js";
@@ -153,8 +154,18 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
   // A start from a snapshot reads the standard library when Python first opens it (see deferStandardLibrary).
   const lazyStdlib = takesFactory && lazyStdlibSupported(loaderText);
   const patched = takesFactory && options.cacheDir ? patchedGlue(directory, { cacheDir: options.cacheDir, env: options.env ?? {} }) : undefined;
-  const importGlue = glueImporter(originalGlue, patched);
-  const importPyodide = () => importModule<{ loadPyodide: (options: Record<string, unknown>) => Promise<unknown> }>(pathToFileURL(join(directory, "pyodide.mjs")).href);
+  const importGlue = glueImporter(originalGlue, patched, options.env ?? {});
+  const importLoader = () => importModule<PyodideLoader>(pathToFileURL(join(directory, "pyodide.mjs")).href);
+  const importPyodide = scriptedImporter<PyodideLoader>({
+    script: patched?.loaderScript,
+    exportsOf: (exports) => exports as Promise<PyodideLoader>,
+    importModule: importLoader,
+    fallback: () => {
+      patched?.discard();
+      return importLoader();
+    },
+    env: options.env ?? {},
+  });
   return {
     pyodideVersion: version,
     indexURL: `${directory}/`,
@@ -172,8 +183,13 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
       // Pyodide's own read of the standard library gets an empty file, which the gate makes read the host file when used.
       const restoreRead = stdlib ? interceptReadFile(stdlib.path, async () => Buffer.alloc(0)) : () => undefined;
       try {
-        if (!extras) return await loadPyodide(gated);
-        return await withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath });
+        const pyodide = await (extras ? withPrecompiledWasm(() => loadPyodide(gated), { compiled: extras.wasmModule, byteLength: statSync(wasmPath).size, path: wasmPath }) : loadPyodide(gated));
+        // The glue's compiled code is kept from a start like the ones that will use it: from a snapshot.
+        if (restoring) {
+          importPyodide.keepCompiledCode();
+          importGlue.keepCompiledCode();
+        }
+        return pyodide;
       } finally {
         restoreRead();
       }
@@ -196,24 +212,89 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
   };
 }
 
+/** What kiln uses of Pyodide's loader, `pyodide.mjs`. */
+type PyodideLoader = { loadPyodide: (options: Record<string, unknown>) => Promise<unknown> };
+
 /** Emscripten's module factory, the default export of `pyodide.asm.mjs`. */
 type PyodideModuleFactory = (settings: object) => Promise<unknown>;
 
-/**
- * Imports the glue once: the patched copy when there is one (falling back to the original, and
- * dropping the copy, when it does not load), else the original.
- */
-function glueImporter(originalUrl: string, patched: PatchedGlue | undefined): () => Promise<{ default: PyodideModuleFactory }> {
-  let loaded: Promise<{ default: PyodideModuleFactory }> | undefined;
-  const importOriginal = () => importModule<{ default: PyodideModuleFactory }>(originalUrl);
-  return () =>
-    (loaded ??= patched
-      ? importModule<{ default: PyodideModuleFactory }>(patched.url).catch(() => {
-          patched.discard();
-          return importOriginal();
-        })
-      : importOriginal());
+/** Imports a module once (see {@link scriptedImporter}); `keepCompiledCode` keeps V8's code of its script form after a start ran it. */
+interface ScriptedImporter<T> {
+  (): Promise<T>;
+  keepCompiledCode(): void;
 }
+
+/**
+ * Imports a module once: from its script form through V8's code cache when there is one (see
+ * `loadGlueScript`; `exportsOf` turns what the script returns into the module's exports), else
+ * by `importModule`. A script that fails to load or run goes to `fallback`.
+ */
+function scriptedImporter<T>(options: {
+  script: { path: string; codePath: string } | undefined;
+  exportsOf: (returned: unknown) => T | Promise<T>;
+  importModule: () => Promise<T>;
+  fallback: () => Promise<T>;
+  env: Record<string, string | undefined>;
+}): ScriptedImporter<T> {
+  let loaded: Promise<T> | undefined;
+  let script: LoadedGlueScript | undefined;
+  const { env } = options;
+  const load = (found: { path: string; codePath: string }): Promise<T> => {
+    try {
+      script = loadGlueScript({ scriptPath: found.path, codePath: found.codePath, importer: importForScript });
+      if (env.KILN_DEBUG) writeSync(2, `kiln debug: code cache of ${basename(found.path)} ${script.outcome}\n`);
+      return Promise.resolve(options.exportsOf(script.factory)).catch(options.fallback);
+    } catch {
+      return options.fallback();
+    }
+  };
+  const importer = () => (loaded ??= options.script ? load(options.script) : options.importModule());
+  importer.keepCompiledCode = () => {
+    if (script?.keepCompiledCode() && env.KILN_DEBUG) writeSync(2, `kiln debug: code cache of ${basename(options.script!.path)} written\n`);
+  };
+  return importer;
+}
+
+/**
+ * The glue, imported once: the patched copy when there is one, from its script form when it has
+ * one, else as a module; else the original. A patched copy that does not load is dropped (the
+ * next start patches again) and the original imported instead.
+ */
+function glueImporter(originalUrl: string, patched: PatchedGlue | undefined, env: Record<string, string | undefined>): ScriptedImporter<{ default: PyodideModuleFactory }> {
+  const importOriginal = () => importModule<{ default: PyodideModuleFactory }>(originalUrl);
+  const dropCopy = () => {
+    patched?.discard();
+    return importOriginal();
+  };
+  return scriptedImporter({
+    script: patched?.script,
+    exportsOf: (factory) => ({ default: factory as PyodideModuleFactory }),
+    importModule: () => (patched ? importModule<{ default: PyodideModuleFactory }>(patched.url).catch(dropCopy) : importOriginal()),
+    fallback: dropCopy,
+    env,
+  });
+}
+
+/**
+ * `import()` for the runtime's scripts: Node's built-in modules straight from Node (a namespace
+ * whose named exports read the module's current properties, as ES module namespaces of built-ins
+ * follow `syncBuiltinESMExports`), so that a start that runs them needs no ES module loader; any
+ * other module through it.
+ */
+function importForScript(url: string): Promise<unknown> {
+  const getBuiltinModule = (process as { getBuiltinModule?: (id: string) => object | undefined }).getBuiltinModule;
+  if (url.startsWith("node:") && getBuiltinModule) {
+    let namespace = builtinNamespaces.get(url);
+    if (!namespace) {
+      const builtin = getBuiltinModule(url);
+      if (builtin) builtinNamespaces.set(url, (namespace = Object.create(builtin, { default: { value: builtin, enumerable: true } }) as object));
+    }
+    if (namespace) return Promise.resolve(namespace);
+  }
+  return importModule(url);
+}
+
+const builtinNamespaces = new Map<string, object>();
 
 /**
  * The `loadPyodide` options that run the patched glue with this build's link layout, and keep

@@ -56,8 +56,10 @@ export {
 } from "./start-profile.js";
 export { pyodideGluePatchVersion, patchPyodideGlue, type GluePatchResult } from "./pyodide-glue-patch.js";
 export { linkLayoutPatchSource } from "./link-layout-patch-source.js";
+export { glueScriptImporter, glueScriptSource, loaderScriptSource } from "./glue-script.js";
+export { wrapperBatchPatchSource } from "./wrapper-batch-patch-source.js";
 export { patchSideModuleCompile, sideModuleCompilePatchVersion } from "./side-module-compile-patch.js";
-export { encodeLinkLayout, tryDecodeLinkLayout, type LinkLayout } from "./link-layout.js";
+export { encodeLinkLayout, tryDecodeLinkLayout, type LayoutChecksum, type LinkLayout } from "./link-layout.js";
 export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
 export { compileAhead, openStartSnapshot, prepareStart, preparedWithOpenedSnapshot, startRuntime, type CompiledAhead, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { openStreamedSnapshot, type OpenedSnapshot, type StreamedSnapshot } from "./streamed-snapshot.js";

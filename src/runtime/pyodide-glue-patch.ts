@@ -12,6 +12,9 @@
  * table waits until a wasm function's address is looked up (a side module loading), and every
  * reserved slot is filled before that or before JavaScript reads an empty slot.
  *
+ * `reportUndefinedSymbols` puts the JavaScript functions it gives table slots into the table with
+ * one wasm module (see `wrapperBatchPatchSource`), not one module each.
+ *
  * Likewise `mergeLibSymbols(exports, "main")`, which copies every export into the symbol table
  * `wasmImports` (where nothing defines it yet), becomes a proxy over that table which finds a main
  * module's export when the table has nothing defined under its name.
@@ -20,9 +23,10 @@
  * occurs once); anything else is left to run unpatched.
  */
 import { linkLayoutPatchSource } from "./link-layout-patch-source.js";
+import { wrapperBatchPatchSource } from "./wrapper-batch-patch-source.js";
 
 /** Bumped whenever the patch's output changes, so that patched copies of older versions are not reused. */
-export const pyodideGluePatchVersion = 3;
+export const pyodideGluePatchVersion = 8;
 
 /** What {@link patchPyodideGlue} gives: the patched text, or why the glue was not recognized. */
 export type GluePatchResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -54,6 +58,9 @@ const unchanged = [
   "var updateTableMap=(offset,count)=>{if(functionsInTableMap){for(var i=offset;i<offset+count;i++){var item=getWasmTableEntry(i);if(item){functionsInTableMap.set(item,i)}}}};",
   reportUndefinedSymbols,
   'Module["GOT"]=GOT;',
+  // What kilnPlaceBatch relies on: how a wrapper is made (its fallback) and the type codes.
+  'var convertJsFunctionToWasm=(func,sig)=>{var bytes=Uint8Array.of(0,97,115,109,1,0,0,0,1,...uleb128EncodeWithLen([1,96,...generateTypePack(sig.slice(1)),...generateTypePack(sig[0]==="v"?"":sig[0])]),2,7,1,1,101,1,102,0,0,7,5,1,1,102,0,0);var module=new WebAssembly.Module(bytes);var instance=new WebAssembly.Instance(module,{e:{f:func}});var wrappedFunc=instance.exports["f"];return wrappedFunc};',
+  "var wasmTypeCodes={i:127,p:127,j:126,f:125,d:124,e:111};",
   'var mergeLibSymbols=(exports,libName)=>{for(var[sym,exp]of Object.entries(exports)){const setImport=target=>{if(!isSymbolDefined(target)){wasmImports[target]=exp}};setImport(sym);const main_alias="__main_argc_argv";if(sym=="main"){setImport(main_alias)}if(sym==main_alias){setImport("main")}}};',
   "var isSymbolDefined=symName=>{var existing=wasmImports[symName];if(!existing||existing.stub){return false}return true};",
 ];
@@ -74,6 +81,16 @@ const replacements: Replacement[] = [
       "if(!func&&kilnLink.pending){kilnLink.fillAll();wasmTableMirror[funcPtr]=func=wasmTable.get(funcPtr)}return func};",
   },
   { anchor: updateGOT, replacement: linkLayoutPatchSource + updateGOT },
+  {
+    anchor: reportUndefinedSymbols,
+    replacement:
+      wrapperBatchPatchSource +
+      // The loop as it is, with the slots of JavaScript functions filled once it has ended (or thrown).
+      reportUndefinedSymbols
+        .replace("var reportUndefinedSymbols=()=>{", "var reportUndefinedSymbols=()=>{var kilnBatch=[];try{")
+        .replace("entry.value=addFunction(value,value.sig)", "entry.value=kilnAddFunction(value,value.sig,kilnBatch)")
+        .replace(/\};$/, "}finally{kilnPlaceBatch(kilnBatch)}};"),
+  },
 ];
 
 /**
@@ -97,6 +114,7 @@ export function patchPyodideGlue(text: string, options: { glueUrl: string }): Gl
     patched = patched.replace(anchor, () => replacement);
   }
   patched = compiledEagerly(patched);
+  patched = exportsNotCopied(patched);
   // The copy lives elsewhere: relative URLs must still resolve against the runtime's directory.
   patched = patched.replaceAll("import.meta.url", JSON.stringify(options.glueUrl));
   return { ok: true, text: patched };
@@ -127,6 +145,25 @@ function compiledEagerly(text: string): string {
   if (occurrences(result, assignStart) !== 1 || bodyEnd === -1 || awaited < bodyEnd || !/[;}]$/.test(result.slice(0, start))) return result;
   if (result.slice(start + assignStart.length, bodyEnd).includes("{")) return result;
   return `${result.slice(0, start)}var assignWasmExports=(${result.slice(start, bodyEnd + 1)});${result.slice(bodyEnd + 1)}`;
+}
+
+const copiedExports = "function applySignatureConversions(wasmExports){wasmExports=Object.assign({},wasmExports);";
+const exportsOverlay =
+  "((exports)=>new Proxy({},{get:(own,name)=>Object.hasOwn(own,name)?own[name]:exports[name],has:(own,name)=>name in own||name in exports}))(wasmExports)";
+
+/**
+ * Emscripten's `applySignatureConversions` copies the instance's 8,560 exports into a new object
+ * (~3.5 ms per start) to replace a few with wrappers. An overlay gives the same answer to every
+ * read by name, which is all the glue does with it: a proxy over an empty object that keeps what
+ * is assigned and reads anything else from the exports (not an object inheriting from them: the
+ * exports are read-only, and assigning a read-only inherited property throws). Left as it is
+ * when the glue lists the exports' names anywhere (`Object.keys`/`entries`/`values`,
+ * `for...in`, a spread), where the overlay would list only what was assigned.
+ */
+function exportsNotCopied(text: string): string {
+  if (occurrences(text, copiedExports) !== 1) return text;
+  if (/Object\.(?:keys|entries|values|assign\(\{\},|getOwnProperty\w*)\(?wasmExports\)|\bin wasmExports\b|\.\.\.wasmExports\b/.test(text.replace(copiedExports, ""))) return text;
+  return text.replace(copiedExports, () => `function applySignatureConversions(wasmExports){wasmExports=${exportsOverlay};`);
 }
 
 function occurrences(text: string, anchor: string): number {

@@ -3,6 +3,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "no
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "node:test";
+import { crc32 } from "node:zlib";
 import { bundledPyodideDir } from "../../src/platform/bundled-pyodide-dir.js";
 import { runtimeFilesIn } from "../../src/platform/node-runtime-host.js";
 import { patchPyodideGlue, tryDecodeLinkLayout } from "../../src/runtime/index.js";
@@ -58,6 +59,10 @@ test("the bundled runtime's glue is recognized; a changed function, a repeated a
   assert.ok(patched.text.startsWith("var _createPyodideModule=(async function _createPyodideModule(moduleArg={}){"));
   assert.ok(patched.text.endsWith(";return moduleRtn});export default _createPyodideModule;\n"));
   assert.match(patched.text, /;var assignWasmExports=\(function assignWasmExports\(wasmExports\)\{[^{}]*\}\);/);
+  // The exports are not copied where nothing lists their names; where something does, they are.
+  assert.ok(patched.text.includes("function applySignatureConversions(wasmExports){wasmExports=((exports)=>new Proxy({},"));
+  const listed = patchPyodideGlue(glueText.replace("function initSuspenders(){", "function initSuspenders(){Object.keys(wasmExports);"), { glueUrl });
+  assert.ok(listed.ok && listed.text.includes("function applySignatureConversions(wasmExports){wasmExports=Object.assign({},wasmExports);"));
   // Where the text does not show that wrapping is safe, the function is left as it is, and the rest still patched.
   const braced = patchPyodideGlue(glueText.replace("function assignWasmExports(wasmExports){", "function assignWasmExports(wasmExports){if(0){}"), { glueUrl });
   assert.ok(braced.ok && braced.text.includes(";function assignWasmExports(wasmExports){if(0){}") && braced.text.startsWith("var _createPyodideModule=("));
@@ -86,7 +91,7 @@ test("the patched glue links exactly as the original: every GOT entry, table slo
   const recording = await start(bundled, cacheDir);
   assert.ok(recording._module.kilnLinkLayoutRecorded, "the first patched start records the layout");
   const [layoutName] = readdirSync(join(cacheDir, "link-layouts"));
-  assert.ok(tryDecodeLinkLayout(readFileSync(join(cacheDir, "link-layouts", layoutName!))));
+  assert.ok(tryDecodeLinkLayout(readFileSync(join(cacheDir, "link-layouts", layoutName!)), { checksum: crc32 }));
   const lazy = await start(bundled, cacheDir);
   assert.equal(lazy._module.kilnLinkLayoutRecorded, undefined, "the second start uses the layout");
   assert.equal(lazy.runPython("1 + 1"), 2);
@@ -119,7 +124,7 @@ test("a corrupt link layout is recorded again; a patched copy that does not load
   writeFileSync(layoutPath, layout);
   const again = await start(bundled, cacheDir);
   assert.ok(again._module.kilnLinkLayoutRecorded, "a layout whose checksum fails is not used");
-  assert.ok(tryDecodeLinkLayout(readFileSync(layoutPath)));
+  assert.ok(tryDecodeLinkLayout(readFileSync(layoutPath), { checksum: crc32 }));
 
   // Another cache: this process has already loaded the first one's copy.
   const otherCache = makeTree();
@@ -148,4 +153,24 @@ test("kiln run with the patched glue: a real extension module loads, cold and fr
   });
   assert.deepEqual(outputs, ["[1, 2]\n", "[1, 2]\n", "[1, 2]\n"]);
   assert.equal(readdirSync(join(cacheDir, "link-layouts")).length, 1);
+});
+
+test("kiln run: the glue runs as a script from V8's code cache, kept after a start from a snapshot; a damaged cache is written again", () => {
+  const cacheDir = makeTree();
+  const run = (extra: Record<string, string> = {}) => {
+    const result = kiln(["run", "-c", "import sys; print(sys.version_info[0] + 0)"], { env: baseEnv({ KILN_CACHE_DIR: cacheDir, KILN_DEBUG: "1", KILN_START_PROFILE: "off", ...extra }) });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout, "3\n");
+    // What happened to the code cache of the loader's script and the glue's.
+    return [...result.stderr.matchAll(/kiln debug: code cache of [0-9a-f]+\.(loader\.)?js ([a-z-]+)/g)].map((match) => `${match[1] ? "loader " : ""}${match[2]}`).join(" ");
+  };
+  // The first run makes the snapshot (no start like the later ones); the second keeps the code.
+  assert.deepEqual([run(), run(), run()], ["loader missing missing", "loader missing missing loader written written", "loader used used"]);
+  const [code] = readdirSync(join(cacheDir, "glue")).filter((name) => name.endsWith(".code") && !name.endsWith(".loader.code"));
+  const codePath = join(cacheDir, "glue", code!);
+  const file = readFileSync(codePath);
+  file[file.length >> 1]! ^= 0xff;
+  writeFileSync(codePath, file);
+  assert.deepEqual([run(), run()], ["loader used damaged written", "loader used used"]);
+  assert.equal(run({ KILN_GLUE_CODE_CACHE: "off" }), "", "off: the glue is imported as a module");
 });
