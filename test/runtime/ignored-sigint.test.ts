@@ -60,7 +60,7 @@ function interruptUnderShell(script: string, python: string, env: Record<string,
   });
 }
 
-const cases = [
+const cases: { name: string; script: string; env: Record<string, string>; stdout: { kiln: string; host: string } }[] = [
   {
     name: "a background job of a non-interactive shell: ignored, ^C does nothing",
     script: '"$@" & wait $!; echo "status $?"',
