@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
 import { HostModuleRegistry, type HostModuleContext } from "../runtime/index.js";
+import { realStdio } from "./node-lazy-stdio.js";
 
 /** kiln's own command line, which `python -m pip` hands its arguments to. */
 const kilnBin = fileURLToPath(new URL("../../bin/kiln.js", import.meta.url));
@@ -27,7 +28,7 @@ export async function hostModules(): Promise<HostModuleRegistry> {
 function runKilnPip(context: HostModuleContext): Promise<number> {
   const env = { ...context.env, ...(context.venv ? { VIRTUAL_ENV: context.venv.prefix } : {}) };
   // The process's own stdio is passed through, so pip's progress bars see the terminal.
-  const inherit = context.stdout === process.stdout && context.stderr === process.stderr;
+  const inherit = realStdio(context.stdout) === process.stdout && realStdio(context.stderr) === process.stderr;
   const child = spawn(process.execPath, [kilnBin, "pip", ...context.args], { cwd: context.cwd, env, stdio: inherit ? "inherit" : ["inherit", "pipe", "pipe"] });
   child.stdout?.on("data", (chunk: Buffer) => context.stdout.write(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => context.stderr.write(chunk.toString()));
