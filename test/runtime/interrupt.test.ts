@@ -281,9 +281,9 @@ function descriptorZeroNonBlocking(pid: number | undefined): boolean | undefined
  * Runs COMMAND `-c readsStdin ARG` with stdin that stays open (see {@link StdinKind}) and holds
  * a first line, sends one
  * SIGINT to the program once it has printed "started" (and a second `secondAfterMs` later when
- * asked), writes "late\n" and ends stdin once it has printed "caught" (or, with a second SIGINT,
- * once that was sent), and waits for its end (for a shared socket, the shell's: its stdout then
- * ends with the program's status).
+ * asked), writes "late\n" and ends stdin once it has printed "caught" (for a shared socket, ends
+ * it once the shell reported the program's status), and waits for its end (for a shared socket,
+ * the shell's: its stdout then ends with the program's status).
  */
 function interruptReadingStdin(command: string[], options: { env: Record<string, string | undefined>; arg: string; stdin: StdinKind; secondAfterMs?: number }): Promise<StdinRun> {
   return new Promise((resolve, reject) => {
@@ -306,14 +306,7 @@ function interruptReadingStdin(command: string[], options: { env: Record<string,
         nonBlocking = descriptorZeroNonBlocking(reader);
         if (reader !== undefined) process.kill(reader, "SIGINT");
         // Apart, so that the kernel does not merge them into one pending signal.
-        if (options.secondAfterMs !== undefined) {
-          timers.push(
-            setTimeout(() => {
-              if (reader !== undefined) process.kill(reader, "SIGINT");
-              child.stdin.end("late\n");
-            }, options.secondAfterMs),
-          );
-        }
+        if (options.secondAfterMs !== undefined) timers.push(setTimeout(() => reader !== undefined && process.kill(reader, "SIGINT"), options.secondAfterMs));
         timers.push(
           setTimeout(() => {
             lost = true;
@@ -322,7 +315,9 @@ function interruptReadingStdin(command: string[], options: { env: Record<string,
           }, lostAfterMs),
         );
       }
+      // The shell reports the program's end (a shared socket): its next reader, cat, may end.
       if (!before.includes("caught\n") && stdout.includes("caught\n")) child.stdin.end("late\n");
+      else if (!before.includes("status ") && stdout.includes("status ")) child.stdin.end();
     });
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.once("error", reject);
