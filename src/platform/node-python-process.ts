@@ -267,12 +267,17 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   const prepared = sendPreparedStart(worker, commandLine, { ...options, host: start.host, env: data.env, ...(preload ? { preload } : {}) });
   const interruptFlag = new Int32Array(interrupt);
   let reader: TerminalLineReader | undefined;
-  // Ending the process by SIGINT (see relaySigint) gives the terminal back first.
-  const onSigint = () =>
+  // Ending the process by SIGINT (see relaySigint) gives the terminal back first. A ^C typed
+  // before the line editor took the terminal (it comes as a signal) while Python has just asked
+  // for a line answers that request, as the key would: Python waits on the line, not on the
+  // interrupt.
+  const onSigint = () => {
     relaySigint(interruptFlag, () => {
       process.off("SIGINT", onSigint);
       reader?.close();
     });
+    reader?.interrupt();
+  };
   const interruptPending = () => Atomics.load(interruptFlag, 0) === 2;
   const historyFile = lineBuffers ? replHistoryFile(commandLine, options.env ?? process.env) : undefined;
   // The line editor turns ^C into a key. At a prompt it cancels the line, as often as typed (the
