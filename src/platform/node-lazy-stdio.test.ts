@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { lazyStdio, realStdio } from "./node-lazy-stdio.js";
+import { lazyStdio } from "./node-lazy-stdio.js";
 
 /** A stand-in stream that counts how often it was made. */
 function counted(): { make: () => NodeJS.WriteStream; made: () => number; written: string[] } {
@@ -28,14 +28,4 @@ test("the stream is made on first use, once, and its methods run on it", () => {
   assert.deepEqual(fake.written, ["a", "b"]);
   assert.equal(sink.columns, 80);
   assert.equal(fake.made(), 1);
-});
-
-test("realStdio: the stream a lazy one stands for (made then), any other stream itself", () => {
-  const fake = counted();
-  const sink = lazyStdio(2, fake.make);
-  const made = fake.make();
-  assert.equal(realStdio(sink), made);
-  assert.equal(fake.made(), 2);
-  assert.equal(realStdio(made), made);
-  assert.equal(realStdio(process.stderr), process.stderr);
 });

@@ -4,10 +4,9 @@
  * quiet `kiln pip install` never writes to (nor asks whether they are terminals: see Output.color).
  * Every property (write, isTTY, columns, events) comes from the real stream, made on that first
  * use, with methods bound to it. Answering `isTTY` without the stream would need `node:tty`,
- * which loads the same socket modules. Made, the stream also puts descriptor 1 or 2, when a pipe
- * or socket, in non-blocking mode, a flag shared with every process writing to the same pipe:
- * `kiln run` makes neither unless it writes there. Identity differs (`lazyStdio(1) !==
- * process.stdout`): compare {@link realStdio}'s answers.
+ * which loads the same socket modules. Identity differs (`lazyStdio(1) !== process.stdout`), so it is only for
+ * commands that never compare them (kiln pip; not `kiln run`, whose child processes inherit the
+ * real streams when it is given them).
  *
  * @example
  * const streams = { stdout: lazyStdio(1), stderr: lazyStdio(2), env: process.env, cwd: process.cwd() };
@@ -17,7 +16,6 @@ export function lazyStdio(descriptor: 1 | 2, make: () => NodeJS.WriteStream = ()
   const real = () => (stream ??= make());
   return new Proxy({} as NodeJS.WriteStream, {
     get(_target, key) {
-      if (key === realStream) return real;
       const target = real();
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
@@ -25,18 +23,4 @@ export function lazyStdio(descriptor: 1 | 2, make: () => NodeJS.WriteStream = ()
     set: (_target, key, value) => Reflect.set(real(), key, value),
     has: (_target, key) => Reflect.has(real(), key),
   });
-}
-
-const realStream = Symbol("kiln.lazyStdio.real");
-
-/**
- * The stream a {@link lazyStdio} stands for (made now), or `stream` itself: what to compare with
- * `process.stdout` or `process.stderr`.
- *
- * @example
- * realStdio(lazyStdio(2)) === process.stderr; // true
- */
-export function realStdio<T extends object>(stream: T): T {
-  const real = (stream as { [realStream]?: () => T })[realStream];
-  return typeof real === "function" ? real() : stream;
 }
