@@ -24,9 +24,10 @@ async function main() {
   if ((argv[0] === "pip" || argv[0] === "run" || argv[0] === "test") && existsSync(bundle)) {
     const { codeCacheWanted, lazyStdio, runWithCodeCache } = require("../dist/bundle/node-code-cache.cjs");
     if (codeCacheWanted(process.env)) {
-      // kiln pip's stdout and stderr are made when first written to: a quiet install writes nothing.
+      // kiln pip's and kiln run's stdout and stderr are made when first written to: a quiet install
+      // writes nothing, and made streams set O_NONBLOCK on a pipe that Python's writes share.
       const lazy = { stdout: lazyStdio(1), stderr: lazyStdio(2), env: process.env, cwd: process.cwd() };
-      code = await runWithCodeCache({ bundle, argv, streams: argv[0] === "pip" ? lazy : streams() });
+      code = await runWithCodeCache({ bundle, argv, streams: argv[0] === "test" ? streams() : lazy });
     }
   }
   code ??= await (await import("../dist/bundle/kiln.js")).runCli(argv, streams());

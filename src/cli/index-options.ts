@@ -1,5 +1,5 @@
 import type { HttpSession, IndexFlags, IndexSettings, PackageSource } from "../index/index.js";
-import { buildPackageSource } from "../index/index.js";
+import { buildPackageSource, defaultIdleTimeoutMs } from "../index/index.js";
 import type { Reporter } from "../core/index.js";
 import type { TargetEnvironment } from "../resolver/index.js";
 import type { RuntimeSpec } from "../runtime/index.js";
@@ -19,7 +19,7 @@ export const indexOptions: OptionDefinition[] = [
   { name: "index-strategy", type: "string", valueName: "STRATEGY", description: "first-index (default) or unsafe-best-match" },
   { name: "cert", type: "string", valueName: "PEM", description: "A CA bundle for HTTPS (else PIP_CERT, pip's cert, SSL_CERT_FILE)" },
   { name: "proxy", type: "string", valueName: "URL", description: "A proxy (else HTTPS_PROXY / HTTP_PROXY, NO_PROXY)" },
-  { name: "timeout", type: "string", valueName: "SECONDS", description: "Give up on a stalled request after this long (default 30)" },
+  { name: "timeout", type: "string", valueName: "SECONDS", description: `Give up on a stalled request after this long (default ${defaultIdleTimeoutMs / 1000})` },
   { name: "retries", type: "string", valueName: "N", description: "Retries of a failing request (default 3)" },
   { name: "offline", type: "boolean", description: "Use only the cache; never touch the network" },
   { name: "refresh", type: "boolean", description: "Revalidate cached index pages" },

@@ -1,8 +1,12 @@
 import { strict as assert } from "node:assert";
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { isKilnError } from "../core/index.js";
 import { startLoopbackServer, type LoopbackServer } from "../../test/index/loopback-server.js";
-import { readRequirementsLocation } from "./requirements-file.js";
+import { readRequirementsLocation, requirementsReader } from "./requirements-file.js";
 
 // A remote -r file is fetched with the index's timeouts: a server that stalls or trickles bytes
 // cannot hold `kiln lock -r https://…` forever.
@@ -50,3 +54,31 @@ for (const [path, message] of [
     });
   });
 }
+
+// A command's reader takes the timeout of the user's index settings (--timeout, PIP_TIMEOUT,
+// UV_HTTP_TIMEOUT, pip.conf) as the index does, and refuses an invalid one as the index does;
+// a local file is read without them.
+const noConfig = { PIP_CONFIG_FILE: "/dev/null" };
+const readerCases = [
+  { name: "PIP_TIMEOUT", options: { env: { ...noConfig, PIP_TIMEOUT: "0.3" } }, outcome: /sent only \d+ bytes in 300 ms/ },
+  { name: "--timeout over UV_HTTP_TIMEOUT", options: { env: { ...noConfig, UV_HTTP_TIMEOUT: "60" }, timeout: "0.3" }, outcome: /sent only \d+ bytes in 300 ms/ },
+  { name: "an invalid UV_HTTP_TIMEOUT", options: { env: { ...noConfig, UV_HTTP_TIMEOUT: "soon" } }, outcome: /UV_HTTP_TIMEOUT must be a number of seconds, not "soon"/ },
+] as const;
+
+for (const { name, options, outcome } of readerCases) {
+  test(`requirementsReader: a remote file with ${name}`, async () => {
+    const read = requirementsReader({ cwd: tmpdir(), ...options });
+    await assert.rejects(read(`${server.url}/trickle.txt`), (error) => {
+      assert.match((error as Error).message, outcome);
+      return true;
+    });
+  });
+}
+
+test("requirementsReader: a local file is read without the index settings", async () => {
+  const path = join(tmpdir(), `kiln-requirements-${process.pid}.txt`);
+  writeFileSync(path, text);
+  after(() => rmSync(path, { force: true }));
+  const read = requirementsReader({ cwd: tmpdir(), env: { ...noConfig, PIP_TIMEOUT: "soon" } });
+  assert.equal(await read(pathToFileURL(path).href), text);
+});

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { KilnError, isKilnError } from "../core/index.js";
-import { HttpStatusError, fetchHttpClient, readBody, requireProgress, withRetries } from "../index/index.js";
+import { HttpStatusError, defaultIdleTimeoutMs, fetchHttpClient, readBody, requireProgress, withRetries } from "../index/index.js";
 import { emptyRequirementsFileContents, parseRequirementsFile, type RequirementsFileContents, type RequirementsFileEntry } from "../lock/index.js";
+import { loadIndexSettings } from "../platform/node.js";
 
 /** A requirements file larger than this is not one (a wrong URL, or a hostile server). */
 const maxRequirementsBytes = 16 * 1024 * 1024;
@@ -30,6 +31,8 @@ export interface ReadRequirementsFileOptions {
   kind: "requirements" | "constraints";
   cwd: string;
   env: Record<string, string | undefined>;
+  /** The command's `--timeout` (seconds), for a remote file. */
+  timeout?: string;
 }
 
 /**
@@ -43,7 +46,7 @@ export interface ReadRequirementsFileOptions {
 export async function readRequirementsFile(path: string, into: RequirementsInput, options: ReadRequirementsFileOptions): Promise<void> {
   const location = /^https?:\/\//i.test(path) ? path : pathToFileURL(path).href;
   const before = { requirements: into.contents.requirements.length, constraints: into.contents.constraints.length };
-  await parseRequirementsFile(location, { read: readRequirementsLocation, env: options.env, kind: options.kind, into: into.contents });
+  await parseRequirementsFile(location, { read: requirementsReader(options), env: options.env, kind: options.kind, into: into.contents });
   const refused = into.contents.noBinary.find((value) => value !== ":none:");
   if (refused !== undefined) {
     throw new KilnError("invalidRequirementsFile", `Cannot honour --no-binary ${refused} in ${path}: kiln installs wheels only and builds no source distributions`, {
@@ -75,9 +78,29 @@ function display(location: string, cwd: string): string {
 }
 
 /**
+ * How a command reads `-r`/`-c` locations: with {@link readRequirementsLocation}, a remote file
+ * given up on after the timeout of the user's index settings (`--timeout`, `PIP_TIMEOUT`,
+ * `UV_HTTP_TIMEOUT`, pip.conf; an invalid one refused as everywhere), which are read at the first
+ * remote file only.
+ *
+ * @example
+ * await parseRequirementsFile(location, { read: requirementsReader({ env, cwd, timeout: "60" }), env, kind: "requirements", into });
+ */
+export function requirementsReader(options: { env: Record<string, string | undefined>; cwd: string; timeout?: string }): (location: string) => Promise<string> {
+  let timeoutMs: Promise<number | undefined> | undefined;
+  return async (location) => {
+    if (location.startsWith("file:")) return readRequirementsLocation(location);
+    const flags = options.timeout === undefined ? {} : { timeout: options.timeout };
+    timeoutMs ??= loadIndexSettings({ env: options.env, cwd: options.cwd, flags }).then((settings) => settings.timeoutMs);
+    const given = await timeoutMs;
+    return readRequirementsLocation(location, given === undefined ? {} : { timeoutMs: given });
+  };
+}
+
+/**
  * Reads a requirements file named by a `file:` URL or an http(s) URL, as `-r`/`-c` allow. A
  * remote one is fetched as index pages are: retried, and given up on when no progress is made
- * for `timeoutMs` (default 30 s, as the index's `--timeout`), so a stalling or trickling server
+ * for `timeoutMs` (the index settings' timeout, see {@link requirementsReader}), so a stalling or trickling server
  * cannot hold the command forever.
  *
  * @example
@@ -87,7 +110,7 @@ export async function readRequirementsLocation(location: string, options: { time
   try {
     // Synchronously: a requirements file is small, and a thread-pool round trip costs more than the read.
     if (location.startsWith("file:")) return readFileSync(fileURLToPath(location), "utf8");
-    const timeoutMs = options.timeoutMs ?? 30_000;
+    const timeoutMs = options.timeoutMs ?? defaultIdleTimeoutMs;
     const bytes = await withRetries(async () => {
       const response = await fetchHttpClient().request({ url: location, idleTimeoutMs: timeoutMs });
       if (response.status !== 200) throw HttpStatusError.from(response);

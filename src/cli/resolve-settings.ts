@@ -114,8 +114,10 @@ export async function resolveSettings(context: CommandContext, positional: reado
     input.origins.set(requirement, requirement);
   }
   const where = (file: string) => (/^https?:\/\//i.test(file) ? file : resolve(context.cwd, file));
-  for (const file of strings(options.requirement)) await readRequirementsFile(where(file), input, { kind: "requirements", cwd: context.cwd, env: context.env });
-  for (const file of strings(options.constraint)) await readRequirementsFile(where(file), input, { kind: "constraints", cwd: context.cwd, env: context.env });
+  const timeout = first(options.timeout);
+  const reading = { cwd: context.cwd, env: context.env, ...(timeout === undefined ? {} : { timeout }) };
+  for (const file of strings(options.requirement)) await readRequirementsFile(where(file), input, { kind: "requirements", ...reading });
+  for (const file of strings(options.constraint)) await readRequirementsFile(where(file), input, { kind: "constraints", ...reading });
   if (options.pre === true) input.pre = true;
   if (input.requirements.length === 0) {
     throw new KilnError("usage", "Nothing to resolve: give requirements or -r FILE", { hint: "kiln lock requests  or  kiln lock -r requirements.in" });

@@ -21,6 +21,17 @@ import { basicAuthorization, splitUrlCredentials, type Credentials } from "./url
 import { verifyHashes } from "./verify-hashes.js";
 import { defaultRetryPolicy, withRetries, type RetryPolicy } from "./with-retries.js";
 
+/**
+ * How long a request may go without progress before it is given up, when the user's settings
+ * (`--timeout`, `PIP_TIMEOUT`, `UV_HTTP_TIMEOUT`, pip.conf's `timeout`) say nothing: pip's 15 s
+ * with slack. Everything kiln fetches uses it: index pages and files, requirement files, the npm
+ * registry.
+ *
+ * @example
+ * const timeoutMs = settings.timeoutMs ?? defaultIdleTimeoutMs;
+ */
+export const defaultIdleTimeoutMs = 30_000;
+
 /** Options for {@link HttpSession}. */
 export interface HttpSessionOptions {
   http: HttpClient;
@@ -31,7 +42,7 @@ export interface HttpSessionOptions {
   /** Revalidate every cached page with the server (`--refresh`); files stay cached by hash. */
   refresh?: boolean;
   retry?: RetryPolicy;
-  /** Idle timeout per request (default 30 s, like pip's `--timeout` of 15 s plus slack). */
+  /** Idle timeout per request (default {@link defaultIdleTimeoutMs}). */
   idleTimeoutMs?: number;
   /** The largest index page accepted (default 512 MiB; PyPI's largest pages are tens of MB). */
   maxPageBytes?: number;
@@ -123,7 +134,7 @@ export class HttpSession {
     this.offline = options.offline ?? false;
     this.refresh = options.refresh ?? false;
     this.retry = options.retry ?? defaultRetryPolicy;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? defaultIdleTimeoutMs;
     this.maxPageBytes = options.maxPageBytes ?? 512 * 1024 * 1024;
     this.reporter = options.reporter ?? silentReporter;
     this.now = options.now ?? Date.now;

@@ -24,7 +24,7 @@ export interface IndexSettings {
   cert?: string;
   /** An explicit proxy URL (pip's `proxy`); otherwise `HTTPS_PROXY`/`HTTP_PROXY` apply. */
   proxy?: string;
-  /** Idle timeout per request, in milliseconds. */
+  /** Idle timeout per request, in milliseconds; `defaultIdleTimeoutMs` when undefined. */
   timeoutMs?: number;
   retries?: number;
   offline: boolean;

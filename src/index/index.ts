@@ -34,7 +34,7 @@ export { readBody, concatBytes, type ReadBodyOptions } from "./read-body.js";
 export { requireProgress, minimumProgressBytes } from "./require-progress.js";
 export { HttpStatusError } from "./http-status-error.js";
 export { withRetries, isRetryable, defaultRetryPolicy, type RetryPolicy, type WithRetriesOptions } from "./with-retries.js";
-export { HttpSession, type HttpSessionOptions, type FetchedPage, type PageCodec, type GetPageOptions } from "./http-session.js";
+export { defaultIdleTimeoutMs, HttpSession, type HttpSessionOptions, type FetchedPage, type PageCodec, type GetPageOptions } from "./http-session.js";
 export { projectPageCodec } from "./project-page-codec.js";
 export { scanHtml, decodeHtmlEntities, type HtmlToken } from "./scan-html.js";
 export { parseSimpleHtml } from "./parse-simple-html.js";

@@ -15,7 +15,8 @@
  * instead of following it. It waits for its `PythonWorkerData` the same way.
  */
 import { isatty } from "node:tty";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startQuietWorker } from "./node-worker-stdio.js";
 
 /**
  * What an early helper is started with: it waits for a `StartHelperData` message, compiling the
@@ -71,7 +72,7 @@ export function startHelperEarly(options: { args: string[]; env: Record<string, 
 function startEarly(key: typeof slot | typeof workerSlot, url: URL, workerData: EarlyStartHelperData | EarlyPythonWorkerData): void {
   if (holder[key]) return;
   try {
-    const worker = new Worker(url, { workerData });
+    const worker = startQuietWorker(url, { workerData });
     holder[key] = worker;
     worker.unref();
     // A thread that has already failed is not adopted: the caller starts one of its own.

@@ -27,7 +27,8 @@ export async function hostModules(): Promise<HostModuleRegistry> {
 function runKilnPip(context: HostModuleContext): Promise<number> {
   const env = { ...context.env, ...(context.venv ? { VIRTUAL_ENV: context.venv.prefix } : {}) };
   // The process's own stdio is passed through, so pip's progress bars see the terminal.
-  const inherit = context.stdout === process.stdout && context.stderr === process.stderr;
+  // By descriptor, not identity: the CLI may hold them as lazyStdio stand-ins (see node-lazy-stdio).
+  const inherit = descriptorOf(context.stdout) === 1 && descriptorOf(context.stderr) === 2;
   const child = spawn(process.execPath, [kilnBin, "pip", ...context.args], { cwd: context.cwd, env, stdio: inherit ? "inherit" : ["inherit", "pipe", "pipe"] });
   child.stdout?.on("data", (chunk: Buffer) => context.stdout.write(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => context.stderr.write(chunk.toString()));
@@ -37,4 +38,10 @@ function runKilnPip(context: HostModuleContext): Promise<number> {
     child.once("error", reject);
     child.once("close", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 1)));
   }).finally(() => process.off("SIGINT", forward));
+}
+
+/** The descriptor a stream writes to (`process.stdout.fd` is 1), or undefined for a sink of another kind. */
+function descriptorOf(stream: object): number | undefined {
+  const fd = (stream as { fd?: unknown }).fd;
+  return typeof fd === "number" ? fd : undefined;
 }

@@ -58,6 +58,19 @@ export class TerminalLineReader {
     });
   }
 
+  /**
+   * Answers the pending request, if any, with an interrupt, as a ^C key does: for a SIGINT (a ^C
+   * typed before the editor took the terminal, or another process's `kill -INT`).
+   *
+   * @example
+   * process.on("SIGINT", () => reader.interrupt());
+   */
+  interrupt(): void {
+    if (!this.waiting) return;
+    if (this.rl) (this.rl as unknown as { line: string }).line = "";
+    this.deliver({ kind: "interrupt" });
+  }
+
   /** Restores the terminal; call when Python has finished. */
   close(): void {
     const rl = this.rl;

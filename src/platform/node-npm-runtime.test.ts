@@ -8,8 +8,9 @@ import { ensureNpmRuntime, recordRuntimeFiles } from "./node-npm-runtime.js";
 
 const root = mkdtempSync(join(tmpdir(), "kiln-npm-runtime-"));
 after(() => rmSync(root, { recursive: true, force: true }));
-// No registry is reachable: a cached runtime must be served (or refused) without one.
-const offline = { npm_config_registry: "http://127.0.0.1:9/" };
+// No registry is reachable: a cached runtime must be served (or refused) without one. No pip
+// configuration file of the machine's either.
+const offline = { npm_config_registry: "http://127.0.0.1:9/", PIP_CONFIG_FILE: "/dev/null" };
 let counter = 0;
 
 /** A cache holding pyodide@0.29.9 as a completed fetch leaves it, with or without its file list. */
@@ -34,6 +35,18 @@ test("a cached runtime whose files are as fetched is used offline", async () => 
 test("a runtime cached before kiln recorded file sizes is used as it is", async () => {
   const { cacheDir, directory } = await cachedRuntime({ recorded: false });
   assert.equal(await ensureNpmRuntime("0.29.9", cacheDir, offline), directory);
+});
+
+// The registry is fetched with the index settings' timeout, and an invalid one is refused as by
+// every command; a runtime served from the cache reads no settings (kiln run's fast path).
+test("an invalid PIP_TIMEOUT is refused as the index settings refuse it when the runtime must be fetched, not read when it is cached", async () => {
+  const { cacheDir, directory } = await cachedRuntime({ recorded: true });
+  assert.equal(await ensureNpmRuntime("0.29.9", cacheDir, { ...offline, PIP_TIMEOUT: "soon" }), directory);
+  await assert.rejects(ensureNpmRuntime("0.29.9", join(root, `cache${counter++}`), { ...offline, PIP_TIMEOUT: "soon" }), (error) => {
+    assert.ok(isKilnError(error, "invalidIndexConfig"), String(error));
+    assert.match(error.message, /PIP_TIMEOUT must be a number of seconds, not "soon"/);
+    return true;
+  });
 });
 
 const damages: [string, (directory: string) => void, RegExp][] = [
@@ -73,9 +86,14 @@ test("the registry is read with the HTTP timeouts: a trickling answer fails with
   });
   try {
     const cacheDir = () => join(root, `cache${counter++}`);
-    const env = (path: string) => ({ npm_config_registry: `${server.url}${path}`, UV_HTTP_TIMEOUT: "0.3" });
+    const env = (path: string) => ({ npm_config_registry: `${server.url}${path}`, UV_HTTP_TIMEOUT: "0.3", PIP_CONFIG_FILE: "/dev/null" });
     await assert.rejects(ensureNpmRuntime("0.29.9", cacheDir(), env("/slow/")), (error) =>
       isKilnError(error, "runtimeNotFound") && /\/slow\/pyodide\/0\.29\.9 sent only \d+ bytes in 300 ms/.test(error.message));
+    // The timeout of a pip configuration file too, as for the index.
+    const pipConf = join(root, `pip${counter++}.conf`);
+    writeFileSync(pipConf, "[global]\ntimeout = 0.3\n");
+    await assert.rejects(ensureNpmRuntime("0.29.9", cacheDir(), { npm_config_registry: `${server.url}/slow/`, PIP_CONFIG_FILE: pipConf }), (error) =>
+      isKilnError(error, "runtimeNotFound") && /sent only \d+ bytes in 300 ms/.test(error.message));
     // A version document and a manifest arrive whole (this one has no tarball), a 404 is the registry's answer.
     await assert.rejects(ensureNpmRuntime("0.29.x", cacheDir(), env("/")), (error) => isKilnError(error, "runtimeInvalid") && /has no tarball/.test(error.message));
     await assert.rejects(ensureNpmRuntime("0.29.9", cacheDir(), env("/missing/")), (error) => isKilnError(error, "runtimeNotFound") && /answered 404/.test(error.message));

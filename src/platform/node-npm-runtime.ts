@@ -27,13 +27,15 @@ const filesRecord = ".kiln-files.json";
 export async function ensureNpmRuntime(request: string, cacheDir: string, env: Record<string, string | undefined> = process.env): Promise<string> {
   const root = join(cacheDir, kilnCacheFolders.runtimes);
   const cached = cachedVersions(root).filter((version) => matchesRuntimeRequest(version, request));
-  const options = { registry: registryOf(env), fetch: timedFetch(timeoutOf(env)) };
+  // Only a fetch reads the index settings (and loads the index code): not a runtime served from the cache.
+  const fetching = async () => ({ registry: registryOf(env), fetch: timedFetch(await indexTimeoutMs(env)) });
   if (cached.length > 0 && (!isExactRuntimeRequest(request) || cached.includes(request))) {
     const version = isExactRuntimeRequest(request) ? request : newest(cached);
     const directory = join(root, `pyodide-${version}`);
     const damage = runtimeDamage(directory);
     if (damage === undefined) return directory;
     // A damaged copy (a truncated wasm would hang Pyodide's start) is fetched again, as if missing.
+    const options = await fetching();
     try {
       await fetchInto(version, directory, options);
     } catch (error) {
@@ -44,6 +46,7 @@ export async function ensureNpmRuntime(request: string, cacheDir: string, env: R
     }
     return directory;
   }
+  const options = await fetching();
   const version = await resolveNpmRuntimeVersion(request, options);
   const directory = join(root, `pyodide-${version}`);
   if (existsSync(join(directory, completeMarker)) && runtimeDamage(directory) === undefined) return directory;
@@ -136,8 +139,7 @@ function registryOf(env: Record<string, string | undefined>): string {
  * The global fetch with the index's stall and trickle limits (see requireProgress): the registry
  * and the tarball download give up when no progress is made for `timeoutMs`, instead of waiting
  * minutes for a stalled server (undici's own limits) or forever for a trickling one. The body is
- * read whole, as the runtime fetch does anyway. The index code loads on the first request: a
- * `kiln run --runtime pyodide@X` served from the cache makes none.
+ * read whole, as the runtime fetch does anyway.
  */
 function timedFetch(timeoutMs: number): typeof globalThis.fetch {
   return async (input, init) => {
@@ -151,11 +153,11 @@ function timedFetch(timeoutMs: number): typeof globalThis.fetch {
   };
 }
 
-/** The HTTP timeout the environment asks for (pip's PIP_TIMEOUT, uv's UV_HTTP_TIMEOUT, in seconds), else 30 s. */
-function timeoutOf(env: Record<string, string | undefined>): number {
-  for (const name of ["PIP_TIMEOUT", "UV_HTTP_TIMEOUT"]) {
-    const seconds = Number(env[name]);
-    if (env[name] && Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
-  }
-  return 30_000;
+/**
+ * The idle timeout of the user's index settings (`PIP_TIMEOUT`, `UV_HTTP_TIMEOUT`, pip.conf's
+ * `timeout`; an invalid one refused as by every command), else the index's default.
+ */
+async function indexTimeoutMs(env: Record<string, string | undefined>): Promise<number> {
+  const [{ loadIndexSettings }, { defaultIdleTimeoutMs }] = await Promise.all([import("./node-index-settings.js"), import("../index/index.js")]);
+  return (await loadIndexSettings({ env, cwd: process.cwd() })).timeoutMs ?? defaultIdleTimeoutMs;
 }

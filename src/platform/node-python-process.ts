@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { isatty } from "node:tty";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { KilnError, isKilnError, type ErrorCode } from "../core/index.js";
 import {
   decodeStartProfile,
@@ -35,6 +35,7 @@ import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker
 import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
 import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
 import { relaySigint } from "./node-sigint-relay.js";
+import { startQuietWorker } from "./node-worker-stdio.js";
 
 /** Options for {@link runPythonProcess}. */
 export interface PythonProcessOptions {
@@ -62,14 +63,14 @@ export interface PythonProcessOptions {
  * process.exitCode = await runPythonProcess({ args: ["-c", "print(1)"], executable: launcherPath });
  */
 export async function runPythonProcess(options: PythonProcessOptions): Promise<number> {
-  const stderr = options.stderr ?? process.stderr;
   let commandLine: PythonCommandLine;
   try {
     commandLine = parsePythonCommandLine(options.args);
   } catch (error) {
     endEarlyHelper();
     if (!isKilnError(error, "pythonUsage")) throw error;
-    stderr.write(formatPythonUsageError(error.message, options.executable));
+    // process.stderr only now: made, it puts a pipe on descriptor 2 in non-blocking mode (see lazyStdio).
+    (options.stderr ?? process.stderr).write(formatPythonUsageError(error.message, options.executable));
     return 2;
   }
   const handled = await runHostModule(commandLine, options);
@@ -155,7 +156,7 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
   };
   // The helper started with the process (see startHelperEarly) when there is one.
   const early = adoptEarlyHelper();
-  const helper = early ?? new Worker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
+  const helper = early ?? startQuietWorker(new URL("./node-start-helper.js", import.meta.url), { workerData: data });
   if (early) helper.postMessage(data);
   helper.unref();
   const received = receivePreparedStart(helper);
@@ -257,7 +258,7 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   data.prepared = true;
   // The worker started with the process (see startHelperEarly) when there is one.
   const early = adoptEarlyPythonWorker();
-  const worker = early ?? new Worker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
+  const worker = early ?? startQuietWorker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
   if (early) {
     early.ref();
     early.postMessage(data);
@@ -266,12 +267,17 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   const prepared = sendPreparedStart(worker, commandLine, { ...options, host: start.host, env: data.env, ...(preload ? { preload } : {}) });
   const interruptFlag = new Int32Array(interrupt);
   let reader: TerminalLineReader | undefined;
-  // Ending the process by SIGINT (see relaySigint) gives the terminal back first.
-  const onSigint = () =>
+  // Ending the process by SIGINT (see relaySigint) gives the terminal back first. A ^C typed
+  // before the line editor took the terminal (it comes as a signal) while Python has just asked
+  // for a line answers that request, as the key would: Python waits on the line, not on the
+  // interrupt.
+  const onSigint = () => {
     relaySigint(interruptFlag, () => {
       process.off("SIGINT", onSigint);
       reader?.close();
     });
+    reader?.interrupt();
+  };
   const interruptPending = () => Atomics.load(interruptFlag, 0) === 2;
   const historyFile = lineBuffers ? replHistoryFile(commandLine, options.env ?? process.env) : undefined;
   // The line editor turns ^C into a key. At a prompt it cancels the line, as often as typed (the

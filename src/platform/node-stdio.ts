@@ -55,8 +55,9 @@ export class NodeStdio implements HostStdio {
    * From now on, a read of a pipe or socket that has no data yet fails with EINTR once
    * `interrupt[0]` holds 2 (a ^C that Python has not taken), as CPython's read does at SIGINT:
    * Python then raises KeyboardInterrupt, or retries the read if its handler returns. On Linux,
-   * when stdin is a pipe, or a socket that no other process holds (Node's `spawn` gives a socket
-   * for stdio "pipe"); elsewhere nothing changes (the read blocks until data or end of file).
+   * when stdin is a pipe, a terminal, or a socket that no other process holds (Node's `spawn`
+   * gives a socket for stdio "pipe"); elsewhere nothing changes (the read blocks until data or end
+   * of file).
    * Returns whether stdin is such a pipe or socket.
    *
    * Python cannot be woken out of a blocking read (Node retries the read at a signal, and runs no
@@ -66,8 +67,9 @@ export class NodeStdio implements HostStdio {
    * data is the same single read(2) as before, bytes for bytes; one without waits on `interrupt`
    * (woken at once by a ^C, see `relaySigint`) for a pause of an eighth of its wait so far (50 µs
    * to 5 ms), then tries again. O_NONBLOCK is a flag of the open file, seen by every process that
-   * shares it (a shell's next reader of the same pipe would fail with EAGAIN), so a pipe is opened
-   * a second time (`/proc/self/fd/0`: an open file of its own). A socket cannot be: it is made
+   * shares it (a shell's next reader of the same pipe would fail with EAGAIN), so a pipe or a
+   * terminal is opened a second time (`/proc/self/fd/0`: an open file of its own). A socket
+   * cannot be: it is made
    * non-blocking only when no other process holds it (see {@link heldByAnotherProcess}; checked
    * at the first read, which a program that never reads stdin does not pay for), else its reads
    * block as before.
@@ -83,7 +85,8 @@ export class NodeStdio implements HostStdio {
         this.socketInterrupt = interrupt;
         return true;
       }
-      if (!stat.isFIFO()) return false;
+      // A terminal read by Python on the main thread (KILN_PYTHON_THREAD=main) is opened again too.
+      if (!stat.isFIFO() && !this.ttys[0]) return false;
       const fd = openSync("/proc/self/fd/0", constants.O_RDONLY | constants.O_NONBLOCK);
       if (this.interruptible) closeSync(this.interruptible.fd);
       this.interruptible = { fd, interrupt };

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startHelperEarly } from "./node-early-start-helper.js";
 import { restoreDeferredExtraCaCerts } from "./node-extra-ca-certs.js";
+import { lazyStdio } from "./node-lazy-stdio.js";
 
 // First: everything below (the helper's environment, Python's os.environ) sees the variable as the user set it.
 restoreDeferredExtraCaCerts(process.env);
@@ -28,7 +29,8 @@ process.exitCode = pip ?? (await runPython(directory, invokedAs, args));
 async function runPython(venv: string, argv0: string, pythonArgs: string[]): Promise<number> {
   startHelperEarly({ args: pythonArgs, env: process.env, bundled: usesBundledRuntime(venv) });
   const argv = [venv, argv0, ...pythonArgs];
-  const streams = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  // Made when first written to (an error): made, they set O_NONBLOCK on a pipe (see lazyStdio).
+  const streams = { stdout: lazyStdio(1), stderr: lazyStdio(2), env: process.env, cwd: process.cwd() };
   // Beside this file in the bundle (scripts/bundle.mjs); absent when running from tsc's output.
   const bundle = fileURLToPath(new URL("./node-venv-python.cjs", import.meta.url));
   if (existsSync(bundle)) {

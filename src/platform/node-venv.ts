@@ -9,6 +9,7 @@ import {
   type VirtualEnvironment,
 } from "../runtime/index.js";
 import { deferExtraCaCertsShell } from "./node-extra-ca-certs.js";
+import { inheritedSigintShell } from "./node-ignored-sigint.js";
 import { describeRuntimeCached } from "./node-runtime-description.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { nodeVenvFileSystem } from "./node-venv-file-system.js";
@@ -60,9 +61,11 @@ export async function createNodeVirtualEnvironment(
     description,
     // A range such as 0.29.x is pinned to the version it resolved to, as a lock would.
     runtime: runtimeSpec.kind === "npm" ? { kind: "npm", version: files.pyodideVersion } : runtimeSpec,
-    // Only for the bundled runtime: a pyodide@X runtime missing from the cache is fetched again by
-    // the launcher's own process with Node's fetch, which trusts only what Node loaded at start.
-    launcher: { node: process.execPath, script: venvLauncherScript, preamble: runtimeSpec.kind === "bundled" ? [deferExtraCaCertsShell] : [] },
+    // Whether SIGINT was ignored at the start, seen only by the shell (see inheritedSigintShell);
+    // NODE_EXTRA_CA_CERTS deferred only for the bundled runtime: a pyodide@X runtime missing from
+    // the cache is fetched again by the launcher's own process with Node's fetch, which trusts
+    // only what Node loaded at start.
+    launcher: { node: process.execPath, script: venvLauncherScript, preamble: [inheritedSigintShell, ...(runtimeSpec.kind === "bundled" ? [deferExtraCaCertsShell] : [])] },
     kilnVersion: options.kilnVersion,
     ...(options.clear ? { clear: true } : {}),
     ...(options.prompt ? { prompt: options.prompt } : {}),

@@ -64,7 +64,7 @@ export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-c
 export { compileAhead, openStartSnapshot, prepareStart, preparedWithOpenedSnapshot, startRuntime, type CompiledAhead, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { openStreamedSnapshot, type OpenedSnapshot, type StreamedSnapshot } from "./streamed-snapshot.js";
 export { interruptView, type InterruptView } from "./interrupt-view.js";
-export { PythonRuntime, sigintExitCode, type ProcessConfig } from "./python-runtime.js";
+export { PythonRuntime, sigintExitCode, sigintIgnoredVariable, type ProcessConfig } from "./python-runtime.js";
 export { runPythonMain, type ProcessVenv, type PythonMainRequest } from "./run-python-main.js";
 export {
   checkPreload,

@@ -312,15 +312,27 @@ def exit_code(exit):
 
 
 def print_exception(error):
-    """Prints error through sys.excepthook, leaving out kiln's own frames."""
+    """Prints error through sys.excepthook, leaving out kiln's own frames: the driver's around the
+    program, and from a call the program made into one of kiln's stand-ins for CPython's C
+    functions inwards (time.sleep's, and Pyodide's frames below it): CPython's traceback ends at
+    the call."""
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_code.co_filename == "<kiln>":
         tb = tb.tb_next
+    for entry in _entries(tb):
+        if entry.tb_next is not None and entry.tb_next.tb_frame.f_code.co_filename == "<kiln>":
+            entry.tb_next = None
     error.__traceback__ = tb  # the default hook prints the exception's own traceback
     try:
         sys.excepthook(type(error), error, tb)
     except BaseException:
         sys.__excepthook__(type(error), error, tb)
+
+
+def _entries(tb):
+    while tb is not None:
+        yield tb
+        tb = tb.tb_next
 
 
 def _interact(config, banner):

@@ -22,7 +22,18 @@ export interface ProcessConfig {
   inspect: boolean;
   skipFirstLine: boolean;
   venv?: { prefix: string; sitePackages: string; includeSystemSitePackages: boolean };
+  /** SIGINT was ignored when the process started (see {@link sigintIgnoredVariable}): it stays ignored. */
+  sigintIgnored?: boolean;
 }
+
+/**
+ * Set to `1` in the environment by a shell launcher that saw SIGINT ignored as it started (a
+ * background job of a non-interactive shell), which Node cannot see (it sets every signal back
+ * to its default first): Python then starts with SIGINT ignored, as CPython does
+ * (`signal.getsignal(SIGINT)` is `SIG_IGN`; ^C does nothing unless the program sets a handler).
+ * kiln's own; Python's `os.environ` never has it.
+ */
+export const sigintIgnoredVariable = "KILN_SIGINT_IGNORED";
 
 /** Exit code meaning "die by SIGINT", as CPython does after an uncaught KeyboardInterrupt. */
 export const sigintExitCode = -2;
@@ -117,6 +128,9 @@ export class PythonRuntime {
   runProcess(config: ProcessConfig): number {
     const driver = this.pyodide.pyimport("_kiln_main");
     const text = JSON.stringify(config);
+    // Before a ^C can reach Python. Ignored, a relayed ^C is dropped by CPython's
+    // PyErr_SetInterruptEx, as the kernel drops an ignored signal.
+    if (config.sigintIgnored) this.pyodide.runPython("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)");
     if (this.interrupt) this.pyodide.setInterruptBuffer(interruptView(this.interrupt));
     try {
       return Number((driver.run_json as (text: string) => unknown)(text));

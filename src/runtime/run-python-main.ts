@@ -1,6 +1,6 @@
 import { silentReporter, type Reporter } from "../core/index.js";
 import { writesNoBytecode, type PythonCommandLine } from "./python-command-line.js";
-import { sigintExitCode, type ProcessConfig } from "./python-runtime.js";
+import { sigintExitCode, sigintIgnoredVariable, type ProcessConfig } from "./python-runtime.js";
 import type { RuntimeHost, RuntimeSpec } from "./runtime-host.js";
 import type { PreloadRequest } from "./preload-snapshot.js";
 import { startRuntime, type PreparedStartPromises } from "./start-runtime.js";
@@ -83,7 +83,7 @@ export async function runPythonMain(host: RuntimeHost, request: PythonMainReques
 
 function processConfig(request: PythonMainRequest, host: RuntimeHost): ProcessConfig {
   const commandLine = request.commandLine;
-  const env = host.env;
+  const { [sigintIgnoredVariable]: sigintIgnored, ...env } = host.env;
   const useEnv = !commandLine.ignoreEnvironment;
   const flagFromEnv = (name: string) => useEnv && (env[name] ?? "") !== "";
   return {
@@ -101,6 +101,7 @@ function processConfig(request: PythonMainRequest, host: RuntimeHost): ProcessCo
     inspect: commandLine.inspect || flagFromEnv("PYTHONINSPECT"),
     skipFirstLine: commandLine.skipFirstLine,
     ...(request.venv ? { venv: request.venv } : {}),
+    ...(sigintIgnored === "1" ? { sigintIgnored: true } : {}),
   };
 }
 

@@ -56,8 +56,8 @@ print(json.dumps({"ok": ok, "output": out.decode("utf-8", "replace"), "status": 
 `;
 
 // Each session gets its own HOME, so the REPL's history file (~/.python_history) is the test's own.
-function drive(args: string[], steps: Array<[string, string]>, env: Record<string, string> = {}) {
-  const result = runCommand(hostPython, ["-c", ptyDriver, JSON.stringify([process.execPath, kilnBin, ...args]), JSON.stringify(steps)], {
+function drive(args: string[], steps: Array<[string, string]>, env: Record<string, string> = {}, command: string[] = [process.execPath, kilnBin]) {
+  const result = runCommand(hostPython, ["-c", ptyDriver, JSON.stringify([...command, ...args]), JSON.stringify(steps)], {
     env: baseEnv({ TERM: "xterm", HOME: makeTree(), ...env }),
     timeoutMs: 300_000,
   });
@@ -152,3 +152,39 @@ test("^C twice on a terminal while Python cannot take the first ends the process
   assert.equal(session.ok, true, session.output);
   assert.equal(session.status, -2, session.output);
 });
+
+// ^C typed at a terminal while a program waits in input(), computes or sleeps raises
+// KeyboardInterrupt there, as in python3, with Python in a worker (the default on a terminal)
+// or on the main thread (KILN_PYTHON_THREAD=main: the terminal is read through a descriptor of
+// its own that a ^C can interrupt). Differential: the same session under the host's python3.
+const interrupted = String.raw`
+import sys, time
+try:
+    print("ready", flush=True)
+    if sys.argv[1] == "loop":
+        while True:
+            pass
+    elif sys.argv[1] == "sleep":
+        time.sleep(60)
+    else:
+        input()
+except KeyboardInterrupt:
+    print("caught", flush=True)
+    sys.exit(7)
+`;
+
+for (const kind of ["input", "loop", "sleep"]) {
+  for (const [name, env, command] of [
+    ["kiln, worker thread", {}, [process.execPath, kilnBin, "run"]],
+    ["kiln, main thread", { KILN_PYTHON_THREAD: "main" }, [process.execPath, kilnBin, "run"]],
+    ["host python3", {}, [hostPython]],
+  ] as const) {
+    test(`^C on a terminal during ${kind === "input" ? "input()" : `a ${kind}`} raises KeyboardInterrupt (${name})`, () => {
+      const session = drive(["-c", interrupted, kind], [["ready\n", "\u0003"]], env, [...command]);
+      assert.ok(session.ok, session.output);
+      // "^C": the terminal's echo, before the line editor takes it (after, the editor redraws an empty line).
+      assert.match(session.output, /ready\n(\^C ?)?caught\n$/);
+      assert.equal(session.status, 7, session.output);
+    });
+  }
+}

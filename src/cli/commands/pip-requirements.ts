@@ -7,7 +7,7 @@ import { emptyRequirementsFileContents, parseRequirementsFile, type Requirements
 import { formatMarker, normalizeName, parseRequirement, tryParseRequirement } from "../../pep508/index.js";
 import { parseWheelFilename } from "../../wheel-name/index.js";
 import type { CommandContext } from "../command.js";
-import { readRequirementsLocation } from "../requirements-file.js";
+import { requirementsReader } from "../requirements-file.js";
 
 /** What a `pip install` command line and its requirement files ask for. */
 export interface PipRequirements {
@@ -55,10 +55,11 @@ const strings = (value: unknown): string[] => (value === undefined || value === 
 export async function readPipRequirements(context: CommandContext, positionals: readonly string[]): Promise<PipRequirements> {
   const options = context.arguments.options;
   const contents = emptyRequirementsFileContents();
+  const read = requirementsReader({ env: context.env, cwd: context.cwd, ...(typeof options.timeout === "string" ? { timeout: options.timeout } : {}) });
   for (const [flag, kind] of [["requirement", "requirements"], ["constraint", "constraints"]] as const) {
     for (const file of strings(options[flag])) {
       const location = /^https?:\/\//i.test(file) ? file : pathToFileURL(resolve(context.cwd, file)).href;
-      await parseRequirementsFile(location, { read: readRequirementsLocation, env: context.env, kind, into: contents });
+      await parseRequirementsFile(location, { read, env: context.env, kind, into: contents });
     }
   }
   const local: LocalRequirement[] = strings(options.editable).map((argument) => editableArgument(argument, context.cwd));
