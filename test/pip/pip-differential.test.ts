@@ -82,6 +82,15 @@ test("freeze, list --format freeze/json (-v) and their filters print what pip pr
   const warnings = (text: string) => text.split("\n").filter((line) => /^(WARNING|warning): /.test(line)).map((line) => line.replace(/^(WARNING|warning): /, ""));
   assert.deepEqual(warnings(ordered.ours.stderr), warnings(ordered.theirs.stderr));
   assert.equal(warnings(ordered.ours.stderr).length, 2);
+  // A file without blank lines gets none after its last line.
+  writeFileSync(join(root, "frozen-plain.txt"), "pytest\n");
+  const plain = await run(["freeze", "-r", join(root, "frozen-plain.txt")]);
+  assert.equal(plain.ours.stdout, plain.theirs.stdout);
+  // Where pip's freeze chokes on a requirement continued over lines (its --hash lines), kiln keeps it.
+  writeFileSync(join(root, "frozen-hashes.txt"), "pytest==9.2.0 \\\n    --hash=sha256:00\n");
+  const hashed = await run(["freeze", "-r", join(root, "frozen-hashes.txt")]);
+  assert.equal(hashed.ours.code, 0, hashed.ours.stderr);
+  assert.match(hashed.ours.stdout, /^pytest==9\.2\.0\n## The following requirements were added by pip freeze:\n/);
   const verbose = await run(["list", "-v", "--format", "json"]);
   assert.equal(verbose.ours.stdout.replaceAll('"installer": "kiln"', '"installer": "pip"'), verbose.theirs.stdout, "list -v: INSTALLER says kiln, the rest is pip's");
 });

@@ -85,7 +85,7 @@ function* freezeInFileOrder(files: readonly string[], frozen: Map<string, Frozen
     } catch (error) {
       throw new KilnError("invalidRequirementsFile", `Cannot read requirements file "${file}": ${(error as Error).message}`, { hint: "Check the path given to -r" });
     }
-    for (const raw of text.split(/\r?\n/)) {
+    for (const raw of fileLines(text)) {
       if (raw.trim() === "" || raw.trim().startsWith("#") || copiedOptions.some((option) => raw.startsWith(option))) {
         const line = raw.trimEnd();
         if (!emitted.has(line)) {
@@ -116,6 +116,23 @@ function* freezeInFileOrder(files: readonly string[], frozen: Map<string, Frozen
     }
   }
   for (const [name, where] of seenIn) if (where.length > 1) context.warn(`Requirement ${name} included multiple times [${[...new Set(where)].sort().join(", ")}]`);
+}
+
+/**
+ * A requirements file's lines as Python iterates them (no empty line after the last newline),
+ * with a requirement continued over `\` line ends (its `--hash` lines) joined into one, as an
+ * install reads it; pip's freeze chokes on such a line, kiln keeps the requirement.
+ */
+function fileLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === "") lines.pop();
+  const joined: string[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    let line = lines[index]!;
+    while (/\\\s*$/.test(line) && !line.trim().startsWith("#") && index + 1 < lines.length) line = `${line.replace(/\\\s*$/, "")} ${lines[++index]!.trim()}`;
+    joined.push(line);
+  }
+  return joined;
 }
 
 /** The project a requirement line names: a PEP 508 requirement (options after it aside), `-e`'s or a wheel's. */
