@@ -14,9 +14,9 @@ const bundle = join(__dirname, "..", "dist", "bundle", "kiln-cli.cjs");
 
 async function main() {
   // The helper thread a warm `kiln run` waits for starts before kiln's modules load
-  // (src/platform/node-early-start-helper.ts).
+  // (src/platform/node-early-start-helper.ts), and before Node's ES-module loader does.
   if (argv[0] === "run") {
-    const { startHelperEarly } = await import("../dist/bundle/node-early-start-helper.js");
+    const { startHelperEarly } = require("../dist/bundle/node-early-start-helper.cjs");
     startHelperEarly({ args: argv.slice(1), env: process.env, bundled: !argv[1]?.startsWith("--runtime") });
   }
   const streams = () => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });

@@ -106,11 +106,20 @@ await build({
   plugins: [sideEffectFree, hostImport],
 });
 // bin/kiln.js is CommonJS (bin/package.json): an ES-module entry costs every command Node's
-// ES-module loader (~3 ms before kiln's own code runs). It requires the code-cache runner, which
-// must then be CommonJS too; the ES-module chunk stays for the venv launcher.
+// ES-module loader (~3 ms before kiln's own code runs). It requires the code-cache runner and the
+// early start helper, which must then be CommonJS too (loading the helper's ES-module chunk
+// started the loader first, ~5 ms before the helper thread could start); the ES-module chunks
+// stay for the venv launcher. The start helper thread runs a one-file CommonJS bundle as well:
+// a worker that loads ES modules starts Node's ES-module loader in its own isolate and reads its
+// chunks asynchronously, ~8 ms longer before the helper's work begins, on the path a warm start
+// waits for. It loads no module by URL, so its `import()` stays Node's own.
 await build({
   ...commonJs,
-  entryPoints: { "node-code-cache": "src/platform/node-code-cache.ts" },
+  entryPoints: {
+    "node-code-cache": "src/platform/node-code-cache.ts",
+    "node-early-start-helper": "src/platform/node-early-start-helper.ts",
+    "node-start-helper": "src/platform/node-start-helper.ts",
+  },
   plugins: [sideEffectFree],
 });
 

@@ -14,6 +14,7 @@
  * (the 1.2 MB glue, compiled on that thread) then overlap the main thread's loading of kiln,
  * instead of following it. It waits for its `PythonWorkerData` the same way.
  */
+import { existsSync } from "node:fs";
 import { isatty } from "node:tty";
 import type { Worker } from "node:worker_threads";
 import { startQuietWorker } from "./node-worker-stdio.js";
@@ -65,8 +66,21 @@ export function startHelperEarly(options: { args: string[]; env: Record<string, 
     startEarly(workerSlot, new URL("./node-python-worker.js", import.meta.url), data);
   } else {
     const data: EarlyStartHelperData = { early: true, compileBundled: preloadBundled };
-    startEarly(slot, new URL("./node-start-helper.js", import.meta.url), data);
+    startEarly(slot, startHelperUrl(), data);
   }
+}
+
+/**
+ * The start helper's entry: its one-file CommonJS bundle beside this file when there is one
+ * (scripts/bundle.mjs; a thread that loads ES modules boots ~8 ms slower), else the ES module
+ * (tsc's output, the tests' sources).
+ *
+ * @example
+ * const helper = new Worker(startHelperUrl(), { workerData: data });
+ */
+export function startHelperUrl(): URL {
+  const bundled = new URL("./node-start-helper.cjs", import.meta.url);
+  return existsSync(bundled) ? bundled : new URL("./node-start-helper.js", import.meta.url);
 }
 
 function startEarly(key: typeof slot | typeof workerSlot, url: URL, workerData: EarlyStartHelperData | EarlyPythonWorkerData): void {

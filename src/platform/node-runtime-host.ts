@@ -200,14 +200,13 @@ export async function runtimeFilesIn(directory: string, options: { cacheDir?: st
       if (glueIsModule) void importGlue().catch(() => undefined);
     },
     compileWasm: async (compile) => {
-      const bytes = readFileSync(wasmPath);
       const profile = compile?.profile;
       // With a profile, from V8's code kept in the cache when there is some (see loadWasmCode).
       if (profile && options.cacheDir && wasmCodeCacheWanted(options.env ?? {})) {
-        const { module } = await loadWasmCode({ cacheDir: options.cacheDir, wasm: bytes, profile });
+        const { module } = await loadWasmCode({ cacheDir: options.cacheDir, wasm: { path: wasmPath }, profile });
         if (module) return module;
       }
-      return compileRuntimeWasm(bytes, profile);
+      return compileRuntimeWasm(readFileSync(wasmPath), profile);
     },
   };
 }

@@ -34,6 +34,7 @@ import { fileURLToPath } from "node:url";
 import { crc32 } from "node:zlib";
 import { decodeSnapshotFile, encodeSnapshotFile, optimizedCompilationHintsFor, startProfileDigest, withCompilationHints, type StartProfile } from "../runtime/index.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
+import { readHintedWasm } from "./node-hinted-wasm.js";
 import { DirectoryBlobStore } from "./node-blob-store.js";
 import { startProfilesSupported } from "./node-wasm-compile.js";
 
@@ -94,13 +95,15 @@ function store(cacheDir: string): DirectoryBlobStore {
 }
 
 /**
- * The module `wasm` compiled under `profile`, from the cache in `cacheDir` when it holds one V8
- * accepts; else no module, and why.
+ * The module `wasm` (its bytes, or the file it is in) compiled under `profile`, from the cache in
+ * `cacheDir` when it holds one V8 accepts; else no module, and why. A file is read only when the
+ * cache holds code for it, once, with the hints section laid out as it is read (see
+ * {@link readHintedWasm}).
  *
  * @example
- * const { module } = await loadWasmCode({ cacheDir, wasm: readFileSync(wasmPath), profile });
+ * const { module } = await loadWasmCode({ cacheDir, wasm: { path: wasmPath }, profile });
  */
-export async function loadWasmCode(options: { cacheDir: string; wasm: Uint8Array; profile: StartProfile }): Promise<{ module?: WebAssembly.Module; outcome: WasmCodeOutcome }> {
+export async function loadWasmCode(options: { cacheDir: string; wasm: Uint8Array | { path: string }; profile: StartProfile }): Promise<{ module?: WebAssembly.Module; outcome: WasmCodeOutcome }> {
   const name = wasmCodeName(options.profile.buildIdentity);
   const blobs = store(options.cacheDir);
   const file = await blobs.read(name);
@@ -111,7 +114,9 @@ export async function loadWasmCode(options: { cacheDir: string; wasm: Uint8Array
     return { outcome: "refused" };
   }
   if (decoded.payload.length === 0) return { outcome: "unavailable" };
-  const wire = withCompilationHints(options.wasm, optimizedCompilationHintsFor(options.profile));
+  const hints = optimizedCompilationHintsFor(options.profile);
+  const wasm = options.wasm;
+  const wire = wasm instanceof Uint8Array ? withCompilationHints(wasm, hints) : readHintedWasm(wasm.path, hints);
   const module = wire && deserializeWasmModule(decoded.payload, wire);
   if (!module) return { outcome: "refused-by-v8" };
   loaded.add(module);

@@ -60,7 +60,7 @@ export { glueScriptImporter, glueScriptSource, loaderScriptSource } from "./glue
 export { wrapperBatchPatchSource } from "./wrapper-batch-patch-source.js";
 export { patchSideModuleCompile, sideModuleCompilePatchVersion } from "./side-module-compile-patch.js";
 export { encodeLinkLayout, tryDecodeLinkLayout, type LayoutChecksum, type LinkLayout } from "./link-layout.js";
-export { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
+export { compilationHintsInsertion, hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
 export { compileAhead, openStartSnapshot, prepareStart, preparedWithOpenedSnapshot, startRuntime, type CompiledAhead, type PreparedStart, type PreparedStartPromises, type StartRuntimeOptions } from "./start-runtime.js";
 export { openStreamedSnapshot, type OpenedSnapshot, type StreamedSnapshot } from "./streamed-snapshot.js";
 export { interruptView, type InterruptView } from "./interrupt-view.js";

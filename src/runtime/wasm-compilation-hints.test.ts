@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { test } from "node:test";
-import { hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
+import { compilationHintsInsertion, hintByte, hintStrategy, hintTier, withCompilationHints } from "./wasm-compilation-hints.js";
 
 // A module importing one function (index 0) and a memory, defining two functions (indices 1 and 2),
 // exporting both: the shape of Pyodide's main module in miniature.
@@ -29,6 +29,18 @@ test("the hints section goes before the code section, one byte per defined funct
   const instance = new WebAssembly.Instance(compiled, { e: { f: () => calls.push("f"), mem: memory } });
   (instance.exports.b as () => void)();
   assert.deepEqual(calls, ["f"]);
+});
+
+test("the insertion read from the module's first bytes, up to the code section's header, makes the same module", () => {
+  const codeAt = module.length - 11;
+  const hint = (index: number) => (index === 2 ? 6 : 1);
+  for (const length of [codeAt + 2, codeAt + 5, module.length]) {
+    const { at, section } = compilationHintsInsertion(module.subarray(0, length), hint)!;
+    assert.equal(at, codeAt);
+    assert.deepEqual(Uint8Array.from([...module.subarray(0, at), ...section, ...module.subarray(at)]), withCompilationHints(module, hint));
+  }
+  // Not reaching the code section's size: where the code starts is not known yet.
+  for (const length of [codeAt, codeAt + 1, 20]) assert.equal(compilationHintsInsertion(module.subarray(0, length), hint), undefined, `first ${length} bytes`);
 });
 
 const unreadable: Array<[string, Uint8Array]> = [
