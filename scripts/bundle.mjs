@@ -53,6 +53,8 @@ const result = await build({
     "node-start-helper": "src/platform/node-start-helper.ts",
     "node-early-start-helper": "src/platform/node-early-start-helper.ts",
     "node-venv-launcher": "src/platform/node-venv-launcher.ts",
+    // What the launcher runs when the code cache is turned off (KILN_NO_CODE_CACHE).
+    "node-venv-python": "src/platform/node-venv-python.ts",
     "node-code-cache": "src/platform/node-code-cache.ts",
     "node-wasm-code-writer": "src/platform/node-wasm-code-writer.ts",
   },
@@ -119,6 +121,8 @@ await build({
     "node-code-cache": "src/platform/node-code-cache.ts",
     "node-early-start-helper": "src/platform/node-early-start-helper.ts",
     "node-start-helper": "src/platform/node-start-helper.ts",
+    // A venv's bin/python, likewise: its helper thread starts before the ES-module loader does.
+    "node-venv-launcher": "src/platform/node-venv-launcher.ts",
   },
   plugins: [sideEffectFree],
 });

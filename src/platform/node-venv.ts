@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Reporter } from "../core/index.js";
@@ -14,8 +15,13 @@ import { describeRuntimeCached } from "./node-runtime-description.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { nodeVenvFileSystem } from "./node-venv-file-system.js";
 
-/** The script a venv's `bin/python` execs with node. */
-export const venvLauncherScript: string = fileURLToPath(new URL("./node-venv-launcher.js", import.meta.url));
+/**
+ * The script a venv's `bin/python` execs with node: the launcher's CommonJS bundle when kiln runs
+ * from its bundle (it starts the helper thread ~5 ms sooner), else its ES module.
+ */
+export const venvLauncherScript: string = fileURLToPath(
+  existsSync(new URL("./node-venv-launcher.cjs", import.meta.url)) ? new URL("./node-venv-launcher.cjs", import.meta.url) : new URL("./node-venv-launcher.js", import.meta.url),
+);
 
 /** Options for {@link createNodeVirtualEnvironment}. */
 export interface NodeVenvOptions {

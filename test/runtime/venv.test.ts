@@ -45,6 +45,19 @@ test("bin/python runs from any directory without kiln on PATH; sys.prefix is the
   assert.deepEqual(result.stdout.trim().split("\n"), [venv, join(venv, "bin", "python"), "True", sitePackages, sitePackages]);
 });
 
+test("bin/python execs the launcher's CommonJS bundle; an environment naming its ES module (an earlier kiln's) runs the same", () => {
+  const launcher = readFileSync(join(venv, "bin", "python"), "utf8");
+  assert.match(launcher, /\/dist\/bundle\/node-venv-launcher\.cjs' /, launcher);
+  const older = join(venv, "bin", "python-esm");
+  writeFileSync(older, launcher.replace("/node-venv-launcher.cjs'", "/node-venv-launcher.js'"), { mode: 0o755 });
+  const program = "import os, sys; print(sys.prefix); print(os.environ.get('KILN_PROBE')); sys.exit(3)";
+  for (const name of ["python", "python-esm"]) {
+    const result = python(["-c", program], { launcher: name, env: { KILN_PROBE: "seen" } });
+    assert.equal(result.status, 3, `${name}: ${result.stderr}`);
+    assert.deepEqual(result.stdout.trim().split("\n"), [venv, "seen"], name);
+  }
+});
+
 test("bin/python3 reports itself as sys.executable, as CPython's venv does", () => {
   const result = python(["-c", "import sys; print(sys.executable)"], { launcher: "python3" });
   assert.equal(result.stdout.trim(), join(venv, "bin", "python3"));
