@@ -3,7 +3,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
+import { buildSync } from "esbuild";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { bundleIdentity, codeCacheCommand, codeCacheWanted, commandV8Flags, decodeBundle } from "./node-code-cache.js";
 
@@ -211,4 +213,55 @@ test("each command has its own cache, written by its first run; arguments other 
   assert.equal(codeCacheCommand(["pip", "/some/path"]), "pip");
   assert.equal(codeCacheCommand(["--help"]), "");
   assert.equal(codeCacheCommand(["run", "build", "--fast"]), "run", "a script named like a word is Python's argument");
+});
+
+// A stand-in for dist/bundle/node-start-helper.cjs: a worker's bundle that reads its workerData,
+// answers, and keeps its code (as keepWorkerCode does, through the same global hook).
+const workerBundleSource = (tag: string) => `"use strict";
+const { parentPort, workerData } = require("node:worker_threads");
+parentPort.postMessage("${tag} " + workerData + " " + typeof __filename + " " + typeof require("node:path").join);
+globalThis[Symbol.for("kiln.keepWorkerCode")]();
+`;
+const workerDriver = `
+  import { Worker } from "node:worker_threads";
+  const [runner, bundle] = process.argv.slice(2);
+  const worker = new Worker("require(" + JSON.stringify(runner) + ").runWorkerBundle(" + JSON.stringify(bundle) + ")", { eval: true, workerData: "data" });
+  worker.on("message", (message) => process.stdout.write(message + "\\n"));`;
+
+// The worker requires this module as CommonJS, as it does dist/bundle/node-code-cache.cjs (tsx
+// compiles only what the ES-module loader loads, not what an eval'd worker requires).
+let runner: string | undefined;
+function workerRunner(): string {
+  if (runner) return runner;
+  runner = join(temporary, "node-code-cache.cjs");
+  buildSync({
+    entryPoints: [fileURLToPath(new URL("./node-code-cache.ts", import.meta.url))],
+    outfile: runner,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    define: { "import.meta.url": "__kilnScriptUrl" },
+    banner: { js: 'var __kilnScriptUrl = require("node:url").pathToFileURL(__filename).href;' },
+    logLevel: "warning",
+  });
+  return runner;
+}
+
+function runWorker(bundle: string, cacheDir: string): { status: number | null; stdout: string; outcome: string } {
+  const runner = workerRunner();
+  // A file, not -e with --input-type=module: the worker's eval'd source is CommonJS.
+  const driver = join(temporary, "worker-driver.mjs");
+  writeFileSync(driver, workerDriver);
+  const result = spawnSync(process.execPath, ["--import", "tsx", driver, runner, bundle], { encoding: "utf8", env: driverEnv(cacheDir) });
+  return { status: result.status, stdout: result.stdout, outcome: /worker code cache ([a-z-]+):/.exec(result.stderr)?.[1] ?? result.stderr };
+}
+
+test("a worker's bundle runs through the code cache: written after its work, then used, a damaged one refused and rewritten", () => {
+  const { bundle, cacheDir } = setup();
+  writeFileSync(bundle, workerBundleSource("worker"));
+  for (const expected of ["written", "used"]) assert.deepEqual(runWorker(bundle, cacheDir), { status: 0, stdout: "worker data string function\n", outcome: expected });
+  const [file] = cacheFiles(cacheDir);
+  writeFileSync(file!, readFileSync(file!).subarray(0, 100));
+  assert.deepEqual(runWorker(bundle, cacheDir), { status: 0, stdout: "worker data string function\n", outcome: "damaged-and-written" });
+  assert.equal(cacheFiles(cacheDir).length, 1);
 });

@@ -1,6 +1,6 @@
 import { isAscii } from "node:buffer";
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
@@ -46,8 +46,8 @@ export function codeCacheWanted(env: Record<string, string | undefined>): boolea
  *
  * The cache is `<kiln cache>/code-cache-v1/<key>.bin`, the key a sha256 of the bundle file's
  * identity ({@link bundleIdentity}: device, inode, size, modification and change times in ns), the
- * Node version, the architecture, the V8 flags the command runs with and the command itself
- * ({@link codeCacheCommand}), so another build of kiln, another Node or a command with other flags
+ * Node version, the architecture, the flags Node was started with, the V8 flags the command runs
+ * with and the command itself ({@link codeCacheCommand}), so another build of kiln, another Node or a command with other flags
  * never reads it (V8 itself also refuses a cache of another V8 version or flags), and each command
  * finds the functions it runs compiled: a cache holds what the command that wrote it compiled.
  * The identity stands for the bundle's 1.2 MB of text, which every pip command used to hash
@@ -65,28 +65,90 @@ export async function runWithCodeCache(options: { bundle: string; argv: string[]
   const { bundle, streams } = options;
   const flags = commandV8Flags(options.argv);
   if (flags !== undefined) setFlagsFromString(flags);
-  const { bytes, identity } = readBundle(bundle);
-  const source = decodeBundle(bytes);
-  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0${flags ?? ""}\0${codeCacheCommand(options.argv)}\0${identity}`).digest("hex");
-  const path = join(kilnCacheDir(streams.env, { cwd: streams.cwd }), kilnCacheFolders.codeCache, `${key}.bin`);
-  const { data, damaged } = readCache(path);
   // The wrapper Node gives a CommonJS module, so the bundle runs as if required, plus the
   // `import()` of this ES module for the bundle's src/platform/import-module.ts (code from a code
   // cache cannot run `import()` itself on Node 20; the bundle has no other `import()`).
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, __kilnImport) {${source}\n})`, {
-    filename: bundle,
-    ...(data ? { cachedData: data } : {}),
-  });
+  const compiled = compileCached({ bundle, key: [flags ?? "", codeCacheCommand(options.argv)], env: streams.env, cwd: streams.cwd, parameters: "__kilnImport" });
   const module = { exports: {} as Record<string, ((argv: string[], streams: CliStreams) => Promise<number>) | undefined> };
   const importModule = (url: string) => import(url);
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule);
+  compiled.run(module, importModule);
   const code = await module.exports[options.entry ?? "runCli"]!(options.argv, streams);
-  let outcome: CodeCacheOutcome = "used";
-  if (!data || script.cachedDataRejected === true) {
-    outcome = writeCache(path, script.createCachedData()) ? (damaged ? "damaged-and-written" : data ? "rejected-and-written" : "written") : "not-written";
-  }
-  if (streams.env.KILN_DEBUG_CODE_CACHE) streams.stderr.write(`kiln: code cache ${outcome}: ${path}\n`);
+  const outcome = compiled.keep();
+  if (streams.env.KILN_DEBUG_CODE_CACHE) streams.stderr.write(`kiln: code cache ${outcome}: ${compiled.path}\n`);
   return code;
+}
+
+// Where a worker's bundle run by runWorkerBundle leaves the function that writes its cache.
+const keepWorkerCodeKey = Symbol.for("kiln.keepWorkerCode");
+
+/**
+ * Runs a worker thread's one-file CommonJS bundle through V8's code cache, as
+ * {@link runWithCodeCache} runs the CLI's: the start helper, a thread on the path every warm start
+ * waits for, spent ~5 ms more compiling its 400 KB bundle (parsing it before its first line, and
+ * each function at its first call). The worker is started with `eval: true` and source that
+ * requires this module's CommonJS bundle and calls this (see `startHelper`). The bundle writes
+ * its cache, when it had none V8 took, by calling {@link keepWorkerCode} once it has done the
+ * work the cache should hold.
+ *
+ * @example
+ * new Worker(`require("/pkg/dist/bundle/node-code-cache.cjs").runWorkerBundle("/pkg/dist/bundle/node-start-helper.cjs")`, { eval: true, workerData });
+ */
+export function runWorkerBundle(bundle: string): void {
+  const compiled = compileCached({ bundle, key: ["worker"], env: process.env, cwd: process.cwd(), parameters: "" });
+  (globalThis as Record<symbol, unknown>)[keepWorkerCodeKey] = () => {
+    const outcome = compiled.keep();
+    if (process.env.KILN_DEBUG_CODE_CACHE) writeSync(2, `kiln: worker code cache ${outcome}: ${compiled.path}\n`);
+    return outcome;
+  };
+  compiled.run({ exports: {} });
+}
+
+/**
+ * In a worker bundle run by {@link runWorkerBundle}: writes its code cache now if it had none V8
+ * took (after the work whose compiled functions the cache should hold); undefined elsewhere.
+ *
+ * @example
+ * void prepared.then(() => keepWorkerCode());
+ */
+export function keepWorkerCode(): CodeCacheOutcome | undefined {
+  const keep = (globalThis as Record<symbol, unknown>)[keepWorkerCodeKey] as (() => CodeCacheOutcome) | undefined;
+  (globalThis as Record<symbol, unknown>)[keepWorkerCodeKey] = undefined;
+  return keep?.();
+}
+
+/**
+ * The bundle compiled from its cache when there is one V8 takes: `run` runs it as a CommonJS
+ * module (with `parameters` passed after Node's five), `keep` writes the cache when there was
+ * none V8 took, once, and says what it did. The key: Node's version, the architecture, the flags
+ * Node was started with (V8 refuses a cache of other flags: a venv's launcher and `kiln` may run
+ * the same bundle with different ones), the bundle's identity and `key`.
+ */
+function compileCached(options: { bundle: string; key: string[]; env: Record<string, string | undefined>; cwd: string; parameters: string }): {
+  path: string;
+  run: (module: { exports: object }, ...extra: unknown[]) => void;
+  keep: () => CodeCacheOutcome;
+} {
+  const { bundle } = options;
+  const { bytes, identity } = readBundle(bundle);
+  const source = decodeBundle(bytes);
+  const key = createHash("sha256").update([process.version, process.arch, process.execArgv.join(" "), ...options.key, identity].join("\0")).digest("hex");
+  const path = join(kilnCacheDir(options.env, { cwd: options.cwd }), kilnCacheFolders.codeCache, `${key}.bin`);
+  const { data, damaged } = readCache(path);
+  const parameters = ["exports", "require", "module", "__filename", "__dirname", ...(options.parameters ? [options.parameters] : [])].join(", ");
+  const script = new Script(`(function (${parameters}) {${source}\n})`, { filename: bundle, ...(data ? { cachedData: data } : {}) });
+  let kept: CodeCacheOutcome | undefined;
+  return {
+    path,
+    run: (module, ...extra) => (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, dirname(bundle), ...extra),
+    keep: () => {
+      if (kept) return kept;
+      kept = "used";
+      if (!data || script.cachedDataRejected === true) {
+        kept = writeCache(path, script.createCachedData()) ? (damaged ? "damaged-and-written" : data ? "rejected-and-written" : "written") : "not-written";
+      }
+      return kept;
+    },
+  };
 }
 
 /**

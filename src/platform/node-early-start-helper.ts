@@ -16,6 +16,7 @@
  */
 import { existsSync } from "node:fs";
 import { isatty } from "node:tty";
+import { fileURLToPath } from "node:url";
 import type { Worker } from "node:worker_threads";
 import { startQuietWorker } from "./node-worker-stdio.js";
 
@@ -66,8 +67,27 @@ export function startHelperEarly(options: { args: string[]; env: Record<string, 
     startEarly(workerSlot, new URL("./node-python-worker.js", import.meta.url), data);
   } else {
     const data: EarlyStartHelperData = { early: true, compileBundled: preloadBundled };
-    startEarly(slot, startHelperUrl(), data);
+    startEarly(slot, startHelper, data);
   }
+}
+
+/**
+ * Starts the start helper thread with `workerData`: from its one-file CommonJS bundle through V8's
+ * code cache when kiln runs from its bundle (see `runWorkerBundle`), else from its bundle or
+ * module as it is (see {@link startHelperUrl}).
+ *
+ * @example
+ * const helper = startHelper(data);
+ */
+export function startHelper(workerData: unknown): Worker {
+  const url = startHelperUrl();
+  const runner = new URL("./node-code-cache.cjs", import.meta.url);
+  // As codeCacheWanted says (not imported: it would bring the code cache's modules into this small
+  // bundle); and not when Node is told its eval'd code is an ES module, which has no require().
+  const inputType = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((option) => option.includes("--input-type"));
+  const cached = url.pathname.endsWith(".cjs") && !process.env.KILN_NO_CODE_CACHE && !inputType && existsSync(runner);
+  if (!cached) return startQuietWorker(url, { workerData });
+  return startQuietWorker(`require(${JSON.stringify(fileURLToPath(runner))}).runWorkerBundle(${JSON.stringify(fileURLToPath(url))});`, { eval: true, workerData });
 }
 
 /**
@@ -83,10 +103,10 @@ export function startHelperUrl(): URL {
   return existsSync(bundled) ? bundled : new URL("./node-start-helper.js", import.meta.url);
 }
 
-function startEarly(key: typeof slot | typeof workerSlot, url: URL, workerData: EarlyStartHelperData | EarlyPythonWorkerData): void {
+function startEarly(key: typeof slot | typeof workerSlot, url: URL | typeof startHelper, workerData: EarlyStartHelperData | EarlyPythonWorkerData): void {
   if (holder[key]) return;
   try {
-    const worker = startQuietWorker(url, { workerData });
+    const worker = typeof url === "function" ? url(workerData) : startQuietWorker(url, { workerData });
     holder[key] = worker;
     worker.unref();
     // A thread that has already failed is not adopted: the caller starts one of its own.

@@ -30,7 +30,7 @@ import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers, NodeStdio } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
-import { adoptEarlyHelper, adoptEarlyPythonWorker, endEarlyHelper, pythonThread, startHelperUrl } from "./node-early-start-helper.js";
+import { adoptEarlyHelper, adoptEarlyPythonWorker, endEarlyHelper, pythonThread, startHelper } from "./node-early-start-helper.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
 import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
@@ -156,7 +156,7 @@ async function runOnMainThread(commandLine: PythonCommandLine, options: PythonPr
   };
   // The helper started with the process (see startHelperEarly) when there is one.
   const early = adoptEarlyHelper();
-  const helper = early ?? startQuietWorker(startHelperUrl(), { workerData: data });
+  const helper = early ?? startHelper(data);
   if (early) helper.postMessage(data);
   helper.unref();
   const received = receivePreparedStart(helper);

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { compileAhead, prepareStart, type CompiledAhead, type OpenedSnapshot, type PreloadRequest, type RuntimeSpec, type StartupConfig } from "../runtime/index.js";
 import type { EarlyStartHelperData } from "./node-early-start-helper.js";
+import { keepWorkerCode } from "./node-code-cache.js";
 import { createNodeRuntimeHost, type NodeRuntimeHost } from "./node-runtime-host.js";
 import { postPreparedStart } from "./node-prepared-start.js";
 import { watchSigint } from "./node-sigint-relay.js";
@@ -73,4 +74,8 @@ function start(data: StartHelperData, speculative?: { host: NodeRuntimeHost; com
     prepared = { snapshot: Promise.resolve(undefined), wasmModule: Promise.resolve(undefined) };
   }
   postPreparedStart(parentPort!, prepared);
+  // Run from the code cache (see startHelper), this thread's bundle keeps what it compiled once the
+  // preparation is done, when the cache held none V8 took: never while the start waits for it.
+  const done = [prepared.snapshot.then((ready) => ready?.verified), prepared.wasmModule, prepared.profile, prepared.profileIdentity];
+  void Promise.allSettled(done).then(() => setImmediate(keepWorkerCode));
 }

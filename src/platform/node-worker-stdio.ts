@@ -13,7 +13,7 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
  * @example
  * const helper = startQuietWorker(new URL("./node-start-helper.js", import.meta.url), { workerData });
  */
-export function startQuietWorker(url: URL, options: WorkerOptions): Worker {
+export function startQuietWorker(url: URL | string, options: WorkerOptions): Worker {
   const worker = new Worker(url, { ...options, stdout: true, stderr: true });
   worker.stdout.on("data", (chunk: Buffer) => process.stdout.write(chunk));
   worker.stderr.on("data", (chunk: Buffer) => process.stderr.write(chunk));
