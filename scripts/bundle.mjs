@@ -99,7 +99,8 @@ const commonJs = {
 await build({
   ...commonJs,
   // The CLI, and what a venv's bin/python runs (src/platform/node-venv-launcher.ts), likewise.
-  entryPoints: { "kiln-cli": "src/cli/main.ts", "node-venv-python": "src/platform/node-venv-python.ts" },
+  // The Python worker thread (a terminal's kiln run), likewise, run by node-code-cache.cjs's runWorkerBundle.
+  entryPoints: { "kiln-cli": "src/cli/main.ts", "node-venv-python": "src/platform/node-venv-python.ts", "node-python-worker": "src/platform/node-python-worker.ts" },
   external: ["pyodide"],
   // Every import() becomes a require(): code deserialized from a code cache cannot run import()
   // on Node 20. Modules loaded by URL (Pyodide's ES modules) go through import-module.ts, which
@@ -131,7 +132,7 @@ await build({
 // ~2 ms less per command than decoding 1.2 MB of UTF-8). esbuild writes code in ASCII (its
 // default charset escapes strings, templates, regular expressions and identifiers) but keeps
 // comments as written, so what is left are comments, where an escape changes nothing.
-for (const name of ["kiln-cli.cjs", "node-venv-python.cjs"]) {
+for (const name of ["kiln-cli.cjs", "node-venv-python.cjs", "node-python-worker.cjs"]) {
   const file = `${outdir}/${name}`;
   const text = readFileSync(file, "utf8");
   // One \uXXXX per UTF-16 unit: the same character in a string, template or regular expression too.

@@ -94,13 +94,14 @@ const keepWorkerCodeKey = Symbol.for("kiln.keepWorkerCode");
  * new Worker(`require("/pkg/dist/bundle/node-code-cache.cjs").runWorkerBundle("/pkg/dist/bundle/node-start-helper.cjs")`, { eval: true, workerData });
  */
 export function runWorkerBundle(bundle: string): void {
-  const compiled = compileCached({ bundle, key: ["worker"], env: process.env, cwd: process.cwd(), parameters: "" });
+  // With the import() of this module, as for runWithCodeCache: the Python worker's bundle imports Pyodide.
+  const compiled = compileCached({ bundle, key: ["worker"], env: process.env, cwd: process.cwd(), parameters: "__kilnImport" });
   (globalThis as Record<symbol, unknown>)[keepWorkerCodeKey] = () => {
     const outcome = compiled.keep();
     if (process.env.KILN_DEBUG_CODE_CACHE) writeSync(2, `kiln: worker code cache ${outcome}: ${compiled.path}\n`);
     return outcome;
   };
-  compiled.run({ exports: {} });
+  compiled.run({ exports: {} }, (url: string) => import(url));
 }
 
 /**

@@ -64,7 +64,7 @@ export function startHelperEarly(options: { args: string[]; env: Record<string, 
   const preloadBundled = options.bundled && !options.env.KILN_PRELOAD_MODULES;
   if (pythonThread(options.env) === "worker") {
     const data: EarlyPythonWorkerData = { early: true, preloadBundled };
-    startEarly(workerSlot, new URL("./node-python-worker.js", import.meta.url), data);
+    startEarly(workerSlot, startPythonWorker, data);
   } else {
     const data: EarlyStartHelperData = { early: true, compileBundled: preloadBundled };
     startEarly(slot, startHelper, data);
@@ -73,40 +73,49 @@ export function startHelperEarly(options: { args: string[]; env: Record<string, 
 
 /**
  * Starts the start helper thread with `workerData`: from its one-file CommonJS bundle through V8's
- * code cache when kiln runs from its bundle (see `runWorkerBundle`), else from its bundle or
- * module as it is (see {@link startHelperUrl}).
+ * code cache when kiln runs from its bundle (see `runWorkerBundle`: a thread that loads ES
+ * modules boots ~8 ms slower, and compiling the bundle took ~5 ms more), else from that bundle as
+ * it is, or from its ES module (tsc's output, the tests' sources).
  *
  * @example
  * const helper = startHelper(data);
  */
 export function startHelper(workerData: unknown): Worker {
-  const url = startHelperUrl();
+  const bundled = new URL("./node-start-helper.cjs", import.meta.url);
+  return startWorker({ bundled, runsAlone: true, module: new URL("./node-start-helper.js", import.meta.url), workerData });
+}
+
+/**
+ * Starts the Python worker thread with `workerData`, as {@link startHelper} starts the helper: its
+ * bundle, through the code cache, is kiln's run-time code compiled before Python's thread can
+ * import Pyodide. Without the code cache, from its ES module (the bundle imports Pyodide through
+ * the runner's `import()`, which code from a code cache cannot call on Node 20).
+ *
+ * @example
+ * const worker = startPythonWorker(data);
+ */
+export function startPythonWorker(workerData: unknown): Worker {
+  const bundled = new URL("./node-python-worker.cjs", import.meta.url);
+  return startWorker({ bundled, runsAlone: false, module: new URL("./node-python-worker.js", import.meta.url), workerData });
+}
+
+function startWorker(options: { bundled: URL; runsAlone: boolean; module: URL; workerData: unknown }): Worker {
+  const { bundled, workerData } = options;
   const runner = new URL("./node-code-cache.cjs", import.meta.url);
   // As codeCacheWanted says (not imported: it would bring the code cache's modules into this small
   // bundle); and not when Node is told its eval'd code is an ES module, which has no require().
   const inputType = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((option) => option.includes("--input-type"));
-  const cached = url.pathname.endsWith(".cjs") && !process.env.KILN_NO_CODE_CACHE && !inputType && existsSync(runner);
-  if (!cached) return startQuietWorker(url, { workerData });
-  return startQuietWorker(`require(${JSON.stringify(fileURLToPath(runner))}).runWorkerBundle(${JSON.stringify(fileURLToPath(url))});`, { eval: true, workerData });
+  const cached = !process.env.KILN_NO_CODE_CACHE && !inputType && existsSync(bundled) && existsSync(runner);
+  if (cached) {
+    return startQuietWorker(`require(${JSON.stringify(fileURLToPath(runner))}).runWorkerBundle(${JSON.stringify(fileURLToPath(bundled))});`, { eval: true, workerData });
+  }
+  return startQuietWorker(options.runsAlone && existsSync(bundled) ? bundled : options.module, { workerData });
 }
 
-/**
- * The start helper's entry: its one-file CommonJS bundle beside this file when there is one
- * (scripts/bundle.mjs; a thread that loads ES modules boots ~8 ms slower), else the ES module
- * (tsc's output, the tests' sources).
- *
- * @example
- * const helper = new Worker(startHelperUrl(), { workerData: data });
- */
-export function startHelperUrl(): URL {
-  const bundled = new URL("./node-start-helper.cjs", import.meta.url);
-  return existsSync(bundled) ? bundled : new URL("./node-start-helper.js", import.meta.url);
-}
-
-function startEarly(key: typeof slot | typeof workerSlot, url: URL | typeof startHelper, workerData: EarlyStartHelperData | EarlyPythonWorkerData): void {
+function startEarly(key: typeof slot | typeof workerSlot, start: (workerData: unknown) => Worker, workerData: EarlyStartHelperData | EarlyPythonWorkerData): void {
   if (holder[key]) return;
   try {
-    const worker = typeof url === "function" ? url(workerData) : startQuietWorker(url, { workerData });
+    const worker = start(workerData);
     holder[key] = worker;
     worker.unref();
     // A thread that has already failed is not adopted: the caller starts one of its own.

@@ -30,12 +30,11 @@ import { compileMissingStdlib } from "./node-run-stdlib.js";
 import { replHistoryFile, TerminalLineReader } from "./node-line-reader.js";
 import { answerLine, createLineBuffers, NodeStdio } from "./node-stdio.js";
 import { debugReporter } from "./node-debug-reporter.js";
-import { adoptEarlyHelper, adoptEarlyPythonWorker, endEarlyHelper, pythonThread, startHelper } from "./node-early-start-helper.js";
+import { adoptEarlyHelper, adoptEarlyPythonWorker, endEarlyHelper, pythonThread, startHelper, startPythonWorker } from "./node-early-start-helper.js";
 import type { PythonWorkerData, PythonWorkerMessage } from "./node-python-worker.js";
 import { postPreparedStart, receivePreparedStart } from "./node-prepared-start.js";
 import type { StartHelperData, StartHelperWatching } from "./node-start-helper.js";
 import { relaySigint } from "./node-sigint-relay.js";
-import { startQuietWorker } from "./node-worker-stdio.js";
 
 /** Options for {@link runPythonProcess}. */
 export interface PythonProcessOptions {
@@ -258,7 +257,7 @@ async function runInWorker(commandLine: PythonCommandLine, options: PythonProces
   data.prepared = true;
   // The worker started with the process (see startHelperEarly) when there is one.
   const early = adoptEarlyPythonWorker();
-  const worker = early ?? startQuietWorker(new URL("./node-python-worker.js", import.meta.url), { workerData: data });
+  const worker = early ?? startPythonWorker(data);
   if (early) {
     early.ref();
     early.postMessage(data);

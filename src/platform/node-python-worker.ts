@@ -8,6 +8,7 @@ import { isKilnError } from "../core/index.js";
 import { runPythonMain, type PythonMainRequest } from "../runtime/index.js";
 import { createNodeRuntimeHost } from "./node-runtime-host.js";
 import { NodeStdio } from "./node-stdio.js";
+import { keepWorkerCode } from "./node-code-cache.js";
 import { debugReporter } from "./node-debug-reporter.js";
 import type { EarlyPythonWorkerData } from "./node-early-start-helper.js";
 import { receivePreparedStart } from "./node-prepared-start.js";
@@ -67,6 +68,9 @@ async function run(data: PythonWorkerData): Promise<void> {
     const code = await runPythonMain(host, request);
     // The main thread ends the process without letting this thread exit (and emit "exit").
     keepPendingSideModuleCode();
+    // Run from the code cache (see startPythonWorker): kept when there was none V8 took, now that
+    // what a start compiles has been compiled.
+    keepWorkerCode();
     message = { kind: "exit", code };
   } catch (error) {
     message = isKilnError(error)

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { baseEnv, kiln, makeTree, runCommand } from "./support.js";
+import { baseEnv, kiln, makeTree, repoRoot, runCommand } from "./support.js";
 
 // With Python in a worker (stdin a terminal; KILN_PYTHON_THREAD=worker here), the worker starts
 // with the process, before kiln's modules load, and is handed the run when kiln knows it.
@@ -29,4 +30,26 @@ test("a process that runs no Python in its worker ends the early one: a host mod
   const usage = kiln(["run", "-Z"], { env, timeoutMs: 60_000 });
   assert.equal(usage.status, 2);
   assert.match(usage.stderr, /Unknown option: -Z/);
+});
+
+test("the start helper and the Python worker run from their bundles through the code cache: kept once, then used; a damaged cache is rewritten", { skip: !existsSync(join(repoRoot, "dist", "bundle", "node-python-worker.cjs")) && "dist/bundle is not built (npm run build)" }, () => {
+  const workerCaches = (stderr: string) => [...stderr.matchAll(/kiln: worker code cache ([a-z-]+): (\S+)/g)].map((match) => ({ outcome: match[1]!, path: match[2]! }));
+  for (const thread of ["main", "worker"]) {
+    const env = baseEnv({ KILN_PYTHON_THREAD: thread, KILN_DEBUG_CODE_CACHE: "1" });
+    const runs: Array<ReturnType<typeof kiln>> = [];
+    for (const round of [0, 1, 2]) {
+      if (round === 2) {
+        const [kept] = workerCaches(runs[1]!.stderr);
+        writeFileSync(kept!.path, readFileSync(kept!.path).subarray(0, 64));
+      }
+      // Python runs a little: the helper keeps its code once its preparation is done, beside Python.
+      const result = kiln(["run", "-c", "import sys; sum(range(10**6)); print(sys.argv[1:]); sys.exit(4)", "x"], { env });
+      assert.deepEqual([result.status, result.stdout], [4, "['x']\n"], `${thread}, run ${round}: ${result.stderr}`);
+      runs.push(result);
+    }
+    // One thread from a bundle: the start helper beside Python on the main thread, or Python's worker.
+    assert.deepEqual(workerCaches(runs[1]!.stderr).map(({ outcome }) => outcome), ["used"], `${thread}: ${runs[1]!.stderr}`);
+    assert.deepEqual(workerCaches(runs[2]!.stderr).map(({ outcome }) => outcome), ["damaged-and-written"], `${thread}: ${runs[2]!.stderr}`);
+    assert.match(workerCaches(runs[1]!.stderr)[0]!.path, /code-cache-v1\/[0-9a-f]{64}\.bin$/);
+  }
 });
