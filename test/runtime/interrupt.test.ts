@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -270,6 +270,27 @@ function readerPid(child: ChildProcess, stdin: StdinKind): number | undefined {
   return children.length === 1 ? Number(children[0]) : undefined;
 }
 
+/**
+ * Waits (up to 5 s) until a thread of the process is blocked in a read of its descriptor 0, as
+ * `/proc/PID/task/TID/syscall` shows (Linux; the read system call's number on x86-64 and arm64).
+ * Returns at once where that cannot be seen.
+ */
+function waitUntilReadingStdin(pid: number | undefined): void {
+  const read = { x64: "0", arm64: "63" }[process.arch as string];
+  if (!linux || pid === undefined || read === undefined) return;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; Atomics.wait(pause, 0, 0, 2)) {
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        const [number, descriptor] = readFileSync(`/proc/${pid}/task/${task}/syscall`, "utf8").split(" ");
+        if (number === read && descriptor === "0x0") return;
+      }
+    } catch {
+      return;
+    }
+  }
+}
+
 /** Whether O_NONBLOCK (octal 4000) is set on the open file of the process's descriptor 0 (Linux). */
 function descriptorZeroNonBlocking(pid: number | undefined): boolean | undefined {
   if (!linux || pid === undefined) return undefined;
@@ -304,6 +325,9 @@ function interruptReadingStdin(command: string[], options: { env: Record<string,
       if (!before.includes("started\n") && stdout.includes("started\n")) {
         reader = readerPid(child, options.stdin);
         nonBlocking = descriptorZeroNonBlocking(reader);
+        // A shared socket's read cannot take the first ^C: it must find Python inside that read,
+        // not still returning from print() (where it would raise KeyboardInterrupt, as CPython does).
+        if (options.stdin === "shared socket") waitUntilReadingStdin(reader);
         if (reader !== undefined) process.kill(reader, "SIGINT");
         // Apart, so that the kernel does not merge them into one pending signal.
         if (options.secondAfterMs !== undefined) timers.push(setTimeout(() => reader !== undefined && process.kill(reader, "SIGINT"), options.secondAfterMs));
