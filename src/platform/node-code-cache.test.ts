@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
 import { buildSync } from "esbuild";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
-import { bundleIdentity, codeCacheCommand, codeCacheWanted, commandV8Flags, decodeBundle } from "./node-code-cache.js";
+import { codeCacheCommand, codeCacheWanted, commandV8Flags, decodeBundle } from "./node-code-cache.js";
 
 const temporary = mkdtempSync(join(tmpdir(), "kiln-code-cache-"));
 after(() => rmSync(temporary, { recursive: true, force: true }));
@@ -121,13 +121,6 @@ test("a bundle that is not ASCII is decoded as UTF-8 (an ASCII one as Latin-1, t
   }
   const cases = ["exports.x = 1;\n", "// \u2205\nexports.x = '\u00e9';", "\u{1F600}", ""];
   for (const text of cases) assert.equal(decodeBundle(Buffer.from(text, "utf8")), text);
-});
-
-test("bundleIdentity: device, inode, size and both times, so a rewrite or a replacement changes it", () => {
-  const stat = { dev: 1n, ino: 2n, size: 3n, mtimeNs: 4n, ctimeNs: 5n };
-  assert.equal(bundleIdentity(stat), "1:2:3:4:5");
-  const changed = [{ ...stat, ino: 9n }, { ...stat, size: 9n }, { ...stat, mtimeNs: 9n }, { ...stat, ctimeNs: 9n }, { ...stat, dev: 9n }];
-  for (const other of changed) assert.notEqual(bundleIdentity(other), bundleIdentity(stat));
 });
 
 test("processes writing the cache at once all run, and leave a cache the next run uses", async () => {

@@ -1,11 +1,12 @@
 import { isAscii } from "node:buffer";
 import { createHash, randomUUID } from "node:crypto";
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 import { kilnCacheDir } from "./kiln-cache-dir.js";
+import { readIdentifiedFile } from "./node-identified-file.js";
 import { kilnCacheFolders } from "./kiln-cache-folders.js";
 import { shortRunTieringFlags } from "./node-short-run-tiering.js";
 
@@ -45,7 +46,7 @@ export function codeCacheWanted(env: Record<string, string | undefined>): boolea
  * launcher runs `runVenvPython` from a bundle of its own.
  *
  * The cache is `<kiln cache>/code-cache-v1/<key>.bin`, the key a sha256 of the bundle file's
- * identity ({@link bundleIdentity}: device, inode, size, modification and change times in ns), the
+ * identity (`fileIdentity` in node-identified-file.ts: device, inode, size, modification and change times in ns), the
  * Node version, the architecture, the flags Node was started with, the V8 flags the command runs
  * with and the command itself ({@link codeCacheCommand}), so another build of kiln, another Node or a command with other flags
  * never reads it (V8 itself also refuses a cache of another V8 version or flags), and each command
@@ -130,7 +131,7 @@ function compileCached(options: { bundle: string; key: string[]; env: Record<str
   keep: () => CodeCacheOutcome;
 } {
   const { bundle } = options;
-  const { bytes, identity } = readBundle(bundle);
+  const { bytes, identity } = readIdentifiedFile(bundle);
   const source = decodeBundle(bytes);
   const key = createHash("sha256").update([process.version, process.arch, process.execArgv.join(" "), ...options.key, identity].join("\0")).digest("hex");
   const path = join(kilnCacheDir(options.env, { cwd: options.cwd }), kilnCacheFolders.codeCache, `${key}.bin`);
@@ -190,36 +191,6 @@ export function codeCacheCommand(argv: readonly string[]): string {
 export function commandV8Flags(argv: readonly string[]): string | undefined {
   if (argv[0] !== "pip") return undefined;
   return [shortRunTieringFlags(), "--no-incremental-marking"].filter((flag) => flag !== undefined).join(" ");
-}
-
-/**
- * What identifies the bundle file's content without reading it: device, inode, size, and the
- * modification and change times in nanoseconds (the wheel digests kiln remembers are keyed the
- * same way). Writing the file changes its times; replacing it changes the inode.
- *
- * @example
- * bundleIdentity(fstatSync(descriptor, { bigint: true })); // "2049:1234:1207520:1763781120123456789:1763781120123456789"
- */
-export function bundleIdentity(stat: { dev: bigint; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }): string {
-  return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
-}
-
-/** The bundle's bytes and identity, from one descriptor (so both describe the same file). */
-function readBundle(path: string): { bytes: Buffer; identity: string } {
-  const descriptor = openSync(path, "r");
-  try {
-    const stat = fstatSync(descriptor, { bigint: true });
-    const bytes = Buffer.allocUnsafe(Number(stat.size));
-    let read = 0;
-    while (read < bytes.length) {
-      const count = readSync(descriptor, bytes, read, bytes.length - read, read);
-      if (count === 0) break;
-      read += count;
-    }
-    return { bytes: bytes.subarray(0, read), identity: bundleIdentity(stat) };
-  } finally {
-    closeSync(descriptor);
-  }
 }
 
 /**

@@ -13,9 +13,10 @@
  */
 import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Script } from "node:vm";
 import { crc32 } from "node:zlib";
+import { readIdentifiedFile } from "./node-identified-file.js";
 
 /** The format of the cache file; part of every key. */
 const glueCodeFormat = 1;
@@ -67,25 +68,11 @@ export function loadGlueScript(options: { scriptPath: string; codePath: string; 
   };
 }
 
-/** The script's text and what identifies its content (device, inode, size, times in ns), from one descriptor. */
+/** The script's text and what identifies its content, from one descriptor. */
 function readScript(path: string): { text: string; identity: string } {
-  const descriptor = openSync(path, "r");
-  try {
-    const stat = fstatSync(descriptor, { bigint: true });
-    const bytes = Buffer.allocUnsafe(Number(stat.size));
-    let read = 0;
-    while (read < bytes.length) {
-      const count = readSync(descriptor, bytes, read, bytes.length - read, read);
-      if (count === 0) break;
-      read += count;
-    }
-    const whole = bytes.subarray(0, read);
-    // Latin-1 makes a one-byte string straight away; only text with other characters needs UTF-8.
-    const text = isAscii(whole) ? whole.toString("latin1") : whole.toString("utf8");
-    return { text, identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}` };
-  } finally {
-    closeSync(descriptor);
-  }
+  const { bytes, identity } = readIdentifiedFile(path);
+  // Latin-1 makes a one-byte string straight away; only text with other characters needs UTF-8.
+  return { text: isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8"), identity };
 }
 
 const headerBytes = 4 + 32;
