@@ -59,6 +59,16 @@ export function versionHints(root: Incompatibility<VersionRange>, provider: Pyth
 /** The positive terms of the derivation's "no versions" facts, by package id. */
 function noVersionTerms(root: Incompatibility<VersionRange>): Map<string, VersionRange> {
   const terms = new Map<string, VersionRange>();
+  for (const incompatibility of externalIncompatibilities(root)) {
+    if (incompatibility.cause.kind !== "noVersions") continue;
+    for (const [id, term] of incompatibility.terms) if (id !== rootPackage && term.positive && !terms.has(id)) terms.set(id, term.set);
+  }
+  return terms;
+}
+
+/** The facts a derivation rests on (every incompatibility that is not derived), each once, conflict side first. */
+function externalIncompatibilities(root: Incompatibility<VersionRange>): Array<Incompatibility<VersionRange>> {
+  const found: Array<Incompatibility<VersionRange>> = [];
   const seen = new Set<Incompatibility<VersionRange>>();
   const walk = (incompatibility: Incompatibility<VersionRange>) => {
     if (seen.has(incompatibility)) return;
@@ -67,12 +77,12 @@ function noVersionTerms(root: Incompatibility<VersionRange>): Map<string, Versio
     if (cause.kind === "derived") {
       walk(cause.conflict);
       walk(cause.other);
-    } else if (cause.kind === "noVersions") {
-      for (const [id, term] of incompatibility.terms) if (id !== rootPackage && term.positive && !terms.has(id)) terms.set(id, term.set);
+    } else {
+      found.push(incompatibility);
     }
   };
   walk(root);
-  return terms;
+  return found;
 }
 
 function describe(name: string, kind: string, list: Array<[string, unknown]>, target: TargetEnvironment): string {
@@ -115,18 +125,8 @@ function listWords(items: readonly string[]): string {
  */
 export function failureNames(root: Incompatibility<VersionRange>): string[] {
   const names = new Set<string>();
-  const seen = new Set<Incompatibility<VersionRange>>();
-  const walk = (incompatibility: Incompatibility<VersionRange>) => {
-    if (seen.has(incompatibility)) return;
-    seen.add(incompatibility);
-    const cause = incompatibility.cause;
-    if (cause.kind === "derived") {
-      walk(cause.conflict);
-      walk(cause.other);
-      return;
-    }
+  for (const incompatibility of externalIncompatibilities(root)) {
     for (const id of incompatibility.terms.keys()) if (id !== rootPackage) names.add(parsePackageId(id).name);
-  };
-  walk(root);
+  }
   return [...names].sort();
 }
